@@ -1,0 +1,160 @@
+"""The settings object: one TOML file (`radar.toml`), overridable by environment variables.
+
+Loaded once per process by the CLI or a flow (`load_settings`) and passed down; helpers never read
+the environment themselves. Relative paths in the file resolve against the file's folder, so a
+config works whatever the working directory. A bad file raises `ConfigError`, whose message names
+the file, the key and what is wrong.
+
+Environment overrides use the prefix `RADAR_` and `__` for nesting: `RADAR_DATABASE=/tmp/r.duckdb`,
+`RADAR_FETCH__TIMEOUT_SECONDS=5`. `RADAR_CONFIG` names the file when `--config` is not given.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+DEFAULT_CONFIG = "radar.toml"
+KIND_ALIASES = {"rss": "feed", "atom": "feed", "html": "page", "eml": "email"}
+
+
+class ConfigError(Exception):
+    """The config file is missing, is not valid TOML, or has a bad value. The message says where."""
+
+
+class SourceConfig(BaseModel):
+    """One newsletter source: a feed, a web page, or an email file/folder."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)
+    kind: Literal["feed", "page", "email"]
+    url: str | None = None
+    path: Path | None = None
+    enabled: bool = True
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _alias_kind(cls, value: Any) -> Any:
+        return KIND_ALIASES.get(value, value) if isinstance(value, str) else value
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http:// or https:// URL (use `path` for files)")
+        return value
+
+    @model_validator(mode="after")
+    def _url_or_path(self) -> SourceConfig:
+        if (self.url is None) == (self.path is None):
+            raise ValueError("give exactly one of `url` or `path`")
+        return self
+
+    @property
+    def location(self) -> str:
+        return self.url if self.url is not None else str(self.path)
+
+
+class FetchSettings(BaseModel):
+    """Limits for fetching sources over HTTP (and reading them from disk)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    max_redirects: int = Field(default=5, ge=0, le=30)
+    retries: int = Field(default=2, ge=0, le=10)
+    retry_delay_seconds: float = Field(default=5.0, ge=0)
+    user_agent: str | None = None
+    max_entries_per_feed: int = Field(default=200, gt=0)
+
+
+class Settings(BaseSettings):
+    """Everything a run needs. Built by `load_settings`, never read piecemeal from the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="RADAR_", env_nested_delimiter="__", extra="forbid")
+
+    config_file: Path | None = None
+    database: Path = Path("data/radar.duckdb")
+    fetch: FetchSettings = FetchSettings()
+    sources: list[SourceConfig] = []
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Settings:
+        seen: set[str] = set()
+        for i, source in enumerate(self.sources):
+            if source.name in seen:
+                raise ValueError(f"sources[{i}].name: {source.name!r} is used by another source")
+            seen.add(source.name)
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML file arrives as init kwargs; the environment overrides it.
+        return env_settings, init_settings
+
+    @property
+    def enabled_sources(self) -> list[SourceConfig]:
+        return [s for s in self.sources if s.enabled]
+
+    def source(self, name: str) -> SourceConfig:
+        for s in self.sources:
+            if s.name == name:
+                return s
+        raise ConfigError(f"{self.config_file}: no source named {name!r}")
+
+
+def config_path(explicit: str | Path | None = None) -> Path:
+    """The config file to use: the one given, else $RADAR_CONFIG, else ./radar.toml."""
+    return Path(explicit or os.environ.get("RADAR_CONFIG") or DEFAULT_CONFIG).expanduser().resolve()
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read, validate and resolve the config file; raise ConfigError naming the file and key."""
+    file = config_path(path)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: config file not found (pass --config or set RADAR_CONFIG)") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{file}: cannot read the config file: {e}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{file}: not valid TOML: {e}") from None
+    try:
+        settings = Settings(**data, config_file=file)
+    except ValidationError as e:
+        raise ConfigError(_describe(file, e)) from None
+    return _resolve_paths(settings, file.parent)
+
+
+def _describe(file: Path, error: ValidationError) -> str:
+    lines = [f"{file}: invalid config"]
+    for err in error.errors():
+        key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown key"
+        lines.append(f"  {key or '(top level)'}: {message}")
+    return "\n".join(lines)
+
+
+def _resolve_paths(settings: Settings, base: Path) -> Settings:
+    def resolve(p: Path) -> Path:
+        return p if p.is_absolute() else (base / p).resolve()
+
+    sources = [s.model_copy(update={"path": resolve(s.path)}) if s.path else s for s in settings.sources]
+    return settings.model_copy(update={"database": resolve(settings.database.expanduser()), "sources": sources})

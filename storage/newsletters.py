@@ -1,0 +1,270 @@
+"""Saving and loading newsletter documents and what was extracted from them.
+
+Writes are set-based: each batch is staged as Arrow tables and merged in one transaction. Every
+write is idempotent: a document whose content is unchanged is not touched, so polling the same feed
+twice inserts nothing. A new or changed document (or any document, when re-extracting) has its
+items, mentions, code links and metrics replaced wholesale, so an extractor fix also removes the
+rows it used to get wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from extractors.records import EXTRACTOR_VERSION, Document, Item
+from storage.db import StorageError
+from storage.schema import TABLES
+
+TS = pa.timestamp("us", tz="UTC")
+DOC_SCHEMA = pa.schema([
+    ("source", pa.string()), ("doc_key", pa.string()), ("url", pa.string()), ("title", pa.string()),
+    ("author", pa.string()), ("published_at", TS), ("body", pa.string()), ("body_type", pa.string()),
+    ("content_hash", pa.string()), ("fetched_at", TS),
+])
+ITEM_SCHEMA = pa.schema([
+    ("source", pa.string()), ("doc_key", pa.string()), ("position", pa.int32()), ("title", pa.string()),
+    ("text", pa.string()), ("links", pa.list_(pa.string())),
+])
+MENTION_SCHEMA = pa.schema([
+    ("arxiv_id", pa.string()), ("source", pa.string()), ("doc_key", pa.string()), ("position", pa.int32()),
+    ("role", pa.string()), ("version", pa.int32()), ("url", pa.string()), ("title", pa.string()),
+    ("seen_at", TS),
+])
+CODE_SCHEMA = pa.schema([
+    ("repo_url", pa.string()), ("source", pa.string()), ("doc_key", pa.string()), ("position", pa.int32()),
+    ("arxiv_id", pa.string()), ("host", pa.string()), ("path", pa.string()),
+])
+METRIC_SCHEMA = pa.schema([
+    ("source", pa.string()), ("doc_key", pa.string()), ("position", pa.int32()), ("ordinal", pa.int32()),
+    ("arxiv_id", pa.string()), ("name", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
+    ("kind", pa.string()), ("qualifier", pa.string()), ("direction", pa.string()), ("subject", pa.string()),
+    ("snippet", pa.string()), ("extractor_version", pa.string()),
+])
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """A document and the items extracted from it: the unit that is saved together."""
+
+    document: Document
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What one save changed: documents by fate, and rows inserted per table."""
+
+    new_documents: int
+    changed_documents: int
+    unchanged_documents: int
+    inserted: dict[str, int]
+
+
+def content_hash(doc: Document) -> str:
+    h = hashlib.sha256()
+    for part in (doc.title, doc.url or "", doc.body_type, doc.body):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def table_counts(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+
+def save_extractions(
+    conn: duckdb.DuckDBPyConnection,
+    extractions: Sequence[Extraction],
+    *,
+    fetched_at: datetime,
+    replace_unchanged: bool = False,
+) -> SaveResult:
+    """Merge documents and their extracted rows in one transaction.
+
+    Unchanged documents are skipped unless `replace_unchanged` (re-extraction after an extractor
+    change), in which case their rows are replaced too.
+    """
+    latest = {(e.document.source, e.document.key): e for e in extractions}  # last copy of a key wins
+    before = table_counts(conn)
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        conn.register("stage_documents", _documents_table(latest.values(), fetched_at))
+        fates = _classify(conn)
+        todo = [e for k, e in latest.items() if fates.get(k) in ("new", "changed") or replace_unchanged]
+        _replace_rows(conn, todo, fetched_at)
+        conn.execute("COMMIT")
+    except duckdb.Error as e:
+        conn.execute("ROLLBACK")
+        raise StorageError(f"saving {len(latest)} documents failed: {e}") from None
+    finally:
+        conn.unregister("stage_documents")
+    after = table_counts(conn)
+    counts = [sum(1 for f in fates.values() if f == fate) for fate in ("new", "changed", "unchanged")]
+    return SaveResult(*counts, inserted={t: max(after[t] - before[t], 0) for t in TABLES if t != "sources"})
+
+
+def _classify(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
+    rows = conn.execute(
+        """
+        SELECT s.source, s.doc_key,
+               CASE WHEN d.doc_key IS NULL THEN 'new'
+                    WHEN d.content_hash <> s.content_hash THEN 'changed' ELSE 'unchanged' END
+        FROM stage_documents s LEFT JOIN documents d USING (source, doc_key)
+        """
+    ).fetchall()
+    return {(src, key): fate for src, key, fate in rows}
+
+
+def _replace_rows(conn: duckdb.DuckDBPyConnection, todo: list[Extraction], fetched_at: datetime) -> None:
+    if not todo:
+        return
+    conn.register("stage_todo", _documents_table(todo, fetched_at))
+    conn.register("stage_items", _items_table(todo))
+    conn.register("stage_mentions", _mentions_table(todo, fetched_at))
+    conn.register("stage_code", _code_table(todo))
+    conn.register("stage_metrics", _metrics_table(todo))
+    try:
+        conn.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE dropped_papers AS
+            SELECT DISTINCT arxiv_id FROM mentions WHERE (source, doc_key) IN (SELECT source, doc_key FROM stage_todo)
+            """
+        )
+        for table in ("items", "mentions", "code_links", "metrics"):
+            conn.execute(
+                f"DELETE FROM {table} WHERE (source, doc_key) IN (SELECT source, doc_key FROM stage_todo)"
+            )
+        _upsert_documents(conn)
+        conn.execute("INSERT INTO items SELECT * FROM stage_items")
+        conn.execute("INSERT INTO mentions SELECT * EXCLUDE (title, seen_at) FROM stage_mentions")
+        conn.execute("INSERT INTO code_links SELECT * FROM stage_code")
+        conn.execute("INSERT INTO metrics SELECT * FROM stage_metrics")
+        _upsert_papers(conn)
+    finally:
+        for name in ("stage_todo", "stage_items", "stage_mentions", "stage_code", "stage_metrics"):
+            conn.unregister(name)
+
+
+def _upsert_documents(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute(
+        """
+        INSERT INTO documents
+        SELECT source, doc_key, url, title, author, published_at, body, body_type, content_hash,
+               fetched_at AS first_seen_at, fetched_at, now() AS extracted_at, ? AS extractor_version
+        FROM stage_todo
+        ON CONFLICT (source, doc_key) DO UPDATE SET
+            url = excluded.url, title = excluded.title, author = excluded.author,
+            published_at = excluded.published_at, body = excluded.body, body_type = excluded.body_type,
+            content_hash = excluded.content_hash, fetched_at = excluded.fetched_at,
+            extracted_at = excluded.extracted_at, extractor_version = excluded.extractor_version
+        """,
+        [EXTRACTOR_VERSION],
+    )
+
+
+def _upsert_papers(conn: duckdb.DuckDBPyConnection) -> None:
+    # One row per paper in the batch (ON CONFLICT cannot see a key twice in one statement).
+    conn.execute(
+        """
+        INSERT INTO papers
+        SELECT arxiv_id, max(version), arg_min(title, (role <> 'primary', seen_at)),
+               min(seen_at), max(seen_at)
+        FROM stage_mentions GROUP BY arxiv_id
+        ON CONFLICT (arxiv_id) DO UPDATE SET
+            latest_version = greatest(papers.latest_version, excluded.latest_version),
+            title = coalesce(papers.title, excluded.title),
+            first_seen_at = least(papers.first_seen_at, excluded.first_seen_at),
+            last_seen_at = greatest(papers.last_seen_at, excluded.last_seen_at)
+        """
+    )
+    # A paper that an extractor fix no longer finds anywhere goes too.
+    conn.execute(
+        """
+        DELETE FROM papers WHERE arxiv_id IN (SELECT arxiv_id FROM dropped_papers)
+          AND arxiv_id NOT IN (SELECT arxiv_id FROM mentions)
+        """
+    )
+
+
+def _documents_table(extractions, fetched_at: datetime) -> pa.Table:
+    rows = [
+        {"source": d.source, "doc_key": d.key, "url": d.url, "title": d.title, "author": d.author,
+         "published_at": d.published, "body": d.body, "body_type": d.body_type,
+         "content_hash": content_hash(d), "fetched_at": fetched_at}
+        for d in (e.document for e in extractions)
+    ]
+    return pa.Table.from_pylist(rows, schema=DOC_SCHEMA)
+
+
+def _items_table(todo: list[Extraction]) -> pa.Table:
+    rows = [
+        {"source": e.document.source, "doc_key": e.document.key, "position": i.position, "title": i.title,
+         "text": i.text, "links": list(i.links)}
+        for e in todo for i in _unique_positions(e.items)
+    ]
+    return pa.Table.from_pylist(rows, schema=ITEM_SCHEMA)
+
+
+def _mentions_table(todo: list[Extraction], fetched_at: datetime) -> pa.Table:
+    rows = []
+    for e in todo:
+        seen_at = e.document.published or fetched_at
+        for item in _unique_positions(e.items):
+            for ref in {p.arxiv_id: p for p in reversed(item.papers)}.values():
+                rows.append({
+                    "arxiv_id": ref.arxiv_id, "source": e.document.source, "doc_key": e.document.key,
+                    "position": item.position, "role": ref.role, "version": ref.version, "url": ref.url,
+                    "title": item.title if ref.role == "primary" else None, "seen_at": seen_at,
+                })
+    return pa.Table.from_pylist(rows, schema=MENTION_SCHEMA)
+
+
+def _code_table(todo: list[Extraction]) -> pa.Table:
+    rows = [
+        {"repo_url": c.url, "source": e.document.source, "doc_key": e.document.key, "position": item.position,
+         "arxiv_id": _primary(item), "host": c.host, "path": c.path}
+        for e in todo for item in _unique_positions(e.items)
+        for c in {c.url: c for c in reversed(item.code)}.values()
+    ]
+    return pa.Table.from_pylist(rows, schema=CODE_SCHEMA)
+
+
+def _metrics_table(todo: list[Extraction]) -> pa.Table:
+    rows = [
+        {"source": e.document.source, "doc_key": e.document.key, "position": item.position, "ordinal": n,
+         "arxiv_id": _primary(item), "name": m.name, "value": float(m.value), "unit": m.unit, "kind": m.kind,
+         "qualifier": m.qualifier, "direction": m.direction, "subject": m.subject, "snippet": m.text,
+         "extractor_version": EXTRACTOR_VERSION}
+        for e in todo for item in _unique_positions(e.items) for n, m in enumerate(item.metrics)
+    ]
+    return pa.Table.from_pylist(rows, schema=METRIC_SCHEMA)
+
+
+def _unique_positions(items: Sequence[Item]) -> list[Item]:
+    return list({i.position: i for i in items}.values())
+
+
+def _primary(item: Item) -> str | None:
+    primary = [p.arxiv_id for p in item.papers if p.role == "primary"]
+    return primary[0] if primary else (item.papers[0].arxiv_id if item.papers else None)
+
+
+def load_documents(conn: duckdb.DuckDBPyConnection, source: str | None = None) -> list[Document]:
+    """Stored documents (all, or one source's), rebuilt as records for re-extraction."""
+    rows = conn.execute(
+        """
+        SELECT source, doc_key, url, title, body, body_type, published_at, author FROM documents
+        WHERE ? IS NULL OR source = ? ORDER BY source, doc_key
+        """,
+        [source, source],
+    ).fetchall()
+    return [
+        Document(source=s, key=k, url=u, title=t or "", body=b, body_type=bt, published=p, author=a)
+        for s, k, u, t, b, bt, p, a in rows
+    ]

@@ -1,0 +1,104 @@
+"""The DuckDB schema as an ordered list of forward migrations.
+
+`storage.db.connect` applies the ones a database has not seen, each in its own transaction, and
+records them in `schema_version`. Never edit a released migration: append a new one.
+
+Keys are natural: a source by its name, a document by (source, doc_key) where doc_key is the feed
+GUID / canonical URL / Message-ID, an item by its document and position, a paper by its version-less
+arXiv id, a code link by its item and repository URL.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "newsletter tables",
+        """
+        CREATE TABLE sources (
+            name VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            location VARCHAR NOT NULL,
+            etag VARCHAR,
+            last_modified VARCHAR,
+            last_attempt_at TIMESTAMPTZ,
+            last_success_at TIMESTAMPTZ,
+            last_new_document_at TIMESTAMPTZ,
+            last_error VARCHAR,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE documents (
+            source VARCHAR NOT NULL,
+            doc_key VARCHAR NOT NULL,
+            url VARCHAR,
+            title VARCHAR,
+            author VARCHAR,
+            published_at TIMESTAMPTZ,
+            body VARCHAR NOT NULL,
+            body_type VARCHAR NOT NULL,
+            content_hash VARCHAR NOT NULL,
+            first_seen_at TIMESTAMPTZ NOT NULL,
+            fetched_at TIMESTAMPTZ NOT NULL,
+            extracted_at TIMESTAMPTZ,
+            extractor_version VARCHAR,
+            PRIMARY KEY (source, doc_key)
+        );
+        CREATE TABLE items (
+            source VARCHAR NOT NULL,
+            doc_key VARCHAR NOT NULL,
+            position INTEGER NOT NULL,
+            title VARCHAR,
+            text VARCHAR,
+            links VARCHAR[],
+            PRIMARY KEY (source, doc_key, position)
+        );
+        CREATE TABLE papers (
+            arxiv_id VARCHAR PRIMARY KEY,
+            latest_version INTEGER,
+            title VARCHAR,
+            first_seen_at TIMESTAMPTZ NOT NULL,
+            last_seen_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE TABLE mentions (
+            arxiv_id VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            doc_key VARCHAR NOT NULL,
+            position INTEGER NOT NULL,
+            role VARCHAR NOT NULL,
+            version INTEGER,
+            url VARCHAR,
+            PRIMARY KEY (arxiv_id, source, doc_key, position)
+        );
+        CREATE TABLE code_links (
+            repo_url VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            doc_key VARCHAR NOT NULL,
+            position INTEGER NOT NULL,
+            arxiv_id VARCHAR,
+            host VARCHAR NOT NULL,
+            path VARCHAR,
+            PRIMARY KEY (repo_url, source, doc_key, position)
+        );
+        CREATE TABLE metrics (
+            source VARCHAR NOT NULL,
+            doc_key VARCHAR NOT NULL,
+            position INTEGER NOT NULL,
+            ordinal INTEGER NOT NULL,
+            arxiv_id VARCHAR,
+            name VARCHAR,
+            value DOUBLE NOT NULL,
+            unit VARCHAR NOT NULL,
+            kind VARCHAR,
+            qualifier VARCHAR,
+            direction VARCHAR,
+            subject VARCHAR,
+            snippet VARCHAR,
+            extractor_version VARCHAR NOT NULL,
+            PRIMARY KEY (source, doc_key, position, ordinal)
+        );
+        """,
+    ),
+]
+
+#: Every table the pipeline writes, in the order a document's rows depend on each other.
+TABLES = ("sources", "documents", "items", "papers", "mentions", "code_links", "metrics")

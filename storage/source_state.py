@@ -1,0 +1,64 @@
+"""Per-source fetch state: conditional-GET validators, last success, consecutive failures.
+
+The flow loads it before fetching (so an unchanged feed costs a 304) and saves one row per source
+after each attempt, whether it succeeded or failed, so that a source that keeps failing is visible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+
+@dataclass(frozen=True)
+class SourceState:
+    name: str
+    etag: str | None = None
+    last_modified: str | None = None
+    last_success_at: datetime | None = None
+    consecutive_failures: int = 0
+    last_error: str | None = None
+
+
+def load_source_states(conn: duckdb.DuckDBPyConnection) -> dict[str, SourceState]:
+    rows = conn.execute(
+        "SELECT name, etag, last_modified, last_success_at, consecutive_failures, last_error FROM sources"
+    ).fetchall()
+    return {r[0]: SourceState(*r) for r in rows}
+
+
+def save_source_attempt(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    name: str,
+    kind: str,
+    location: str,
+    at: datetime,
+    error: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    new_documents: int = 0,
+) -> None:
+    """Record one fetch attempt. A failure keeps the old validators; a success replaces them."""
+    ok = error is None
+    conn.execute(
+        """
+        INSERT INTO sources (name, kind, location, etag, last_modified, last_attempt_at, last_success_at,
+                             last_new_document_at, last_error, consecutive_failures)
+        VALUES ($name, $kind, $location, $etag, $lm, $at, CASE WHEN $ok THEN $at END,
+                CASE WHEN $new > 0 THEN $at END, $error, CASE WHEN $ok THEN 0 ELSE 1 END)
+        ON CONFLICT (name) DO UPDATE SET
+            kind = excluded.kind, location = excluded.location,
+            etag = CASE WHEN $ok THEN excluded.etag ELSE sources.etag END,
+            last_modified = CASE WHEN $ok THEN excluded.last_modified ELSE sources.last_modified END,
+            last_attempt_at = excluded.last_attempt_at,
+            last_success_at = coalesce(excluded.last_success_at, sources.last_success_at),
+            last_new_document_at = coalesce(excluded.last_new_document_at, sources.last_new_document_at),
+            last_error = excluded.last_error,
+            consecutive_failures = CASE WHEN $ok THEN 0 ELSE sources.consecutive_failures + 1 END
+        """,
+        {"name": name, "kind": kind, "location": location, "etag": etag, "lm": last_modified, "at": at,
+         "ok": ok, "new": new_documents, "error": error},
+    )

@@ -1,0 +1,49 @@
+"""One entry point for every configured source, whether it is a URL or a path on disk.
+
+Called by the flow's fetch task with a source's name, location and stored validators; it picks
+`sources.http.fetch_url` for http(s) URLs and `sources.local.read_path` for file:// URLs and plain
+paths, and always returns a list of `Fetched` so the flow handles both the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import httpx
+
+from sources.errors import SourceError
+from sources.http import DEFAULT_MAX_BYTES, Fetched, fetch_url
+from sources.local import read_path
+
+
+def fetch_source(
+    client: httpx.Client,
+    *,
+    name: str,
+    url_or_path: str | Path,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> list[Fetched]:
+    """Fetch one source. Local sources use only `last_modified` (see sources/local.py)."""
+    if isinstance(url_or_path, Path):
+        return read_path(url_or_path, source=name, last_modified=last_modified, max_bytes=max_bytes)
+    scheme = urlsplit(url_or_path).scheme.lower()
+    if scheme in ("http", "https"):
+        fetched = fetch_url(
+            client, url_or_path, source=name, etag=etag, last_modified=last_modified, max_bytes=max_bytes
+        )
+        return [fetched]
+    if scheme == "file" or not scheme:
+        path = file_url_to_path(url_or_path, source=name) if scheme else Path(url_or_path)
+        return read_path(path, source=name, last_modified=last_modified, max_bytes=max_bytes)
+    raise SourceError(f"{url_or_path!r} is neither an http(s) URL nor a local path", source=name, url=url_or_path)
+
+
+def file_url_to_path(url: str, *, source: str) -> Path:
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        raise SourceError(f"{url!r} names a remote host; only local file:// URLs can be read", source=source, url=url)
+    return Path(url2pathname(parts.path))

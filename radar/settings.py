@@ -83,6 +83,8 @@ class Settings(BaseSettings):
 
     config_file: Path | None = None
     database: Path = Path("data/radar.duckdb")
+    # How long the writer (and `radar sql`) waits for another process's lock on the database file.
+    lock_wait_seconds: float = Field(default=60.0, ge=0, le=3600)
     fetch: FetchSettings = FetchSettings()
     sources: list[SourceConfig] = []
 

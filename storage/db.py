@@ -1,17 +1,25 @@
-"""Opening the DuckDB file: creation, forward migrations and error mapping.
+"""Opening the DuckDB file: creation, forward migrations, waiting for the lock, and error mapping.
 
 The only module (with its siblings in storage/) that imports duckdb. A writer opens the file for
 the duration of one write and closes it, so that readers get their turn between runs.
 
+DuckDB allows one read-write process or many read-only ones, never both: a notebook holding a
+read-only connection stops the writer. `open_db(..., lock_wait_seconds=N)` therefore retries a lock
+conflict with exponential backoff and jitter for up to N seconds before giving up with
+`DatabaseLocked`, whose message names the process holding the file.
+
 Error tree (this layer's `errors`):
 
     StorageError            the database could not be opened, migrated or written; names the file
-      └─ DatabaseLocked     another process holds the file (DuckDB allows one writer or many readers)
+      ├─ DatabaseLocked     another process holds the file (DuckDB allows one writer or many readers)
+      └─ QueryError         (storage/query.py) an ad-hoc query failed: bad SQL, or it tried to write
 """
 
 from __future__ import annotations
 
+import random
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -21,8 +29,16 @@ import duckdb
 
 from storage.schema import MIGRATIONS
 
+#: The connection type, for annotations outside storage/ (which never import duckdb themselves).
+Connection = duckdb.DuckDBPyConnection
+
 #: Files stay readable by DuckDB 1.4+ clients (CLI, DBeaver, notebooks); duckdb 2.0's default is not.
 STORAGE_COMPATIBILITY = "v1.4.0"
+
+#: Backoff between lock attempts: starts short (a writer's transaction is usually brief), doubles,
+#: and is capped so that a released lock is noticed within about a second.
+FIRST_RETRY_DELAY = 0.05
+MAX_RETRY_DELAY = 1.0
 
 
 class StorageError(Exception):
@@ -30,19 +46,53 @@ class StorageError(Exception):
 
 
 class DatabaseLocked(StorageError):
-    """Another process holds the database file."""
+    """Another process holds the database file; `holder_pid` is its PID when DuckDB says it."""
+
+    def __init__(self, message: str, holder_pid: int | None = None) -> None:
+        super().__init__(message)
+        self.holder_pid = holder_pid
+
+    def __reduce__(self):  # Prefect pickles task exceptions: keep the PID across the trip
+        return (type(self), (str(self), self.holder_pid))
 
 
 @contextmanager
-def open_db(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open (creating and migrating if needed) the database at `path`; close it on exit."""
-    conn = _connect(Path(path), read_only=read_only)
+def open_db(
+    path: Path, *, read_only: bool = False, lock_wait_seconds: float = 0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open (creating and migrating if needed) the database at `path`; close it on exit.
+
+    A lock held by another process is waited for, up to `lock_wait_seconds`, then `DatabaseLocked`.
+    """
+    path = Path(path)
+    conn = _connect_waiting(path, read_only=read_only, lock_wait_seconds=lock_wait_seconds)
     try:
         if not read_only:
             migrate(conn, path)
         yield conn
     finally:
         conn.close()
+
+
+def _connect_waiting(path: Path, *, read_only: bool, lock_wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + lock_wait_seconds
+    delay = FIRST_RETRY_DELAY
+    while True:
+        try:
+            return _connect(path, read_only=read_only)
+        except DatabaseLocked as e:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _gave_up(e, lock_wait_seconds) from None
+            # Jitter keeps two waiting processes from retrying in lockstep.
+            time.sleep(min(remaining, delay * random.uniform(0.5, 1.0)))
+            delay = min(delay * 2, MAX_RETRY_DELAY)
+
+
+def _gave_up(error: DatabaseLocked, waited: float) -> DatabaseLocked:
+    if waited <= 0:
+        return error
+    return DatabaseLocked(f"{error} (gave up after waiting {waited:g} s; see lock_wait_seconds)", error.holder_pid)
 
 
 def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -59,11 +109,14 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 
 def _map_io_error(path: Path, error: Exception) -> StorageError:
-    text = str(error)
+    text = " ".join(str(error).split())
     if "lock" in text.lower():
         holder = re.search(r"PID (\d+)", text)
         who = f"process {holder.group(1)}" if holder else "another process"
-        return DatabaseLocked(f"{path}: the database is locked by {who} (close other DuckDB connections): {text}")
+        return DatabaseLocked(
+            f"{path}: the database is locked by {who} (close other DuckDB connections): {text}",
+            int(holder.group(1)) if holder else None,
+        )
     return StorageError(f"{path}: cannot open the database: {text}")
 
 

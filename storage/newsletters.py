@@ -161,7 +161,9 @@ def _upsert_documents(conn: duckdb.DuckDBPyConnection) -> None:
         ON CONFLICT (source, doc_key) DO UPDATE SET
             url = excluded.url, title = excluded.title, author = excluded.author,
             published_at = excluded.published_at, body = excluded.body, body_type = excluded.body_type,
-            content_hash = excluded.content_hash, fetched_at = excluded.fetched_at,
+            content_hash = excluded.content_hash,
+            fetched_at = CASE WHEN documents.content_hash <> excluded.content_hash
+                              THEN excluded.fetched_at ELSE documents.fetched_at END,
             extracted_at = excluded.extracted_at, extractor_version = excluded.extractor_version
         """,
         [EXTRACTOR_VERSION],

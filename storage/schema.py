@@ -6,9 +6,14 @@ records them in `schema_version`. Never edit a released migration: append a new 
 Keys are natural: a source by its name, a document by (source, doc_key) where doc_key is the feed
 GUID / canonical URL / Message-ID, an item by its document and position, a paper by its version-less
 arXiv id, a code link by its item and repository URL.
+
+Migration 2 adds the views and macros for ad-hoc SQL; their text lives in storage/views.py. Every
+table, view and column is documented in docs/schema.md.
 """
 
 from __future__ import annotations
+
+from storage.views import VIEWS_V1
 
 MIGRATIONS: list[tuple[int, str, str]] = [
     (
@@ -98,6 +103,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (2, "views and macros for ad-hoc SQL", VIEWS_V1),
 ]
 
 #: Every table the pipeline writes, in the order a document's rows depend on each other.

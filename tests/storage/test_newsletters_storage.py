@@ -126,10 +126,16 @@ def test_schema_is_migrated_once_and_readable_by_duckdb_1_4(db_path):
         assert schema_version(conn) == MIGRATIONS[-1][0]
     with open_db(db_path) as conn:  # re-opening applies nothing twice
         assert conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(MIGRATIONS)
+        save_extractions(conn, batch(), fetched_at=NOW)  # data and views must not need a newer format
         version = conn.execute(
             "SELECT tags['storage_version'] FROM duckdb_databases() WHERE path = ?", [str(db_path)]
         ).fetchone()[0]
     assert version.startswith(STORAGE_COMPATIBILITY)
+    with open_db(db_path, read_only=True) as conn:  # as a reader finds it, views and macros included
+        assert conn.execute(
+            "SELECT tags['storage_version'] FROM duckdb_databases() WHERE path = ?", [str(db_path)]
+        ).fetchone()[0].startswith(STORAGE_COMPATIBILITY)
+        assert conn.execute("SELECT count(*) FROM papers_overview").fetchone()[0] == 3
 
 
 def test_a_locked_database_names_the_holder(db_path):

@@ -1,0 +1,274 @@
+"""Parse fetched bytes into `Document`s: feeds (feedparser), web pages (BeautifulSoup), emails (stdlib).
+
+Runs right after `sources/` hands over bytes, in the flows and in `radar extract`. Owns telling the kinds
+of document apart (`parse_document_bytes`) and each kind's natural key, title, date, author and body. Bodies
+are kept raw (the whole page, the entry's full HTML) so that item extraction can be re-run later.
+"""
+
+from __future__ import annotations
+
+import email
+import hashlib
+import re
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+from bs4 import BeautifulSoup
+from bs4.dammit import EncodingDetector
+
+from extractors.blocks import parse_html
+from extractors.errors import ParseError
+from extractors.links import clean_url
+from extractors.records import Document
+
+_FEED_START = re.compile(rb"<(?:rss|feed|rdf:rdf)[\s>]", re.I)
+_HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article)[\s>]", re.I)
+_EMAIL_HEADER = re.compile(
+    rb"(?:from |(?:return-path|received|from|to|subject|date|mime-version|message-id|delivered-to|reply-to"
+    rb"|content-type|dkim-signature|arc-[\w-]+|authentication-results|x-[\w-]+|sender|list-id):)",
+    re.I,
+)
+_FEED_EXTENSIONS = (".xml", ".rss", ".atom", ".rdf")
+
+
+def parse_document_bytes(
+    content: bytes, location: str, content_type: str | None = None, source: str = ""
+) -> list[Document]:
+    """Every document in `content` (read from `location`, a URL or a path): feed entries, a page or an email."""
+    kind = sniff_kind(content, location, content_type)
+    url = location if _is_http(location) else None
+    if kind == "feed":
+        headers = {"content-type": content_type} if content_type else None
+        return _parse_feed(content, url, headers, source, where=location)
+    if kind == "email":
+        return [parse_email(content, location, source)]
+    if kind == "text":
+        return [_parse_text(content, location, source)]
+    return [_parse_page(content, url, source, where=location)]
+
+
+def sniff_kind(content: bytes, location: str | None, content_type: str | None = None) -> str:
+    """"feed", "email", "page" or "text": by the content first, then the extension and content type."""
+    head = content[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if _EMAIL_HEADER.match(head):  # header lines first: whatever markup follows is the message body
+        return "email"
+    feed_at, html_at = _find(_FEED_START, head), _find(_HTML_START, head)
+    if feed_at is not None and (html_at is None or feed_at < html_at):
+        return "feed"
+    if html_at is not None:
+        return "page"
+    ext = PurePosixPath(urlsplit(location or "").path).suffix.lower()
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if ext == ".eml" or mime == "message/rfc822":
+        return "email"
+    if ext in _FEED_EXTENSIONS or mime.endswith(("rss+xml", "atom+xml", "/xml", "rdf+xml")):
+        return "feed"
+    if ext in (".txt", ".text") or mime == "text/plain":
+        return "text"
+    return "page"
+
+
+def _find(pattern: re.Pattern[bytes], data: bytes) -> int | None:
+    m = pattern.search(data)
+    return m.start() if m else None
+
+
+def _is_http(location: str | None) -> bool:
+    return bool(location) and location.lower().startswith(("http://", "https://"))
+
+
+def _where(url: str | None, source: str) -> str:
+    return url or source or "<unnamed document>"
+
+
+def _fallback_key(*parts: str) -> str:
+    return "sha1:" + hashlib.sha1("\x00".join(parts).encode("utf-8", "replace")).hexdigest()
+
+
+# --- feeds -------------------------------------------------------------------------------------------
+
+def parse_feed(
+    content: bytes, url: str | None, headers: dict[str, str] | None = None, source: str = ""
+) -> list[Document]:
+    """One Document per feed entry. Malformed with entries is fine (feedparser's bozo); malformed or not
+    a feed at all, with no entries, raises ParseError. A valid feed with no entries gives []."""
+    return _parse_feed(content, url, headers, source, where=_where(url, source))
+
+
+def _parse_feed(
+    content: bytes, url: str | None, headers: dict[str, str] | None, source: str, where: str
+) -> list[Document]:
+    response_headers = {k.lower(): v for k, v in (headers or {}).items() if v}
+    if url:
+        response_headers["content-location"] = url
+    # Bytes only, never a str: feedparser reads a str as a URL or a file path to open.
+    try:
+        parsed = feedparser.parse(bytes(content), response_headers=response_headers, sanitize_html=False)
+    except (UnicodeError, LookupError, ValueError) as e:  # feedparser raises on some undecodable prologs
+        raise ParseError(f"{where}: not a readable feed ({type(e).__name__}: {e})") from e
+    if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
+        # Malformed with nothing salvaged, or no RSS/Atom/RDF root at all (an error page served as a feed).
+        reason = parsed.get("bozo_exception") or "no RSS, Atom or RDF feed element"
+        raise ParseError(f"{where}: not a readable feed ({reason})")
+    return [_entry_document(entry, source) for entry in parsed.entries]
+
+
+def _entry_document(entry: Any, source: str) -> Document:
+    body, body_type = _entry_body(entry)
+    title = entry.get("title") or ""
+    link = clean_url(entry["link"]) if entry.get("link") else None
+    return Document(
+        source=source,
+        key=entry.get("id") or link or _fallback_key(title, body),
+        url=link,
+        title=title,
+        body=body,
+        body_type=body_type,
+        published=_struct_time(entry.get("published_parsed") or entry.get("updated_parsed")),
+        author=entry.get("author") or None,
+    )
+
+
+def _entry_body(entry: Any) -> tuple[str, str]:
+    """The entry's fullest HTML (content:encoded, Atom content), else its summary."""
+    contents = [c for c in entry.get("content") or [] if c.get("value")]
+    html = [c for c in contents if "html" in (c.get("type") or "")]
+    best = max(html or contents, key=lambda c: len(c["value"]), default=None)
+    if best is None:
+        summary = entry.get("summary") or ""
+        kind = (entry.get("summary_detail") or {}).get("type") or "text/html"
+        return summary, "text" if kind == "text/plain" else "html"
+    return best["value"], "text" if best.get("type") == "text/plain" else "html"
+
+
+def _struct_time(value: Any) -> datetime | None:
+    return datetime(*value[:6], tzinfo=UTC) if value else None
+
+
+# --- web pages ---------------------------------------------------------------------------------------
+
+def parse_page(content: bytes, url: str | None, source: str = "") -> Document:
+    """An HTML page as one Document; its body is the whole page, item splitting finds the article."""
+    return _parse_page(content, url, source, where=_where(url, source))
+
+
+def _parse_page(content: bytes, url: str | None, source: str, where: str) -> Document:
+    html = _decode_html(content)
+    soup = parse_html(html)
+    if not soup.find(True):
+        raise ParseError(f"{where}: not an HTML page (no elements)")
+    canonical = _attr(soup, "link", "href", rel="canonical") or _meta(soup, "og:url")
+    page_url = clean_url(urljoin(url or "", canonical)) if canonical else url
+    title = _meta(soup, "og:title") or _text(soup.title) or _text(soup.find("h1"))
+    return Document(
+        source=source,
+        key=page_url or where,
+        url=page_url if _is_http(page_url) else None,
+        title=title,
+        body=html,
+        published=_iso(_meta(soup, "article:published_time") or _attr(soup, "time", "datetime")),
+        author=_meta(soup, "author") or _meta(soup, "article:author"),
+    )
+
+
+def _decode_html(content: bytes) -> str:
+    """The page as text: its BOM or declared charset, else UTF-8, else Windows-1252; never fails."""
+    for encoding in EncodingDetector(content, is_html=True).encodings:
+        try:
+            return content.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return content.decode("utf-8", errors="replace")
+
+
+def _attr(soup: BeautifulSoup, tag: str, attr: str, **filters: str) -> str | None:
+    found = soup.find(tag, attrs={**filters, attr: True})
+    value = found.get(attr) if found else None
+    return (str(value).strip() or None) if value else None
+
+
+def _meta(soup: BeautifulSoup, name: str) -> str | None:
+    return _attr(soup, "meta", "content", property=name) or _attr(soup, "meta", "content", name=name)
+
+
+def _text(tag: Any) -> str:
+    return " ".join(tag.get_text(" ").split()) if tag else ""
+
+
+def _iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+# --- email -------------------------------------------------------------------------------------------
+
+def parse_email(content: bytes, location: str | None, source: str = "") -> Document:
+    """An .eml message: the HTML alternative if there is one, else the plain text."""
+    where = _where(location, source)
+    msg = email.message_from_bytes(content, _class=EmailMessage, policy=policy.default)
+    if not msg.keys():
+        raise ParseError(f"{where}: not an email (no headers)")
+    part = msg.get_body(preferencelist=("html", "plain"))
+    if part is None:
+        raise ParseError(f"{where}: email has no text or HTML body")
+    body = _decode(part.get_payload(decode=True) or b"", part.get_content_charset())
+    subject = _header(msg, "subject")
+    message_id = _header(msg, "message-id").strip("<> ")
+    return Document(
+        source=source,
+        key=message_id or location or _fallback_key(subject, body),
+        url=location if _is_http(location) else None,
+        title=subject,
+        body=body,
+        body_type="html" if part.get_content_subtype() == "html" else "text",
+        published=_email_date(_header(msg, "date")),
+        author=_header(msg, "from") or None,
+    )
+
+
+def _header(msg: EmailMessage, name: str) -> str:
+    try:
+        value = msg.get(name)
+    except (ValueError, IndexError, TypeError, AttributeError):  # a header the policy cannot parse
+        return ""
+    return " ".join(str(value or "").split())
+
+
+def _decode(raw: bytes, declared: str | None) -> str:
+    """Bytes of a body part as text: the declared charset, else UTF-8, else Windows-1252."""
+    for charset in (declared, "utf-8"):
+        if not charset:
+            continue
+        try:
+            return raw.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return raw.decode("cp1252", errors="replace")
+
+
+def _email_date(value: str) -> datetime | None:
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+# --- plain text --------------------------------------------------------------------------------------
+
+def _parse_text(content: bytes, location: str, source: str) -> Document:
+    text = _decode(content, None)
+    title = next((line.strip().lstrip("#").strip() for line in text.splitlines() if line.strip()), "")
+    return Document(source=source, key=location or _fallback_key(text), url=location if _is_http(location) else None,
+                    title=title, body=text, body_type="text")

@@ -1,0 +1,312 @@
+"""Pure URL functions for the links newsletters carry: unwrap click-tracking redirects, drop tracking and
+personal parameters, and recognise arXiv papers and code repositories.
+
+Runs inside item extraction; never touches the network, so a redirect that does not carry its target in
+the URL itself (a Mailchimp click, a beehiiv `/ss/c/` link) is left as it is, never followed. Such opaque
+trackers carry a subscriber's identity, which is why `is_tracking_link` lets callers leave them out of
+anything they store or forward.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from urllib.parse import SplitResult, parse_qsl, unquote, unquote_plus, urlsplit, urlunsplit
+
+from extractors.records import CodeLink, PaperRef
+
+# --- arXiv identifiers -------------------------------------------------------------------------------
+
+_OLD_ARCHIVES = (
+    "acc-phys", "adap-org", "alg-geom", "ao-sci", "astro-ph", "atom-ph", "bayes-an", "chao-dyn", "chem-ph",
+    "cmp-lg", "comp-gas", "cond-mat", "cs", "dg-ga", "funct-an", "gr-qc", "hep-ex", "hep-lat", "hep-ph",
+    "hep-th", "math-ph", "math", "mtrl-th", "nlin", "nucl-ex", "nucl-th", "patt-sol", "physics", "plasm-ph",
+    "q-alg", "q-bio", "quant-ph", "solv-int", "supr-con",
+)
+_ID = (
+    r"(?:(?P<new>(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5})"
+    r"|(?P<archive>" + "|".join(re.escape(a) for a in _OLD_ARCHIVES) + r")"
+    r"(?:\.[A-Za-z][A-Za-z-]*)?/(?P<old>(?P<oyy>\d{2})(?P<omm>\d{2})\d{3}))"
+    r"(?:v(?P<version>\d+))?"
+)
+_ARXIV_PATHS = {
+    "arxiv.org": re.compile(rf"/(?:abs|pdf|html|ps|format)/(?:arxiv:)?{_ID}(?:\.pdf)?/?", re.I),
+    "export.arxiv.org": re.compile(rf"/(?:abs|pdf|html)/(?:arxiv:)?{_ID}(?:\.pdf)?/?", re.I),
+    "ar5iv.labs.arxiv.org": re.compile(rf"/(?:abs|html)/{_ID}/?", re.I),
+    "ar5iv.org": re.compile(rf"/(?:abs|html)/{_ID}/?", re.I),
+    "huggingface.co": re.compile(rf"/papers/{_ID}/?", re.I),
+    "hf.co": re.compile(rf"/papers/{_ID}/?", re.I),
+    "alphaxiv.org": re.compile(rf"/(?:abs|overview|pdf)/{_ID}/?", re.I),
+    "doi.org": re.compile(rf"/10\.48550/arxiv\.{_ID}/?", re.I),
+}
+# Text mentions must say "arXiv" first: bare numbers are too often versions, prices or dates.
+_TEXT_ID = re.compile(rf"(?<![A-Za-z0-9])arxiv(?:\s*[:.]\s*|\s+)(?:id\s*:?\s*)?{_ID}(?![0-9])", re.I)
+
+
+def _valid_id(m: re.Match[str]) -> bool:
+    if m.group("new"):
+        yymm = int(m.group("yy") + m.group("mm"))
+        digits = len(m.group("new")) - 5
+        return 1 <= int(m.group("mm")) <= 12 and yymm >= 704 and digits == (4 if yymm < 1501 else 5)
+    return 1 <= int(m.group("omm")) <= 12
+
+
+def _paper(m: re.Match[str], url: str | None) -> PaperRef | None:
+    if not _valid_id(m):
+        return None
+    # The subject class in math.GT/0309136 is not part of the identifier: arXiv's id is math/0309136.
+    arxiv_id = m.group("new") or f"{m.group('archive').lower()}/{m.group('old')}"
+    version = int(m.group("version")) if m.group("version") else None
+    return PaperRef(arxiv_id=arxiv_id, version=version, url=url)
+
+
+def find_arxiv_in_url(url: str) -> PaperRef | None:
+    """The arXiv paper a link points at (arXiv abs/pdf/html, Hugging Face papers, alphaXiv, arXiv DOI)."""
+    target = unwrap_redirect(url)
+    parts = _split(target)
+    if parts is None:
+        return None
+    pattern = _ARXIV_PATHS.get(_host(parts))
+    m = pattern.fullmatch(unquote(parts.path)) if pattern else None
+    return _paper(m, clean_url(target)) if m else None
+
+
+def find_arxiv_in_text(text: str) -> list[PaperRef]:
+    """arXiv ids written out in text (`arXiv:2401.15077`, `arXiv 2401.15077v2`, `arXiv:hep-th/9901001`)."""
+    found: list[PaperRef] = []
+    for m in _TEXT_ID.finditer(text):
+        ref = _paper(m, None)
+        if ref and all(ref.arxiv_id != f.arxiv_id for f in found):
+            found.append(ref)
+    return found
+
+
+# --- redirects and tracking parameters ---------------------------------------------------------------
+
+_MAX_HOPS = 4
+_REDIRECT_KEYS = frozenset({
+    "url", "u", "target", "redirect", "redirect_url", "redirect_uri", "redirecturl", "link", "r", "dest",
+    "destination", "to", "goto", "out", "href", "new_url",
+})
+_EMBEDDED_URL = re.compile(r"/(https?(?::|%3a)(?:/|%2f).*)$", re.I)
+_TRACKING_PREFIXES = ("utm_", "mc_", "hsa_", "pk_", "mtm_", "oly_", "vero_", "_hs", "ck_", "trk")
+_TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid", "igshid", "igsh",
+    "li_fat_id", "mkt_tok", "_ga", "_gl", "ref", "ref_src", "ref_url", "s", "si", "spm",
+    # personal: who received the email
+    "email", "e-mail", "email_address", "subscriber", "subscriber_id", "subscriberid", "sub", "sid", "uid",
+    "user", "user_id", "userid", "token", "auth", "recipient", "rid", "eid", "r", "j",
+    # Substack bookkeeping
+    "isfreemail", "triedredirect", "publication_id", "post_id", "showwelcome",
+    # beehiiv, ConvertKit, Mailchimp and friends
+    "_bhlid", "last_resource_guid", "ck_subscriber_id", "mc_eid", "_kx", "__s", "vgo_ee", "wickedid", "oly_enc_id",
+})
+_HOST_PARAMS = {"list-manage.com": frozenset({"e"})}  # Mailchimp's subscriber id
+_TRACKER_HOSTS = re.compile(
+    r"(?:^|\.)(?:list-manage\.com|convertkit-mail\d*\.com|sendgrid\.net|mandrillapp\.com|hubspotlinks\.com"
+    r"|rs6\.net|mlsend\.com|mjt\.lu|sendibt\d*\.com|mailgun\.org|exct\.net)$"
+)
+_TRACKER_PATHS = re.compile(r"^/(?:ss/c|ls/click|track/click|redirect|wf/click|c|cl|click)(?:/|$)", re.I)
+_TRACKER_SUBDOMAIN = re.compile(r"^(?:click|clicks|link|links|track|trk|email|mail|url|em)\.")
+
+
+def unwrap_redirect(url: str) -> str:
+    """The destination of a click-tracking link when the link itself carries it, else `url` unchanged."""
+    current = url.strip()
+    for _ in range(_MAX_HOPS):
+        target = _embedded_target(current)
+        if not target or target == current:
+            break
+        current = target
+    return current
+
+
+def _embedded_target(url: str) -> str | None:
+    parts = _split(url)
+    if parts is None:
+        return None
+    google = _host(parts).split(".")[0] == "google" and parts.path == "/url"
+    for key, value in parse_qsl(parts.query):
+        if key.lower() in _REDIRECT_KEYS or (google and key == "q"):
+            target = _as_url(value)
+            if target:
+                return target
+    m = _EMBEDDED_URL.search(url[url.find(parts.netloc) + len(parts.netloc):])
+    if m:
+        return _as_url(m.group(1))
+    return next(filter(None, (_decode_segment(s) for s in parts.path.split("/"))), None)
+
+
+def _as_url(value: str) -> str | None:
+    """`value` as an absolute http(s) URL, undoing up to three rounds of percent-encoding, or None."""
+    v = value.strip()
+    for _ in range(3):
+        if not re.match(r"https?%", v, re.I):
+            break
+        v = unquote(v)
+    v = re.sub(r"^(https?):/+", r"\1://", v, flags=re.I)
+    if re.match(r"https?://[^/\s?#]+\.[^/\s?#]+", v, re.I):
+        return v
+    return _decode_segment(v)
+
+
+def _decode_segment(segment: str) -> str | None:
+    """A URL hidden base64-encoded in a path segment: plain (`aHR0c...`) or in a JWT payload (`eyJ...`)."""
+    if segment.startswith("aHR0c"):
+        decoded = _b64(segment)
+        return decoded if decoded and re.match(r"https?://\S+$", decoded) else None
+    if segment.startswith("eyJ"):
+        try:
+            payload = json.loads(_b64(segment.split(".")[0]) or "null")
+        except ValueError:
+            return None
+        if isinstance(payload, dict):
+            urls = [v for v in payload.values() if isinstance(v, str) and re.match(r"https?://\S+$", v)]
+            return urls[0] if urls else None
+    return None
+
+
+def _b64(text: str) -> str | None:
+    try:
+        raw = base64.urlsafe_b64decode(text.replace("+", "-").replace("/", "_") + "=" * (-len(text) % 4))
+        return raw.decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+
+
+def clean_url(url: str) -> str:
+    """`url` without tracking or personal query parameters, credentials or fragment; other parameters kept."""
+    parts = _split(url.strip())
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return url.strip()
+    netloc = parts.hostname.lower() + (f":{parts.port}" if parts.port and parts.port not in (80, 443) else "")
+    host_params = next((p for h, p in _HOST_PARAMS.items() if netloc == h or netloc.endswith("." + h)), frozenset())
+    kept = [q for q in parts.query.split("&") if q and not _is_tracking_param(q, host_params)]
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path, "&".join(kept), ""))
+
+
+def _is_tracking_param(pair: str, host_params: frozenset[str]) -> bool:
+    name = unquote_plus(pair.split("=", 1)[0]).strip().lower()
+    return name.startswith(_TRACKING_PREFIXES) or name in _TRACKING_PARAMS or name in host_params
+
+
+def is_tracking_link(url: str) -> bool:
+    """True for an opaque click-tracker whose target is not in the URL (it identifies the subscriber)."""
+    parts = _split(url)
+    if parts is None or not parts.hostname:
+        return False
+    host = parts.hostname.lower()
+    if _TRACKER_HOSTS.search(host):
+        return True
+    if host.endswith("substack.com") and parts.path.startswith("/redirect/"):
+        return True
+    return bool(_TRACKER_PATHS.match(parts.path)) and (
+        bool(_TRACKER_SUBDOMAIN.match(host)) or host.endswith(("beehiiv.com", "substack.com"))
+    )
+
+
+# --- code repositories -------------------------------------------------------------------------------
+
+_GITHUB_RESERVED = frozenset({
+    "features", "trending", "topics", "marketplace", "sponsors", "orgs", "settings", "login", "logout", "join",
+    "signup", "about", "pricing", "enterprise", "collections", "explore", "apps", "site", "security",
+    "customer-stories", "notifications", "new", "search", "readme", "events", "team", "contact", "solutions",
+    "resources", "partners", "codespaces", "issues", "pulls", "dashboard", "stars", "watching", "account",
+    "organizations", "users", "blog", "nonprofit", "education", "premium-support", "mobile", "git-guides",
+    "open-source", "sitemap", "copilot", "home", "discussions", "sessions", "password_reset", "redeem",
+    "why-github", "case-studies", "newsroom", "careers", "webinars", "models", "github-copilot",
+})
+_GITLAB_RESERVED = frozenset({"explore", "users", "help", "dashboard", "search", "groups", "admin", "projects"})
+_CODEBERG_RESERVED = frozenset({"explore", "user", "org", "api", "assets", "repo", "notifications", "admin"})
+_NOT_CODE_PAGES = frozenset({"issues", "issue", "pull", "pulls", "discussions", "merge_requests"})
+_OWNER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_REPO = re.compile(r"[A-Za-z0-9._-]*[A-Za-z0-9_-][A-Za-z0-9._-]*")
+
+
+def find_code_link(url: str) -> CodeLink | None:
+    """The code repository a link points at, normalised to https://host/owner/repo, else None.
+
+    Profiles, product pages, gists, github.io sites, raw files, issues and pull requests are not
+    repositories; Hugging Face model and dataset pages are weights and data, only Spaces are code.
+    """
+    parts = _split(unwrap_redirect(url))
+    if parts is None:
+        return None
+    host = _host(parts)
+    split = _REPO_SPLITTERS.get(host)
+    found = split([s for s in unquote(parts.path).split("/") if s]) if split else None
+    if not found:
+        return None
+    repo, rest = found
+    if rest and rest[0].lower() in _NOT_CODE_PAGES:
+        return None
+    return CodeLink(url=f"https://{host}/{'/'.join(repo)}", host=host, path="/".join(rest) or None)
+
+
+def _owner_repo(segments: list[str], reserved: frozenset[str]) -> tuple[list[str], list[str]] | None:
+    if len(segments) < 2 or segments[0].lower() in reserved:
+        return None
+    owner, repo = segments[0], _strip_git(segments[1])
+    if not _OWNER.fullmatch(owner) or not _REPO.fullmatch(repo):
+        return None
+    return [owner, repo], segments[2:]
+
+
+def _github(segments: list[str]) -> tuple[list[str], list[str]] | None:
+    return _owner_repo(segments, _GITHUB_RESERVED)
+
+
+def _codeberg(segments: list[str]) -> tuple[list[str], list[str]] | None:
+    return _owner_repo(segments, _CODEBERG_RESERVED)
+
+
+def _gitlab(segments: list[str]) -> tuple[list[str], list[str]] | None:
+    """GitLab groups nest: the project path ends where `/-/` starts (or, in old links, at tree/blob)."""
+    if "-" in segments:
+        cut = segments.index("-")
+        project, rest = segments[:cut], segments[cut + 1:]
+    else:
+        cut = next((i for i, s in enumerate(segments) if i >= 2 and s in ("tree", "blob", "raw", "commits")), None)
+        project, rest = (segments[:cut], segments[cut:]) if cut else (segments, [])
+    if len(project) < 2 or project[0].lower() in _GITLAB_RESERVED:
+        return None
+    project = [*project[:-1], _strip_git(project[-1])]
+    if not all(_OWNER.fullmatch(p) for p in project):
+        return None
+    return project, rest
+
+
+def _hf_space(segments: list[str]) -> tuple[list[str], list[str]] | None:
+    if len(segments) < 3 or segments[0] != "spaces" or not _REPO.fullmatch(segments[2]):
+        return None
+    return segments[:3], segments[3:]
+
+
+_REPO_SPLITTERS = {
+    "github.com": _github,
+    "gitlab.com": _gitlab,
+    "codeberg.org": _codeberg,
+    "huggingface.co": _hf_space,
+}
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+def _split(url: str) -> SplitResult | None:
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError on a malformed port
+    except ValueError:
+        return None
+    return parts
+
+
+def _host(parts: SplitResult) -> str:
+    host = (parts.hostname or "").lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def _strip_git(name: str) -> str:
+    return name[:-4] if name.lower().endswith(".git") else name

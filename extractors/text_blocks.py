@@ -1,0 +1,126 @@
+"""Read a plain-text body (a text-only email, a .txt issue) into blocks.
+
+Runs inside `extract_items`. Owns how stories show in plain text: bullets and numbered entries with
+indented lines, title lines, underlined and `#` headings, rules, and links written out as URLs, as
+`[text](url)` or as `[3]` markers with a reference list at the end.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.blocks import LABEL, RULE, URL, Anchor, Block, is_link_line, norm, strip_urls
+
+_BULLET = re.compile(  # "*", "-", "•", "1.", "(1)", "[1]" or an emoji/symbol, then a space
+    r"^\s{0,3}(?:[*\-•·▪►◆◦‣→➤–—+]|\d{1,2}[.)]|\(\d{1,2}\)|\[\d{1,2}\]"
+    r"|[\U0001F300-\U0001FAFF\u2190-\u21FF\u25A0-\u27BF]\uFE0F?)\s+(?=\S)"
+)
+_REF_LINE = re.compile(r"^\s*\[(\d{1,3})\]:?\s+(https?://\S+)\s*$")
+_REF_MARK = re.compile(r"\[(\d{1,3})\]")
+_LINK_WORDS = re.compile(  # "(paper / code)", "[Paper] [Code]": a line of links, not a title
+    r"[\W\d_]*(?:(?:paper|code|arxiv|github|pdf|project|page|demo|weights|data|blog|links?|read more|website"
+    r"|repo|model|dataset|논문|코드)\b[\W\d_]*)+",
+    re.I,
+)
+_MD_HEADING = re.compile(r"^\s{0,3}(?:#{1,6}\s+|\*\*(?=.*\*\*\s*$))")
+
+
+def text_blocks(text: str) -> list[Block]:
+    """Blocks of a plain-text body: bullets and title-plus-indented-lines entries, rules, paragraphs."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs().split("\n")
+    refs = _references(lines)
+    lines = [line for line in lines if not ((m := _REF_LINE.match(line)) and m.group(1) in refs)]
+    entries: list[tuple[str, list[str]]] = []
+    for i, line in enumerate(lines):
+        _add_line(entries, line, lines[i + 1] if i + 1 < len(lines) else "")
+    blocks = [_text_block(kind, body, refs) for kind, body in entries if kind == "sep" or (body and kind != "end")]
+    for i, block in enumerate(blocks[:-1]):  # a one-line bullet over a paragraph is that paragraph's title
+        if block.kind == "li" and not block.body and not block.anchors and blocks[i + 1].kind == "para":
+            block.kind = "heading"
+    return blocks
+
+
+def _references(lines: list[str]) -> dict[str, str]:
+    """Reference-style links: `[3] https://...` lines whose marker `[3]` is used elsewhere in the text."""
+    listed = {m.group(1): m.group(2) for m in map(_REF_LINE.match, lines) if m}
+    used = {n for line in lines if not _REF_LINE.match(line) for n in _REF_MARK.findall(line)}
+    return {n: url for n, url in listed.items() if n in used}
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _add_line(entries: list[tuple[str, list[str]]], line: str, following: str) -> None:
+    """Feed one line to the entries being built; an "end" entry closes the paragraph or item before it."""
+    kind, body = entries[-1] if entries else ("end", [])
+    open_item = kind == "li" and bool(body)
+    if not line.strip():
+        if kind == "para" or (open_item and _indent(following) == 0):
+            entries.append(("end", []))
+        return
+    if RULE.match(line):
+        if kind == "para" and len(body) == 1:  # a setext underline
+            entries[-1] = ("heading", body)
+        else:
+            entries.append(("sep", []))
+        return
+    if _MD_HEADING.match(line) and line.lstrip().startswith("#"):
+        entries.append(("heading", [line]))
+    elif _BULLET.match(line) and _indent(line) <= 3:
+        entries.append(("li", [_BULLET.sub("", line, count=1)]))
+    elif open_item and _indent(line) > 0:
+        body.append(line)
+    elif _indent(line) == 0 and following.strip() and _indent(following) >= 2 and not _BULLET.match(following):
+        entries.append(("li", [line]))
+    elif kind == "para":
+        body.append(line)
+    else:
+        entries.append(("para", [line]))
+
+
+def _text_block(kind: str, body: list[str], refs: dict[str, str]) -> Block:
+    if kind == "sep":
+        return Block("sep")
+    lines = [norm(line) for line in body]
+    anchors = [a for line in lines for a in _text_anchors(line, refs)]
+    text = norm(" ".join(lines))
+    if kind == "heading" or (kind == "para" and len(lines) == 1 and _looks_like_title(strip_urls(lines[0]))):
+        title = strip_urls(_REF_MARK.sub("", re.sub(r"^#+\s*|^\*\*|\*\*$", "", text)))
+        return Block("heading", title, anchors, None, "")
+    lead = None
+    titled = kind == "li" or (len(lines) > 1 and _titles_paragraph(lines[0], lines[1]))
+    if titled and not URL.match(lines[0]) and not LABEL.match(lines[0]):
+        lead = strip_urls(_REF_MARK.sub("", lines[0]))
+    return Block(kind, text, anchors, lead, norm(" ".join(lines[1:])) if lead else text)
+
+
+def _titles_paragraph(first: str, second: str) -> bool:
+    """The first line of a paragraph is its title: it is followed by a link line, ends with a
+    reference marker (`Title [3]`) or is written in capitals."""
+    if not _looks_like_title(_REF_MARK.sub("", first).strip()):
+        return False
+    return bool(URL.match(second)) or bool(re.search(r"\[\d{1,3}\]$", first)) or first.isupper()
+
+
+def _looks_like_title(line: str) -> bool:
+    if _MD_HEADING.match(line):
+        return True
+    return (len(line) <= 120 and any(c.isalpha() for c in line) and not URL.search(line)
+            and not line.endswith((".", ",", ";", ":", "!", "?")) and not LABEL.match(line)
+            and not _LINK_WORDS.fullmatch(line))
+
+
+def _text_anchors(line: str, refs: dict[str, str]) -> list[Anchor]:
+    found = []
+    for m in URL.finditer(line):
+        href = (m.group(2) or m.group(3)).rstrip(".,;:!?'\">)")
+        href = href if href.lower().startswith("http") else "https://" + href
+        found.append((href, m.group(1) or "", line[: m.start()]))
+    texts = [t for _, t, _ in found]
+    only_links = is_link_line(URL.sub(" ", line), texts)
+    anchors = [Anchor(href, text, norm(before), only_links) for href, text, before in found]
+    for m in _REF_MARK.finditer(line):  # the words before a `[3]` marker name what it links to
+        if m.group(1) in refs:
+            anchors.append(Anchor(refs[m.group(1)], norm(strip_urls(line[: m.start()]))[-80:], "", False))
+    return anchors

@@ -1,0 +1,163 @@
+"""The `radar` command line.
+
+`radar extract` runs the pure extractors on one file, folder or URL and prints what would be stored,
+without Prefect and without a database. `radar poll` runs the newsletter flow. Errors the user can fix
+(a bad config, an unreachable URL, a locked database) are printed as one clear line, not a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from radar.settings import ConfigError, load_settings
+from radar.sql import sql_command
+from storage.db import StorageError
+
+app = typer.Typer(help="Paper Radar: papers, code and metrics from AI newsletters, into DuckDB.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    json = "json"
+    table = "table"
+
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help="Config file (default: $RADAR_CONFIG or ./radar.toml).")
+]
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def extract(
+    target: Annotated[str, typer.Argument(help="A feed/page/email file, a folder of them, or an http(s) URL.")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="json (the scorer's contract) or table.")] = (
+        Format.json
+    ),
+) -> None:
+    """Print the papers, code links and metrics that would be stored for TARGET."""
+    from radar.extract import extract_target  # keeps `radar --help` fast
+
+    try:
+        results = extract_target(target)
+    except Exception as e:  # mapped errors from sources/ and extractors/ carry clear messages
+        fail(str(e))
+    if format is Format.json:
+        sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_extract_table(results)
+
+
+def human_number(value: float) -> str:
+    """1.7e9 -> "1.7B", 256000 -> "256K", 97.3 -> "97.3": as a newsletter would write it."""
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e4, "K")):
+        if abs(value) >= scale:
+            scaled = value / (scale if suffix != "K" else 1e3)
+            return f"{scaled:.4g}{suffix}"
+    return f"{value:g}"
+
+
+def _print_extract_table(results: dict) -> None:
+    for doc in results["documents"]:
+        table = Table(title=f"{doc['title']}  ({doc['url'] or 'no url'})", show_lines=True, title_justify="left")
+        for col in ("#", "item", "papers", "code", "metrics"):
+            table.add_column(col, overflow="fold")
+        for n, item in enumerate(doc["items"]):
+            metrics = "\n".join(
+                f"{human_number(m['value'])} {m['unit']}" + (f"  [dim]{m['name']}[/]" if m.get("name") else "")
+                for m in item["metrics"]
+            )
+            table.add_row(str(n), item["title"], "\n".join(item["papers"]), "\n".join(item["code"]), metrics)
+        out.print(table)
+
+
+@app.command()
+def poll(config: ConfigOption = None) -> None:
+    """Poll every enabled source once: fetch, extract, save to DuckDB, print a summary."""
+    settings = _settings(config)
+    from radar.runner import run_poll
+
+    try:
+        summary = run_poll(settings)
+    except (ConfigError, StorageError) as e:
+        fail(str(e))
+    _print_poll_summary(summary)
+    if summary["failures"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def reextract(
+    config: ConfigOption = None,
+    source: Annotated[str | None, typer.Option("--source", "-s", help="Only this source's documents.")] = None,
+) -> None:
+    """Re-run extraction on stored raw documents (after an extractor fix) and replace their rows."""
+    settings = _settings(config)
+    from radar.runner import run_reextract
+
+    try:
+        result = run_reextract(settings, source)
+    except (ConfigError, StorageError) as e:
+        fail(str(e))
+    table = Table(title=f"Re-extracted {result['documents']} documents", title_justify="left")
+    for col in ("table", "rows before", "rows after"):
+        table.add_column(col, justify="left" if col == "table" else "right")
+    for name, before in result["before"].items():
+        table.add_row(name, str(before), str(result["after"][name]))
+    out.print(table)
+    for key in result["skipped"]:
+        err.print(f"[yellow]skipped[/] {key}: the extractor failed on it; its stored rows were kept")
+
+
+def _settings(config: Path | None):
+    try:
+        return load_settings(config)
+    except ConfigError as e:
+        fail(str(e))
+
+
+def _print_poll_summary(summary: dict) -> None:
+    table = Table(title=f"Poll summary  ({summary['database']})", title_justify="left")
+    table.add_column("source", overflow="fold")
+    table.add_column("status", no_wrap=True)
+    counts = ("fetched", "new_documents", "items", "papers", "code_links", "metrics")
+    for header in ("docs", "new", "items", "papers", "code", "metrics"):
+        table.add_column(header, justify="right", min_width=len(header))
+    for s in summary["sources"]:
+        table.add_row(s["source"], s["status"], *(str(s[c]) for c in counts))
+    out.print(table)
+    totals = summary["totals"]
+    if not any(totals.values()):
+        out.print("Nothing new: 0 rows added in every table.")
+    else:
+        out.print("Rows added: " + ", ".join(f"{k} {v}" for k, v in totals.items()))
+    changed = sum(s["changed_documents"] for s in summary["sources"])
+    if changed:
+        out.print(f"{changed} documents changed since the last poll: their rows were replaced.")
+    for f in summary["failures"]:
+        err.print(f"[red]failed:[/] {f['source']}: {f['error']}", highlight=False)
+
+
+app.command("sql")(sql_command)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""extract_metrics on single sentences: every form a newsletter writes a result in, English and Korean, and
+the numbers that must never become metrics."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.metrics import extract_metrics
+from extractors.records import Metric
+
+# (sentence, expected metrics). Each expected metric is (value, unit, fields that must also match); the
+# sentence must yield exactly these (value, unit) pairs, in any order.
+ENGLISH = [
+    ("The model reaches 56% on HellaSwag.", [(56, "%", {"name": "HellaSwag", "kind": "score"})]),
+    ("It scores 90.8% on MMLU and 71.5% on GPQA Diamond.",
+     [(90.8, "%", {"name": "MMLU"}), (71.5, "%", {"name": "GPQA Diamond"})]),
+    ("That gives 79.8% pass@1 on AIME 2024 and 97.3% on MATH-500.",
+     [(79.8, "%", {"name": "AIME 2024"}), (97.3, "%", {"name": "MATH-500"})]),
+    ("The agent earns an Elo rating of 2,029 on Codeforces.", [(2029, "Elo", {"name": "Codeforces"})]),
+    ("Guanaco reaches 99.3% of ChatGPT's level on the Vicuna benchmark.", [(99.3, "%", {"name": "Vicuna"})]),
+    ("The prover solves 41.2% of problems on IMO-AnswerBench.", [(41.2, "%", {"name": "IMO-AnswerBench"})]),
+    ("MMLU: 67.5%, HellaSwag (89.1%).", [(67.5, "%", {"name": "MMLU"}), (89.1, "%", {"name": "HellaSwag"})]),
+    ("On SWE-bench Verified, the agent resolves 49% of issues.", [(49, "%", {"name": "SWE-bench Verified"})]),
+    ("It scores 8.9 on MT-Bench.", [(8.9, "score", {"name": "MT-Bench"})]),
+    ("It gets an F1 of 88.5 on SQuAD and a BLEU score of 41.2.",
+     [(88.5, "F1", {"name": "SQuAD"}), (41.2, "BLEU", {})]),
+    ("Kernels reach 50-73% of the peak FLOPs/s.",
+     [(50, "%", {"qualifier": "range-low"}), (73, "%", {"qualifier": "range-high"})]),
+    ("Accuracy improves by 3.2 percentage points.", [(3.2, "pp", {"direction": "increase", "kind": "relative"})]),
+    ("We see a +1.5pp gain on GSM8K.", [(1.5, "pp", {"name": "GSM8K", "direction": "increase"})]),
+    ("The method gives 6x faster decoding.", [(6, "x", {"name": "decoding", "direction": "increase"})]),
+    ("It shows a 6× speedup.", [(6, "x", {})]),
+    ("Generation is 2.2-3.6x faster.",
+     [(2.2, "x", {"qualifier": "range-low"}), (3.6, "x", {"qualifier": "range-high"})]),
+    ("Decoding gets between 2.2 and 3.6 times faster.",
+     [(2.2, "x", {"qualifier": "range-low"}), (3.6, "x", {"qualifier": "range-high", "direction": "increase"})]),
+    ("It runs about two times faster than the original.",
+     [(2, "x", {"qualifier": "approximate", "direction": "increase"})]),
+    ("LoRA needs 10,000 times fewer trainable parameters.",
+     [(10_000, "x", {"name": "trainable parameters", "direction": "reduction"})]),
+    ("The team used 4x more data.", [(4, "x", {"name": "data", "direction": "increase"})]),
+    ("This is a threefold reduction in memory.", [(3, "x", {"name": "memory", "direction": "reduction"})]),
+    ("They report roughly double the throughput.", [(2, "x", {"name": "throughput", "qualifier": "approximate"})]),
+    ("vLLM improves throughput by 2-4x over Orca.",
+     [(2, "x", {"name": "throughput", "direction": "increase"}), (4, "x", {"name": "throughput"})]),
+    ("The payoff is 5x higher inference throughput.", [(5, "x", {"name": "inference throughput"})]),
+    ("It cuts the KV cache by 93.3%.",
+     [(93.3, "%", {"name": "KV cache", "direction": "reduction", "kind": "relative"})]),
+    ("BLT uses up to 50% fewer inference FLOPs.",
+     [(50, "%", {"name": "inference FLOPs", "qualifier": "up to", "direction": "reduction"})]),
+    ("A 1.7B parameters model.", [(1.7e9, "params", {"kind": "size"})]),
+    ("You can finetune a 65B parameter model.", [(65e9, "params", {"name": "parameters"})]),
+    ("Here a 3B-parameter Mamba wins.", [(3e9, "params", {})]),
+    ("A 70-billion-parameter model was trained.", [(70e9, "params", {})]),
+    ("Jamba has 52 billion parameters.", [(52e9, "params", {})]),
+    ("It was trained on 2T tokens and 2.3T pre-training tokens.",
+     [(2e12, "tokens", {}), (2.3e12, "tokens", {"name": "pre-training tokens"})]),
+    ("It supports a context window of 256K tokens.", [(256_000, "tokens", {})]),
+    ("It ships with a 32k context.", [(32_000, "tokens", {})]),
+    ("A network with 671B total parameters, of which 37B are activated for each token.",
+     [(671e9, "params", {"name": "total parameters"}), (37e9, "params", {"name": "active parameters"})]),
+    ("Models range from 70 million to over 16 billion parameters.",
+     [(70e6, "params", {"qualifier": "range-low"}), (16e9, "params", {"qualifier": "range-high"})]),
+    ("They trained on 5 to 500 billion tokens.", [(5e9, "tokens", {}), (500e9, "tokens", {})]),
+    ("We release 7B, 13B and 70B parameters checkpoints.",
+     [(7e9, "params", {}), (13e9, "params", {}), (70e9, "params", {})]),
+    ("Our 7B model is small.", [(7e9, "params", {})]),
+    ("The set has just 1,000 questions.", [(1000, "count", {"name": "questions", "kind": "count"})]),
+    ("They trained more than 400 language models.", [(400, "count", {"qualifier": "at least"})]),
+    ("Training takes an hour on 16 H100 GPUs.", [(16, "count", {"name": "H100 GPUs"})]),
+    ("The cluster used 2,048 GPUs.", [(2048, "count", {})]),
+    ("It fits on a single 48GB GPU.", [(48, "GB", {"kind": "size"})]),
+    ("It reaches up to 225 TFLOPs/s per GPU.", [(225, "TFLOPs/s", {"qualifier": "up to"})]),
+    ("It takes only 24 hours of finetuning.", [(24, "hours", {})]),
+    ("Training took 2.788M H800 GPU hours.", [(2_788_000, "GPU hours", {})]),
+    ("Total compute was 3.8 × 10^25 FLOPs.", [(3.8e25, "FLOPs", {})]),
+    ("The model handles 2048 tokens.", [(2048, "tokens", {})]),
+    ("It is ~40% cheaper.", [(40, "%", {"qualifier": "approximate"})]),
+    ("Inference is at least 2x faster.", [(2, "x", {"qualifier": "at least"})]),
+    ("It improves by more than 7%.", [(7, "%", {"qualifier": "at least", "direction": "increase"})]),
+    ("It covers 100+ languages.", [(100, "count", {"qualifier": "at least"})]),
+    ("It uses as much as 5x less memory.", [(5, "x", {"qualifier": "up to", "direction": "reduction"})]),
+    ("Accuracy stays ≥ 90%.", [(90, "%", {"qualifier": "at least"})]),
+    ("The authors measure a 2x-3x speedup.", [(2, "x", {"qualifier": "range-low"}), (3, "x", {})]),
+    ("Gemma comes in 2B and 7B sizes.", [(2e9, "params", {}), (7e9, "params", {})]),
+    ("It runs at 45 tokens per second.", [(45, "tokens/s", {})]),
+    ("The release has 1.4 million samples (600 GB).", [(1.4e6, "count", {"name": "samples"}), (600, "GB", {})]),
+    ("It boosts generation throughput 5.76 times.",
+     [(5.76, "x", {"name": "generation throughput", "direction": "increase"})]),
+    ("It improves accuracy by 11 points on HumanEval.", [(11, "points", {"name": "HumanEval"})]),
+]
+
+KOREAN = [
+    ("DeepSeek-V3는 총 6710억 개의 매개변수를 가진 모델입니다.", [(671e9, "params", {"subject": "DeepSeek-V3"})]),
+    ("실제로 활성화되는 매개변수는 370억 개입니다.", [(37e9, "params", {})]),
+    ("사전 학습에 14.8조 토큰이 쓰였습니다.", [(14.8e12, "tokens", {})]),
+    ("계산량은 H800 GPU 기준 278.8만 시간이었습니다.", [(2_788_000, "GPU hours", {})]),
+    ("학습해야 하는 매개변수 수는 1만 배 줄었습니다.",
+     [(10_000, "x", {"name": "매개변수 수", "direction": "reduction"})]),
+    ("GPU 메모리 요구량은 3배 줄어듭니다.", [(3, "x", {"name": "GPU 메모리 요구량", "direction": "reduction"})]),
+    ("2.7배에서 최대 3.5배의 속도 향상을 얻었습니다.",
+     [(2.7, "x", {"qualifier": "range-low", "direction": "increase"}), (3.5, "x", {"qualifier": "range-high"})]),
+    ("처리량은 두 배로 늘었습니다.", [(2, "x", {"name": "처리량", "direction": "increase"})]),
+    ("피드포워드 블록을 8개의 전문가로 바꿨습니다.", [(8, "count", {"name": "전문가"})]),
+    ("라우터가 전문가 2개를 고릅니다.", [(2, "count", {"name": "전문가"})]),
+    ("32k 토큰 길이의 컨텍스트로 학습했습니다.", [(32_000, "tokens", {})]),
+    ("128K 컨텍스트를 지원합니다.", [(128_000, "tokens", {})]),
+    ("메모리 사용량은 약 40% 줄었습니다.", [(40, "%", {"qualifier": "approximate", "direction": "reduction"})]),
+    ("정확도가 5.2%p 높아졌습니다.", [(5.2, "pp", {"direction": "increase"})]),
+    ("이 모델은 MMLU에서 88.5%를 기록했습니다.", [(88.5, "%", {"name": "MMLU"})]),
+    ("속도가 50% 이상 빨라졌습니다.", [(50, "%", {"qualifier": "at least", "direction": "increase"})]),
+    ("700억 파라미터 모델을 10에폭 동안 학습했습니다.", [(70e9, "params", {}), (10, "epochs", {})]),
+    ("1,000개 이상의 문제로 구성됩니다.", [(1000, "count", {"name": "문제", "qualifier": "at least"})]),
+    ("추론 속도는 3배가량 빨라졌습니다.", [(3, "x", {"qualifier": "approximate", "direction": "increase"})]),
+    ("2,048개의 H100 GPU로 학습했습니다.", [(2048, "count", {"name": "H100 GPU"})]),
+    ("10억 개 파라미터와 5천억 개의 토큰.", [(1e9, "params", {}), (5e11, "tokens", {})]),
+    ("MT-Bench에서 8.9점을 받았습니다.", [(8.9, "points", {"name": "MT-Bench"})]),
+]
+
+NOT_METRICS = [
+    "Published April 8, 2024 at 3:12 a.m.",
+    "In 2025 the IMO 2025 results came out.",
+    "Context Engineering 2.0 builds on Qwen2.5 and Llama 2.",
+    "Llama 2 70B and LLaMA3 8B were the baselines.",
+    "Mixtral 8x7B uses a sparse mixture of experts, as does Mixtral 8x22B.",
+    "It ran on an H100, an A100 and an H800.",
+    "Compared with o1 and s1-32B, Qwen2.5-32B-Instruct is smaller than GPT-3 and GPT-4o.",
+    "Mistral 7B beats Llama 2 13B.",
+    "Gemini 2.5 Pro and Claude 3.7 Sonnet lead the pack.",
+    "Readers get 20% off the next cohort.",
+    "구독자는 수강료를 15% 할인받을 수 있습니다.",
+    "by Theo Hartmann · 11 min read",
+    "A 5-minute read, posted 3 days ago.",
+    "1. Introduction 2. Method 3. Results",
+    "The Long Context #118 is out; see section 3.2 and Table 4.",
+    "Training cost $5.6M, or about €5 million.",
+    "Top 10 papers of the week.",
+    "2024년 12월 3일에 공개된 8주 과정입니다.",
+    "QLoRA uses a 4-bit quantized base model and double quantization.",
+    "The id is arXiv:2401.15077.",
+    "The model answered politely, forty thousand times an hour.",
+    "Mixtral 8x7B는 Mistral 7B와 같은 구조입니다.",
+    "GPT-3 175B를 전체 미세조정하는 경우와 비교합니다.",
+    "It is a 3-part series and Part 2 covers the method.",
+    "Top-1 results are in Figure 3; we have 150,000 subscribers and 3 likes.",
+    "2만 명의 구독자가 읽는 1위 뉴스레터, 10만 원.",
+    "It was posted in 2023, cited 300 times, with a learning rate of 1e-5.",
+]
+
+
+def _matches(metric: Metric, value: float, unit: str, fields: dict[str, str]) -> bool:
+    if metric.unit != unit or abs(metric.value - value) > 1e-6 * max(1.0, abs(value)):
+        return False
+    return all(getattr(metric, key) == expected for key, expected in fields.items())
+
+
+def _pairs(pairs: list[tuple[float, str]]) -> list[tuple[float, str]]:
+    return sorted((round(float(value), 6), unit) for value, unit in pairs)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), ENGLISH, ids=[s[:50] for s, _ in ENGLISH])
+def test_english_sentence_yields_its_metrics(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
+    _assert_metrics(sentence, expected)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), KOREAN, ids=[f"ko-{i:02d}" for i in range(len(KOREAN))])
+def test_korean_sentence_yields_its_metrics(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
+    _assert_metrics(sentence, expected)
+
+
+def _assert_metrics(sentence: str, expected: list[tuple[float, str, dict[str, str]]]) -> None:
+    metrics = extract_metrics(sentence)
+    assert _pairs([(m.value, m.unit) for m in metrics]) == _pairs([(v, u) for v, u, _ in expected]), metrics
+    for value, unit, fields in expected:
+        assert any(_matches(m, value, unit, fields) for m in metrics), (value, unit, fields, metrics)
+
+
+@pytest.mark.parametrize("sentence", NOT_METRICS, ids=[f"none-{i:02d}" for i in range(len(NOT_METRICS))])
+def test_sentence_yields_no_metric(sentence: str):
+    assert extract_metrics(sentence) == []
+
+
+def test_identical_metrics_are_reported_once():
+    text = "It scores 56% on MMLU. As said, 56% on MMLU is a lot."
+    assert [(m.value, m.unit, m.name) for m in extract_metrics(text)] == [(56, "%", "MMLU")]
+
+
+def test_snippet_is_the_source_text_around_the_number():
+    filler = "This sentence is long and says little about anything in particular, " * 4
+    text = filler + "and then the model reaches 56% on HellaSwag, " + filler
+    (metric,) = extract_metrics(text)
+    assert "56% on HellaSwag" in metric.text
+    assert len(metric.text) <= 210
+
+
+def test_names_are_short():
+    text = "It is 3x faster at the long and winding sequence of very particular and peculiar retrieval steps."
+    assert all(len(m.name or "") <= 60 for m in extract_metrics(text))
+
+
+def test_empty_text_has_no_metrics():
+    assert extract_metrics("") == []

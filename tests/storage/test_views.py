@@ -1,0 +1,125 @@
+"""The views and macros for ad-hoc SQL, on a realistic saved week (tests/storage/sample.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import duckdb
+import pytest
+
+import storage.db
+from storage.db import open_db, schema_version
+from storage.schema import MIGRATIONS, TABLES
+from storage.views import MACROS, VIEWS
+from tests.storage.sample import FLASH, FORK, GEMMA, MAMBA, OFFICIAL, SWE, make_sample_db, save_sample
+
+
+@pytest.fixture(scope="module")
+def conn(sample_db):
+    with duckdb.connect(str(sample_db), read_only=True) as c:
+        yield c
+
+
+def rows(conn, sql: str, *params) -> list[dict]:
+    result = conn.execute(sql, list(params))
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_returns_rows(conn, view):
+    assert conn.execute(f"SELECT count(*) FROM {view}").fetchone()[0] > 0
+
+
+def test_views_and_macros_are_in_the_file(conn):
+    names = {r[0] for r in conn.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    macros = {r[0] for r in conn.execute("SELECT function_name FROM duckdb_functions() WHERE NOT internal").fetchall()}
+    assert set(VIEWS) <= names and set(MACROS) <= macros
+
+
+def test_papers_overview_one_row_per_paper(conn):
+    papers = {r["arxiv_id"]: r for r in rows(conn, "SELECT * FROM papers_overview")}
+    assert set(papers) == {SWE, GEMMA, FLASH, MAMBA}
+    swe = papers[SWE]
+    assert (swe["n_sources"], swe["n_mentions"], swe["latest_version"]) == (3, 3, 2)
+    assert swe["sources"] == ["import-ai", "llm-watch", "tensor-tuesday"]
+    assert swe["code_url"] == OFFICIAL and swe["code_urls"] == [OFFICIAL, FORK]  # most-cited repository first
+    assert swe["headline_metrics"] == "33.2% SWE-bench Verified; 49% SWE-bench Verified"  # first reported first
+    assert papers[GEMMA]["headline_metrics"] == "64.3% MMLU; 7B params"  # the score before the size
+    assert papers[FLASH]["headline_metrics"] == "up to 3x"
+    assert papers[MAMBA]["code_url"] is None and papers[MAMBA]["code_urls"] == []
+
+
+def test_trending_counts_distinct_sources_in_the_last_week(conn):
+    trending = rows(conn, "SELECT * FROM trending")
+    assert trending[0]["arxiv_id"] == SWE and trending[0]["n_sources"] == 3
+    assert FLASH not in {r["arxiv_id"] for r in trending}  # its issue is three weeks old
+    wider = {r["arxiv_id"] for r in rows(conn, "SELECT * FROM trending_since(30)")}
+    assert FLASH in wider
+
+
+def test_metrics_by_benchmark_is_a_leaderboard_of_scores(conn):
+    board = rows(conn, "SELECT benchmark, value, subject, source, paper_title FROM metrics_by_benchmark")
+    swe = [r for r in board if r["benchmark"] == "SWE-bench Verified"]
+    assert [(r["value"], r["subject"]) for r in swe] == [(49.0, "Claude"), (33.2, "GPT-4o")]
+    assert {r["benchmark"] for r in board} == {"MMLU", "SWE-bench Verified"}  # sizes and gains are not scores
+    assert swe[0]["paper_title"].startswith("SWE-bench")
+
+
+def test_paper_code_counts_sources_per_repository(conn):
+    code = {(r["arxiv_id"], r["repo_url"]): r for r in rows(conn, "SELECT * FROM paper_code")}
+    assert code[(SWE, OFFICIAL)]["n_sources"] == 2 and code[(SWE, FORK)]["n_sources"] == 1
+    assert code[(SWE, OFFICIAL)]["host"] == "github.com"
+
+
+def test_source_health_statuses(conn):
+    health = {r["name"]: r for r in rows(conn, "SELECT * FROM source_health")}
+    status = {name: r["status"] for name, r in health.items()}
+    assert status == {"import-ai": "ok", "llm-watch": "ok", "tensor-tuesday": "ok", "model-notes": "failing",
+                      "quiet-weekly": "stale", "gone-dark": "never succeeded"}
+    assert health["quiet-weekly"]["hours_since_new_document"] == pytest.approx(30 * 24, abs=1)
+    assert health["model-notes"]["last_error"].startswith("HTTP 503")
+
+
+@pytest.mark.parametrize("value, unit, qualifier, text", [
+    (60.1, "%", None, "60.1%"), (3.0, "x", "up to", "up to 3x"), (7.3e9, "params", None, "7.3B params"),
+    (2e12, "tokens", None, "2T tokens"), (17.9, "pp", None, "17.9 pp"), (2294.0, "count", None, "2294"),
+    (61.0, "%", "approximate", "about 61%"), (1.25e6, "Elo", None, "1.25M Elo"),
+])
+def test_format_metric(conn, value, unit, qualifier, text):
+    assert conn.execute("SELECT format_metric(?, ?, ?)", [value, unit, qualifier]).fetchone()[0] == text
+
+
+def test_a_version_1_database_gains_the_views(tmp_path, monkeypatch):
+    path = tmp_path / "old.duckdb"
+    monkeypatch.setattr(storage.db, "MIGRATIONS", MIGRATIONS[:1])
+    with open_db(path) as conn:
+        save_sample(conn)
+        assert schema_version(conn) == 1
+    monkeypatch.undo()
+    with open_db(path) as conn:
+        assert schema_version(conn) == MIGRATIONS[-1][0]
+        assert conn.execute("SELECT n_sources FROM trending LIMIT 1").fetchone()[0] == 3
+
+
+def test_views_survive_a_resave(tmp_path):
+    path = make_sample_db(tmp_path / "radar.duckdb")
+    with open_db(path) as conn:  # idempotent: saving the same week again changes no view
+        before = conn.execute("SELECT * FROM papers_overview").fetchall()
+        save_sample(conn)
+        assert conn.execute("SELECT * FROM papers_overview").fetchall() == before
+
+
+@pytest.mark.skipif(not os.environ.get("DUCKDB_1_4_PYTHON"),
+                    reason="set DUCKDB_1_4_PYTHON to a Python that has duckdb 1.4 installed")
+def test_a_duckdb_1_4_client_reads_every_table_and_view(sample_db):
+    """The storage version test (test_newsletters_storage.py) with a real 1.4 client, views included."""
+    script = ("import sys, duckdb; c = duckdb.connect(sys.argv[1], read_only=True); "
+              "counts = [c.execute(f'SELECT count(*) FROM {t}').fetchone()[0] for t in sys.argv[2:]]; "
+              "print(duckdb.__version__, *counts)")
+    proc = subprocess.run([os.environ["DUCKDB_1_4_PYTHON"], "-c", script, str(sample_db), *TABLES, *VIEWS],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    version, *counts = proc.stdout.split()
+    assert version.startswith("1.4.") and all(int(n) > 0 for n in counts)

@@ -89,14 +89,19 @@ class SourceBatch:
     fetched: list[Fetched]
     extractions: list[Extraction]
     error: str | None = None
+    first_poll: bool = False  # the source never succeeded before: what it brings is its archive
 
 
-def collect(settings: Settings, source: SourceConfig, fetching: PrefectFuture) -> SourceBatch:
+def collect(
+    settings: Settings, source: SourceConfig, fetching: PrefectFuture, state: SourceState | None
+) -> SourceBatch:
     """Wait for one source's fetch, then extract it; any error becomes part of its batch."""
     logger = get_run_logger()
     try:
         fetched = fetching.result()
-        return SourceBatch(source, fetched, extract_source(source, fetched, settings.fetch.max_entries_per_feed))
+        extractions = extract_source(source, fetched, settings.fetch.max_entries_per_feed)
+        first_poll = state is None or state.last_success_at is None
+        return SourceBatch(source, fetched, extractions, first_poll=first_poll)
     except (SourceError, ExtractError) as e:
         logger.warning("source %s failed: %s", source.name, e)
         return SourceBatch(source, [], [], str(e))
@@ -138,7 +143,8 @@ def fetch_state(batch: SourceBatch) -> FetchState:
     last = batch.fetched[-1] if batch.fetched else None
     return FetchState(kind=batch.source.kind, location=batch.source.location,
                       fetched_at=last.fetched_at if last else datetime.now(UTC),
-                      etag=last.etag if last else None, last_modified=last.last_modified if last else None)
+                      etag=last.etag if last else None, last_modified=last.last_modified if last else None,
+                      ingest_mode="first_poll" if batch.first_poll else "poll")
 
 
 @task(cache_policy=NO_CACHE)
@@ -161,7 +167,7 @@ def poll_newsletters(config: str | None = None) -> dict:
     fetch = fetch_source.with_options(retries=settings.fetch.retries,
                                       retry_delay_seconds=settings.fetch.retry_delay_seconds)
     fetching = {s.name: fetch.submit(s, settings.fetch, states.get(s.name)) for s in settings.enabled_sources}
-    batches = [collect(settings, s, fetching[s.name]) for s in settings.enabled_sources]
+    batches = [collect(settings, s, fetching[s.name], states.get(s.name)) for s in settings.enabled_sources]
     summary = summarise(save_batches(settings, batches), settings.database)
     publish(settings)
     create_markdown_artifact(key="poll-newsletters-summary", markdown=render_markdown(summary),

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from extractors.records import EXTRACTOR_VERSION, Document, Item
 from storage.db import StorageError
-from storage.schema import TABLES
+from storage.schema import INGEST_MODES, TABLES
 
 TS = pa.timestamp("us", tz="UTC")
 DOC_SCHEMA = pa.schema([
@@ -84,12 +84,16 @@ def save_extractions(
     *,
     fetched_at: datetime,
     replace_unchanged: bool = False,
+    ingest_mode: str = "poll",
 ) -> SaveResult:
     """Merge documents and their extracted rows in one transaction.
 
     Unchanged documents are skipped unless `replace_unchanged` (re-extraction after an extractor
-    change), in which case their rows are replaced too.
+    change), in which case their rows are replaced too. `ingest_mode` (see storage.schema.INGEST_MODES)
+    is recorded on documents new to the database.
     """
+    if ingest_mode not in INGEST_MODES:
+        raise ValueError(f"ingest_mode must be one of {INGEST_MODES}, not {ingest_mode!r}")
     latest = {(e.document.source, e.document.key): e for e in extractions}  # last copy of a key wins
     before = table_counts(conn)
     conn.execute("BEGIN TRANSACTION")
@@ -97,7 +101,7 @@ def save_extractions(
         conn.register("stage_documents", _documents_table(latest.values(), fetched_at))
         fates = _classify(conn)
         todo = [e for k, e in latest.items() if fates.get(k) in ("new", "changed") or replace_unchanged]
-        _replace_rows(conn, todo, fetched_at)
+        _replace_rows(conn, todo, fetched_at, ingest_mode)
         conn.execute("COMMIT")
     except duckdb.Error as e:
         conn.execute("ROLLBACK")
@@ -121,7 +125,9 @@ def _classify(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
     return {(src, key): fate for src, key, fate in rows}
 
 
-def _replace_rows(conn: duckdb.DuckDBPyConnection, todo: list[Extraction], fetched_at: datetime) -> None:
+def _replace_rows(
+    conn: duckdb.DuckDBPyConnection, todo: list[Extraction], fetched_at: datetime, ingest_mode: str
+) -> None:
     if not todo:
         return
     conn.register("stage_todo", _documents_table(todo, fetched_at))
@@ -140,7 +146,7 @@ def _replace_rows(conn: duckdb.DuckDBPyConnection, todo: list[Extraction], fetch
             conn.execute(
                 f"DELETE FROM {table} WHERE (source, doc_key) IN (SELECT source, doc_key FROM stage_todo)"
             )
-        _upsert_documents(conn)
+        _upsert_documents(conn, ingest_mode)
         conn.execute("INSERT INTO items SELECT * FROM stage_items")
         conn.execute("INSERT INTO mentions SELECT * EXCLUDE (title, seen_at) FROM stage_mentions")
         conn.execute("INSERT INTO code_links SELECT * FROM stage_code")
@@ -151,12 +157,14 @@ def _replace_rows(conn: duckdb.DuckDBPyConnection, todo: list[Extraction], fetch
             conn.unregister(name)
 
 
-def _upsert_documents(conn: duckdb.DuckDBPyConnection) -> None:
+def _upsert_documents(conn: duckdb.DuckDBPyConnection, ingest_mode: str) -> None:
+    # ingest_mode is not updated on conflict: how a document first came in decides its alerts.
     conn.execute(
         """
-        INSERT INTO documents
+        INSERT INTO documents (source, doc_key, url, title, author, published_at, body, body_type, content_hash,
+                               first_seen_at, fetched_at, extracted_at, extractor_version, ingest_mode)
         SELECT source, doc_key, url, title, author, published_at, body, body_type, content_hash,
-               fetched_at AS first_seen_at, fetched_at, now() AS extracted_at, ? AS extractor_version
+               fetched_at, fetched_at, now(), ?, ?
         FROM stage_todo
         ON CONFLICT (source, doc_key) DO UPDATE SET
             url = excluded.url, title = excluded.title, author = excluded.author,
@@ -166,7 +174,7 @@ def _upsert_documents(conn: duckdb.DuckDBPyConnection) -> None:
                               THEN excluded.fetched_at ELSE documents.fetched_at END,
             extracted_at = excluded.extracted_at, extractor_version = excluded.extractor_version
         """,
-        [EXTRACTOR_VERSION],
+        [EXTRACTOR_VERSION, ingest_mode],
     )
 
 
@@ -174,7 +182,7 @@ def _upsert_papers(conn: duckdb.DuckDBPyConnection) -> None:
     # One row per paper in the batch (ON CONFLICT cannot see a key twice in one statement).
     conn.execute(
         """
-        INSERT INTO papers
+        INSERT INTO papers (arxiv_id, latest_version, title, first_seen_at, last_seen_at)
         SELECT arxiv_id, max(version), arg_min(title, (role <> 'primary', seen_at)),
                min(seen_at), max(seen_at)
         FROM stage_mentions GROUP BY arxiv_id

@@ -104,7 +104,34 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
     (2, "views and macros for ad-hoc SQL", VIEWS_V1),
+    (
+        3,
+        "ingest modes (alert suppression) and arXiv metadata on papers",
+        """
+        ALTER TABLE documents ADD COLUMN ingest_mode VARCHAR DEFAULT 'poll';
+        ALTER TABLE papers ADD COLUMN arxiv_ingest_mode VARCHAR;
+        ALTER TABLE papers ADD COLUMN authors VARCHAR[];
+        ALTER TABLE papers ADD COLUMN abstract VARCHAR;
+        ALTER TABLE papers ADD COLUMN primary_category VARCHAR;
+        ALTER TABLE papers ADD COLUMN categories VARCHAR[];
+        ALTER TABLE papers ADD COLUMN published_at TIMESTAMPTZ;
+        ALTER TABLE papers ADD COLUMN updated_at TIMESTAMPTZ;
+        ALTER TABLE papers ADD COLUMN doi VARCHAR;
+        ALTER TABLE papers ADD COLUMN journal_ref VARCHAR;
+        ALTER TABLE papers ADD COLUMN comments VARCHAR;
+        ALTER TABLE papers ADD COLUMN pdf_url VARCHAR;
+        ALTER TABLE papers ADD COLUMN arxiv_status VARCHAR;
+        ALTER TABLE papers ADD COLUMN arxiv_checked_at TIMESTAMPTZ;
+        """,
+    ),
 ]
+
+#: How a document or an arXiv entry came in, which decides whether it may be alerted on:
+#: "poll" (a regular poll), "first_poll" (a newly added source's first poll: its archive),
+#: "backfill" (a backfill without --alert) and "backfill_alert" (a backfill with --alert).
+#: Only "poll" and "backfill_alert" may alert.
+INGEST_MODES = ("poll", "first_poll", "backfill", "backfill_alert")
+ALERTABLE_INGEST_MODES = ("poll", "backfill_alert")
 
 #: Every table the pipeline writes, in the order a document's rows depend on each other.
 TABLES = ("sources", "documents", "items", "papers", "mentions", "code_links", "metrics")

@@ -47,6 +47,7 @@ class FetchState:
     fetched_at: datetime
     etag: str | None = None
     last_modified: str | None = None
+    ingest_mode: str = "poll"  # storage.schema.INGEST_MODES: how the batch's new documents came in
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def save_batch(
     conn: duckdb.DuckDBPyConnection, source: str, extractions: Sequence[Extraction], state: FetchState
 ) -> SaveResult:
     """Write one source's batch (its documents in one transaction), then its fetch state."""
-    result = save_extractions(conn, extractions, fetched_at=state.fetched_at)
+    result = save_extractions(conn, extractions, fetched_at=state.fetched_at, ingest_mode=state.ingest_mode)
     save_source_attempt(conn, name=source, kind=state.kind, location=state.location, at=state.fetched_at,
                         etag=state.etag, last_modified=state.last_modified,
                         new_documents=result.new_documents + result.changed_documents)

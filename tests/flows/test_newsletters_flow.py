@@ -106,3 +106,20 @@ url = "{served.url('/junk.xml')}"
     with duckdb.connect(str(tmp_path / "radar.duckdb"), read_only=True) as conn:
         rows = dict(conn.execute("SELECT name, consecutive_failures FROM sources").fetchall())
     assert rows["broken"] == 1 and rows["junk"] == 1 and rows["sparse"] == 0
+
+
+def test_first_poll_of_a_source_is_marked_so_it_never_floods_alerts(tmp_path, served):
+    config = write_config(tmp_path, served)
+    poll_newsletters(config=str(config))
+    # The feed publishes a new issue: that one is news, the archive seen on the first poll is not.
+    feed = (DEMO / "feeds/sparse_gradients.xml").read_text(encoding="utf-8")
+    new_entry = feed[feed.index("<item>"):feed.index("</item>") + len("</item>")]
+    new_entry = new_entry.replace("sparsegradients-issue-12", "sparsegradients-issue-13")
+    served.route("/sparse.xml", feed.replace("<item>", new_entry + "\n<item>", 1).encode(),
+                 headers={"Content-Type": "application/rss+xml; charset=utf-8"}, etag='"sg-2"')
+    summary = poll_newsletters(config=str(config))
+    assert {s["source"]: s["new_documents"] for s in summary["sources"]}["sparse"] == 1
+    with duckdb.connect(str(tmp_path / "radar.duckdb"), read_only=True) as conn:
+        modes = dict(conn.execute("SELECT doc_key, ingest_mode FROM documents WHERE source = 'sparse'").fetchall())
+    assert modes == {"sparsegradients-issue-11": "first_poll", "sparsegradients-issue-12": "first_poll",
+                     "sparsegradients-issue-13": "poll"}

@@ -91,15 +91,18 @@ def test_format_metric(conn, value, unit, qualifier, text):
     assert conn.execute("SELECT format_metric(?, ?, ?)", [value, unit, qualifier]).fetchone()[0] == text
 
 
-def test_a_version_1_database_gains_the_views(tmp_path, monkeypatch):
+def test_a_version_1_database_with_data_is_migrated(tmp_path, monkeypatch):
     path = tmp_path / "old.duckdb"
     monkeypatch.setattr(storage.db, "MIGRATIONS", MIGRATIONS[:1])
     with open_db(path) as conn:
-        save_sample(conn)
         assert schema_version(conn) == 1
+        conn.execute("""INSERT INTO documents (source, doc_key, title, body, body_type, content_hash,
+                        first_seen_at, fetched_at) VALUES ('old', 'k', 't', 'b', 'html', 'h', now(), now())""")
     monkeypatch.undo()
     with open_db(path) as conn:
         assert schema_version(conn) == MIGRATIONS[-1][0]
+        assert conn.execute("SELECT ingest_mode FROM documents").fetchall() == [("poll",)]
+        save_sample(conn)
         assert conn.execute("SELECT n_sources FROM trending LIMIT 1").fetchone()[0] == 3
 
 

@@ -17,12 +17,13 @@ from prefect.futures import PrefectFuture
 from extractors import extract_items, parse_email, parse_feed, parse_page
 from extractors.errors import ExtractError
 from extractors.records import Document
+from flows.common import open_writer
 from radar.settings import FetchSettings, Settings, SourceConfig, load_settings
 from radar.summary import SourceReport, render_markdown, summarise
 from sources.errors import SourceError
 from sources.fetch import fetch_source as fetch_source_bytes
 from sources.http import Fetched, make_client
-from storage.db import Connection, DatabaseLocked, StorageError, open_db
+from storage.db import Connection, DatabaseLocked, StorageError
 from storage.newsletters import Extraction
 from storage.snapshot import publish_snapshot, snapshot_dir_for
 from storage.source_state import SourceState, load_source_states, save_source_attempt
@@ -118,7 +119,7 @@ def save_batches(settings: Settings, batches: list[SourceBatch]) -> list[SourceR
     and written first thing next run, and the run fails with a message naming the lock holder.
     """
     try:
-        with open_db(settings.database, lock_wait_seconds=settings.lock_wait_seconds) as conn:
+        with open_writer(settings) as conn:
             return [save_source(conn, b) for b in batches]
     except DatabaseLocked:
         for b in batches:
@@ -151,7 +152,7 @@ def fetch_state(batch: SourceBatch) -> FetchState:
 def publish(settings: Settings) -> None:
     """A consistent read snapshot (Parquet + views.sql) for long-lived readers; see docs/schema.md."""
     try:
-        with open_db(settings.database, lock_wait_seconds=settings.lock_wait_seconds) as conn:
+        with open_writer(settings) as conn:
             publish_snapshot(conn, settings.database, snapshot_dir_for(settings.database))
     except (StorageError, OSError) as e:  # the data is saved; a stale snapshot is not worth failing the run
         get_run_logger().warning("read snapshot not published: %s", e)
@@ -161,7 +162,7 @@ def publish(settings: Settings) -> None:
 def poll_newsletters(config: str | None = None) -> dict:
     """Fetch every enabled source, extract papers, code links and metrics, and save them to DuckDB."""
     settings = load_settings(config)
-    with open_db(settings.database, lock_wait_seconds=settings.lock_wait_seconds) as conn:
+    with open_writer(settings) as conn:
         save_spooled(conn, spool_dir_for(settings.database))  # what a locked run could not write
         states = load_source_states(conn)
     fetch = fetch_source.with_options(retries=settings.fetch.retries,

@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from radar.settings import ConfigError, load_settings
@@ -77,12 +78,23 @@ def _print_extract_table(results: dict) -> None:
         for col in ("#", "item", "papers", "code", "metrics"):
             table.add_column(col, overflow="fold")
         for n, item in enumerate(doc["items"]):
-            metrics = "\n".join(
-                f"{human_number(m['value'])} {m['unit']}" + (f"  [dim]{m['name']}[/]" if m.get("name") else "")
-                for m in item["metrics"]
-            )
+            metrics = "\n".join(_metric_line(m) for m in item["metrics"])
             table.add_row(str(n), item["title"], "\n".join(item["papers"]), "\n".join(item["code"]), metrics)
         out.print(table)
+
+
+_QUALIFIER_MARKS = {"approximate": "~", "at least": "≥", "up to": "≤", "range-low": "", "range-high": "…"}
+_DIRECTION_MARKS = {"increase": " ↑", "reduction": " ↓"}
+
+
+def _metric_line(m: dict) -> str:
+    """"≤6 x ↑  decoding  @DeepSeek-V3": qualifier, value, unit, direction, then name and subject dimmed."""
+    value = f"{_QUALIFIER_MARKS.get(m.get('qualifier') or '', '')}{human_number(m['value'])}"
+    if m.get("qualifier") == "range-low":
+        value += "…"
+    line = f"{value} {m['unit']}{_DIRECTION_MARKS.get(m.get('direction') or '', '')}"
+    context = "  ".join(filter(None, [m.get("name"), f"@{m['subject']}" if m.get("subject") else None]))
+    return line + (f"  [dim]{escape(context)}[/]" if context else "")
 
 
 @app.command()
@@ -95,6 +107,8 @@ def poll(config: ConfigOption = None) -> None:
         summary = run_poll(settings)
     except (ConfigError, StorageError) as e:
         fail(str(e))
+    except Exception as e:  # Prefect's own failures (its server did not start, ...): one line, not a traceback
+        fail(f"the poll did not run to the end: {type(e).__name__}: {e}")
     _print_poll_summary(summary)
     if summary["failures"]:
         raise typer.Exit(1)
@@ -121,6 +135,39 @@ def reextract(
     out.print(table)
     for key in result["skipped"]:
         err.print(f"[yellow]skipped[/] {key}: the extractor failed on it; its stored rows were kept")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@app.command()
+def setup(
+    prefect_file: Annotated[Path, typer.Option("--prefect-file", help="The deployments file.")] = ROOT / "prefect.yaml",
+) -> None:
+    """Create, where missing, the work pool and concurrency limits on the Prefect server (PREFECT_API_URL)."""
+    from prefect.settings import PREFECT_API_URL
+
+    from radar.deploy import ensure_server_objects, load_deployments
+
+    if not PREFECT_API_URL.value():
+        fail("PREFECT_API_URL is not set: point it at your Prefect server (see README, 'Run on a Prefect server')")
+    try:
+        created = ensure_server_objects({d.work_pool for d in load_deployments(prefect_file)})
+    except Exception as e:  # an unreachable server is the usual cause; say which one
+        fail(f"cannot set up the Prefect server at {PREFECT_API_URL.value()}: {type(e).__name__}: {e}")
+    for thing in created:
+        out.print(f"created {thing}")
+    out.print("Prefect server ready" + ("" if created else " (nothing to create)"))
+
+
+@app.command()
+def serve(
+    prefect_file: Annotated[Path, typer.Option("--prefect-file", help="The deployments file.")] = ROOT / "prefect.yaml",
+) -> None:
+    """Serve every flow with its schedules from this process: an alternative to a work pool and worker."""
+    from radar.deploy import serve_deployments
+
+    serve_deployments(prefect_file)
 
 
 def _settings(config: Path | None):

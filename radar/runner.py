@@ -23,6 +23,8 @@ def run_poll(settings: Settings) -> dict:
     # The temporary server's telemetry heartbeat races the run for its SQLite file and prints
     # "database is locked" tracebacks; it has nothing to report for a local run anyway.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Its default 20 s start-up allowance is too short on a busy 2-core machine.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     from flows.newsletters import poll_newsletters
 
     return poll_newsletters(config=str(settings.config_file))

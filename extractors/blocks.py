@@ -8,11 +8,8 @@ both readers share: section labels, rules, URLs in text, and when a line is only
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
-
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
 from extractors.links import find_arxiv_in_text, find_arxiv_in_url
 
@@ -37,6 +34,7 @@ class Block:
     lead: str | None = None  # the title a paragraph or list item opens with (bold run, first line)
     body: str = ""  # `text` without `lead`
     level: int = 0  # 1-6 for <h1>-<h6>; 0 for headings recognised otherwise (bold paragraphs, text)
+    rows: list[list[str]] | None = None  # a results table's cell texts, row by row (html_blocks)
 
     @cached_property
     def paper_ids(self) -> list[str]:
@@ -61,11 +59,27 @@ URL = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)|<?(https?://[^\s<>\"'\]]
 
 
 def norm(text: str) -> str:
-    return SPACE.sub(" ", text).strip()
+    """`text` with its runs of whitespace made one space, stripped (`str.split` splits where `\\s` matches)."""
+    return " ".join(text.split())
 
 
 def strip_urls(text: str) -> str:
-    return norm(_EMPTY_BRACKETS.sub(" ", URL.sub(lambda m: m.group(1) or "", text)))
+    lower = text.lower()  # every URL holds "http" or "www" (no other letter matches these case-blind)
+    if "http" in lower or "www" in lower:
+        text = URL.sub(_url_text, text)
+    if "(" in text or "[" in text or "<" in text:
+        text = _EMPTY_BRACKETS.sub(" ", text)
+    return norm(text)
+
+
+def _url_text(m: re.Match[str]) -> str:
+    """What is left of a URL in text: a markdown link's text; else nothing, but the ")" of a URL written
+    in parentheses, "(https://...)", which the URL pattern takes along."""
+    if m.group(1):
+        return m.group(1)
+    url = m.group(3) or ""
+    closing = len(url) - len(url.rstrip(")"))
+    return ")" * max(0, closing - url.count("("))
 
 
 def is_link_line(line: str, anchor_texts: list[str]) -> bool:
@@ -73,13 +87,4 @@ def is_link_line(line: str, anchor_texts: list[str]) -> bool:
     rest = line
     for t in sorted(anchor_texts, key=len, reverse=True):
         rest = rest.replace(t, " ") if t else rest
-    return sum(c.isalpha() for c in strip_urls(rest)) <= 30
-
-
-def parse_html(html: str) -> BeautifulSoup:
-    """`html` parsed with lxml, without bs4's warnings about markup that looks like XML or a URL:
-    newsletters are what they are, and the warnings would reach the CLI's users."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        return BeautifulSoup(html, "lxml")
+    return sum(map(str.isalpha, strip_urls(rest))) <= 30

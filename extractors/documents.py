@@ -1,4 +1,4 @@
-"""Parse fetched bytes into `Document`s: feeds (feedparser), web pages (BeautifulSoup), emails (stdlib).
+"""Parse fetched bytes into `Document`s: feeds (feedparser), web pages (lxml), emails (stdlib).
 
 Runs right after `sources/` hands over bytes, in the flows and in `radar extract`. Owns telling the kinds
 of document apart (`parse_document_bytes`) and each kind's natural key, title, date, author and body. Bodies
@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 import hashlib
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -19,11 +20,11 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
-from bs4 import BeautifulSoup
 from bs4.dammit import EncodingDetector
+from lxml import etree
 
-from extractors.blocks import parse_html
 from extractors.errors import ParseError
+from extractors.html_blocks import get_text, parse_tree
 from extractors.links import clean_url
 from extractors.records import Document
 
@@ -109,7 +110,9 @@ def _parse_feed(
         response_headers["content-location"] = url
     # Bytes only, never a str: feedparser reads a str as a URL or a file path to open.
     try:
-        parsed = feedparser.parse(bytes(content), response_headers=response_headers, sanitize_html=False)
+        parsed = feedparser.parse(
+            bytes(content), response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False
+        )
     except (UnicodeError, LookupError, ValueError) as e:  # feedparser raises on some undecodable prologs
         raise ParseError(f"{where}: not a readable feed ({type(e).__name__}: {e})") from e
     if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
@@ -160,20 +163,21 @@ def parse_page(content: bytes, url: str | None, source: str = "") -> Document:
 
 def _parse_page(content: bytes, url: str | None, source: str, where: str) -> Document:
     html = _decode_html(content)
-    soup = parse_html(html)
-    if not soup.find(True):
+    root = parse_tree(html)
+    if root is None:
         raise ParseError(f"{where}: not an HTML page (no elements)")
-    canonical = _attr(soup, "link", "href", rel="canonical") or _meta(soup, "og:url")
+    canonical = _first_attr(root, "link", "href", lambda t: "canonical" in (t.get("rel") or "").split()) or _meta(
+        root, "og:url")
     page_url = clean_url(urljoin(url or "", canonical)) if canonical else url
-    title = _meta(soup, "og:title") or _text(soup.title) or _text(soup.find("h1"))
+    title = _meta(root, "og:title") or _text(next(root.iter("title"), None)) or _text(next(root.iter("h1"), None))
     return Document(
         source=source,
         key=page_url or where,
         url=page_url if _is_http(page_url) else None,
         title=title,
         body=html,
-        published=_iso(_meta(soup, "article:published_time") or _attr(soup, "time", "datetime")),
-        author=_meta(soup, "author") or _meta(soup, "article:author"),
+        published=_iso(_meta(root, "article:published_time") or _first_attr(root, "time", "datetime")),
+        author=_meta(root, "author") or _meta(root, "article:author"),
     )
 
 
@@ -187,18 +191,21 @@ def _decode_html(content: bytes) -> str:
     return content.decode("utf-8", errors="replace")
 
 
-def _attr(soup: BeautifulSoup, tag: str, attr: str, **filters: str) -> str | None:
-    found = soup.find(tag, attrs={**filters, attr: True})
-    value = found.get(attr) if found else None
-    return (str(value).strip() or None) if value else None
+def _first_attr(root: etree._Element, tag: str, attr: str, test: Callable[[etree._Element], bool] | None = None
+                ) -> str | None:
+    """`attr` of the first `tag` element that has it (and passes `test`), stripped; None if empty."""
+    found = next((t for t in root.iter(tag) if t.get(attr) is not None and (test is None or test(t))), None)
+    value = found.get(attr) if found is not None else None
+    return (value.strip() or None) if value else None
 
 
-def _meta(soup: BeautifulSoup, name: str) -> str | None:
-    return _attr(soup, "meta", "content", property=name) or _attr(soup, "meta", "content", name=name)
+def _meta(root: etree._Element, name: str) -> str | None:
+    return (_first_attr(root, "meta", "content", lambda t: t.get("property") == name)
+            or _first_attr(root, "meta", "content", lambda t: t.get("name") == name))
 
 
-def _text(tag: Any) -> str:
-    return " ".join(tag.get_text(" ").split()) if tag else ""
+def _text(tag: etree._Element | None) -> str:
+    return " ".join(get_text(tag, " ").split()) if tag is not None else ""
 
 
 def _iso(value: str | None) -> datetime | None:

@@ -1,18 +1,28 @@
-"""Read an HTML body (a feed entry, a web page, an email) into blocks, with BeautifulSoup and lxml.
+"""Read an HTML body (a feed entry, a web page, an email) into blocks, on lxml's own tree.
 
 Runs inside `extract_items`. Owns what counts as page chrome (navigation, page header and footer,
 subscribe widgets, share buttons, footnotes, hidden preheaders), which part of a page is the article, and
 how headings, bold title paragraphs, list items, rules and paragraphs are recognised in HTML.
+
+The tree is lxml's (the parse BeautifulSoup's "lxml" builder runs too, without building a second tree on
+top of it): a node of a run is an element, a comment or processing instruction, or a `str` (an element's
+text or a tail), in document order. Text is read as BeautifulSoup reads it: comments are never text, and a
+tag's `get_text()` leaves out ruby annotations (`<rt>`, `<rp>`) unless asked on the annotation itself.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, PageElement, ProcessingInstruction
-from bs4.element import Tag
+from lxml import etree
 
-from extractors.blocks import LABEL, RULE, SPACE, Anchor, Block, is_link_line, norm, parse_html
+from extractors.blocks import LABEL, RULE, Anchor, Block, is_link_line, norm
+from extractors.links import visible_target
+from extractors.metric_tables import is_results_table
+
+Node = str | etree._Element  # text, an element, or a comment / processing instruction
 
 _BLOCK_TAGS = frozenset({
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "div", "dl",
@@ -20,6 +30,7 @@ _BLOCK_TAGS = frozenset({
     "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot",
     "th", "thead", "tr", "ul",
 })
+_BLOCK_LIST = tuple(sorted(_BLOCK_TAGS))
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CHROME_TAGS = [
     "head", "script", "style", "noscript", "template", "nav", "form", "button", "svg", "iframe", "input",
@@ -32,116 +43,301 @@ _CHROME_TOKENS = frozenset({
     "promo",
 })
 _CHROME_COMPONENT = re.compile(r"subscribe|share|paywall|footnote|comment", re.I)
+_BUTTON_CHROME = re.compile(r"subscribe|share|comment", re.I)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
-_ARTICLE_SELECTORS = (
-    ".post-content", ".entry-content", ".available-content", ".body.markup", "[itemprop=articleBody]",
-    ".article-body", ".post-body",
+_WORD_SPLIT = re.compile(r"[\s_-]+")
+_HTTP = re.compile(r"https?://", re.I)
+# The article part of a page, most specific first: CSS classes (all must be present) or an itemprop.
+_ARTICLE_SELECTORS: tuple[tuple[frozenset[str], str | None], ...] = (
+    (frozenset({"post-content"}), None),
+    (frozenset({"entry-content"}), None),
+    (frozenset({"available-content"}), None),
+    (frozenset({"body", "markup"}), None),
+    (frozenset(), "articleBody"),  # [itemprop=articleBody]
+    (frozenset({"article-body"}), None),
+    (frozenset({"post-body"}), None),
 )
+_ARTICLE_CLASSES = frozenset().union(*(classes for classes, _ in _ARTICLE_SELECTORS))
+_CHROME_NAMES = frozenset(_CHROME_TAGS)
 _BOLD_TAGS = frozenset({"strong", "b", *_HEADINGS})
 _WRAPPER_TAGS = frozenset({"a", "span", "em", "i", "u", "font", "p", "div"})
-_SKIP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
+_RUBY = ("rt", "rp")  # BeautifulSoup keeps their strings out of an enclosing tag's get_text()
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)  # an href that is absolute already (https:, mailto:)
 
 
-def html_blocks(html: str) -> list[Block]:
-    """The article part of an HTML body as blocks, chrome removed."""
-    soup = parse_html(html)
-    # A page's header and footer are chrome; a story's own <header> inside <article> or <section> is not.
-    page_parts = [t for t in soup.find_all(["header", "footer"]) if not t.find_parent(["article", "section"])]
-    for tag in soup.find_all(_CHROME_TAGS) + page_parts + soup.find_all(_is_chrome):
-        if not tag.decomposed:
-            tag.decompose()
+def parse_tree(html: str) -> etree._Element | None:
+    """`html` parsed by lxml's HTML parser as BeautifulSoup(html, "lxml") parses it (fed as text, a leading
+    byte order mark dropped); None for a body with no elements at all."""
+    if html[:1] == "\ufeff":
+        html = html[1:]
+    parser = etree.HTMLParser()
+    try:
+        parser.feed(html)
+        return parser.close()
+    except (etree.ParserError, etree.XMLSyntaxError, UnicodeError, LookupError):
+        return None
+
+
+def html_blocks(html: str, base: str | None = None) -> list[Block]:
+    """The article part of an HTML body as blocks, chrome removed; relative links resolved against the
+    page's `<base href>` or else `base` (the document's URL)."""
+    root = parse_tree(html)
+    if root is None:
+        return []
+    tags = [t for t in root.iter() if isinstance(t.tag, str)]
+    _resolve_links(tags, base)
+    # Chrome by its tag, by its attributes, and a page's header and footer (a story's own <header> inside
+    # <article> or <section> is not chrome). The order of removal does not matter: each keeps its tail.
+    dropped = [t for t in tags if t.tag in _CHROME_NAMES or _is_chrome(t) or (
+        t.tag in ("header", "footer") and next(t.iterancestors("article", "section"), None) is None)]
+    if any(t is root for t in dropped):
+        return []  # the whole page is chrome (a hidden <html>)
+    for tag in dropped:
+        _drop(tag)
     blocks: list[Block] = []
-    _walk(_article_root(soup), blocks, None)
+    article = _article_root(root)
+    # `tags` keeps every element's Python proxy alive, so that elements stay the same set members throughout
+    holding = _holding_blocks(root)
+    _walk(_children(article) if article is not None else [root], blocks, None, holding)
     return blocks
 
 
-def _is_chrome(tag: Tag) -> bool:
-    attrs = tag.attrs or {}
-    if _HIDDEN.search(str(attrs.get("style", ""))) or attrs.get("aria-hidden") == "true":
+def _drop(tag: etree._Element) -> None:
+    """Remove `tag` and what is inside it, keeping the text that follows it."""
+    parent = tag.getparent()
+    if parent is None:
+        return
+    if tag.tail:
+        before = tag.getprevious()
+        if before is not None:
+            before.tail = (before.tail or "") + tag.tail
+        else:
+            parent.text = (parent.text or "") + tag.tail
+    parent.remove(tag)
+
+
+def _resolve_links(tags: list[etree._Element], base: str | None) -> None:
+    """Make relative hrefs absolute (`/papers/2408.00714` on huggingface.co), so that what a link points
+    at can be told from the block alone: splitting a list into stories needs each entry's paper."""
+    declared = next((t for t in tags if t.tag == "base" and t.get("href")), None)
+    if declared is not None:
+        base = _join(base or "", declared.get("href")) or base
+    if not base or not _HTTP.match(base):
+        return
+    for a in tags:
+        href = (a.get("href") or "").strip() if a.tag == "a" else ""
+        if href and not _SCHEME.match(href):
+            try:
+                a.set("href", _join(base, href) or href)
+            except ValueError:  # characters lxml cannot store in an attribute: the link stays as written
+                pass
+
+
+def _join(base: str, href: str) -> str | None:
+    try:
+        return urljoin(base, href)
+    except ValueError:  # a malformed link (an unclosed IPv6 host) stays as it is
+        return None
+
+
+def _is_chrome(tag: etree._Element) -> bool:
+    attrs = tag.attrib
+    if not attrs:
+        return False  # most tags: nothing below can match
+    if _HIDDEN.search(attrs.get("style", "")) or attrs.get("aria-hidden") == "true":
         return True
     if attrs.get("role") in ("navigation", "banner", "contentinfo", "complementary"):
         return True
-    if _CHROME_COMPONENT.search(str(attrs.get("data-component-name", ""))):
+    if _CHROME_COMPONENT.search(attrs.get("data-component-name", "")):
         return True
-    classes = attrs.get("class") or []
-    words = " ".join([*classes, str(attrs.get("id", ""))]).lower()
-    if "button-wrap" in words or "captioned-button" in words:  # Substack buttons: chrome when they share or subscribe
-        return bool(re.search(r"subscribe|share|comment", str(tag), re.I))
-    return bool(_CHROME_TOKENS.intersection(re.split(r"[\s_-]+", words)))
+    button, chrome = _chrome_names(attrs.get("class") or "", attrs.get("id", ""))
+    if button:  # Substack buttons: chrome when they share or subscribe
+        return bool(_BUTTON_CHROME.search(etree.tostring(tag, encoding=str, method="html", with_tail=False)))
+    return chrome
 
 
-def _article_root(soup: BeautifulSoup) -> Tag:
-    for selector in _ARTICLE_SELECTORS:
-        found = soup.select(selector)
+@lru_cache(maxsize=4096)  # pure; a page repeats its few class names on most of its tags
+def _chrome_names(classes: str, ident: str) -> tuple[bool, bool]:
+    """Whether a tag's class and id make it a Substack button, and whether they name chrome."""
+    words = " ".join([*classes.split(), ident]).lower()
+    if "button-wrap" in words or "captioned-button" in words:
+        return True, False
+    return False, bool(_CHROME_TOKENS.intersection(_WORD_SPLIT.split(words)))
+
+
+def _article_root(root: etree._Element) -> etree._Element | None:
+    """The article element: the one match of the most specific article selector, else the one <article>,
+    else <main>, role=main or <body>; None for a page with none of these (walk the whole document)."""
+    candidates = [(t, frozenset(t.get("class", "").split()), t.get("itemprop"))
+                  for t in root.iter() if isinstance(t.tag, str) and (t.get("itemprop") == "articleBody" or (
+                      "class" in t.attrib and not _ARTICLE_CLASSES.isdisjoint(t.get("class", "").split())))]
+    for classes, itemprop in _ARTICLE_SELECTORS:
+        found = [t for t, has, prop in candidates if (prop == itemprop if itemprop else classes <= has)]
         if len(found) == 1:
             return found[0]
-    articles = soup.find_all("article")
+    articles = list(root.iter("article"))
     if len(articles) == 1:
         return articles[0]
-    return soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
+    for found in (next(root.iter("main"), None),
+                  next((t for t in root.iter() if isinstance(t.tag, str) and t.get("role") == "main"), None),
+                  next(root.iter("body"), None)):
+        if found is not None:
+            return found
+    return None
 
 
-def _has_block(tag: Tag) -> bool:
-    return tag.find(_BLOCK_TAGS) is not None
+def _name(node: Node | None) -> str | None:
+    """The tag name of an element; None for text, comments and processing instructions."""
+    if node is None or type(node) is str:
+        return None
+    tag = node.tag
+    return tag if isinstance(tag, str) else None
 
 
-def _walk(element: Tag, out: list[Block], outer: str | None) -> None:
-    """Emit blocks for `element`'s children; runs of inline content between blocks become paragraphs."""
-    run: list[PageElement] = []
+def _is_markup(node: Node) -> bool:
+    """A comment or processing instruction: never text, never a tag."""
+    return type(node) is not str and not isinstance(node.tag, str)
+
+
+def _solid(node: Node) -> bool:
+    """Not blank: an element, or text (a comment's too, as BeautifulSoup sees it) with a non-space."""
+    if type(node) is str:
+        return bool(node.strip())
+    if isinstance(node.tag, str):
+        return True
+    return bool((node.text or "").strip()) if node.tag is etree.Comment else True
+
+
+def _children(el: etree._Element) -> list[Node]:
+    out: list[Node] = [el.text] if el.text else []
+    for child in el:
+        out.append(child)
+        if child.tail:
+            out.append(child.tail)
+    return out
+
+
+def _holding_blocks(root: etree._Element) -> set[etree._Element]:
+    """The elements with a block element somewhere inside (one pass, not a search below every element)."""
+    holding: set[etree._Element] = set()
+    for block in root.iterdescendants(*_BLOCK_LIST):
+        for outer in block.iterancestors():
+            if outer in holding:
+                break
+            holding.add(outer)
+    return holding
+
+
+def get_text(el: etree._Element, sep: str = "") -> str:
+    """BeautifulSoup's `tag.get_text(sep)`: the strings under `el`, comments and ruby annotations left out."""
+    if next(el.iterdescendants(*_RUBY), None) is None and next(el.iterancestors(*_RUBY), None) is None:
+        return sep.join(el.itertext())  # the text inside `el`: its own tail is not part of it
+    want = el.tag if el.tag in _RUBY else None
+    outer = next(el.iterancestors(*_RUBY), None)
+    parts: list[str] = []
+
+    def visit(e: etree._Element, kind: str | None) -> None:
+        if e.text and kind == want:
+            parts.append(e.text)
+        for child in e:
+            if isinstance(child.tag, str):
+                visit(child, child.tag if child.tag in _RUBY else kind)
+            if child.tail and kind == want:
+                parts.append(child.tail)
+
+    visit(el, el.tag if el.tag in _RUBY else (outer.tag if outer is not None else None))
+    return sep.join(parts)
+
+
+def _walk(children: list[Node], out: list[Block], outer: str | None, holding: set[etree._Element]) -> None:
+    """Emit blocks for an element's children; runs of inline content between blocks become paragraphs."""
+    run: list[Node] = []
     card: str | None = None
-    for child in element.children:
-        if isinstance(child, Tag) and child.name == "a" and child.get("href") and not child.contents:
-            card = str(child["href"])  # lxml closes <a> before a <table> it wraps: the link is for what follows
-        elif isinstance(child, Tag) and (child.name in _BLOCK_TAGS or _has_block(child)):
+    for child in children:
+        name = _name(child)
+        if name == "a" and child.get("href") and not child.text and not len(child):
+            card = child.get("href")  # lxml closes <a> before a <table> it wraps: the link is for what follows
+        elif name is not None and (name in _BLOCK_TAGS or child in holding):
             _emit_run(run, out, outer)
             run = []
-            _visit(child, out, card or outer)
+            _visit(child, out, card or outer, holding)
             card = None
         else:
             run.append(child)
     _emit_run(run, out, outer)
 
 
-def _visit(tag: Tag, out: list[Block], outer: str | None) -> None:
-    if tag.name == "hr":
+def _visit(tag: etree._Element, out: list[Block], outer: str | None, holding: set[etree._Element]) -> None:
+    name = tag.tag
+    if name == "hr":
         out.append(Block("sep"))
-    elif tag.name in _HEADINGS:
+    elif name in _HEADINGS:
         heading = _make_block("heading", [tag], outer)
         if heading:
-            heading.level = int(tag.name[1])
+            heading.level = int(name[1])
         if heading and LABEL.match(heading.text):
             heading.kind = "para"
         out.extend([heading] if heading else [])
-    elif tag.name == "li" and not _holds_list_of_papers(tag):
-        item = _make_block("li", list(tag.children), outer)
+    elif name == "table" and (rows := _results_table(tag)) is not None:
+        table = _make_block("para", [tag], outer)
+        if table:
+            table.rows = rows
+            out.append(table)
+    elif name == "li" and not _holds_list_of_papers(tag):
+        item = _make_block("li", _children(tag), outer)
         out.extend([item] if item else [])
-    elif tag.name == "a" and tag.get("href"):
-        _walk(tag, out, str(tag["href"]))  # a link wrapped around blocks (an email "card")
-    elif _has_block(tag):
-        _walk(tag, out, outer)
+    elif name == "a" and tag.get("href"):
+        _walk(_children(tag), out, tag.get("href"), holding)  # a link wrapped around blocks (an email "card")
+    elif tag in holding:
+        _walk(_children(tag), out, outer, holding)
     else:
-        _emit_run(list(tag.children), out, outer)
+        _emit_run(_children(tag), out, outer)
 
 
-def _holds_list_of_papers(li: Tag) -> bool:
+def _results_table(table: etree._Element) -> list[list[str]] | None:
+    """The cell texts of a results table (models by benchmarks), kept whole so that each number keeps its
+    row and column; None for a layout table (one holding another) or any table that is not results."""
+    if next(table.iterdescendants("table"), None) is not None:
+        return None
+    rows = []
+    for tr in table.iterdescendants("tr"):
+        cells: list[str] = []
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            span = cell.get("colspan") or "1"
+            cells += [norm(get_text(cell, " "))] * (min(int(span), 20) if span.isdigit() and span != "0" else 1)
+        rows.append(cells)
+    return rows if is_results_table(rows) else None
+
+
+def _holds_list_of_papers(li: etree._Element) -> bool:
     """A list item that is a category of papers (`<li>Vision<ul><li>..</li><li>..</li></ul>`)."""
-    inner = li.find_all("li")
+    inner = list(li.iterdescendants("li"))
     if len(inner) < 2:
         return False
     blocks = [b for b in (_make_block("li", [i], None) for i in inner) if b]
     return len({b.paper_ids[0] for b in blocks if b.paper_ids}) >= 2
 
 
-def _emit_run(nodes: list[PageElement], out: list[Block], outer: str | None) -> None:
+def _emit_run(nodes: list[Node], out: list[Block], outer: str | None) -> None:
     """Paragraphs of a run of inline content; a blank line (`<br><br>`) separates paragraphs."""
-    nodes = [n for n in nodes if not isinstance(n, _SKIP_STRINGS)]
-    chunk: list[PageElement] = []
+    if not nodes:
+        return
+    nodes = [n for n in nodes if not _is_markup(n)]
+    chunk: list[Node] = []
     breaks = 0
     for node in nodes:
-        if isinstance(node, Tag) and node.name == "br":
+        if type(node) is str:
+            if node.strip():
+                if breaks >= 2:
+                    _emit_paragraph(chunk, out, outer)
+                    chunk = []
+                breaks = 0
+        elif node.tag == "br":
             breaks += 1
-        elif isinstance(node, Tag) or node.strip():
+        else:
             if breaks >= 2:
                 _emit_paragraph(chunk, out, outer)
                 chunk = []
@@ -150,13 +346,13 @@ def _emit_run(nodes: list[PageElement], out: list[Block], outer: str | None) -> 
     _emit_paragraph(chunk, out, outer)
 
 
-def _emit_paragraph(nodes: list[PageElement], out: list[Block], outer: str | None) -> None:
+def _emit_paragraph(nodes: list[Node], out: list[Block], outer: str | None) -> None:
     """A paragraph; one that opens with a bold title and a line break is a heading plus a paragraph."""
-    if not any(isinstance(n, Tag) or n.strip() for n in nodes):
+    if not any(type(n) is not str or n.strip() for n in nodes):
         return
     lead_at = _lead_index(nodes)
-    rest = [n for n in nodes[lead_at + 1:] if isinstance(n, Tag) or n.strip()] if lead_at is not None else []
-    if lead_at is not None and rest and getattr(rest[0], "name", None) == "br":
+    rest = [n for n in nodes[lead_at + 1:] if type(n) is not str or n.strip()] if lead_at is not None else []
+    if lead_at is not None and rest and _name(rest[0]) == "br":
         head = _make_block("heading", nodes[: lead_at + 1], outer)
         if head and not LABEL.match(head.text):
             out.append(head)
@@ -169,33 +365,36 @@ def _emit_paragraph(nodes: list[PageElement], out: list[Block], outer: str | Non
     out.extend([block] if block else [])
 
 
-def _is_bold(node: PageElement) -> bool:
-    if not isinstance(node, Tag):
+def _is_bold(node: Node | None) -> bool:
+    name = _name(node)
+    if name is None:
         return False
-    if node.name in _BOLD_TAGS or _BOLD_STYLE.search(str(node.get("style", ""))):
+    if name in _BOLD_TAGS or _BOLD_STYLE.search(node.get("style", "")):
         return True
-    kids = [k for k in node.children if isinstance(k, Tag) or k.strip()]
-    return node.name in _WRAPPER_TAGS and len(kids) == 1 and _is_bold(kids[0])
+    if name not in _WRAPPER_TAGS:
+        return False
+    kids = [k for k in _children(node) if _solid(k)]
+    return len(kids) == 1 and _is_bold(kids[0])
 
 
-def _lead_index(nodes: list[PageElement]) -> int | None:
+def _lead_index(nodes: list[Node]) -> int | None:
     for i, node in enumerate(nodes):
-        if isinstance(node, Tag) or node.strip():
-            return i if _is_bold(node) and norm(node.get_text()) else None
+        if _solid(node):
+            return i if _is_bold(node) and norm(get_text(node)) else None
     return None
 
 
-def _lead_text(nodes: list[PageElement]) -> str | None:
+def _lead_text(nodes: list[Node]) -> str | None:
     """The bold title a block opens with, looking inside a leading paragraph (`<li><p><b>T</b> ...`)."""
-    first = next((n for n in nodes if isinstance(n, Tag) or n.strip()), None)
+    first = next((n for n in nodes if _solid(n)), None)
     if _is_bold(first):
         return norm(_render([first])[0]) or None
-    if isinstance(first, Tag) and first.name in ("p", "div"):
-        return _lead_text(list(first.children))
+    if _name(first) in ("p", "div"):
+        return _lead_text(_children(first))
     return None
 
 
-def _is_whole_bold(nodes: list[PageElement], text: str) -> bool:
+def _is_whole_bold(nodes: list[Node], text: str) -> bool:
     """A short paragraph that is all bold: Substack's `<p><strong>Title</strong></p>` heading."""
     if not 2 <= len(text) <= 200 or not any(c.isalpha() for c in text) or LABEL.match(text):
         return False
@@ -205,18 +404,18 @@ def _is_whole_bold(nodes: list[PageElement], text: str) -> bool:
 
 
 def _solid_len(text: str) -> int:
-    return len(SPACE.sub("", text))
+    return len("".join(text.split()))
 
 
-def _bold_texts(nodes: list[PageElement]) -> list[str]:
+def _bold_texts(nodes: list[Node]) -> list[str]:
     found: list[str] = []
     for node in nodes:
-        if isinstance(node, Tag):
-            found += [node.get_text()] if _is_bold(node) else _bold_texts(list(node.children))
+        if _name(node) is not None:
+            found += [get_text(node)] if _is_bold(node) else _bold_texts(_children(node))
     return found
 
 
-def _make_block(kind: str, nodes: list[PageElement], outer: str | None) -> Block | None:
+def _make_block(kind: str, nodes: list[Node], outer: str | None) -> Block | None:
     raw, spans = _render(nodes)
     text = norm(raw)
     if not text and not spans:
@@ -237,38 +436,65 @@ def _anchor(raw: str, href: str, start: int, end: int, spans: list[tuple[str, in
     line_end = len(raw) if line_end < 0 else line_end
     on_line = [norm(raw[s:e]) for _, s, e in spans if s >= line_start and e <= line_end]
     line = norm(raw[line_start:line_end])
-    return Anchor(href, norm(raw[start:end]), norm(raw[line_start:start]), is_link_line(line, on_line))
+    text = norm(raw[start:end])
+    return Anchor(visible_target(href, text), text, norm(raw[line_start:start]), is_link_line(line, on_line))
 
 
-def _render(nodes: list[PageElement]) -> tuple[str, list[tuple[str, int, int]]]:
+def _render(nodes: list[Node]) -> tuple[str, list[tuple[str, int, int]]]:
     """Visible text with `\\n` at line breaks, and (href, start, end) of every link in it."""
     parts: list[str] = []
     spans: list[tuple[str, int, int]] = []
     length = 0
+    sub = _squash
 
-    def emit(piece: str) -> None:
+    def visit(el: etree._Element) -> None:
         nonlocal length
-        parts.append(piece)
-        length += len(piece)
-
-    def visit(node: PageElement) -> None:
-        if isinstance(node, _SKIP_STRINGS):
+        name = el.tag
+        if name == "br":
+            parts.append("\n")
+            length += 1
             return
-        if isinstance(node, NavigableString):
-            emit(SPACE.sub(" ", str(node)))
-            return
-        if node.name == "br":
-            emit("\n")
-            return
-        breaks = node.name in _BLOCK_TAGS
-        emit("\n" if breaks else "")
+        breaks = name in _BLOCK_TAGS
+        if breaks:
+            parts.append("\n")
+            length += 1
         start = length
-        for child in node.children:
-            visit(child)
-        if node.name == "a" and node.get("href"):
-            spans.append((str(node["href"]), start, length))
-        emit("\n" if breaks else "")
+        if el.text:
+            piece = sub(el.text)
+            parts.append(piece)
+            length += len(piece)
+        for child in el:
+            if isinstance(child.tag, str):
+                visit(child)
+            if child.tail:
+                piece = sub(child.tail)
+                parts.append(piece)
+                length += len(piece)
+        if name == "a":
+            href = el.get("href")
+            if href:
+                spans.append((href, start, length))
+        if breaks:
+            parts.append("\n")
+            length += 1
 
     for n in nodes:
-        visit(n)
+        if type(n) is str:
+            piece = sub(n)
+            parts.append(piece)
+            length += len(piece)
+        elif isinstance(n.tag, str):
+            visit(n)
     return "".join(parts), spans
+
+
+def _squash(text: str) -> str:
+    """Each run of whitespace in (non-empty) `text` made one space, as `re.sub(r"\\s+", " ", text)` does."""
+    inner = " ".join(text.split())
+    if not inner:
+        return " "
+    if text[0].isspace():
+        inner = " " + inner
+    if text[-1].isspace():
+        inner += " "
+    return inner

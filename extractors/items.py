@@ -22,6 +22,7 @@ from extractors.links import (
     is_tracking_link,
     unwrap_redirect,
 )
+from extractors.metric_tables import table_metrics
 from extractors.metrics import extract_metrics
 from extractors.records import CodeLink, Document, Item, PaperRef
 from extractors.text_blocks import text_blocks
@@ -36,9 +37,10 @@ _SPONSOR = re.compile(
 )
 # Footers: what follows them, up to the next heading or rule, is not a story.
 _FOOTER = re.compile(
-    r"\bunsubscribe\b|you(?:'re| are) receiving (?:this|these)|no longer wish to receive"
+    r"(?=[uynm구수])"  # the letters the phrases open with: it changes no match, but makes the scan quicker
+    r"(?:\bunsubscribe\b|you(?:'re| are) receiving (?:this|these)|no longer wish to receive"
     r"|manage (?:your )?(?:email )?(?:preferences|subscription)|update your (?:email )?preferences"
-    r"|구독\s*취소|수신\s*거부",
+    r"|구독\s*취소|수신\s*거부)",
     re.I,
 )
 # Sign-offs and calls to subscribe close the story before them; what follows is not dropped.
@@ -59,6 +61,8 @@ _GENERIC = re.compile(  # link texts that say "a paper is here" without naming i
     r"|preprint|see|check|out|it|view|open|html|논문|论文|論文)\b\W*)*",
     re.I,
 )
+# What digests tack onto a title about the link, not the paper: "(22 MINUTE READ)", "(GitHub Repo)"
+_BADGE = re.compile(r"(?:\s*[(\[](?:\d+\s*min(?:ute)?s?(?:\s+read)?|github repo|sponsor|website|pdf)[)\]])+\s*$", re.I)
 _IMAGE = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif)$", re.I)
 _WORD = re.compile(r"[^\W_]{3,}|\d+[^\W_]*", re.U)
 _STOPWORDS = frozenset({"the", "and", "for", "with", "from", "via", "arxiv", "paper", "code", "github", "read", "more"})
@@ -75,7 +79,7 @@ class _Unit:
 
 def extract_items(doc: Document) -> list[Item]:
     """The paper-bearing items of `doc`, in document order."""
-    blocks = text_blocks(doc.body) if doc.body_type == "text" else html_blocks(doc.body)
+    blocks = text_blocks(doc.body) if doc.body_type == "text" else html_blocks(doc.body, doc.url)
     units = [unit for section in _sections(blocks) for unit in _units(section)]
     items = [item for item in (_item(unit, doc) for unit in units) if item is not None]
     items = _drop_recaps(items)
@@ -177,11 +181,13 @@ def _item(unit: _Unit, doc: Document) -> Item | None:
         links=tuple(dict.fromkeys(lk.url for lk in links if not (is_tracking_link(lk.url) or _IMAGE.search(lk.url)))),
         papers=tuple(papers),
         code=tuple(_code(unit, links)),
-        metrics=tuple(extract_metrics(text)),
+        metrics=tuple(extract_metrics(text)) + tuple(m for b in unit.blocks if b.rows for m in table_metrics(b.rows)),
     )
 
 
 def _blurb(block: Block) -> str:
+    if block.rows is not None:
+        return ""  # a results table read as prose gives numbers without their row or column
     return block.body if block.lead is not None else block.text
 
 
@@ -275,7 +281,7 @@ def _code(unit: _Unit, links: list[_Link]) -> list[CodeLink]:
 def _title(unit: _Unit, links: list[_Link], primary: PaperRef) -> str:
     """The item's title; a heading that does not name the paper ("Paper of the week") gets the
     paper's name from its link text appended."""
-    title = re.sub(r"[\s:;,|–—-]+$", "", _raw_title(unit, links, primary))
+    title = re.sub(r"[\s:;,|–—-]+$", "", _BADGE.sub("", _raw_title(unit, links, primary)))
     name = next((n for n in _paper_names(links, primary) if len(n.split()) >= 3), None)
     if unit.title and name and not _words(name) & _words(title):
         return f"{title} — {name}"

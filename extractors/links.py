@@ -13,6 +13,7 @@ import base64
 import binascii
 import json
 import re
+from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, unquote, unquote_plus, urlsplit, urlunsplit
 
 from extractors.records import CodeLink, PaperRef
@@ -62,6 +63,7 @@ def _paper(m: re.Match[str], url: str | None) -> PaperRef | None:
     return PaperRef(arxiv_id=arxiv_id, version=version, url=url)
 
 
+@lru_cache(maxsize=4096)  # pure, and asked again for the same links by every stage
 def find_arxiv_in_url(url: str) -> PaperRef | None:
     """The arXiv paper a link points at (arXiv abs/pdf/html, Hugging Face papers, alphaXiv, arXiv DOI)."""
     target = unwrap_redirect(url)
@@ -76,6 +78,8 @@ def find_arxiv_in_url(url: str) -> PaperRef | None:
 def find_arxiv_in_text(text: str) -> list[PaperRef]:
     """arXiv ids written out in text (`arXiv:2401.15077`, `arXiv 2401.15077v2`, `arXiv:hep-th/9901001`)."""
     found: list[PaperRef] = []
+    if "arx" not in text.lower():  # a mention opens with "arXiv" (no other letter matches a, r, x case-blind)
+        return found
     for m in _TEXT_ID.finditer(text):
         ref = _paper(m, None)
         if ref and all(ref.arxiv_id != f.arxiv_id for f in found):
@@ -112,6 +116,7 @@ _TRACKER_PATHS = re.compile(r"^/(?:ss/c|ls/click|track/click|redirect|wf/click|c
 _TRACKER_SUBDOMAIN = re.compile(r"^(?:click|clicks|link|links|track|trk|email|mail|url|em)\.")
 
 
+@lru_cache(maxsize=4096)
 def unwrap_redirect(url: str) -> str:
     """The destination of a click-tracking link when the link itself carries it, else `url` unchanged."""
     current = url.strip()
@@ -135,7 +140,11 @@ def _embedded_target(url: str) -> str | None:
                 return target
     m = _EMBEDDED_URL.search(url[url.find(parts.netloc) + len(parts.netloc):])
     if m:
-        return _as_url(m.group(1))
+        embedded = m.group(1)
+        if re.match(r"https?(?::|%3a)%2f", embedded, re.I):
+            # its own slashes are encoded, so the first literal one ends it (TLDR's `/CL0/https:%2F%2F.../1/...`)
+            embedded = embedded.split("/", 1)[0]
+        return _as_url(embedded)
     return next(filter(None, (_decode_segment(s) for s in parts.path.split("/"))), None)
 
 
@@ -143,7 +152,7 @@ def _as_url(value: str) -> str | None:
     """`value` as an absolute http(s) URL, undoing up to three rounds of percent-encoding, or None."""
     v = value.strip()
     for _ in range(3):
-        if not re.match(r"https?%", v, re.I):
+        if not re.match(r"https?:?%", v, re.I):  # "https%3A%2F%2F..." or "https:%2F%2F..."
             break
         v = unquote(v)
     v = re.sub(r"^(https?):/+", r"\1://", v, flags=re.I)
@@ -176,6 +185,20 @@ def _b64(text: str) -> str | None:
         return None
 
 
+_BARE_URL = re.compile(r"(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/[^\s<>\"']+", re.I)
+
+
+def visible_target(href: str, text: str) -> str:
+    """Where a link goes: `href`, unless that is an opaque click-tracker and the link's own text is a URL
+    (`<a href="https://link.mail.beehiiv.com/ss/c/...">arxiv.org/abs/2305.18290</a>`): the text is then
+    the only place the destination is written, and what the reader sees as it."""
+    shown = text.strip().rstrip(".,;:!?)")
+    if not _BARE_URL.fullmatch(shown) or not is_tracking_link(unwrap_redirect(href)):
+        return href
+    return shown if re.match(r"https?://", shown, re.I) else "https://" + shown
+
+
+@lru_cache(maxsize=4096)
 def clean_url(url: str) -> str:
     """`url` without tracking or personal query parameters, credentials or fragment; other parameters kept."""
     parts = _split(url.strip())
@@ -192,6 +215,7 @@ def _is_tracking_param(pair: str, host_params: frozenset[str]) -> bool:
     return name.startswith(_TRACKING_PREFIXES) or name in _TRACKING_PARAMS or name in host_params
 
 
+@lru_cache(maxsize=4096)
 def is_tracking_link(url: str) -> bool:
     """True for an opaque click-tracker whose target is not in the URL (it identifies the subscriber)."""
     parts = _split(url)
@@ -225,6 +249,7 @@ _OWNER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _REPO = re.compile(r"[A-Za-z0-9._-]*[A-Za-z0-9_-][A-Za-z0-9._-]*")
 
 
+@lru_cache(maxsize=4096)
 def find_code_link(url: str) -> CodeLink | None:
     """The code repository a link points at, normalised to https://host/owner/repo, else None.
 
@@ -294,6 +319,7 @@ _REPO_SPLITTERS = {
 
 # --- helpers -----------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)  # pure (a SplitResult is an immutable tuple); every stage splits the same links again
 def _split(url: str) -> SplitResult | None:
     try:
         parts = urlsplit(url)
@@ -303,6 +329,7 @@ def _split(url: str) -> SplitResult | None:
     return parts
 
 
+@lru_cache(maxsize=4096)
 def _host(parts: SplitResult) -> str:
     host = (parts.hostname or "").lower().rstrip(".")
     return host[4:] if host.startswith("www.") else host

@@ -10,6 +10,7 @@ the caller, so that nothing is taken from across another metric or another sente
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from extractors.metric_units import INCREASE_WORDS, REDUCTION_WORDS, STOPWORDS, TIME_UNITS, strip_particle
 
@@ -81,6 +82,8 @@ _AFTER_VERB = re.compile(
 _BEFORE_PREPOSITION = re.compile(
     r"(?P<np>(?:[A-Za-z][\w'’/-]*\s+){1,4})(?:by|of|at|reaches|reached|hits)\s+(?:\S+\s+){0,2}$"
 )
+_AS_MORE = frozenset("fast quick large big high long many much efficient".split())  # "three times as fast"
+_CHANGE_WORDS = INCREASE_WORDS | REDUCTION_WORDS
 _DEGREE = frozenset({"absolute", "relative", "average", "overall", "total"})
 _CHANGE_NOUNS = frozenset(
     "improvement improvements increase increases gain gains boost speedup speedups reduction reductions "
@@ -107,6 +110,13 @@ _NOT_SUBJECT_BEFORE = re.compile(
 _NOT_SUBJECT_AFTER = re.compile(r"^(?:\s\d+(?:\.\d+)?[BM])?(?:를|을|와|과|보다|에서|으로|로|및|\s?대비|['’]s\b)")
 
 
+def short_name(name: str | None) -> str | None:
+    """Names are labels, not sentences: at most MAX_NAME characters, cut between words."""
+    if not name or len(name) <= MAX_NAME:
+        return name
+    return name[: MAX_NAME + 1].rsplit(" ", 1)[0][:MAX_NAME] or None
+
+
 def clause_start(text: str, start: int, end: int) -> int:
     """Where the clause that ends at `end` begins, not before `start`."""
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, start, end)]
@@ -131,11 +141,19 @@ def benchmark_before(text: str, start: int, end: int) -> str | None:
     return found[-1][2] if found else None
 
 
+_ADJACENT_GAP = re.compile(r"(?:에서는?|의|은|는)?\s*[(:=]?\s*$")
+
+
 def benchmark_adjacent(text: str, start: int, end: int) -> str | None:
     """A known benchmark right before the number: "MMLU: 56%", "HellaSwag (89.1%)", "GPQA에서 71.5%"."""
-    gap = re.search(r"(?:에서는?|의|은|는)?\s*[(:=]?\s*$", text[start:end])
+    gap = _ADJACENT_GAP.search(text[start:end])
     found = [b for b in _KNOWN.finditer(text, start, end) if b.end() == start + gap.start()]
     return found[-1].group() if found else None
+
+
+def is_known_benchmark(name: str) -> bool:
+    """True when `name` opens with a benchmark of the curated list: "MMLU", "GPQA Diamond (%)"."""
+    return _KNOWN.match(name) is not None
 
 
 def starts_with_benchmark(text: str, pos: int) -> bool:
@@ -177,7 +195,7 @@ def phrase_after(text: str, start: int, end: int) -> str | None:
         words.append(m.group(1))
         pos = m.end()
     i = 1 if words and words[0].lower() in _DEGREE else 0
-    if i < len(words) and words[i].lower() in INCREASE_WORDS | REDUCTION_WORDS:
+    if i < len(words) and words[i].lower() in _CHANGE_WORDS:
         i += 1
         # "improvement in latency" names what improved; "faster on consumer hardware" says where
         if words[i - 1].lower() in _CHANGE_NOUNS and i < len(words) and words[i].lower() in ("in", "of", "on"):
@@ -192,18 +210,26 @@ def phrase_before(text: str, start: int, end: int) -> str | None:
     window = text[start:end]
     if korean := _korean_topic(window):
         return korean
-    m = _BEFORE_PREPOSITION.search(window) or _AFTER_VERB.search(window)
+    tail = _last_words(window)
+    m = _BEFORE_PREPOSITION.search(tail) or _AFTER_VERB.search(tail)
     if not m:
         return None
     kept: list[str] = []
     for word in reversed(m.group("np").split()):
         lower = word.lower()
-        if lower in STOPWORDS or lower in _VERBS or lower in INCREASE_WORDS | REDUCTION_WORDS:
+        if lower in STOPWORDS or lower in _VERBS or lower in _CHANGE_WORDS:
             break
         if looks_like_model(word):
             return None  # "exceeds o1-preview by 27%": the baseline is not what is measured
         kept.insert(0, word)
     return _noun_phrase(kept)
+
+
+def _last_words(window: str, count: int = 10) -> str:
+    """The end of `window` from the whitespace before its last `count` words on: both phrase patterns end
+    at the window's end and span at most eight words, so they find the same phrase there, sooner."""
+    head = window.rsplit(None, count)
+    return window[len(head[0]):] if len(head) > count else window
 
 
 def _korean_topic(window: str) -> str | None:
@@ -229,8 +255,15 @@ def _noun_phrase(words: list[str]) -> str | None:
     return phrase or None
 
 
-def subject(text: str, start: int, end: int) -> str | None:
-    """The model a sentence reports on: the first model-like name that is not a baseline."""
+def subject(text: str, start: int, end: int, sentence_end: int | None = None) -> str | None:
+    """The model a sentence reports on: the first model-like name before `end` that is not a baseline.
+    Pass `sentence_end` when asking for several numbers of one sentence: the sentence is then read once."""
+    found = _first_subject(text, start, end if sentence_end is None else sentence_end)
+    return found[1] if found is not None and found[0] <= end else None
+
+
+@lru_cache(maxsize=256)  # str hashes are cached, so a long text costs nothing to look up again
+def _first_subject(text: str, start: int, end: int) -> tuple[int, str] | None:
     for m in _MODEL.finditer(text, start, end):
         name = m.group("m")
         if not looks_like_model(name) or _KNOWN.fullmatch(name):
@@ -239,15 +272,16 @@ def subject(text: str, start: int, end: int) -> str | None:
             continue
         if _NOT_SUBJECT_AFTER.match(text[m.end("m") : m.end("m") + 8]):
             continue
-        return (name + (" " + m.group("size") if m.group("size") else ""))[:MAX_NAME]
+        return m.end(), (name + (" " + m.group("size") if m.group("size") else ""))[:MAX_NAME]
     return None
 
 
+@lru_cache(maxsize=4096)
 def looks_like_model(name: str) -> bool:
     """"DeepSeek-R1", "LLaMA3", "vLLM", "GPT-4o": a digit or an inner capital; not "GPU", "H100", "FP8"."""
-    if _NOT_BENCHMARKS.match(name) or _ADJECTIVE_SUFFIX.search(name) or _NOT_MODEL.fullmatch(name):
+    if not (any(map(str.isdigit, name)) or any(map(str.isupper, name[1:]))):
         return False
-    return any(c.isdigit() for c in name) or any(c.isupper() for c in name[1:])
+    return not (_NOT_BENCHMARKS.match(name) or _ADJECTIVE_SUFFIX.search(name) or _NOT_MODEL.fullmatch(name))
 
 
 # --- qualifier and direction ----------------------------------------------------------------------------
@@ -295,7 +329,7 @@ def direction(text: str, phrase: tuple[int, int], clause_start: int, next_start:
     after = text[end : clause_end(text, end, next_start)]
     words = re.findall(r"[A-Za-z][\w-]*", after)[:2]
     first = words[1] if len(words) == 2 and words[0].lower() in _DEGREE else words[0] if words else ""
-    if first.lower() in INCREASE_WORDS:
+    if first.lower() in INCREASE_WORDS or (first.lower() == "as" and words[1:] and words[1].lower() in _AS_MORE):
         return "increase"
     if first.lower() in REDUCTION_WORDS:
         return "reduction"

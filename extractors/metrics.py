@@ -10,6 +10,7 @@ price); `extractors.numbers` finds the numbers, `extractors.metric_units` reads 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 
@@ -38,6 +39,8 @@ _PART_AFTER = re.compile(
     r"\s+(?:of\s+(?:them|those|these|which)\b|(?:are|is|were|was|being|get|gets|remain)\b|activ)", re.IGNORECASE
 )
 _PART_BEFORE = re.compile(r"\b(?:of\s+which|of\s+them|whereas|while|but|with)\s+(?:only\s+|just\s+)?$", re.IGNORECASE)
+_KO_AMONG = re.compile(r"(?<![가-힣])중\s*$")
+_SIZE_IN_PARENS = re.compile(r"(?P<model>[A-Za-z][\w.-]*[\dA-Z][\w.-]*)\s?\($")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
 _CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₩]|\b(?:USD|EUR|US\$))\s?$")
 # "top 10 papers" ranks and "Table 4 lists" labels: neither counts anything
@@ -48,7 +51,8 @@ _LABEL_BEFORE = re.compile(
 )
 _MODEL_NAME_BEFORE = re.compile(r"(?P<prev>[A-Za-z][\w.-]*)(?:\s+(?P<version>\d+(?:\.\d+)?))?\s+$")
 _SIZE_SUFFIX = re.compile(r"[\d.]+[KMBT]\b")
-_SENTENCE_END = re.compile(r"(?<=[.!?。])[\"'”’)]*\s+(?=[^a-z])|\n+")
+# (the lookahead, what either branch opens with, only lets the scan pass over most positions quicker)
+_SENTENCE_END = re.compile(r"(?=[\s\"'”’)])(?:(?<=[.!?。])[\"'”’)]*\s+(?=[^a-z])|\n+)")
 _MAX_SNIPPET = 200
 
 
@@ -66,6 +70,7 @@ class _Draft:
     noun: str | None = None
     role: str | None = None  # "range-low" | "range-high"
     implied: bool = False  # the unit was not written next to the number: "a 7B model", "of which 12B"
+    subject: str | None = None  # the model a size belongs to, where the text pins it: "DeepSeek-V3 (671B)"
 
 
 def extract_metrics(text: str) -> list[Metric]:
@@ -82,6 +87,8 @@ def extract_metrics(text: str) -> list[Metric]:
         key = ((metric.name or "").lower(), round(metric.value, 9), metric.unit)
         if metric.unit in ("points", "score") and not metric.name and not metric.direction:
             continue  # "3 points" or "a score of 8" with nothing scored is not a result
+        if not math.isfinite(metric.value):
+            continue  # a run of 400 digits is no measurement
         if key not in seen:
             seen.add(key)
             metrics.append(metric)
@@ -148,7 +155,8 @@ def _range(text: str, low: Quantity, lr: Reading, high: Quantity, hr: Reading) -
 
 def _inherit(text: str, drafts: list[_Draft], sentences: list[tuple[int, int]]) -> list[_Draft]:
     """A bare "12B" takes its unit from its neighbours: from the next size in a list ("7B, 13B and 70B
-    parameters"), or from the size it is part of ("52B total parameters, of which only 12B are active").
+    parameters"), from the size it is part of ("52B total parameters, of which only 12B are active"), or
+    from the model it follows in parentheses ("DeepSeek-V3 (671B)").
     Any other bare size is dropped: in "LLaMA3 8B" it names a model."""
     drafts = list(drafts)
     for i in range(len(drafts) - 2, -1, -1):
@@ -156,13 +164,21 @@ def _inherit(text: str, drafts: list[_Draft], sentences: list[tuple[int, int]]) 
         if not d.unit and after.unit in _INHERITABLE and _LIST_GAP.match(text[d.end : after.start]):
             drafts[i] = replace(d, unit=after.unit, noun=after.noun)
     for i, d in enumerate(drafts):
-        if d.unit or not (_PART_AFTER.match(text, d.end) or _PART_BEFORE.search(text, max(0, d.start - 40), d.start)):
+        model = _SIZE_IN_PARENS.search(text, max(0, d.start - 40), d.start) if not d.unit else None
+        if model and d.number.scale >= 1e6 and text[d.end : d.end + 1] == ")":  # "DeepSeek-V3 (671B)"
+            drafts[i] = replace(d, unit="params", noun="parameters", implied=False, subject=model.group("model"))
+            continue
+        # "6710억 개의 매개변수 중 370억 개만": a bare Korean count among a size is part of it
+        part_of = d.unit == "count" and d.noun is None and _KO_AMONG.search(text, max(0, d.start - 4), d.start)
+        part_of_whole = _PART_AFTER.match(text, d.end) or _PART_BEFORE.search(text, max(0, d.start - 40), d.start)
+        if not part_of and (d.unit or not part_of_whole):
             continue
         sentence_start = _sentence_of(sentences, d.start)[0]
         whole = next((o for o in reversed(drafts[:i]) if o.unit in _INHERITABLE and o.start >= sentence_start), None)
         if whole is not None:
             active = whole.unit == "params" and _ACTIVE.match(text, d.end)
-            drafts[i] = replace(d, unit=whole.unit, noun="active parameters" if active else _INHERITABLE[whole.unit])
+            noun = "active parameters" if active else whole.noun if part_of else _INHERITABLE[whole.unit]
+            drafts[i] = replace(d, unit=whole.unit, kind=whole.kind, noun=noun)
     return [d for d in drafts if d.unit]
 
 
@@ -223,37 +239,35 @@ def _metric(text: str, drafts: list[_Draft], i: int, sentences: list[tuple[int, 
     return Metric(
         value=d.value,
         unit=d.unit,
-        name=_short(name),
+        name=context.short_name(name),
         text=_snippet(text, (s_start, s_end), d.start, d.end),
         kind="relative" if d.unit == "%" and direction else d.kind,
         qualifier=qualifier,
         direction=direction,
-        subject=context.subject(text, s_start, d.start),
+        subject=d.subject or context.subject(text, s_start, d.start, s_end),
     ), consumed
 
 
 def _name(text: str, d: _Draft, prev_end: int, next_start: int, consumed: int) -> tuple[str | None, int]:
     """Scores are named by their benchmark; sizes, counts and multipliers by what they measure. Also
     returns how far benchmark names have been used up, so the next score does not take the same one."""
-    after = context.phrase_after(text, d.end, next_start)
-    before = context.phrase_before(text, context.clause_start(text, prev_end, d.start), d.start)
+    # The phrases around the number are read only where no better name is found first (both are pure).
+    def after() -> str | None:
+        return context.phrase_after(text, d.end, next_start)
+
+    def before() -> str | None:
+        return context.phrase_before(text, context.clause_start(text, prev_end, d.start), d.start)
+
     if d.unit in SCORE_UNITS:
         if adjacent := context.benchmark_adjacent(text, prev_end, d.start):
             return adjacent, consumed
         if found := context.benchmark_after(text, d.end, next_start):
             return found
-        return context.benchmark_before(text, prev_end, d.start) or after or before, consumed
+        return context.benchmark_before(text, prev_end, d.start) or after() or before(), consumed
     if d.unit == "x":
         found = context.benchmark_after(text, d.end, next_start)
-        return after or before or (found[0] if found else None), consumed
-    return d.noun or after, consumed
-
-
-def _short(name: str | None) -> str | None:
-    """Names are labels, not sentences: at most MAX_NAME characters, cut between words."""
-    if not name or len(name) <= context.MAX_NAME:
-        return name
-    return name[: context.MAX_NAME + 1].rsplit(" ", 1)[0][: context.MAX_NAME] or None
+        return after() or before() or (found[0] if found else None), consumed
+    return d.noun or after(), consumed
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:

@@ -25,7 +25,7 @@ _KOREAN_WORD_NUMBERS = {
     "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10,
 }
 
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+(?=\s?%)"  # ".5%" drops its zero
 _KOREAN_MAGNITUDE = r"[천백]?[만억조]|천"
 # A number glued to a letter, a version dot, a time or a currency sign is part of something else:
 # "H100", "Qwen2.5", "3:12", "pass@1", "#118", "$5M", "arXiv:2401.15077".
@@ -34,12 +34,17 @@ _DIGIT_QUANTITY = re.compile(
     r"(?:\s?[×x*]\s?10\^(?P<exp>[-−]?\d{1,2})|\^(?P<pow>\d{1,2})|e(?P<e>[+-]?\d{1,2})(?![A-Za-z0-9]))?"
     rf"(?:(?P<ko>(?:{_KOREAN_MAGNITUDE})(?:\s?\d+(?:\.\d+)?(?:{_KOREAN_MAGNITUDE}))?)"
     r"|(?P<suffix>[KkMBT]|bn)(?![A-Za-z0-9])"
+    # "7 B parameters", "a 1.5 B model": a spaced magnitude only before what it sizes
+    r"|\s(?P<spaced>[KMBT])(?=[\s-](?:param|token|model|LLM|context))"
     r"|[\s-](?P<word>thousand|million|billion|trillion)\b)?"
     r"(?![:/]\d|\.\d)"
 )
 _RANGE_START = re.compile(r"[(\[~≈]*\d[\d.,]*(?:[xX×%]|[KkMBT]|bn)?[-–—]")
 _WORD_QUANTITY = re.compile(
-    r"\b(?P<w>" + "|".join(_WORD_NUMBERS) + r")(?:\s(?P<scale>thousand|million|billion))?(?P<fold>fold)?\b",
+    # the lookahead names every letter a number word can open with (ſ matches "s" case-blind): it changes no
+    # match, but lets the scan skip most positions at once
+    r"(?=[tfsenhſ])\b(?P<w>" + "|".join(_WORD_NUMBERS) + r")"
+    r"(?:\s(?P<scale>thousand|million|billion))?(?P<fold>fold)?\b",
     re.IGNORECASE,
 )
 # Korean number words are only multipliers here ("두 배"): elsewhere 세/네/열 are ordinary words.
@@ -91,7 +96,7 @@ def _digit_quantity(m: re.Match[str]) -> Quantity:
     if m.group("ko"):
         value, scale = korean_value(number, m.group("ko"))
         return Quantity(m.start(), m.end(), value, scale)
-    written = m.group("suffix") or m.group("word")
+    written = m.group("suffix") or m.group("spaced") or m.group("word")
     scale = _SCALES[written.lower()] if written else 1.0
     return Quantity(m.start(), m.end(), number * scale, scale)
 
@@ -103,22 +108,30 @@ def _word_quantity(m: re.Match[str]) -> Quantity:
     return Quantity(m.start(), m.end(), value, word=True, unit_hint="x" if m.group("fold") else None)
 
 
+_LAST_CHUNK = re.compile(r"\S*$")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
 def _inside_name(text: str, start: int) -> bool:
     """A number inside a hyphenated name ("GPT-3", "s1-32B", "Llama-3-8B"), as opposed to the high end of a
     range ("2-4x", "2x-3x", "1.5B–70B")."""
-    chunk = re.search(r"\S*$", text[max(0, start - 40) : start]).group()
-    return re.search(r"[A-Za-z]", chunk) is not None and not _RANGE_START.fullmatch(chunk)
+    chunk = _LAST_CHUNK.search(text[max(0, start - 40) : start]).group()
+    return _LATIN_LETTER.search(chunk) is not None and not _RANGE_START.fullmatch(chunk)
 
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every number in `text`, in order, none overlapping another."""
     found = [_digit_quantity(m) for m in _DIGIT_QUANTITY.finditer(text) if not _inside_name(text, m.start())]
     found += [_word_quantity(m) for m in _WORD_QUANTITY.finditer(text)]
-    found += [
-        Quantity(m.start(), m.end(), float(_KOREAN_WORD_NUMBERS[m.group("w")]), word=True)
-        for m in _KOREAN_WORD_QUANTITY.finditer(text)
-    ]
-    found += [Quantity(m.start(), m.end(), 2.0, word=True, unit_hint="x") for m in _TWICE.finditer(text)]
+    # the rarer forms are looked for only where their telltale is in the text: a whole-text scan costs more
+    if "배" in text:
+        found += [
+            Quantity(m.start(), m.end(), float(_KOREAN_WORD_NUMBERS[m.group("w")]), word=True)
+            for m in _KOREAN_WORD_QUANTITY.finditer(text)
+        ]
+    lower = text.lower()
+    if "twice" in lower or "doubl" in lower:
+        found += [Quantity(m.start(), m.end(), 2.0, word=True, unit_hint="x") for m in _TWICE.finditer(text)]
     found.sort(key=lambda q: (q.start, -q.end))
     kept: list[Quantity] = []
     for q in found:

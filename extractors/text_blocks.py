@@ -33,11 +33,31 @@ def text_blocks(text: str) -> list[Block]:
     entries: list[tuple[str, list[str]]] = []
     for i, line in enumerate(lines):
         _add_line(entries, line, lines[i + 1] if i + 1 < len(lines) else "")
-    blocks = [_text_block(kind, body, refs) for kind, body in entries if kind == "sep" or (body and kind != "end")]
+    entries = _titled_entries([(k, b) for k, b in entries if k == "sep" or (b and k != "end")])
+    blocks = [_text_block(kind, body, refs) for kind, body in entries]
     for i, block in enumerate(blocks[:-1]):  # a one-line bullet over a paragraph is that paragraph's title
         if block.kind == "li" and not block.body and not block.anchors and blocks[i + 1].kind == "para":
             block.kind = "heading"
     return blocks
+
+
+def _titled_entries(entries: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """Entries whose paragraph sits under a one-line bullet, not indented (`1. Title (url)`, a blank line,
+    the summary): where a list alternates title and paragraph like that, each paragraph is its title's."""
+    def pair_at(i: int) -> bool:
+        return (0 <= i < len(entries) - 1 and entries[i][0] == "li" and len(entries[i][1]) == 1
+                and entries[i + 1][0] == "para")
+
+    out: list[tuple[str, list[str]]] = []
+    i = 0
+    while i < len(entries):
+        if pair_at(i) and (pair_at(i - 2) or pair_at(i + 2)):
+            out.append(("li", entries[i][1] + entries[i + 1][1]))
+            i += 2
+        else:
+            out.append(entries[i])
+            i += 1
+    return out
 
 
 def _references(lines: list[str]) -> dict[str, str]:

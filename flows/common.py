@@ -9,7 +9,8 @@ server, this is a no-op), and by DuckDB's own file lock, which `open_db` waits o
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from functools import cache
 
 from prefect.concurrency.sync import concurrency
 
@@ -22,6 +23,22 @@ DB_WRITER_LIMIT = "paper-radar-duckdb-writer"
 @contextmanager
 def open_writer(settings: Settings) -> Iterator[Connection]:
     """The database for one short write, holding the writer slot meanwhile."""
-    with concurrency(DB_WRITER_LIMIT, occupy=1, strict=False):
+    slot = concurrency(DB_WRITER_LIMIT, occupy=1, strict=True) if writer_limit_exists() else nullcontext()
+    with slot:
         with open_db(settings.database, lock_wait_seconds=settings.lock_wait_seconds) as conn:
             yield conn
+
+
+@cache
+def writer_limit_exists() -> bool:
+    """Asked once per process: Prefect's `concurrency(strict=False)` on a missing limit costs ~1 s
+    and a warning on every call, and without `radar setup` there is no other writer to wait for."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    try:
+        with get_client(sync_client=True) as client:
+            client.read_global_concurrency_limit_by_name(DB_WRITER_LIMIT)
+    except ObjectNotFound:
+        return False
+    return True

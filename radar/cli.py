@@ -18,6 +18,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from radar.alerts_cli import alerts_app
+from radar.arxiv_cli import arxiv_app, backfill_command
 from radar.settings import ConfigError, load_settings
 from radar.sql import sql_command
 from storage.db import StorageError
@@ -142,22 +144,27 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @app.command()
 def setup(
+    config: ConfigOption = None,
     prefect_file: Annotated[Path, typer.Option("--prefect-file", help="The deployments file.")] = ROOT / "prefect.yaml",
 ) -> None:
-    """Create, where missing, the work pool and concurrency limits on the Prefect server (PREFECT_API_URL)."""
+    """Create, where missing, the work pool and the concurrency and rate limits on the Prefect server."""
     from prefect.settings import PREFECT_API_URL
 
     from radar.deploy import ensure_server_objects, load_deployments
+    from radar.setup import ensure_arxiv_rate_limit
 
+    settings = _settings(config)
     if not PREFECT_API_URL.value():
         fail("PREFECT_API_URL is not set: point it at your Prefect server (see README, 'Run on a Prefect server')")
     try:
         created = ensure_server_objects({d.work_pool for d in load_deployments(prefect_file)})
+        arxiv_limit = ensure_arxiv_rate_limit(settings.arxiv)
     except Exception as e:  # an unreachable server is the usual cause; say which one
         fail(f"cannot set up the Prefect server at {PREFECT_API_URL.value()}: {type(e).__name__}: {e}")
     for thing in created:
         out.print(f"created {thing}")
-    out.print("Prefect server ready" + ("" if created else " (nothing to create)"))
+    out.print(arxiv_limit)
+    out.print("Prefect server ready" + ("" if created else " (work pool and writer limit already there)"))
 
 
 @app.command()
@@ -200,6 +207,9 @@ def _print_poll_summary(summary: dict) -> None:
 
 
 app.command("sql")(sql_command)
+app.add_typer(alerts_app, name="alerts")
+app.add_typer(arxiv_app, name="arxiv")
+app.command("backfill")(backfill_command)
 
 
 def main() -> None:

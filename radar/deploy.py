@@ -12,7 +12,6 @@ its schedules from this process.
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,25 +71,15 @@ def ensure_server_objects(pools: set[str]) -> list[str]:
     return created
 
 
-def load_flow(entrypoint: str, root: Path):
-    """`flows/newsletters.py:poll_newsletters` -> the flow object, imported from `root`."""
-    path, _, name = entrypoint.partition(":")
-    spec = importlib.util.spec_from_file_location(f"radar_serve_{Path(path).stem}", root / path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {root / path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return getattr(module, name)
-
-
 def serve_deployments(prefect_yaml: Path) -> None:
     """Serve every deployment of prefect.yaml, with its schedules, from this process (blocks)."""
     from prefect import serve
     from prefect.client.schemas.schedules import CronSchedule
+    from prefect.flows import load_flow_from_entrypoint
 
     deployments = []
     for spec in load_deployments(prefect_yaml):
-        flow = load_flow(spec.entrypoint, prefect_yaml.parent)
+        flow = load_flow_from_entrypoint(spec.entrypoint)
         schedules = [CronSchedule(cron=s["cron"], timezone=s.get("timezone", "UTC"))
                      for s in spec.schedules if s.get("active", True) and "cron" in s]
         deployments.append(flow.to_deployment(name=spec.name, description=spec.description,

@@ -20,6 +20,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from radar.alert_settings import AlertSettings
+from radar.arxiv_settings import ArxivSettings
+
 DEFAULT_CONFIG = "radar.toml"
 KIND_ALIASES = {"rss": "feed", "atom": "feed", "html": "page", "eml": "email"}
 
@@ -87,6 +90,8 @@ class Settings(BaseSettings):
     lock_wait_seconds: float = Field(default=60.0, ge=0, le=3600)
     fetch: FetchSettings = FetchSettings()
     sources: list[SourceConfig] = []
+    arxiv: ArxivSettings = ArxivSettings()
+    alerts: AlertSettings = AlertSettings()
 
     @model_validator(mode="after")
     def _unique_names(self) -> Settings:

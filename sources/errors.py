@@ -14,6 +14,8 @@ The tree:
   + TooManyRedirects       - redirect loop, or more redirects than the client allows
   + TooLarge               - the body is over the byte cap; `.cap`, `.size` when known
   + LocalReadError         - a local path is missing or unreadable
+  + ArxivQueryError        - the arXiv API answered with an error entry (a bad id or query); `.detail`
+  + EmptyPage              - an arXiv page came back empty though its total says more entries exist
 
 `retryable` tells the flow whether trying again later could help (timeouts, broken connections,
 429 and 5xx); sources/ itself never retries.
@@ -159,3 +161,17 @@ def map_httpx_errors(source: str, url: str, *, max_redirects: int | None = None)
         raise TransferError(message, source=source, url=url) from error
     except httpx.InvalidURL as error:
         raise SourceError(f"{url!r} is not a valid URL: {error}", source=source, url=url) from error
+
+
+class ArxivQueryError(SourceError):
+    """The arXiv API answered with its error feed (HTTP 400, one entry titled "Error"): a bad id or query."""
+
+    def __init__(self, *, source: str, url: str, detail: str) -> None:
+        super().__init__(f"arXiv refused {url}: {detail}", source=source, url=url)
+        self.detail = detail
+
+
+class EmptyPage(SourceError):
+    """An arXiv result page was empty although the feed's total says more entries exist (a known API flake)."""
+
+    retryable = True

@@ -193,11 +193,11 @@ def _upsert_papers(conn: duckdb.DuckDBPyConnection) -> None:
             last_seen_at = greatest(papers.last_seen_at, excluded.last_seen_at)
         """
     )
-    # A paper that an extractor fix no longer finds anywhere goes too.
+    # A paper that an extractor fix no longer finds anywhere goes too (unless arXiv polling found it).
     conn.execute(
         """
         DELETE FROM papers WHERE arxiv_id IN (SELECT arxiv_id FROM dropped_papers)
-          AND arxiv_id NOT IN (SELECT arxiv_id FROM mentions)
+          AND arxiv_id NOT IN (SELECT arxiv_id FROM mentions) AND arxiv_ingest_mode IS NULL
         """
     )
 

@@ -13,7 +13,8 @@ table, view and column is documented in docs/schema.md.
 
 from __future__ import annotations
 
-from storage.views import VIEWS_V1
+from storage.alerts_schema import ALERTS_V5
+from storage.views import PAPER_CODE_V4, PAPERS_OVERVIEW_V4, VIEWS_V1
 
 MIGRATIONS: list[tuple[int, str, str]] = [
     (
@@ -124,6 +125,39 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE papers ADD COLUMN arxiv_checked_at TIMESTAMPTZ;
         """,
     ),
+    (
+        4,
+        "arXiv cursors, backfill checkpoints, source-health warnings; arXiv code and metadata in the views",
+        """
+        CREATE TABLE arxiv_cursors (
+            query_name VARCHAR PRIMARY KEY,
+            search_query VARCHAR NOT NULL,
+            newest_updated_at TIMESTAMPTZ,
+            last_poll_at TIMESTAMPTZ,
+            last_entries_at TIMESTAMPTZ,
+            polls_with_entries INTEGER NOT NULL DEFAULT 0,
+            consecutive_empty_weekday_polls INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE backfill_checkpoints (
+            search_query VARCHAR NOT NULL,
+            day DATE NOT NULL,
+            query_name VARCHAR NOT NULL,
+            entries INTEGER NOT NULL,
+            completed_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (search_query, day)
+        );
+        CREATE TABLE source_health_warnings (
+            subject VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            message VARCHAR NOT NULL,
+            first_seen_at TIMESTAMPTZ NOT NULL,
+            last_seen_at TIMESTAMPTZ NOT NULL,
+            resolved_at TIMESTAMPTZ,
+            PRIMARY KEY (subject, kind)
+        );
+        """ + PAPER_CODE_V4 + PAPERS_OVERVIEW_V4,
+    ),
+    (5, "alert delivery ledger and the alerts_log view", ALERTS_V5),
 ]
 
 #: How a document or an arXiv entry came in, which decides whether it may be alerted on:

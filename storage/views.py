@@ -158,3 +158,62 @@ def _macro_statement(name: str, kind: str, params: list[str], body: str) -> str:
 def _or_replace(create_view_sql: str) -> str:
     head, _, rest = create_view_sql.partition("CREATE VIEW ")
     return f"{head}CREATE OR REPLACE VIEW {rest}" if not head else create_view_sql
+
+
+#: Migration 4: `paper_code` also lists the repositories arXiv abstracts and comments give (rows in
+#: `code_links` with source 'arxiv', which have no newsletter document), dated by the paper's v1.
+PAPER_CODE_V4 = """
+CREATE OR REPLACE VIEW paper_code AS
+    SELECT c.arxiv_id, c.repo_url, min(c.host) AS host, count(DISTINCT c.source) AS n_sources,
+           count(*) AS n_mentions,
+           min(coalesce(d.published_at, d.first_seen_at, p.published_at, p.first_seen_at)) AS first_seen_at,
+           list(DISTINCT c.source ORDER BY c.source) AS sources
+    FROM code_links c
+    LEFT JOIN documents d ON d.source = c.source AND d.doc_key = c.doc_key
+    LEFT JOIN papers p ON c.source = 'arxiv' AND p.arxiv_id = c.arxiv_id
+    WHERE c.arxiv_id IS NOT NULL AND (d.doc_key IS NOT NULL OR c.source = 'arxiv')
+    GROUP BY c.arxiv_id, c.repo_url
+    ORDER BY c.arxiv_id, n_sources DESC, n_mentions DESC, first_seen_at, c.repo_url;
+"""
+
+#: Migration 4: `papers_overview` as in migration 2, plus the arXiv metadata columns at the end.
+PAPERS_OVERVIEW_V4 = """
+-- Headline metrics: scores first, then relative gains, sizes, counts; a number several
+-- newsletters report ranks higher; at most three.
+CREATE OR REPLACE VIEW papers_overview AS
+    WITH seen AS (
+        SELECT arxiv_id, count(DISTINCT source) AS n_sources, count(*) AS n_mentions,
+               list(DISTINCT source ORDER BY source) AS sources
+        FROM mentions GROUP BY arxiv_id
+    ), code AS (
+        SELECT arxiv_id, list(repo_url ORDER BY n_sources DESC, n_mentions DESC, first_seen_at, repo_url) AS urls
+        FROM paper_code GROUP BY arxiv_id
+    ), metric_text AS (
+        SELECT m.arxiv_id,
+               format_metric(m.value, m.unit, m.qualifier)
+                   || CASE WHEN m.name IS NOT NULL AND m.kind IN ('score', 'relative', 'count')
+                           THEN ' ' || m.name ELSE '' END AS text,
+               min(CASE m.kind WHEN 'score' THEN 0 WHEN 'relative' THEN 1 WHEN 'size' THEN 2 ELSE 3 END) AS rank,
+               count(DISTINCT m.source) AS n_sources,
+               min(coalesce(d.published_at, d.first_seen_at)) AS first_at, min(m.ordinal) AS ordinal
+        FROM metrics m JOIN documents d ON d.source = m.source AND d.doc_key = m.doc_key
+        WHERE m.arxiv_id IS NOT NULL
+        GROUP BY m.arxiv_id, text
+    ), headline AS (
+        SELECT arxiv_id,
+               array_to_string(list(text ORDER BY rank, n_sources DESC, first_at, ordinal, text)[1:3], '; ')
+                   AS headline_metrics
+        FROM metric_text GROUP BY arxiv_id
+    )
+    SELECT p.arxiv_id, p.title, p.latest_version, p.first_seen_at, p.last_seen_at,
+           coalesce(s.n_sources, 0) AS n_sources, coalesce(s.n_mentions, 0) AS n_mentions,
+           coalesce(s.sources, []::VARCHAR[]) AS sources,
+           c.urls[1] AS code_url, coalesce(c.urls, []::VARCHAR[]) AS code_urls,
+           h.headline_metrics, 'https://arxiv.org/abs/' || p.arxiv_id AS abs_url,
+           p.authors, p.primary_category, p.categories, p.published_at AS arxiv_published_at, p.arxiv_status
+    FROM papers p
+    LEFT JOIN seen s ON s.arxiv_id = p.arxiv_id
+    LEFT JOIN code c ON c.arxiv_id = p.arxiv_id
+    LEFT JOIN headline h ON h.arxiv_id = p.arxiv_id
+    ORDER BY p.last_seen_at DESC, p.arxiv_id;
+"""

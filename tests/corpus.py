@@ -8,11 +8,17 @@ missing corpus is a failure (a skipped scorer would hide a regression).
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+RADAR = Path(sys.executable).with_name("radar")
+# The foundation issue's bars: precision and recall of papers, code and metrics.
+BARS = {"papers": (1.0, 1.0), "code": (0.95, 0.95), "metrics": (0.70, 0.60)}
 
 
 def corpus_dir() -> Path:
@@ -22,3 +28,22 @@ def corpus_dir() -> Path:
             pytest.fail(message + " (required when CI=true)")
         pytest.skip(message)
     return CORPUS
+
+
+def assert_scorer_meets_bars(labels: Path | None = None, bars: dict[str, tuple[float, float]] = BARS) -> str:
+    """Run the corpus scorer exactly as a user runs it (on the dev labels, or on `labels`) and assert that
+    its TOTAL line meets `bars`; returns the scorer's output."""
+    corpus = corpus_dir()
+    argv = [sys.executable, str(corpus / "score.py"), "-v", "--cmd", str(RADAR)]
+    argv += ["--labels", str(labels)] if labels is not None else []
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=600, check=True)
+    print(proc.stdout)
+    assert "ERROR" not in proc.stdout, proc.stdout
+    total = proc.stdout.strip().splitlines()[-1]
+    for kind, (p_bar, r_bar) in bars.items():
+        match = re.search(rf"{kind} P/R=([\d.]+)/([\d.]+)", total)
+        assert match, total
+        precision, recall = float(match.group(1)), float(match.group(2))
+        below = f"{kind}: {precision}/{recall} below {p_bar}/{r_bar}\n{proc.stdout}"
+        assert precision >= p_bar and recall >= r_bar, below
+    return proc.stdout

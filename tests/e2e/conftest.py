@@ -21,6 +21,8 @@ import httpx
 import pytest
 import yaml
 
+from tests.alerts.fakes import TOKEN as SLACK_TOKEN
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -30,6 +32,10 @@ class PrefectServer:
     api_url: str
     env: dict[str, str]
     home: Path
+
+    @property
+    def ui_url(self) -> str:
+        return self.api_url.removesuffix("/api")
 
     def run(self, *args: str, timeout: float = 300, check: bool = True) -> subprocess.CompletedProcess:
         proc = subprocess.run([str(BIN / args[0]), *args[1:]], cwd=ROOT, env=self.env, capture_output=True,
@@ -72,7 +78,8 @@ def prefect_server(tmp_path_factory) -> Iterator[PrefectServer]:
     port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": api_url, "DO_NOT_TRACK": "1",
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_URL": f"http://127.0.0.1:{port}"}
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_URL": f"http://127.0.0.1:{port}",
+           "PREFECT_UI_API_URL": api_url, "RADAR_E2E_SLACK_TOKEN": SLACK_TOKEN}
     server = start([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
                    env, home / "server.log")
     try:

@@ -88,6 +88,32 @@ ENGLISH = [
     ("It boosts generation throughput 5.76 times.",
      [(5.76, "x", {"name": "generation throughput", "direction": "increase"})]),
     ("It improves accuracy by 11 points on HumanEval.", [(11, "points", {"name": "HumanEval"})]),
+    # every field of the record, one form each
+    ("DeepSeek-R1 scores 79.8% on AIME 2024.",
+     [(79.8, "%", {"name": "AIME 2024", "kind": "score", "qualifier": None, "direction": None,
+                   "subject": "DeepSeek-R1"})]),
+    ("It improves by .5% on MMLU.", [(0.5, "%", {"name": "MMLU", "kind": "relative", "direction": "increase"})]),
+    ("A 7 B model was used.", [(7e9, "params", {"name": "parameters", "kind": "size"})]),
+    ("DeepSeek-V3 (671B) is the base.", [(671e9, "params", {"name": "parameters", "subject": "DeepSeek-V3"})]),
+    ("We compare Qwen2.5 (7B) and Llama-3 (70B).",
+     [(7e9, "params", {"subject": "Qwen2.5"}), (70e9, "params", {"subject": "Llama-3"})]),
+    ("Latency drops to between 20 and 30 ms.",
+     [(20, "ms", {"qualifier": "range-low", "kind": "size"}), (30, "ms", {"qualifier": "range-high"})]),
+    ("It is three times as fast.", [(3, "x", {"kind": "relative", "direction": "increase"})]),
+    ("It runs two times faster.", [(2, "x", {"direction": "increase", "qualifier": None})]),
+    ("It adds 2.1 pp on GSM8K.", [(2.1, "pp", {"name": "GSM8K", "kind": "relative"})]),
+    ("It cuts latency by 28%.", [(28, "%", {"name": "latency", "direction": "reduction", "kind": "relative"})]),
+    ("It scores >50% on SWE-bench.", [(50, "%", {"name": "SWE-bench", "qualifier": "at least"})]),
+    ("Qwen2.5-7B reaches 56% on HellaSwag with 1B tokens.",
+     [(56, "%", {"name": "HellaSwag", "subject": "Qwen2.5-7B"}), (1e9, "tokens", {"name": "tokens"})]),
+    ("It gives up to 6x faster decoding at 1M context.",
+     [(6, "x", {"name": "decoding", "qualifier": "up to", "direction": "increase"}), (1e6, "tokens", {})]),
+    ("Accuracy ranges from 1.5% to 3.5%.",
+     [(1.5, "%", {"qualifier": "range-low"}), (3.5, "%", {"qualifier": "range-high"})]),
+    ("The model uses 75% less KV cache.", [(75, "%", {"name": "KV cache", "direction": "reduction"})]),
+    ("A 1.7B-parameter model trained on 10B unique tokens.",
+     [(1.7e9, "params", {"kind": "size"}), (10e9, "tokens", {"name": "unique tokens"})]),
+    ("Training took 3 epochs.", [(3, "epochs", {"name": "epochs", "kind": "count"})]),
 ]
 
 KOREAN = [
@@ -115,6 +141,22 @@ KOREAN = [
     ("2,048개의 H100 GPU로 학습했습니다.", [(2048, "count", {"name": "H100 GPU"})]),
     ("10억 개 파라미터와 5천억 개의 토큰.", [(1e9, "params", {}), (5e11, "tokens", {})]),
     ("MT-Bench에서 8.9점을 받았습니다.", [(8.9, "points", {"name": "MT-Bench"})]),
+    # the unit noun after the number or before it, and 개/편/줄 as counts only without a measured noun
+    ("매개변수는 370억 개입니다.", [(37e9, "params", {"name": "매개변수", "kind": "size"})]),
+    ("DeepSeek-V3는 6710억 개의 매개변수 중 370억 개만 활성화합니다.",
+     [(671e9, "params", {"subject": "DeepSeek-V3"}), (37e9, "params", {"name": "매개변수", "kind": "size"})]),
+    ("6710억 개의 매개변수를 씁니다.", [(671e9, "params", {"name": "매개변수", "kind": "size"})]),
+    ("17억 매개변수 모델입니다.", [(1.7e9, "params", {"kind": "size"})]),
+    ("토큰 1.5조 개로 학습했습니다.", [(1.5e12, "tokens", {"name": "토큰"})]),
+    ("약 1.5조 토큰으로 학습했습니다.", [(1.5e12, "tokens", {"qualifier": "approximate"})]),
+    ("논문 120편을 분석했습니다.", [(120, "count", {"name": "논문", "kind": "count"})]),
+    ("코드 300줄로 구현됩니다.", [(300, "count", {"kind": "count"})]),
+    ("최대 6배 빠릅니다.", [(6, "x", {"qualifier": "up to", "kind": "relative"})]),
+    ("3 에폭 동안 학습했습니다.", [(3, "epochs", {"kind": "count"})]),
+    ("12시간 만에 학습했습니다.", [(12, "hours", {"kind": "size"})]),
+    ("SWE-bench 성능이 2.1%p 향상됐습니다.", [(2.1, "pp", {"direction": "increase", "kind": "relative"})]),
+    ("DeepSeek-R1은 AIME 2024에서 79.8%를 기록했습니다.",
+     [(79.8, "%", {"name": "AIME 2024", "kind": "score", "direction": None})]),
 ]
 
 NOT_METRICS = [
@@ -145,6 +187,10 @@ NOT_METRICS = [
     "Top-1 results are in Figure 3; we have 150,000 subscribers and 3 likes.",
     "2만 명의 구독자가 읽는 1위 뉴스레터, 10만 원.",
     "It was posted in 2023, cited 300 times, with a learning rate of 1e-5.",
+    "Version 2.0 ships with Qwen2.5 and GPT-4.1 support.",
+    "Posted on 2025-01-20; see v1.5 and Llama 3.1.",
+    "2. Results 3. Discussion",
+    "(1) data, (2) model, (3) training.",
 ]
 
 

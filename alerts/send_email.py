@@ -1,0 +1,69 @@
+"""Sending email with smtplib: STARTTLS, SSL or plain by config, always with a timeout.
+
+smtplib's errors become `DeliveryError`: refused recipients or sender, failed login and other
+permanent (5xx) answers are not retryable; a server that is down, hangs up or answers 4xx is.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+
+from alerts.errors import DeliveryError
+from radar.alert_settings import ChannelConfig
+
+log = logging.getLogger(__name__)
+
+
+class EmailSender:
+    """One SMTP connection per message (digests are rare; a long-lived connection would time out)."""
+
+    def __init__(self, channel: ChannelConfig, password: str | None = None) -> None:
+        self.channel, self.password = channel, password
+
+    def send(self, message: EmailMessage) -> str:
+        c = self.channel
+        where = f"email channel {c.name} ({c.smtp_host}:{c.port})"
+        try:
+            with self._connect() as smtp:
+                if c.security == "starttls":
+                    smtp.starttls(context=self._tls())
+                if c.username:
+                    smtp.login(c.username, self.password or "")
+                refused = smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as e:
+            raise DeliveryError(f"{where}: every recipient refused: {_codes(e.recipients)}", retryable=False) from None
+        except smtplib.SMTPSenderRefused as e:
+            raise DeliveryError(f"{where}: sender refused: {e.smtp_code} {_text(e.smtp_error)}",
+                                retryable=False) from None
+        except smtplib.SMTPAuthenticationError as e:
+            raise DeliveryError(f"{where}: login failed: {e.smtp_code} {_text(e.smtp_error)}",
+                                retryable=False) from None
+        except smtplib.SMTPResponseException as e:
+            raise DeliveryError(f"{where}: server answered {e.smtp_code} {_text(e.smtp_error)}",
+                                retryable=e.smtp_code < 500) from None
+        except (smtplib.SMTPException, ssl.SSLError, OSError) as e:
+            raise DeliveryError(f"{where}: {type(e).__name__}: {e}", retryable=True) from None
+        if refused:  # some got it: resending would duplicate for them, so it counts as sent
+            log.warning("%s: some recipients refused: %s", where, _codes(refused))
+        return str(message["Message-ID"])
+
+    def _tls(self) -> ssl.SSLContext:
+        ca_file = self.channel.ca_file
+        return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+
+    def _connect(self) -> smtplib.SMTP:
+        c = self.channel
+        if c.security == "ssl":
+            return smtplib.SMTP_SSL(c.smtp_host, c.port, timeout=c.timeout_seconds, context=self._tls())
+        return smtplib.SMTP(c.smtp_host, c.port, timeout=c.timeout_seconds)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _codes(refused: dict) -> str:
+    return ", ".join(f"{addr} ({code} {_text(msg)})" for addr, (code, msg) in refused.items())

@@ -1,0 +1,131 @@
+"""Sending to Slack: a bot token with `chat.postMessage`, or an incoming webhook.
+
+Clients retry what is worth retrying (a refused connection, 429 after its Retry-After, 500/503)
+through slack_sdk's retry handlers; what is left is mapped to `DeliveryError`. `invalid_auth`,
+`channel_not_found`, `not_in_channel` and their kin are not retryable: the route fails at once.
+
+With a bot token, each message carries its ledger keys as message metadata. After a crash between
+the send and the ledger update, `SlackBotSender.find_sent` reads the channel's recent history
+(`conversations.history` with `include_all_metadata`) and finds the message, so it is not posted
+twice. Incoming webhooks cannot read history: they are at-least-once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from urllib.error import URLError
+
+from slack_sdk import WebClient, WebhookClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from alerts.errors import DeliveryError
+from alerts.render_slack import SlackMessage
+
+METADATA_EVENT = "paper_radar_alert"
+#: Errors no retry can fix; the route fails for this run.
+FATAL_ERRORS = frozenset({
+    "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "no_permission",
+    "missing_scope", "channel_not_found", "not_in_channel", "is_archived", "restricted_action",
+    "invalid_blocks", "msg_blocks_too_long", "invalid_token", "no_service", "channel_is_archived",
+    "no_active_hooks", "action_prohibited", "posting_to_general_channel_denied", "team_disabled",
+})
+
+
+#: slack_sdk logs request headers (the token) and webhook URLs at DEBUG: its logger never goes below INFO.
+SDK_LOG = logging.getLogger("alerts.slack_sdk")
+SDK_LOG.setLevel(logging.INFO)
+
+
+def retry_handlers() -> list:
+    return [ConnectionErrorRetryHandler(max_retry_count=1), RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2)]
+
+
+def make_web_client(token: str, *, base_url: str | None = None, timeout: float = 20.0) -> WebClient:
+    kwargs = {"base_url": base_url} if base_url else {}
+    return WebClient(token=token, timeout=int(max(timeout, 1)), retry_handlers=retry_handlers(), logger=SDK_LOG,
+                     **kwargs)
+
+
+def make_webhook_client(url: str, *, timeout: float = 20.0) -> WebhookClient:
+    return WebhookClient(url, timeout=int(max(timeout, 1)), retry_handlers=retry_handlers(), logger=SDK_LOG)
+
+
+class SlackBotSender:
+    """`chat.postMessage` to one Slack channel; `name` is the channel's name in radar.toml."""
+
+    def __init__(self, client: WebClient, name: str, slack_channel: str, *, history_limit: int = 200) -> None:
+        self.client, self.name, self.slack_channel, self.history_limit = client, name, slack_channel, history_limit
+
+    def send(self, message: SlackMessage) -> str:
+        try:
+            response = self.client.chat_postMessage(
+                channel=self.slack_channel, text=message.text, blocks=list(message.blocks),
+                unfurl_links=False, unfurl_media=False,
+                metadata={"event_type": METADATA_EVENT, "event_payload": {"keys": list(message.keys)}},
+            )
+        except SlackApiError as e:
+            raise _api_error(self.name, "chat.postMessage", e) from None
+        except (SlackClientError, URLError, OSError) as e:
+            raise DeliveryError(f"slack channel {self.name}: chat.postMessage failed: {type(e).__name__}: {e}",
+                                retryable=True) from None
+        return str(response.get("ts"))
+
+    def find_sent(self, keys: Sequence[str], since: datetime) -> dict[str, str]:
+        """{key: ts} for the keys a message in the channel's history (since `since`) already carries."""
+        try:
+            response = self.client.conversations_history(
+                channel=self.slack_channel, oldest=f"{since.timestamp() - 120:.6f}", limit=self.history_limit,
+                include_all_metadata=True)
+        except SlackApiError as e:
+            raise _api_error(self.name, "conversations.history", e) from None
+        except (SlackClientError, URLError, OSError) as e:
+            raise DeliveryError(f"slack channel {self.name}: conversations.history failed: {e}",
+                                retryable=True) from None
+        wanted, found = set(keys), {}
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") != METADATA_EVENT:
+                continue
+            for key in (metadata.get("event_payload") or {}).get("keys") or []:
+                if key in wanted:
+                    found.setdefault(key, str(message.get("ts")))
+        return found
+
+
+class SlackWebhookSender:
+    """An incoming webhook: posts into the channel it was made for; no history, no message id."""
+
+    def __init__(self, client: WebhookClient, name: str) -> None:
+        self.client, self.name = client, name
+
+    def send(self, message: SlackMessage) -> str | None:
+        try:
+            response = self.client.send_dict(message.payload())
+        except (SlackClientError, URLError, OSError) as e:
+            # The exception text can contain the URL, which is the secret: name the type only.
+            raise DeliveryError(f"slack webhook {self.name}: request failed ({type(e).__name__})",
+                                retryable=True) from None
+        if response.status_code == 200 and (response.body or "").strip() == "ok":
+            return None
+        error = (response.body or "").strip()[:200] or "no error given"
+        raise DeliveryError(f"slack webhook {self.name}: HTTP {response.status_code}: {error}",
+                            retryable=error not in FATAL_ERRORS and response.status_code not in (401, 403, 404))
+
+
+def _api_error(name: str, method: str, e: SlackApiError) -> DeliveryError:
+    response = e.response
+    status = getattr(response, "status_code", None)
+    data = response.data if response is not None and isinstance(response.data, dict) else {}
+    error = data.get("error")
+    if not error:
+        error = "rate limited (429) after retries" if status == 429 else (
+            f"HTTP {status}: ok=false without an error field" if status == 200 else f"HTTP {status}")
+    return DeliveryError(f"slack channel {name}: {method} failed: {error}", retryable=error not in FATAL_ERRORS)

@@ -1,0 +1,169 @@
+"""Results tables as metrics: a table of models (rows) by benchmarks (columns) gives one metric per
+numeric cell, named by its column's header and about its row's model ("GPT-4o | MMLU | 88.7").
+
+Runs inside item extraction, on the cell texts that `extractors.html_blocks` reads from a `<table>`;
+pure. Owns what a results table is (as opposed to an email's layout table or a table of links), where
+its header rows end, which column names the rows, and how a cell reads ("88.7", "88.7%", "~2.3x",
+"+1.5", "7B" under "Params"). The snippet of a table metric is the row, column and cell as written,
+joined: a table has no sentence to quote.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from extractors import metric_context as context
+from extractors.records import Metric
+
+_CELL = re.compile(
+    r"(?P<q>[~≈∼<>≤≥]\s?)?(?P<sign>[+\-−–])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)"
+    r"\s?(?P<unit>%|[xX×]|[KMBT](?![A-Za-z]))?"
+    # what may follow a number in a cell: a spread ("± 0.3", "(+2.1)"), a footnote mark, an arrow
+    r"\s*(?:\(?\s*(?:±|\+/-|[+\-−])\s?\d*\.?\d+\s*%?\s*\)?)?\s*[†‡*§¹²³↑↓▲▼]*"
+)
+_PERCENT_HEADER = re.compile(r"\(\s*%\s*\)|%|\bpercent\b", re.IGNORECASE)
+_HEADER_NOISE = re.compile(r"\(\s*%\s*\)|[↑↓▲▼†‡*]|\(\s*(?:higher|lower)\s+is\s+better\s*\)", re.IGNORECASE)
+_PARAMS_HEADER = re.compile(r"\b(?:#\s?)?(?:params|parameters|model\s+size|size)\b", re.IGNORECASE)
+_TOKENS_HEADER = re.compile(r"\b(?:tokens|context(?:\s+length)?)\b", re.IGNORECASE)
+# Columns that number or date the rows, or count a paper's popularity, rather than measure a result
+_NOT_MEASURED = re.compile(
+    r"#|no\.?|rank(?:ing)?|id|year|date|released?|order|(?:up)?votes?|stars?|likes?|views?|downloads?|comments?"
+    r"|citations?|cited\s+by|authors?|pages?",
+    re.IGNORECASE,
+)
+_SCORE_HEADER = re.compile(r"(Elo|BLEU|F1|ROUGE(?:-\w+)?|EM|CIDEr|FID|mAP|perplexity)\b", re.IGNORECASE)
+_SCALES = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+_QUALIFIERS = {"~": "approximate", "≈": "approximate", "∼": "approximate", ">": "at least", "≥": "at least",
+               "<": "up to", "≤": "up to"}
+_MAX_CELLS = 2000  # a table this large is a data dump, not a results table
+
+
+def is_number_cell(cell: str) -> bool:
+    return _CELL.fullmatch(cell.strip()) is not None
+
+
+def is_results_table(rows: list[list[str]]) -> bool:
+    """A header row over data rows, two columns or more, and numbers in most data cells (two at least)."""
+    shape = _shape(rows)
+    if shape is None:
+        return False
+    header_rows, label_column, body = shape
+    cells = [row[c] for row in body for c in range(len(row)) if c != label_column and row[c].strip()]
+    numbers = sum(map(is_number_cell, cells))
+    return numbers >= 2 and numbers >= 0.6 * len(cells)
+
+
+def table_metrics(rows: list[list[str]]) -> list[Metric]:
+    """One metric per numeric cell of a results table, in reading order; [] for any other table."""
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not is_results_table(rows):
+        return []
+    header_rows, label_column, body = _shape(rows) or (0, 0, [])
+    if _benchmarks_down_the_side(rows, header_rows, label_column):
+        rows = _transpose(rows, header_rows, label_column)
+        header_rows, label_column, body = _shape(rows) or (0, 0, [])
+    names = _column_names(rows[:header_rows], max(map(len, rows)))
+    metrics: list[Metric] = []
+    for row in body:
+        subject = row[label_column].strip() if label_column < len(row) else ""
+        if not subject:
+            continue  # a row that names no model: its numbers would be about nothing
+        for c, cell in enumerate(row):
+            if c == label_column or not names[c] or _NOT_MEASURED.fullmatch(names[c]):
+                continue
+            metric = _cell_metric(cell.strip(), names[c], subject)
+            if metric is not None:
+                metrics.append(metric)
+    return metrics
+
+
+def _shape(rows: list[list[str]]) -> tuple[int, int, list[list[str]]] | None:
+    """(number of header rows, the column that names the rows, the data rows), or None when the table
+    has no header above its numbers or is too small or too large to be a results table."""
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if len(rows) < 2 or sum(map(len, rows)) > _MAX_CELLS or max(map(len, rows)) < 2:
+        return None
+    header_rows = 0
+    while header_rows < len(rows) and not any(is_number_cell(cell) for cell in rows[header_rows][1:]):
+        header_rows += 1
+    body = rows[header_rows:]
+    if not 1 <= header_rows <= 3 or not body:
+        return None
+    width = max(map(len, body))
+    labels = [c for c in range(width) if sum(_is_label(row, c) for row in body) >= 0.6 * len(body)]
+    return (header_rows, labels[0], body) if labels else None
+
+
+def _is_label(row: list[str], column: int) -> bool:
+    return column < len(row) and bool(row[column].strip()) and not is_number_cell(row[column])
+
+
+def _benchmarks_down_the_side(rows: list[list[str]], header_rows: int, label_column: int) -> bool:
+    """A table turned the other way: benchmarks name the rows, models head the columns."""
+    side = [row[label_column] for row in rows[header_rows:] if label_column < len(row)]
+    top = [cell for row in rows[:header_rows] for c, cell in enumerate(row) if c != label_column and cell.strip()]
+    return _benchmark_share(side) >= 0.5 > _benchmark_share(top)
+
+
+def _benchmark_share(cells: list[str]) -> float:
+    cells = [cell.strip() for cell in cells if cell.strip()]
+    return sum(map(context.is_known_benchmark, cells)) / len(cells) if cells else 0.0
+
+
+def _transpose(rows: list[list[str]], header_rows: int, label_column: int) -> list[list[str]]:
+    """Models become rows: the header row (its last line) turns into the label column."""
+    width = max(map(len, rows))
+    grid = [row + [""] * (width - len(row)) for row in rows]
+    head, body = grid[header_rows - 1], grid[header_rows:]
+    columns = [c for c in range(width) if c != label_column]
+    return [[head[label_column], *(row[label_column] for row in body)]] + [
+        [head[c], *(row[c] for row in body)] for c in columns
+    ]
+
+
+def _column_names(header: list[list[str]], width: int) -> list[str]:
+    """Each column's name: its lowest non-empty header cell; a group header above it ("Math" over
+    "AIME 2024") is left out, since the lower cell names the benchmark."""
+    names = []
+    for c in range(width):
+        cells = [row[c].strip() for row in header if c < len(row) and row[c].strip()]
+        names.append(cells[-1] if cells else "")
+    return names
+
+
+def _cell_metric(cell: str, header: str, subject: str) -> Metric | None:
+    m = _CELL.fullmatch(cell)
+    if m is None or not math.isfinite(float(m.group("num").replace(",", ""))):
+        return None
+    value = float(m.group("num").replace(",", ""))
+    suffix = m.group("unit") or ""
+    name = context.short_name(_HEADER_NOISE.sub("", header).strip(" :")) or None
+    kind, unit = "score", "score"
+    if suffix == "%" or _PERCENT_HEADER.search(header):
+        unit = "%"
+    elif scored := _SCORE_HEADER.match(header):  # the unit as written: "Elo", "BLEU"
+        unit = scored.group(1)
+    elif suffix in ("x", "X", "×"):
+        kind, unit = "relative", "x"
+    elif suffix in _SCALES or _PARAMS_HEADER.search(header) or _TOKENS_HEADER.search(header):
+        value *= _SCALES.get(suffix, 1.0)
+        unit = "params" if _PARAMS_HEADER.search(header) else "tokens" if _TOKENS_HEADER.search(header) else ""
+        kind = "size"
+    if not unit:
+        return None  # "1.2M" under a header that says nothing of what it counts
+    direction = None
+    if m.group("sign"):
+        direction = "increase" if m.group("sign") == "+" else "reduction"
+        kind = "relative"
+    qualifier = _QUALIFIERS.get((m.group("q") or "").strip())
+    return Metric(
+        value=value,
+        unit=unit,
+        name=name,
+        text=f"{subject} | {header} | {cell}",
+        kind=kind,
+        qualifier=qualifier,
+        direction=direction,
+        subject=context.short_name(subject),
+    )

@@ -1,0 +1,167 @@
+"""`radar arxiv poll|enrich|setup` and `radar backfill`: the arXiv and backfill commands.
+
+Each runs its Prefect flow in this process (against PREFECT_API_URL when set, else a temporary local
+server), with a rich progress bar for long work, and prints a summary. Registered on the main app in
+radar/cli.py; flows are imported inside the commands so that `radar --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from radar.settings import ConfigError, Settings, load_settings
+from sources.errors import SourceError
+from storage.db import StorageError
+
+arxiv_app = typer.Typer(help="arXiv: poll the configured queries, enrich newsletter papers.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help="Config file (default: $RADAR_CONFIG or ./radar.toml).")
+]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _settings(config: Path | None) -> Settings:
+    try:
+        return load_settings(config)
+    except ConfigError as e:
+        _fail(str(e))
+
+
+def _run(run: Callable[[], dict], label: str) -> dict:
+    """Run a flow with a progress bar fed by flows.progress; map the errors a user can fix to one line."""
+    # As in radar/runner.py: no telemetry races on the temporary server, and time for it to start.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    from flows.progress import listening
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        bars: dict[str, Any] = {}
+
+        def update(description: str, advance: int, total: int | None) -> None:
+            if description not in bars:
+                bars[description] = progress.add_task(description, total=total)
+            progress.update(bars[description], advance=advance, **({"total": total} if total is not None else {}))
+
+        with listening(update):
+            try:
+                return run()
+            except (ConfigError, StorageError, SourceError) as e:
+                _fail(f"{label}: {e}")
+
+
+@arxiv_app.command("poll")
+def poll_command(config: ConfigOption = None) -> None:
+    """Fetch new submissions for every enabled [[arxiv.queries]] and save them; check for silent misses."""
+    settings = _settings(config)
+    if not settings.arxiv.enabled_queries:
+        _fail(f"{settings.config_file}: no [[arxiv.queries]] configured")
+    from flows.arxiv import poll_arxiv
+
+    summary = _run(lambda: poll_arxiv(config=str(settings.config_file)), "arxiv poll")
+    table = Table(title=f"arXiv poll  ({summary['database']})", title_justify="left")
+    for col in ("query", "status", "fetched", "new", "updated", "code", "metrics"):
+        table.add_column(col, justify="left" if col in ("query", "status") else "right")
+    for q in summary["queries"]:
+        table.add_row(q["query"], q["status"], *(str(q[k]) for k in
+                                                 ("fetched", "new_papers", "updated_papers", "code_links", "metrics")))
+    out.print(table)
+    for w in summary["warnings"]:
+        err.print(f"[yellow]warning:[/] {escape(w['message'])}", highlight=False)
+    for f in summary["failures"]:
+        err.print(f"[red]failed:[/] {f['query']}: {escape(f['error'])}", highlight=False)
+    if summary["failures"]:
+        raise typer.Exit(1)
+
+
+@arxiv_app.command("enrich")
+def enrich_command(config: ConfigOption = None) -> None:
+    """Look up arXiv metadata (title, authors, abstract, categories, dates) for papers newsletters named."""
+    settings = _settings(config)
+    from flows.arxiv import enrich_arxiv
+
+    s = _run(lambda: enrich_arxiv(config=str(settings.config_file)), "arxiv enrich")
+    out.print(f"Asked arXiv about {s['asked']} papers in {s['requests']} requests: {s['found']} found, "
+              f"{s['unknown']} unknown (not asked again for {settings.arxiv.recheck_unknown_days} days).")
+    for f in s["failures"]:
+        err.print(f"[red]failed:[/] {escape(f)}", highlight=False)
+    if s["failures"]:
+        raise typer.Exit(1)
+
+
+def _day(value: str) -> date:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date like 2025-11-01") from None
+
+
+def backfill_command(
+    start: Annotated[str, typer.Option("--from", help="First day (GMT), e.g. 2025-11-01.")],
+    end: Annotated[str, typer.Option("--to", help="Last day (GMT), inclusive.")],
+    source: Annotated[list[str] | None, typer.Option(
+        "--source", "-s", help="arxiv, arxiv:QUERY or a newsletter source; repeat for several (default: all).")] = None,
+    alert: Annotated[bool, typer.Option("--alert", help="Let what this backfill ingests trigger alerts.")] = False,
+    archive: Annotated[Path | None, typer.Option(
+        "--archive", help="A folder of .html/.eml posts, or a file of post URLs, to ingest under --source.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Backfill a date range from arXiv (one day per request window, resumable) and newsletters."""
+    settings = _settings(config)
+    first, last = _day(start), _day(end)
+    from flows.backfill import backfill
+
+    s = _run(lambda: backfill(first, last, sources=source or None, alert=alert,
+                              archive=str(archive) if archive else None, config=str(settings.config_file)),
+             "backfill")
+    days = s["arxiv"]
+    if days:
+        table = Table(title=f"Backfill {s['from']} to {s['to']}  (ingest mode: {s['ingest_mode']})",
+                      title_justify="left")
+        for col in ("query", "day", "entries", "new papers", "status"):
+            table.add_column(col, justify="right" if col in ("entries", "new papers") else "left")
+        for d in days:
+            table.add_row(d["query"], d["day"], str(d["entries"]), str(d["new_papers"]),
+                          "already done" if d["skipped"] else "fetched")
+        out.print(table)
+    done = [d for d in days if not d["skipped"]]
+    out.print(f"arXiv: {len(done)} query-days fetched, {len(days) - len(done)} already done; "
+              f"{sum(d['entries'] for d in done)} entries, {sum(d['new_papers'] for d in done)} new papers.")
+    if s["reextracted_documents"]:
+        out.print(f"Newsletter documents re-extracted: {s['reextracted_documents']}")
+    if s["archive"]:
+        a = s["archive"]
+        out.print(f"Archive: {a['documents']} documents, {a['in_range']} in range, {a['new_documents']} new")
+    for f in s["failures"]:
+        err.print(f"[red]failed:[/] {escape(f)} (run the same command again to resume)", highlight=False)
+    if s["failures"]:
+        raise typer.Exit(1)
+
+
+@arxiv_app.command("setup")
+def setup_command(config: ConfigOption = None) -> None:
+    """Create on the Prefect server (PREFECT_API_URL), when missing, the arXiv rate limit every process shares."""
+    settings = _settings(config)
+    from radar.setup import ensure_arxiv_rate_limit
+
+    try:
+        out.print(ensure_arxiv_rate_limit(settings.arxiv), highlight=False)
+    except Exception as e:  # the Prefect client's errors (server down, refused) as one line
+        _fail(f"setup: {type(e).__name__}: {e}")

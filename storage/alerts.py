@@ -1,0 +1,190 @@
+"""The alert ledger (`alerts` table, migration 5) and the paper facts alert rules are matched against.
+
+One row per (channel, alert_key): a paper's arXiv id, or a source-health event. The delivery code
+(alerts/delivery.py) writes `sending` before it sends and `sent` (with the Slack ts or email
+Message-ID) after, each in its own short transaction, so a crash in between leaves `sending` for
+the next run to recover. `sent` and `suppressed` rows are never due again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from alerts.records import LedgerRow, MentionFact, MetricFact, PaperFacts
+
+STATUSES = ("pending", "sending", "sent", "failed", "suppressed")
+TS = pa.timestamp("us", tz="UTC")
+PLANNED_SCHEMA = pa.schema([
+    ("channel", pa.string()), ("alert_key", pa.string()), ("kind", pa.string()), ("arxiv_id", pa.string()),
+    ("rules", pa.list_(pa.string())), ("mode", pa.string()), ("status", pa.string()), ("planned_at", TS),
+])
+LEDGER_COLUMNS = ("channel, alert_key, kind, arxiv_id, rules, mode, status, attempts, last_error, external_id, "
+                  "possible_duplicate, created_at, sending_at")
+
+
+def load_paper_facts(conn: duckdb.DuckDBPyConnection) -> list[PaperFacts]:
+    """Every paper with its mentions (and their documents' ingest modes), code links and metrics."""
+    mentions: dict[str, list[MentionFact]] = defaultdict(list)
+    for arxiv_id, *rest in conn.execute(
+        """
+        SELECT m.arxiv_id, m.source, m.role, i.title, i.text, d.title, d.url, m.url,
+               coalesce(d.published_at, d.first_seen_at), d.ingest_mode
+        FROM mentions m JOIN documents d ON d.source = m.source AND d.doc_key = m.doc_key
+        LEFT JOIN items i ON i.source = m.source AND i.doc_key = m.doc_key AND i.position = m.position
+        ORDER BY m.arxiv_id, coalesce(d.published_at, d.first_seen_at), m.source, m.doc_key, m.position
+        """
+    ).fetchall():
+        mentions[arxiv_id].append(MentionFact(*rest))
+    code: dict[str, list[str]] = defaultdict(list)
+    for arxiv_id, url in conn.execute(
+        "SELECT arxiv_id, repo_url FROM paper_code ORDER BY arxiv_id, n_sources DESC, n_mentions DESC, repo_url"
+    ).fetchall():
+        code[arxiv_id].append(url)
+    metrics: dict[str, list[MetricFact]] = defaultdict(list)
+    for arxiv_id, *rest in conn.execute(
+        "SELECT arxiv_id, name, value, unit, kind, qualifier, source FROM metrics WHERE arxiv_id IS NOT NULL "
+        "ORDER BY arxiv_id, source, doc_key, position, ordinal"
+    ).fetchall():
+        metrics[arxiv_id].append(MetricFact(*rest))
+    papers = conn.execute(
+        """
+        SELECT arxiv_id, title, abstract, authors, categories, pdf_url, latest_version, arxiv_ingest_mode
+        FROM papers ORDER BY last_seen_at DESC, arxiv_id
+        """
+    ).fetchall()
+    return [
+        PaperFacts(arxiv_id=a, title=t, abstract=ab, authors=tuple(au or ()), categories=tuple(c or ()),
+                   pdf_url=pdf, latest_version=v, arxiv_ingest_mode=mode, mentions=tuple(mentions[a]),
+                   code_urls=tuple(code[a]), metrics=tuple(metrics[a]))
+        for a, t, ab, au, c, pdf, v, mode in papers
+    ]
+
+
+def has_ledger(conn: duckdb.DuckDBPyConnection) -> bool:
+    """False for a file opened read-only before migration 5 ran on it (a dry run never migrates)."""
+    return bool(conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = 'alerts'"
+    ).fetchall()[0][0])
+
+
+def load_ledger(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], LedgerRow]:
+    if not has_ledger(conn):
+        return {}
+    rows = conn.execute(f"SELECT {LEDGER_COLUMNS} FROM alerts").fetchall()
+    return {(r[0], r[1]): _row(r) for r in rows}
+
+
+def load_due(conn: duckdb.DuckDBPyConnection, max_attempts: int) -> list[LedgerRow]:
+    """Rows still to deliver: pending, left `sending` by a crash, or failed with attempts to spare."""
+    if not has_ledger(conn):
+        return []
+    rows = conn.execute(
+        f"""
+        SELECT {LEDGER_COLUMNS} FROM alerts
+        WHERE status IN ('pending', 'sending') OR (status = 'failed' AND attempts < ?)
+        ORDER BY channel, created_at, alert_key
+        """,
+        [max_attempts],
+    ).fetchall()
+    return [_row(r) for r in rows]
+
+
+def _row(r: Sequence) -> LedgerRow:
+    return LedgerRow(r[0], r[1], r[2], r[3], tuple(r[4] or ()), *r[5:])
+
+
+def save_planned(conn: duckdb.DuckDBPyConnection, rows: Iterable[LedgerRow], at: datetime) -> int:
+    """Insert new ledger rows; a row not yet delivered gains the rules that matched it since. Idempotent."""
+    staged = {(r.channel, r.alert_key): r for r in rows}
+    if not staged:
+        return 0
+    table = pa.Table.from_pylist(
+        [{"channel": r.channel, "alert_key": r.alert_key, "kind": r.kind, "arxiv_id": r.arxiv_id,
+          "rules": list(r.rules), "mode": r.mode, "status": r.status, "planned_at": at} for r in staged.values()],
+        schema=PLANNED_SCHEMA,
+    )
+    before = conn.execute("SELECT count(*) FROM alerts").fetchall()[0][0]
+    conn.register("stage_alerts", table)
+    try:
+        conn.execute(
+            """
+            INSERT INTO alerts (channel, alert_key, kind, arxiv_id, rules, mode, status, created_at, updated_at)
+            SELECT channel, alert_key, kind, arxiv_id, rules, mode, status, planned_at, planned_at FROM stage_alerts
+            ON CONFLICT (channel, alert_key) DO UPDATE SET
+                rules = list_sort(list_distinct(list_concat(alerts.rules, excluded.rules)))
+                WHERE alerts.status IN ('pending', 'failed')
+            """
+        )
+    finally:
+        conn.unregister("stage_alerts")
+    return conn.execute("SELECT count(*) FROM alerts").fetchall()[0][0] - before
+
+
+def mark_sending(
+    conn: duckdb.DuckDBPyConnection, channel: str, keys: Sequence[str], at: datetime, *,
+    unchanged_since: datetime | None = None,
+) -> bool:
+    """Claim a message's rows before its send (committed, so a crash after it leaves the evidence).
+
+    All or nothing: only when every row is still due and (with `unchanged_since`) untouched since
+    then, so a run that planned earlier cannot send what another run has claimed or sent. DuckDB's
+    file lock makes the check and the update one step across processes. Returns whether it claimed.
+    """
+    where = """channel = $channel AND list_contains($keys, alert_key) AND status IN ('pending', 'sending', 'failed')
+               AND ($since IS NULL OR updated_at <= $since)"""
+    params = {"channel": channel, "keys": list(keys), "since": unchanged_since}
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        if conn.execute(f"SELECT count(*) FROM alerts WHERE {where}", params).fetchall()[0][0] != len(set(keys)):
+            conn.execute("ROLLBACK")
+            return False
+        conn.execute(f"UPDATE alerts SET status = 'sending', attempts = attempts + 1, sending_at = $at, "
+                     f"updated_at = $at WHERE {where}", {**params, "at": at})
+        conn.execute("COMMIT")
+    except duckdb.Error:
+        conn.execute("ROLLBACK")
+        raise
+    return True
+
+
+def mark_sent(
+    conn: duckdb.DuckDBPyConnection, channel: str, keys: Sequence[str], external_id: str | None, at: datetime,
+    *, possible_duplicate: bool = False,
+) -> None:
+    conn.execute(
+        """
+        UPDATE alerts SET status = 'sent', external_id = ?, sent_at = ?, updated_at = ?, last_error = NULL,
+                          possible_duplicate = possible_duplicate OR ?
+        WHERE channel = ? AND list_contains(?, alert_key)
+        """,
+        [external_id, at, at, possible_duplicate, channel, list(keys)],
+    )
+
+
+def mark_failed(conn: duckdb.DuckDBPyConnection, channel: str, keys: Sequence[str], error: str, at: datetime) -> None:
+    conn.execute(
+        """
+        UPDATE alerts SET status = 'failed', last_error = ?, updated_at = ?
+        WHERE channel = ? AND list_contains(?, alert_key)
+        """,
+        [error[:2000], at, channel, list(keys)],
+    )
+
+
+def status_counts(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return dict(conn.execute("SELECT status, count(*) FROM alerts GROUP BY status").fetchall())
+
+
+def load_source_health(conn: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Each newsletter source's health (the `source_health` view) as dicts."""
+    result = conn.execute(
+        "SELECT name, status, consecutive_failures, last_error, last_success_at, last_new_document_at"
+        " FROM source_health"
+    )
+    columns = [d[0] for d in result.description]
+    return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]

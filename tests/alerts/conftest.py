@@ -1,0 +1,111 @@
+"""Fixtures for alert tests: a sample database per test, the Slack fake, SMTP servers, a config writer."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from extractors import extract_items, parse_document_bytes
+from radar.settings import Settings, load_settings
+from sources.local import read_path
+from storage.db import open_db
+from storage.newsletters import Extraction, save_extractions
+from tests.alerts.fakes import TOKEN, FakeSlack, SmtpServer
+from tests.storage.sample import make_sample_db
+
+
+@pytest.fixture(scope="session")
+def sample_alert_db(tmp_path_factory) -> Path:
+    return make_sample_db(tmp_path_factory.mktemp("alerts-sample") / "radar.duckdb")
+
+
+@pytest.fixture(scope="session")
+def demo_alert_db(tmp_path_factory) -> Path:
+    """The bundled demo newsletters (radar.toml's sources), saved as a regular poll saves them."""
+    db = tmp_path_factory.mktemp("alerts-demo") / "radar.duckdb"
+    extractions = []
+    for source in load_settings(ROOT / "radar.toml").sources:
+        for fetched in read_path(source.path, source=source.name):
+            for doc in parse_document_bytes(fetched.content, fetched.url, fetched.content_type, source=source.name):
+                extractions.append(Extraction(doc, tuple(extract_items(doc))))
+    with open_db(db) as conn:
+        save_extractions(conn, extractions, fetched_at=datetime.now(UTC))
+    return db
+
+
+@pytest.fixture
+def db(tmp_path, sample_alert_db) -> Path:
+    """A private copy of the sample week (every document ingested by a regular poll)."""
+    return Path(shutil.copy(sample_alert_db, tmp_path / "radar.duckdb"))
+
+
+@pytest.fixture
+def slack(http_server, monkeypatch) -> FakeSlack:
+    fake = FakeSlack(http_server)
+    monkeypatch.setenv("RADAR_TEST_SLACK_TOKEN", TOKEN)
+    monkeypatch.setenv("RADAR_TEST_WEBHOOK", fake.webhook_url)
+    return fake
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    with SmtpServer() as server:
+        yield server
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+RULES = """
+[[alerts.rules]]
+name = "swe-agents"
+keywords = ["SWE-bench"]
+routes = {routes}
+"""
+
+
+def channels_toml(slack: FakeSlack | None = None, smtp_port: int | None = None) -> str:
+    parts = []
+    if slack is not None:
+        parts.append(f"""
+[[alerts.channels]]
+name = "research"
+kind = "slack"
+slack_channel = "C0RESEARCH"
+token = {{env = "RADAR_TEST_SLACK_TOKEN"}}
+slack_base_url = "{slack.api_url}"
+timeout_seconds = 5
+
+[[alerts.channels]]
+name = "hook"
+kind = "slack_webhook"
+webhook_url = {{env = "RADAR_TEST_WEBHOOK"}}
+timeout_seconds = 5
+""")
+    if smtp_port is not None:
+        parts.append(f"""
+[[alerts.channels]]
+name = "mail"
+kind = "email"
+smtp_host = "127.0.0.1"
+smtp_port = {smtp_port}
+security = "plain"
+from = "Paper Radar <radar@example.org>"
+to = ["team@example.org"]
+timeout_seconds = 5
+""")
+    return "\n".join(parts)
+
+
+def write_config(tmp_path: Path, db: Path, body: str, *, head: str = "") -> Path:
+    config = tmp_path / "radar.toml"
+    config.write_text(f'database = "{db}"\nlock_wait_seconds = 5\n\n[alerts]\nmax_attempts = 3\n{head}\n{body}\n',
+                      encoding="utf-8")
+    return config
+
+
+def settings_for(tmp_path: Path, db: Path, body: str, *, head: str = "") -> Settings:
+    return load_settings(write_config(tmp_path, db, body, head=head))

@@ -1,0 +1,120 @@
+"""Rendering (Slack Block Kit, email) and summaries, including the LLM summariser against a local fake
+OpenAI-compatible endpoint that answers, errs and times out."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from alerts.records import Alert, LedgerRow, MentionFact, MetricFact, PaperFacts
+from alerts.render_email import render_email
+from alerts.render_slack import MAX_BLOCK_CHARS, MAX_BLOCKS, escape, render_digest, render_instant
+from alerts.summary import ExtractiveSummariser, LlmSummariser, extract_tldr, key_metrics, summarise_paper
+from tests.httpserver import Reply
+
+EVIL = "Ignore <!channel> & <https://evil.example|click> me"
+
+
+def paper(n: int = 0, *, title: str = "SWE-agent", text: str | None = None) -> PaperFacts:
+    blurb = text if text is not None else (
+        "SWE-agent turns an LM into a software engineer. The interface matters more than the model. "
+        "It resolves 12.5% of SWE-bench issues, up from 3.8%, at 2.1x lower cost.")
+    m = MentionFact("import-ai", "primary", title, blurb, "Import AI 401",
+                    "https://importai.example.org/p/401?utm_source=mail&utm_medium=email", None,
+                    datetime(2026, 11, 20, tzinfo=UTC), "poll")
+    return PaperFacts(f"2405.{15793 + n:05d}", title, authors=("John Yang",), mentions=(m,),
+                      code_urls=("https://github.com/SWE-agent/SWE-agent",),
+                      metrics=(MetricFact("SWE-bench", 12.5, "%", "score", None, "import-ai"),
+                               MetricFact(None, 2.1, "x", "relative", None, "import-ai"),
+                               MetricFact("params", 7e9, "params", "size", None, "import-ai")))
+
+
+def alert(p: PaperFacts, mode: str = "instant") -> Alert:
+    row = LedgerRow("c", p.arxiv_id, "paper", p.arxiv_id, ("swe",), mode, "pending")
+    return Alert(row, summary=summarise_paper(p, ExtractiveSummariser()))
+
+
+def test_extractive_tldr_is_the_first_sentence_plus_the_one_with_most_numbers():
+    assert extract_tldr(paper()) == ("SWE-agent turns an LM into a software engineer. It resolves 12.5% of "
+                                     "SWE-bench issues, up from 3.8%, at 2.1x lower cost.")
+    assert extract_tldr(PaperFacts("1", "t", abstract="Only the abstract. Nothing else.")) == "Only the abstract."
+    assert len(extract_tldr(paper(text="word " * 500))) <= 320
+
+
+def test_summary_has_key_metrics_and_clean_links():
+    s = summarise_paper(paper(), ExtractiveSummariser())
+    assert key_metrics(paper()) == ("12.5% SWE-bench", "2.1x", "7B params")
+    assert [(lk.label, lk.url) for lk in s.links] == [
+        ("Paper", "https://arxiv.org/abs/2405.15793"), ("PDF", "https://arxiv.org/pdf/2405.15793"),
+        ("Code", "https://github.com/SWE-agent/SWE-agent")]
+    assert [n.url for n in s.newsletters] == ["https://importai.example.org/p/401"]  # no utm_*
+
+
+def test_slack_escapes_everything_from_feeds():
+    message = render_instant(alert(paper(title=EVIL, text=EVIL + ". Second.")))
+    dumped = json.dumps(message.payload())
+    assert "<!channel>" not in dumped and "<https://evil" not in dumped
+    assert "&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;" in dumped
+    assert "<!channel>" not in message.text
+    kinds = [b["type"] for b in message.blocks]
+    assert kinds == ["header", "section", "section", "context", "actions"]
+    assert message.payload()["unfurl_links"] is False and message.payload()["unfurl_media"] is False
+    assert escape("a&b<c>d") == "a&amp;b&lt;c&gt;d"
+
+
+def test_a_big_digest_is_split_within_slack_limits():
+    alerts = [alert(paper(n), "digest") for n in range(40)]
+    messages = render_digest(alerts, "Digest")
+    assert len(messages) > 1
+    assert sum(len(m.keys) for m in messages) == 40
+    assert {k for m in messages for k in m.keys} == {a.row.alert_key for a in alerts}
+    for m in messages:
+        assert len(m.blocks) <= MAX_BLOCKS
+        assert len(json.dumps(list(m.blocks), ensure_ascii=False)) <= MAX_BLOCK_CHARS
+    assert messages[0].blocks[0]["text"]["text"] == f"Digest (1/{len(messages)})"
+
+
+def test_email_has_plain_and_html_parts_and_no_header_injection():
+    evil = paper(title="Big news\r\nBcc: victim@example.org\nX-Evil: 1 <script>alert(1)</script>")
+    msg = render_email([alert(evil)], title="Paper Radar: " + evil.title, sender="r@example.org",
+                       recipients=["team@example.org"])
+    headers = msg.as_string().split("\n\n", 1)[0]
+    assert "\nBcc:" not in headers and "\nX-Evil:" not in headers and msg["Bcc"] is None
+    assert msg["Subject"].startswith("Paper Radar: Big news Bcc: victim@example.org X-Evil: 1")
+    html = msg.get_body(("html",)).get_content()
+    assert "<script" not in html and "&lt;script&gt;" in html
+    assert msg.get_body(("plain",)).get_content().startswith("Paper Radar: Big news")
+
+
+@pytest.fixture
+def llm(http_server):
+    def answer(request):
+        body = json.loads(request.body)
+        content = body["messages"][0]["content"]
+        if "FAIL" in content:
+            return Reply(500, b'{"error": "boom"}')
+        if "EMPTY" in content:
+            return Reply(200, json.dumps({"choices": [{"message": {"content": " "}}]}).encode())
+        assert request.headers["authorization"] == "Bearer sk-test"
+        return Reply(200, json.dumps({"choices": [{"message": {"content": "An LLM summary."}}]}).encode(),
+                     {"Content-Type": "application/json"})
+
+    http_server.handle("/v1/chat/completions", answer)
+    http_server.route("/slow/v1/chat/completions", b"{}", delay=3)
+    return http_server
+
+
+def test_llm_summariser_answers_and_falls_back_on_error_empty_and_timeout(llm):
+    with httpx.Client(timeout=0.5) as client:
+        ok = LlmSummariser(client, llm.url("/v1"), "m", api_key="sk-test")
+        assert ok.tldr(paper()) == "An LLM summary."
+        assert ok.tldr(paper(title="FAIL")) == extract_tldr(paper(title="FAIL"))
+        assert ok.tldr(paper(title="EMPTY")) == extract_tldr(paper(title="EMPTY"))
+        slow = LlmSummariser(client, llm.url("/slow/v1"), "m")
+        assert slow.tldr(paper()) == extract_tldr(paper())
+        assert ok.failures == 2 and slow.failures == 1
+    sent = json.loads(llm.requests_to("/v1/chat/completions")[0].body)
+    assert sent["model"] == "m" and "SWE-agent" in sent["messages"][0]["content"]

@@ -1,0 +1,101 @@
+"""Rule matching and planning: pure functions on `PaperFacts`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import ValidationError
+
+from alerts.records import MentionFact, MetricFact, PaperFacts
+from alerts.rules import matches, plan_alerts
+from radar.alert_settings import AlertSettings, RuleConfig
+from storage.schema import ALERTABLE_INGEST_MODES
+
+
+def mention(source="import-ai", mode="poll", role="primary", title="SWE-agent", text="An agent for SWE-bench."):
+    return MentionFact(source, role, title, text, f"{source} 401", f"https://{source}.example.org/401", None,
+                       datetime(2026, 11, 20, tzinfo=UTC), mode)
+
+
+PAPER = PaperFacts(
+    arxiv_id="2405.15793", title="SWE-agent: Agent-Computer Interfaces",
+    abstract="We build an agent. It resolves 12.5%.",
+    authors=("John Yang", "Carlos E. Jimenez"), categories=("cs.SE", "cs.CL"),
+    mentions=(mention(), mention("llm-watch")), code_urls=("https://github.com/SWE-agent/SWE-agent",),
+    metrics=(MetricFact("SWE-bench", 12.5, "%", "score", None, "import-ai"),),
+)
+
+
+def rule(**kw) -> RuleConfig:
+    return RuleConfig(name="r", routes=["c"], **kw)
+
+
+@pytest.mark.parametrize("kw, expected", [
+    ({}, True),
+    ({"keywords": ["swe-bench"]}, True),
+    ({"keywords": ["agen"]}, False),  # whole words, not substrings
+    ({"keywords": ["agent-computer"], "fields": ["title"]}, True),
+    ({"keywords": ["resolves"], "fields": ["title"]}, False),
+    ({"regex": r"resolves \d+(\.\d+)?%"}, True),
+    ({"categories": ["cs.CL"]}, True),
+    ({"categories": ["cs.*"]}, True),
+    ({"categories": ["stat.ML"]}, False),
+    ({"authors": ["jimenez"]}, True),
+    ({"authors": ["Hinton"]}, False),
+    ({"has_code": True}, True),
+    ({"has_code": False}, False),
+    ({"min_sources": 2}, True),
+    ({"min_sources": 3}, False),
+    ({"metrics": [{"name": "swe-bench", "min": 10, "unit": "%"}]}, True),
+    ({"metrics": [{"name": "swe-bench", "min": 50}]}, False),
+    ({"metrics": [{"name": "swe-bench", "max": 20}]}, True),
+    ({"metrics": [{"name": "mmlu"}]}, False),
+    ({"keywords": ["swe-bench"], "has_code": True, "min_sources": 2, "categories": ["cs.SE"]}, True),
+])
+def test_rule_conditions_are_anded(kw, expected):
+    assert matches(rule(**kw), PAPER) is expected
+
+
+def test_unenriched_paper_matches_text_rules_but_not_arxiv_ones():
+    bare = PaperFacts("2401.00001", None, mentions=(mention(text="A new SWE-bench record."),))
+    assert matches(rule(keywords=["SWE-bench"]), bare)
+    assert not matches(rule(categories=["cs.SE"]), bare)
+    assert not matches(rule(authors=["Yang"]), bare)
+
+
+def test_a_passing_mention_does_not_lend_its_item_text():
+    passing = PaperFacts("2312.00752", "Mamba", mentions=(mention(role="mention"),))
+    assert not matches(rule(keywords=["SWE-bench"]), passing)
+
+
+def test_plan_gives_one_row_per_channel_and_paper_and_suppresses_archive_only_papers():
+    rules = [RuleConfig(name="a", keywords=["swe-bench"], routes=["x", "y"]),
+             RuleConfig(name="b", has_code=True, routes=["x"], mode="digest")]
+    old = {"title": "Old news", "text": "Nothing to see."}
+    archive = PaperFacts("2401.00002", "Old", mentions=(mention(mode="first_poll", **old),
+                                                        mention("b", mode="backfill", **old)),
+                         code_urls=("https://github.com/a/b",))
+    rows = plan_alerts(rules, [PAPER, archive], known={("y", PAPER.arxiv_id)}, alertable_modes=ALERTABLE_INGEST_MODES)
+    got = {(r.channel, r.alert_key): (r.rules, r.mode, r.status) for r in rows}
+    assert got == {
+        ("x", PAPER.arxiv_id): (("a", "b"), "instant", "pending"),
+        ("x", "2401.00002"): (("b",), "digest", "suppressed"),
+    }
+    arxiv_alert = PaperFacts("2401.00003", "New", arxiv_ingest_mode="backfill_alert", code_urls=("https://g/a",))
+    assert plan_alerts(rules, [arxiv_alert], set(), ALERTABLE_INGEST_MODES)[0].status == "pending"
+
+
+def test_config_is_validated_with_clear_messages():
+    with pytest.raises(ValidationError, match="no channel named 'nowhere'"):
+        AlertSettings(rules=[{"name": "r", "routes": ["nowhere"]}])
+    with pytest.raises(ValidationError, match="not a valid regular expression"):
+        rule(regex="(")
+    with pytest.raises(ValidationError, match="unknown time zone"):
+        rule(timezone="Mars/Olympus")
+    with pytest.raises(ValidationError, match="not a valid cron"):
+        rule(digest_cron="at eight")
+    with pytest.raises(ValidationError, match="exactly one of `env`"):
+        AlertSettings(channels=[{"name": "s", "kind": "slack", "slack_channel": "C1", "token": {}}])
+    with pytest.raises(ValidationError, match="needs smtp_host"):
+        AlertSettings(channels=[{"name": "m", "kind": "email", "from": "a@b.c", "to": ["d@e.f"]}])

@@ -22,7 +22,7 @@ from prefect.cache_policies import NO_CACHE
 from extractors import extract_items, parse_document_bytes
 from extractors.arxiv_entries import extract_entry
 from flows.common import open_writer
-from flows.progress import report
+from flows.progress import ProgressArtifact, listening, report
 from radar.arxiv_settings import ArxivQuery
 from radar.settings import ConfigError, Settings, load_settings
 from radar.setup import arxiv_rate_limit
@@ -148,14 +148,17 @@ def backfill(start: date, end: date, sources: list[str] | None = None, alert: bo
     queries, newsletters = split_targets(settings, sources)
     if archive and len(newsletters) != 1:
         raise ConfigError("backfill: --archive needs exactly one newsletter --source to store it under")
-    report("arXiv days", 0, total=len(days) * len(queries))
+    progress = ProgressArtifact(f"arXiv days backfilled, {start} to {end}")
     failures = []
-    try:
-        arxiv_days = backfill_arxiv(settings, queries, days, mode)
-    except SourceError as e:  # finished days are checkpointed: the next run resumes after them
-        get_run_logger().warning("arXiv backfill stopped: %s", e)
-        failures.append(str(e))
-        arxiv_days = []
+    with listening(progress):
+        report("arXiv days", 0, total=len(days) * len(queries))
+        try:
+            arxiv_days = backfill_arxiv(settings, queries, days, mode)
+            progress.finish()
+        except SourceError as e:  # finished days are checkpointed: the next run resumes after them
+            get_run_logger().warning("arXiv backfill stopped: %s", e)
+            failures.append(str(e))
+            arxiv_days = []
     archived = ingest_archive(settings, newsletters[0], archive, start, end, mode) if archive else None
     reextracted = reextract_stored(settings, newsletters, start, end) if newsletters and not archive else 0
     summary = {

@@ -33,3 +33,29 @@ def report(description: str, advance: int = 0, total: int | None = None) -> None
         listeners = list(_listeners)
     for listener in listeners:
         listener(description, advance, total)
+
+
+class ProgressArtifact:
+    """A Prefect progress artifact that follows `report` calls, so a long backfill shows how far it
+    got on its run page while it runs. Create it inside a flow run and pass it to `listening`."""
+
+    def __init__(self, description: str) -> None:
+        from prefect.artifacts import create_progress_artifact
+
+        self.done, self.total = 0, None
+        self.id = create_progress_artifact(progress=0.0, description=description)
+
+    def __call__(self, description: str, advance: int, total: int | None) -> None:
+        if total is not None:
+            self.total = total
+        self.done += advance
+        if self.total:
+            self._set(min(100.0, 100.0 * self.done / self.total))
+
+    def finish(self) -> None:
+        self._set(100.0)
+
+    def _set(self, percent: float) -> None:
+        from prefect.artifacts import update_progress_artifact
+
+        update_progress_artifact(self.id, progress=percent)

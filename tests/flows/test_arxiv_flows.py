@@ -130,9 +130,21 @@ def test_backfill_is_per_day_resumable_and_idempotent(tmp_path, api):
     assert query(tmp_path, "SELECT arxiv_ingest_mode, count(*) FROM papers GROUP BY 1 ORDER BY 1") == [
         ("backfill", 12), ("backfill_alert", 7)]
 
-    again = backfill(date(2025, 11, 3), date(2025, 11, 5), sources=["arxiv"], config=config)
-    assert all(d["skipped"] for d in again["arxiv"]) and len(api.requests) == 9
+    again = backfill(date(2025, 11, 3), date(2025, 11, 5), sources=["arxiv"], config=config, return_state=True)
+    assert all(d["skipped"] for d in again.result()["arxiv"]) and len(api.requests) == 9
     assert query(tmp_path, "SELECT count(*), count(DISTINCT arxiv_id) FROM papers") == [(19, 19)]
+    assert progress_of(again.state_details.flow_run_id) == [100.0]
+
+
+def progress_of(flow_run_id) -> list[float]:
+    """The progress artifacts a flow run left, as the Prefect API returns them."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterType
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]), type=ArtifactFilterType(any_=["progress"])))
+    return [a.data for a in artifacts]
 
 
 def test_newsletter_archive_backfill_is_marked_and_idempotent(tmp_path, api):

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from radar.settings import ConfigError, Settings, load_settings
@@ -27,7 +28,7 @@ ConfigOption = Annotated[
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -95,7 +96,7 @@ def send(
         out.print(f"{report.new_rows} new matches recorded ({report.suppressed} suppressed: backfill or first poll).")
     for r in report.results:
         for e in r.errors:
-            err.print(f"[red]failed:[/] {e}", highlight=False)
+            err.print(f"[red]failed:[/] {escape(str(e))}", highlight=False)
     if report.failed:
         raise typer.Exit(1)
 

@@ -41,7 +41,7 @@ ConfigOption = Annotated[
 
 
 def fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -203,7 +203,7 @@ def _print_poll_summary(summary: dict) -> None:
     if changed:
         out.print(f"{changed} documents changed since the last poll: their rows were replaced.")
     for f in summary["failures"]:
-        err.print(f"[red]failed:[/] {f['source']}: {f['error']}", highlight=False)
+        err.print(f"[red]failed:[/] {escape(f['source'])}: {escape(str(f['error']))}", highlight=False)
 
 
 app.command("sql")(sql_command)

@@ -68,3 +68,12 @@ def test_demo_poll_twice_second_adds_nothing(tmp_path):
     assert "Nothing new: 0 rows added in every table." in second.stdout
     assert "Traceback" not in second.stderr
     assert (tmp_path / "data" / "radar.duckdb").is_file()
+
+
+def test_error_messages_keep_their_brackets(tmp_path):
+    """TOML keys such as [[alerts.channels]] in an error must reach the user as written, not as markup."""
+    config = tmp_path / "radar.toml"
+    config.write_text('database = "radar.duckdb"\n')
+    proc = radar("alerts", "preview", "--config", str(config))
+    assert proc.returncode == 2
+    assert "[[alerts.channels]]" in proc.stderr and "Traceback" not in proc.stderr

@@ -177,6 +177,24 @@ class SmtpServer:
         self.controller.stop()
 
 
+def everything_to_slack(slack: FakeSlack, token_env: str) -> str:
+    """Config for a Slack channel on the fake server and one rule that routes every newsletter paper to it."""
+    return f"""
+[[alerts.channels]]
+name = "research"
+kind = "slack"
+slack_channel = "C0RESEARCH"
+token = {{env = "{token_env}"}}
+slack_base_url = "{slack.api_url}"
+timeout_seconds = 5
+
+[[alerts.rules]]
+name = "everything"
+min_sources = 1
+routes = ["research"]
+"""
+
+
 def free_port() -> int:
     """A port nothing listens on (bound then released): also what a 'down' server looks like."""
     with socket.socket() as s:

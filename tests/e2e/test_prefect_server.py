@@ -15,7 +15,7 @@ import duckdb
 import pytest
 import yaml
 
-from tests.alerts.fakes import FakeSlack
+from tests.alerts.fakes import FakeSlack, everything_to_slack
 from tests.alerts.test_email_chromium import FLAGS, ink, need_chromium
 from tests.e2e.conftest import ROOT, PrefectServer
 
@@ -115,20 +115,7 @@ database = "radar.duckdb"
 name = "sparse"
 kind = "feed"
 url = "{http_server.url('/sparse.xml')}"
-
-[[alerts.channels]]
-name = "research"
-kind = "slack"
-slack_channel = "C0RESEARCH"
-token = {{env = "RADAR_E2E_SLACK_TOKEN"}}
-slack_base_url = "{slack.api_url}"
-timeout_seconds = 5
-
-[[alerts.rules]]
-name = "everything"
-min_sources = 1
-routes = ["research"]
-""")
+""" + everything_to_slack(slack, "RADAR_E2E_SLACK_TOKEN"))
     assert run_deployment(deployed, "poll-newsletters/hourly", config=str(config))["state"]["type"] == "COMPLETED"
     # A new issue arrives after the first poll (whose archive is never alerted on).
     item = feed[feed.index("<item>"):feed.index("</item>") + len("</item>")]
@@ -162,20 +149,7 @@ database = "radar.duckdb"
 name = "notes"
 kind = "page"
 path = "{archive}"
-
-[[alerts.channels]]
-name = "research"
-kind = "slack"
-slack_channel = "C0RESEARCH"
-token = {{env = "RADAR_E2E_SLACK_TOKEN"}}
-slack_base_url = "{slack.api_url}"
-timeout_seconds = 5
-
-[[alerts.rules]]
-name = "everything"
-min_sources = 1
-routes = ["research"]
-""")
+""" + everything_to_slack(slack, "RADAR_E2E_SLACK_TOKEN"))
     first = run_deployment(deployed, "backfill/manual", config=str(config), start="2025-11-01", end="2025-11-05",
                            sources=["notes"], archive=str(archive))
     assert first["state"]["type"] == "COMPLETED", first["state"]

@@ -10,7 +10,7 @@ import duckdb
 
 from flows.alerts import deliver_alerts
 from flows.newsletters import poll_newsletters
-from tests.alerts.fakes import TOKEN, FakeSlack
+from tests.alerts.fakes import TOKEN, FakeSlack, everything_to_slack
 
 ROOT = Path(__file__).resolve().parents[2]
 VIEWS = ("papers_overview", "trending", "paper_code", "metrics_by_benchmark", "source_health", "alerts_log")
@@ -21,20 +21,7 @@ def test_every_view_has_rows_on_the_demo(tmp_path, http_server, monkeypatch):
     monkeypatch.setenv("RADAR_DEMO_SLACK_TOKEN", TOKEN)
     shutil.copytree(ROOT / "demo", tmp_path / "demo")
     config = tmp_path / "radar.toml"
-    config.write_text((ROOT / "radar.toml").read_text() + f"""
-[[alerts.channels]]
-name = "research"
-kind = "slack"
-slack_channel = "C0DEMO"
-token = {{env = "RADAR_DEMO_SLACK_TOKEN"}}
-slack_base_url = "{slack.api_url}"
-timeout_seconds = 5
-
-[[alerts.rules]]
-name = "everything"
-min_sources = 1
-routes = ["research"]
-""")
+    config.write_text((ROOT / "radar.toml").read_text() + everything_to_slack(slack, "RADAR_DEMO_SLACK_TOKEN"))
     assert poll_newsletters(config=str(config))["failures"] == []
     deliver_alerts(config=str(config))
     assert slack.posts == []  # the demo sources' first poll is their archive: suppressed, not sent

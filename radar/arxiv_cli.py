@@ -7,7 +7,6 @@ radar/cli.py; flows are imported inside the commands so that `radar --help` stay
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from radar.runner import prepare_local_prefect
 from radar.settings import ConfigError, Settings, load_settings
 from sources.errors import SourceError
 from storage.db import StorageError
@@ -46,9 +46,7 @@ def _settings(config: Path | None) -> Settings:
 
 def _run(run: Callable[[], dict], label: str) -> dict:
     """Run a flow with a progress bar fed by flows.progress; map the errors a user can fix to one line."""
-    # As in radar/runner.py: no telemetry races on the temporary server, and time for it to start.
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    prepare_local_prefect()
     from flows.progress import listening
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

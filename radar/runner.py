@@ -19,12 +19,24 @@ from storage.newsletters import Extraction, load_documents, save_extractions, ta
 log = logging.getLogger(__name__)
 
 
-def run_poll(settings: Settings) -> dict:
-    # The temporary server's telemetry heartbeat races the run for its SQLite file and prints
-    # "database is locked" tracebacks; it has nothing to report for a local run anyway.
+def prepare_local_prefect() -> None:
+    """Settings for the temporary Prefect server a CLI run starts when PREFECT_API_URL is unset.
+
+    Call before importing prefect. Its telemetry heartbeat races the run for its SQLite file and its
+    event recorder is cancelled mid-flush at shutdown: both log tracebacks ("database is locked",
+    "Error flushing ... events") that say nothing about the run, so the temporary server's own
+    logger only reports critical errors. Its default 20 s start-up allowance is too short on a busy
+    2-core machine. Explicit settings in the environment win.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        return
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    # Its default 20 s start-up allowance is too short on a busy 2-core machine.
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def run_poll(settings: Settings) -> dict:
+    prepare_local_prefect()
     from flows.newsletters import poll_newsletters
 
     return poll_newsletters(config=str(settings.config_file))

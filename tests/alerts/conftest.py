@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from extractors import extract_items, parse_document_bytes
 from radar.settings import Settings, load_settings
-from sources.local import read_path
-from storage.db import open_db
-from storage.newsletters import Extraction, save_extractions
-from tests.alerts.fakes import TOKEN, FakeSlack, SmtpServer
+from tests.alerts.fakes import TOKEN, FakeSlack, SmtpServer, slack_channel_toml
+from tests.demo import save_demo
 from tests.storage.sample import make_sample_db
 
 
@@ -26,15 +22,7 @@ def sample_alert_db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def demo_alert_db(tmp_path_factory) -> Path:
     """The bundled demo newsletters (radar.toml's sources), saved as a regular poll saves them."""
-    db = tmp_path_factory.mktemp("alerts-demo") / "radar.duckdb"
-    extractions = []
-    for source in load_settings(ROOT / "radar.toml").sources:
-        for fetched in read_path(source.path, source=source.name):
-            for doc in parse_document_bytes(fetched.content, fetched.url, fetched.content_type, source=source.name):
-                extractions.append(Extraction(doc, tuple(extract_items(doc))))
-    with open_db(db) as conn:
-        save_extractions(conn, extractions, fetched_at=datetime.now(UTC))
-    return db
+    return save_demo(tmp_path_factory.mktemp("alerts-demo") / "radar.duckdb")
 
 
 @pytest.fixture
@@ -70,19 +58,11 @@ routes = {routes}
 def channels_toml(slack: FakeSlack | None = None, smtp_port: int | None = None) -> str:
     parts = []
     if slack is not None:
-        parts.append(f"""
-[[alerts.channels]]
-name = "research"
-kind = "slack"
-slack_channel = "C0RESEARCH"
-token = {{env = "RADAR_TEST_SLACK_TOKEN"}}
-slack_base_url = "{slack.api_url}"
-timeout_seconds = 5
-
+        parts.append(slack_channel_toml(slack, "RADAR_TEST_SLACK_TOKEN") + """
 [[alerts.channels]]
 name = "hook"
 kind = "slack_webhook"
-webhook_url = {{env = "RADAR_TEST_WEBHOOK"}}
+webhook_url = {env = "RADAR_TEST_WEBHOOK"}
 timeout_seconds = 5
 """)
     if smtp_port is not None:

@@ -177,8 +177,8 @@ class SmtpServer:
         self.controller.stop()
 
 
-def everything_to_slack(slack: FakeSlack, token_env: str) -> str:
-    """Config for a Slack channel on the fake server and one rule that routes every newsletter paper to it."""
+def slack_channel_toml(slack: FakeSlack, token_env: str) -> str:
+    """Config for the bot-token Slack channel "research" on the fake server."""
     return f"""
 [[alerts.channels]]
 name = "research"
@@ -187,7 +187,12 @@ slack_channel = "C0RESEARCH"
 token = {{env = "{token_env}"}}
 slack_base_url = "{slack.api_url}"
 timeout_seconds = 5
+"""
 
+
+def everything_to_slack(slack: FakeSlack, token_env: str) -> str:
+    """That channel, and one rule that routes every newsletter paper to it."""
+    return slack_channel_toml(slack, token_env) + """
 [[alerts.rules]]
 name = "everything"
 min_sources = 1

@@ -195,11 +195,6 @@ def _name(node: Node | None) -> str | None:
     return tag if isinstance(tag, str) else None
 
 
-def _is_markup(node: Node) -> bool:
-    """A comment or processing instruction: never text, never a tag."""
-    return type(node) is not str and not isinstance(node.tag, str)
-
-
 def _solid(node: Node) -> bool:
     """Not blank: an element, or text (a comment's too, as BeautifulSoup sees it) with a non-space."""
     if type(node) is str:
@@ -253,19 +248,29 @@ def get_text(el: etree._Element, sep: str = "") -> str:
 def _walk(children: list[Node], out: list[Block], outer: str | None, holding: set[etree._Element]) -> None:
     """Emit blocks for an element's children; runs of inline content between blocks become paragraphs."""
     run: list[Node] = []
+    solid = False  # the run holds an element or a non-blank text: a blank run makes no paragraph
     card: str | None = None
     for child in children:
-        name = _name(child)
-        if name == "a" and child.get("href") and not child.text and not len(child):
+        if type(child) is str:
+            run.append(child)
+            solid = solid or not child.isspace()
+            continue
+        name = child.tag
+        if not isinstance(name, str):  # a comment or processing instruction: never text
+            run.append(child)
+        elif name == "a" and child.get("href") and not child.text and not len(child):
             card = child.get("href")  # lxml closes <a> before a <table> it wraps: the link is for what follows
-        elif name is not None and (name in _BLOCK_TAGS or child in holding):
-            _emit_run(run, out, outer)
-            run = []
+        elif name in _BLOCK_TAGS or child in holding:
+            if solid:
+                _emit_run(run, out, outer)
+            run, solid = [], False
             _visit(child, out, card or outer, holding)
             card = None
         else:
             run.append(child)
-    _emit_run(run, out, outer)
+            solid = True
+    if solid:
+        _emit_run(run, out, outer)
 
 
 def _visit(tag: etree._Element, out: list[Block], outer: str | None, holding: set[etree._Element]) -> None:
@@ -325,7 +330,7 @@ def _emit_run(nodes: list[Node], out: list[Block], outer: str | None) -> None:
     """Paragraphs of a run of inline content; a blank line (`<br><br>`) separates paragraphs."""
     if not nodes:
         return
-    nodes = [n for n in nodes if not _is_markup(n)]
+    nodes = [n for n in nodes if type(n) is str or isinstance(n.tag, str)]  # comments and PIs are not text
     chunk: list[Node] = []
     breaks = 0
     for node in nodes:
@@ -420,9 +425,10 @@ def _make_block(kind: str, nodes: list[Node], outer: str | None) -> Block | None
     text = norm(raw)
     if not text and not spans:
         return None
-    anchors = [_anchor(raw, href, start, end, spans) for href, start, end in spans]
+    link_lines: dict[tuple[int, int], bool] = {}  # anchors on one line share the answer
+    anchors = [_anchor(raw, href, start, end, spans, link_lines) for href, start, end in spans]
     if outer:
-        anchors.insert(0, Anchor(outer, text, "", is_link_line(text, [text])))
+        anchors.insert(0, Anchor(outer, text, "", True))  # the whole block is the link's text
     lead = _lead_text(nodes)
     if lead and LABEL.match(lead):
         lead = None
@@ -430,14 +436,17 @@ def _make_block(kind: str, nodes: list[Node], outer: str | None) -> Block | None
     return Block(kind, text, anchors, lead, body)
 
 
-def _anchor(raw: str, href: str, start: int, end: int, spans: list[tuple[str, int, int]]) -> Anchor:
+def _anchor(raw: str, href: str, start: int, end: int, spans: list[tuple[str, int, int]],
+            link_lines: dict[tuple[int, int], bool]) -> Anchor:
     line_start = raw.rfind("\n", 0, start) + 1
     line_end = raw.find("\n", end)
     line_end = len(raw) if line_end < 0 else line_end
-    on_line = [norm(raw[s:e]) for _, s, e in spans if s >= line_start and e <= line_end]
-    line = norm(raw[line_start:line_end])
+    link_line = link_lines.get((line_start, line_end))
+    if link_line is None:
+        on_line = [norm(raw[s:e]) for _, s, e in spans if s >= line_start and e <= line_end]
+        link_line = link_lines[line_start, line_end] = is_link_line(norm(raw[line_start:line_end]), on_line)
     text = norm(raw[start:end])
-    return Anchor(visible_target(href, text), text, norm(raw[line_start:start]), is_link_line(line, on_line))
+    return Anchor(visible_target(href, text), text, norm(raw[line_start:start]), link_line)
 
 
 def _render(nodes: list[Node]) -> tuple[str, list[tuple[str, int, int]]]:

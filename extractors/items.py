@@ -43,6 +43,9 @@ _FOOTER = re.compile(
     r"|구독\s*취소|수신\s*거부)",
     re.I,
 )
+# A word each footer phrase holds (casefolded, as the case-blind pattern compares): most blocks hold none,
+# and looking for these few words costs far less than scanning with the pattern.
+_FOOTER_WORDS = ("unsubscribe", "receiving", "no longer wish", "manage", "preferences", "구독", "수신")
 # Sign-offs and calls to subscribe close the story before them; what follows is not dropped.
 _SIGN_OFF = re.compile(
     r"^\W*(?:thanks? (?:you )?for reading|that['’]?s (?:all|it) for|see you next|until next (?:time|week)"
@@ -95,6 +98,11 @@ def _is_sponsor(block: Block) -> bool:
     return bool(_SPONSOR.search(block.text[:120])) or (len(block.text) <= 60 and "sponsor" in block.text.lower())
 
 
+def _is_footer(text: str) -> bool:
+    folded = text.casefold()
+    return any(word in folded for word in _FOOTER_WORDS) and _FOOTER.search(text) is not None
+
+
 def _sections(blocks: list[Block]) -> list[list[Block]]:
     """Runs of blocks between headings and rules; sponsor blocks and footers start runs that are dropped."""
     sections: list[list[Block]] = [[]]
@@ -103,9 +111,9 @@ def _sections(blocks: list[Block]) -> list[list[Block]]:
         if block.kind == "sep":
             ruled.add(len(sections))
             sections.append([])
-        elif block.kind == "li" and (_is_sponsor(block) or _FOOTER.search(block.text)):
+        elif block.kind == "li" and (_is_sponsor(block) or _is_footer(block.text)):
             continue  # a sponsored entry in a list: drop it, not the rest of the list
-        elif block.kind == "heading" or _is_sponsor(block) or _FOOTER.search(block.text):
+        elif block.kind == "heading" or _is_sponsor(block) or _is_footer(block.text):
             sections.append([block])
         elif _SIGN_OFF.search(block.text):
             sections.append([])
@@ -116,7 +124,7 @@ def _sections(blocks: list[Block]) -> list[list[Block]]:
 
 
 def _is_dropped(section: list[Block]) -> bool:
-    return _is_sponsor(section[0]) or bool(_FOOTER.search(section[0].text))
+    return _is_sponsor(section[0]) or _is_footer(section[0].text)
 
 
 def _merge_subsections(sections: list[tuple[list[Block], bool]]) -> list[list[Block]]:
@@ -203,6 +211,8 @@ def _links(unit: _Unit, base: str | None) -> list[_Link]:
 
 
 def _absolute(href: str, base: str | None) -> str | None:
+    if href[:8].lower().startswith(("http://", "https://")):
+        return href  # absolute already (html_blocks resolved relative links): joining would only re-parse it
     try:
         return urljoin(base, href) if base else href
     except ValueError:  # a malformed link (an unclosed IPv6 host) is skipped, not fatal

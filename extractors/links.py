@@ -42,6 +42,7 @@ _ARXIV_PATHS = {
     "alphaxiv.org": re.compile(rf"/(?:abs|overview|pdf)/{_ID}/?", re.I),
     "doi.org": re.compile(rf"/10\.48550/arxiv\.{_ID}/?", re.I),
 }
+_ARXIV_HOST_WORDS = ("arxiv", "ar5iv", "alphaxiv", "huggingface.co", "hf.co", "doi.org")  # one is in every host above
 # Text mentions must say "arXiv" first: bare numbers are too often versions, prices or dates.
 _TEXT_ID = re.compile(rf"(?<![A-Za-z0-9])arxiv(?:\s*[:.]\s*|\s+)(?:id\s*:?\s*)?{_ID}(?![0-9])", re.I)
 
@@ -67,6 +68,8 @@ def _paper(m: re.Match[str], url: str | None) -> PaperRef | None:
 def find_arxiv_in_url(url: str) -> PaperRef | None:
     """The arXiv paper a link points at (arXiv abs/pdf/html, Hugging Face papers, alphaXiv, arXiv DOI)."""
     target = unwrap_redirect(url)
+    if not any(host in target.lower() for host in _ARXIV_HOST_WORDS):
+        return None  # most links: no host that serves papers
     parts = _split(target)
     if parts is None:
         return None
@@ -120,6 +123,8 @@ _TRACKER_SUBDOMAIN = re.compile(r"^(?:click|clicks|link|links|track|trk|email|ma
 def unwrap_redirect(url: str) -> str:
     """The destination of a click-tracking link when the link itself carries it, else `url` unchanged."""
     current = url.strip()
+    if "?" not in current and "aHR0c" not in current and "eyJ" not in current and current.lower().find("http", 1) < 0:
+        return current  # no query, no second URL, no encoded one: nothing is embedded (most links)
     for _ in range(_MAX_HOPS):
         target = _embedded_target(current)
         if not target or target == current:
@@ -198,9 +203,14 @@ def visible_target(href: str, text: str) -> str:
     return shown if re.match(r"https?://", shown, re.I) else "https://" + shown
 
 
+_PLAIN_URL = re.compile(r"https?://[a-z0-9.-]+(?:/[^?#\s]*)?")  # no port, credentials, query or fragment
+
+
 @lru_cache(maxsize=4096)
 def clean_url(url: str) -> str:
     """`url` without tracking or personal query parameters, credentials or fragment; other parameters kept."""
+    if _PLAIN_URL.fullmatch(url):
+        return url  # nothing to drop, and already in the form rebuilt below (most links)
     parts = _split(url.strip())
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return url.strip()

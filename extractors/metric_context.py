@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 
 from extractors.metric_units import INCREASE_WORDS, REDUCTION_WORDS, STOPWORDS, TIME_UNITS, strip_particle
 
@@ -96,7 +97,9 @@ _VERBS = frozenset(
     "drops dropped grows grew rises rose gains gained lifts jumps falls fell is are was were".split()
 )
 _MODEL = re.compile(
-    r"(?<![A-Za-z0-9-])(?P<m>[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)(?:\s(?P<size>\d+(?:\.\d+)?[BM]))?"
+    # (the lookahead passes over names with neither a digit nor an inner capital, which `looks_like_model`
+    # would turn down: it changes no answer, but spares the calls)
+    r"(?<![A-Za-z0-9-])(?=[A-Za-z](?:[a-z]|[-.](?=[A-Za-z0-9]))*[A-Z0-9])(?P<m>[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)(?:\s(?P<size>\d+(?:\.\d+)?[BM]))?"
     r"(?![A-Za-z0-9-])"
 )
 # "FLOP-controlled", "GPT-style", "tokenizer-based" are adjectives, not models
@@ -141,13 +144,19 @@ def benchmark_before(text: str, start: int, end: int) -> str | None:
     return found[-1][2] if found else None
 
 
+_LONGEST_NAME = 40  # characters: the longest curated name is "Humanity's Last Exam" (20)
 _ADJACENT_GAP = re.compile(r"(?:에서는?|의|은|는)?\s*[(:=]?\s*$")
 
 
 def benchmark_adjacent(text: str, start: int, end: int) -> str | None:
     """A known benchmark right before the number: "MMLU: 56%", "HellaSwag (89.1%)", "GPQA에서 71.5%"."""
-    gap = _ADJACENT_GAP.search(text[start:end])
-    found = [b for b in _KNOWN.finditer(text, start, end) if b.end() == start + gap.start()]
+    near = max(start, end - 16)  # the gap is short: look for it near the number first
+    gap = _ADJACENT_GAP.search(text, near, end)
+    if near > start and gap.start() <= near + 3:  # (3: the longest particle, "에서는")
+        gap = _ADJACENT_GAP.search(text, start, end)  # it may run on further back
+    at = gap.start()
+    # a name ends where the gap starts, and no name is longer than _LONGEST_NAME
+    found = [b for b in _KNOWN.finditer(text, max(start, at - _LONGEST_NAME), at) if b.end() == at]
     return found[-1].group() if found else None
 
 
@@ -184,11 +193,14 @@ def _benchmark_like(name: str) -> bool:
     return not _NOT_BENCHMARKS.match(name) and not _MODEL_FAMILY.search(name)
 
 
+_KOREAN_OF = re.compile(r"\s?의\s([가-힣]+(?:\s[가-힣]+)?)")  # "3배의 속도 향상"
+
+
 def phrase_after(text: str, start: int, end: int) -> str | None:
     """What a number measures, written right after it: "higher inference throughput", "the throughput of",
     "of the theoretical maximum FLOPs/s", "improvement in latency", "배의 속도 향상"."""
     window = text[start : clause_end(text, start, end)][:120]
-    if korean := re.match(r"\s?의\s([가-힣]+(?:\s[가-힣]+)?)", window):
+    if korean := _KOREAN_OF.match(window):
         return strip_particle(korean.group(1))
     words, pos = [], 0
     while m := _AFTER_WORD.match(window, pos):
@@ -299,6 +311,13 @@ _QUALIFIERS_AFTER = (
     (re.compile(r"\s*(?:or\s+(?:less|fewer|lower)\b|이하|이내|미만)"), "up to"),
     (re.compile(r"\s*(?:가량|정도|남짓)"), "approximate"),
 )
+# How a text before a number must end for any of those patterns to match (they end there, case-blind):
+# looking at the end first spares most numbers the three searches.
+_QUALIFIER_ENDINGS = (
+    "~", "≈", "∼", ">", "=", "≥", "<", "≤", "about", "around", "roughly", "approximately", "approx.", "nearly",
+    "almost", "some", "to", "estimated", "least", "than", "over", "above", "of", "exceeding", "as", "most",
+    "under", "below", "within", "약", "대략", "거의", "최소", "최대",
+)
 # "trained over 54 days", "under 8 hours" say when, not how much more or less
 _DURING = frozenset({"over", "within", "under"})
 _INCREASE_VERB = re.compile(r"\b(?:improv|increas|boost|rais|accelerat|speed|outperform|exceed|beat|surpass|"
@@ -312,9 +331,10 @@ def qualifier(text: str, number: tuple[int, int], phrase_end: int, sentence_star
     """"about 3x", "up to 27%", "more than 400", "100+ languages", "50% 이상", "3배가량"."""
     start, end = number
     before = text[max(sentence_start, start - 30) : start]
-    for pattern, found in _QUALIFIERS_BEFORE:
-        if (m := pattern.search(before)) and not (unit in TIME_UNITS and m.group().strip().lower() in _DURING):
-            return found
+    if before.rstrip().lower().endswith(_QUALIFIER_ENDINGS):
+        for pattern, found in _QUALIFIERS_BEFORE:
+            if (m := pattern.search(before)) and not (unit in TIME_UNITS and m.group().strip().lower() in _DURING):
+                return found
     if text[end : end + 1] == "+":
         return "at least"
     for pattern, found in _QUALIFIERS_AFTER:
@@ -323,17 +343,22 @@ def qualifier(text: str, number: tuple[int, int], phrase_end: int, sentence_star
     return None
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z][\w-]*")
+_HANGUL_WORD = re.compile(r"[가-힣]+")
+_BY_OF_END = re.compile(rf"(?:\bby|\bof)\s+(?:{QUALIFIER_WORDS}\s+)?$", re.IGNORECASE)
+
+
 def direction(text: str, phrase: tuple[int, int], clause_start: int, next_start: int, unit: str) -> str | None:
     """"5x higher", "50% fewer", "improves throughput by 2-4x", "an improvement of 7%", "3배 줄어듭니다"."""
     start, end = phrase
     after = text[end : clause_end(text, end, next_start)]
-    words = re.findall(r"[A-Za-z][\w-]*", after)[:2]
+    words = [m.group() for m in islice(_LATIN_WORD.finditer(after), 2)]
     first = words[1] if len(words) == 2 and words[0].lower() in _DEGREE else words[0] if words else ""
     if first.lower() in INCREASE_WORDS or (first.lower() == "as" and words[1:] and words[1].lower() in _AS_MORE):
         return "increase"
     if first.lower() in REDUCTION_WORDS:
         return "reduction"
-    for word in re.findall(r"[가-힣]+", after)[:3]:
+    for word in (m.group() for m in islice(_HANGUL_WORD.finditer(after), 3)):
         if word.startswith(_KO_INCREASE):
             return "increase"
         if word.startswith(_KO_REDUCTION):
@@ -345,7 +370,7 @@ def _direction_before(before: str, unit: str) -> str | None:
     """"cuts the KV cache by 93%", "an improvement of 7%": the last verb of change in the clause. A
     multiplier needs no "by" ("boosts throughput 5.76 times"), but a score does: "beats GPT-4 with 56%"
     reports a score, not a gain."""
-    if not re.search(rf"(?:\bby|\bof)\s+(?:{QUALIFIER_WORDS}\s+)?$", before, re.IGNORECASE):
+    if not _BY_OF_END.search(before):
         if unit != "x":
             return None
         before = " ".join(before.split()[-5:])

@@ -211,11 +211,15 @@ def _korean_noun(text: str, pos: int, q: Quantity) -> Reading | None:
     return None
 
 
+_LAST_WORD = re.compile(r"([가-힣A-Za-z]+)\s*$")
+_SINGULAR_END = re.compile(r"\b(parameter|token|byte|epoch)$")
+
+
 def _korean_count(text: str, q: Quantity, end: int) -> Reading:
     """"전문가 2개", "매개변수는 370억 개", "8개의 전문가", "10개 언어": the noun after the counter says what
     is counted, else the noun before it."""
     after = _COUNTED_AFTER.match(text, end)
-    before = re.search(r"([가-힣A-Za-z]+)\s*$", text[max(0, q.start - 30) : q.start])
+    before = _LAST_WORD.search(text[max(0, q.start - 30) : q.start])
     for candidate in (after, before):
         if candidate is None:
             continue
@@ -257,7 +261,7 @@ def _english(text: str, q: Quantity) -> Reading | None:
 
 def _plural_head(noun: str | None) -> str | None:
     """"65B parameter model" is about parameters: the name says so."""
-    return re.sub(r"\b(parameter|token|byte|epoch)$", r"\1s", noun) if noun else None
+    return _SINGULAR_END.sub(r"\1s", noun) if noun else None
 
 
 def _head(word: str) -> str:

@@ -29,7 +29,7 @@ _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+(?=\s?%)"  # ".5%" d
 _KOREAN_MAGNITUDE = r"[천백]?[만억조]|천"
 # A number glued to a letter, a version dot, a time or a currency sign is part of something else:
 # "H100", "Qwen2.5", "3:12", "pass@1", "#118", "$5M", "arXiv:2401.15077".
-_DIGIT_QUANTITY = re.compile(
+_DIGIT_QUANTITY = (
     rf"(?<![A-Za-z0-9_.,@#/:^$€£¥₩])(?P<num>{_DIGITS})"
     r"(?:\s?[×x*]\s?10\^(?P<exp>[-−]?\d{1,2})|\^(?P<pow>\d{1,2})|e(?P<e>[+-]?\d{1,2})(?![A-Za-z0-9]))?"
     rf"(?:(?P<ko>(?:{_KOREAN_MAGNITUDE})(?:\s?\d+(?:\.\d+)?(?:{_KOREAN_MAGNITUDE}))?)"
@@ -40,13 +40,18 @@ _DIGIT_QUANTITY = re.compile(
     r"(?![:/]\d|\.\d)"
 )
 _RANGE_START = re.compile(r"[(\[~≈]*\d[\d.,]*(?:[xX×%]|[KkMBT]|bn)?[-–—]")
-_WORD_QUANTITY = re.compile(
-    # the lookahead names every letter a number word can open with (ſ matches "s" case-blind): it changes no
-    # match, but lets the scan skip most positions at once
-    r"(?=[tfsenhſ])\b(?P<w>" + "|".join(_WORD_NUMBERS) + r")"
-    r"(?:\s(?P<scale>thousand|million|billion))?(?P<fold>fold)?\b",
-    re.IGNORECASE,
+_WORD_QUANTITY = (
+    r"\b(?P<w>" + "|".join(_WORD_NUMBERS) + r")"
+    r"(?:\s(?P<scale>thousand|million|billion))?(?P<fold>fold)?\b"
 )
+_DIGIT = re.compile(_DIGIT_QUANTITY)
+_WORD = re.compile(_WORD_QUANTITY, re.IGNORECASE)
+# Neither pattern opens with something the regex engine can look for quickly, so the scans look for where a
+# number can start first: a run of digits, dots and commas (the digit pattern never starts after one of these,
+# so only where a run starts), and a number word in the lowered text.
+_DIGIT_RUN = re.compile(r"[\d.][\d.,]*")
+# Besides "I" and "S", case-blind "i" and "s" match these: where one is in the text, lowered text misses words.
+_CASE_BLIND_EXTRAS = ("ſ", "ı", "İ")
 # Korean number words are only multipliers here ("두 배"): elsewhere 세/네/열 are ordinary words.
 _KOREAN_WORD_QUANTITY = re.compile(r"(?<![가-힣])(?P<w>" + "|".join(_KOREAN_WORD_NUMBERS) + r")(?=\s?배)")
 # "twice" and "double" are multipliers only before what they multiply: "double quantization" is not.
@@ -115,14 +120,49 @@ _LATIN_LETTER = re.compile(r"[A-Za-z]")
 def _inside_name(text: str, start: int) -> bool:
     """A number inside a hyphenated name ("GPT-3", "s1-32B", "Llama-3-8B"), as opposed to the high end of a
     range ("2-4x", "2x-3x", "1.5B–70B")."""
+    if start == 0 or text[start - 1].isspace():
+        return False  # most numbers: nothing is glued to them
     chunk = _LAST_CHUNK.search(text[max(0, start - 40) : start]).group()
     return _LATIN_LETTER.search(chunk) is not None and not _RANGE_START.fullmatch(chunk)
 
 
+def _digit_matches(text: str) -> list[re.Match[str]]:
+    """`_DIGIT.finditer(text)`, trying the pattern only where a run of digits starts."""
+    found: list[re.Match[str]] = []
+    end = 0
+    for run in _DIGIT_RUN.finditer(text):
+        if run.start() >= end and (m := _DIGIT.match(text, run.start())):
+            found.append(m)
+            end = m.end()
+    return found
+
+
+def _word_matches(text: str) -> list[re.Match[str]]:
+    """`_WORD.finditer(text)`, trying the pattern only where the lowered text holds a number word."""
+    lower = text.lower()
+    if len(lower) != len(text) or any(c in text for c in _CASE_BLIND_EXTRAS):
+        return list(_WORD.finditer(text))  # lowering moved or missed letters: scan the whole text
+    starts = []
+    for word in _WORD_NUMBERS:
+        at = lower.find(word)
+        while at >= 0:
+            starts.append(at)
+            at = lower.find(word, at + 1)
+    found: list[re.Match[str]] = []
+    end = 0
+    for at in sorted(starts):
+        if at >= end and (m := _WORD.match(text, at)):
+            found.append(m)
+            end = m.end()
+    return found
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every number in `text`, in order, none overlapping another."""
-    found = [_digit_quantity(m) for m in _DIGIT_QUANTITY.finditer(text) if not _inside_name(text, m.start())]
-    found += [_word_quantity(m) for m in _WORD_QUANTITY.finditer(text)]
+    found = [_digit_quantity(m) for m in _digit_matches(text) if not _inside_name(text, m.start())]
+    words = _word_matches(text)
+    extra = len(found)
+    found += [_word_quantity(m) for m in words]
     # the rarer forms are looked for only where their telltale is in the text: a whole-text scan costs more
     if "배" in text:
         found += [
@@ -132,6 +172,8 @@ def find_quantities(text: str) -> list[Quantity]:
     lower = text.lower()
     if "twice" in lower or "doubl" in lower:
         found += [Quantity(m.start(), m.end(), 2.0, word=True, unit_hint="x") for m in _TWICE.finditer(text)]
+    if len(found) == extra:
+        return found  # digits only: in order, none overlapping
     found.sort(key=lambda q: (q.start, -q.end))
     kept: list[Quantity] = []
     for q in found:

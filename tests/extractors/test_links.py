@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import base64
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 
 from extractors.links import (
+    _ARXIV_PATHS,
     clean_url,
     find_arxiv_in_text,
     find_arxiv_in_url,
@@ -49,6 +50,7 @@ ARXIV_URLS = [
     ("https://www.alphaxiv.org/abs/2401.10774", "2401.10774", None),
     ("https://alphaxiv.org/overview/2401.10774v2", "2401.10774", 2),
     ("https://ar5iv.labs.arxiv.org/html/2203.15556", "2203.15556", None),
+    ("https://ar5iv.org/abs/2203.15556", "2203.15556", None),
     ("https://doi.org/10.48550/arXiv.2203.15556", "2203.15556", None),
     # behind click-tracking redirects
     ("https://t.example.com/c?url=https%3A%2F%2Farxiv.org%2Fabs%2F2310.06825%3Futm_source%3Dx", "2310.06825", None),
@@ -82,6 +84,12 @@ def test_find_arxiv_in_url(url: str, arxiv_id: str, version: int | None) -> None
     assert ref is not None
     assert (ref.arxiv_id, ref.version) == (arxiv_id, version)
     assert ref.url and "utm_" not in ref.url and "fbclid" not in ref.url and "sub=" not in ref.url
+
+
+def test_every_arxiv_host_has_a_case() -> None:
+    """Each host `find_arxiv_in_url` reads has a case above: its quick host check must let each one through."""
+    hosts = {urlsplit(url).hostname.removeprefix("www.") for url, _, _ in ARXIV_URLS}
+    assert set(_ARXIV_PATHS) <= hosts
 
 
 @pytest.mark.parametrize("url", NOT_ARXIV_URLS)
@@ -177,6 +185,9 @@ def test_is_not_tracking_link(url: str) -> None:
         ("https://user:pw@A.ORG:443/Path?x=1", "https://a.org/Path?x=1"),
         ("https://a.us1.list-manage.com/track/click?u=1&id=2&e=3", "https://a.us1.list-manage.com/track/click?u=1&id=2"),
         ("mailto:someone@example.org", "mailto:someone@example.org"),
+        ("https://arxiv.org/abs/2401.15077", "https://arxiv.org/abs/2401.15077"),
+        ("HTTPS://Arxiv.org/abs/2401.15077#S2", "https://arxiv.org/abs/2401.15077"),
+        ("https://a.org:8080/p?", "https://a.org:8080/p"),
     ],
 )
 def test_clean_url(url: str, expected: str) -> None:

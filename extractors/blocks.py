@@ -60,6 +60,8 @@ URL = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)|<?(https?://[^\s<>\"'\]]
 
 def norm(text: str) -> str:
     """`text` with its runs of whitespace made one space, stripped (`str.split` splits where `\\s` matches)."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # its only whitespace is single spaces inside it (every other space is not printable)
     return " ".join(text.split())
 
 

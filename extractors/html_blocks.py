@@ -85,8 +85,8 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     root = parse_tree(html)
     if root is None:
         return []
-    tags = [t for t in root.iter() if isinstance(t.tag, str)]
-    _resolve_links(tags, base)
+    tags = list(root.iter(etree.Element))  # elements only: no comments or processing instructions
+    _resolve_links(root, base)
     # Chrome by its tag, by its attributes, and a page's header and footer (a story's own <header> inside
     # <article> or <section> is not chrome). The order of removal does not matter: each keeps its tail.
     dropped = [t for t in tags if t.tag in _CHROME_NAMES or _is_chrome(t) or (
@@ -117,16 +117,16 @@ def _drop(tag: etree._Element) -> None:
     parent.remove(tag)
 
 
-def _resolve_links(tags: list[etree._Element], base: str | None) -> None:
+def _resolve_links(root: etree._Element, base: str | None) -> None:
     """Make relative hrefs absolute (`/papers/2408.00714` on huggingface.co), so that what a link points
     at can be told from the block alone: splitting a list into stories needs each entry's paper."""
-    declared = next((t for t in tags if t.tag == "base" and t.get("href")), None)
+    declared = next((t for t in root.iter("base") if t.get("href")), None)
     if declared is not None:
         base = _join(base or "", declared.get("href")) or base
     if not base or not _HTTP.match(base):
         return
-    for a in tags:
-        href = (a.get("href") or "").strip() if a.tag == "a" else ""
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
         if href and not _SCHEME.match(href):
             try:
                 a.set("href", _join(base, href) or href)
@@ -145,13 +145,17 @@ def _is_chrome(tag: etree._Element) -> bool:
     attrs = tag.attrib
     if not attrs:
         return False  # most tags: nothing below can match
-    if _HIDDEN.search(attrs.get("style", "")) or attrs.get("aria-hidden") == "true":
+    style, component = attrs.get("style"), attrs.get("data-component-name")
+    if (style and _HIDDEN.search(style)) or attrs.get("aria-hidden") == "true":
         return True
     if attrs.get("role") in ("navigation", "banner", "contentinfo", "complementary"):
         return True
-    if _CHROME_COMPONENT.search(attrs.get("data-component-name", "")):
+    if component and _CHROME_COMPONENT.search(component):
         return True
-    button, chrome = _chrome_names(attrs.get("class") or "", attrs.get("id", ""))
+    classes, ident = attrs.get("class"), attrs.get("id")
+    if not classes and not ident:
+        return False
+    button, chrome = _chrome_names(classes or "", ident or "")
     if button:  # Substack buttons: chrome when they share or subscribe
         return bool(_BUTTON_CHROME.search(etree.tostring(tag, encoding=str, method="html", with_tail=False)))
     return chrome
@@ -499,6 +503,8 @@ def _render(nodes: list[Node]) -> tuple[str, list[tuple[str, int, int]]]:
 
 def _squash(text: str) -> str:
     """Each run of whitespace in (non-empty) `text` made one space, as `re.sub(r"\\s+", " ", text)` does."""
+    if text.isprintable() and "  " not in text:
+        return text  # its only whitespace is single spaces (every other space is not printable)
     inner = " ".join(text.split())
     if not inner:
         return " "

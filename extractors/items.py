@@ -95,7 +95,7 @@ extract_document = extract_items
 # --- sections and units ------------------------------------------------------------------------------
 
 def _is_sponsor(block: Block) -> bool:
-    return bool(_SPONSOR.search(block.text[:120])) or (len(block.text) <= 60 and "sponsor" in block.text.lower())
+    return bool(_SPONSOR.match(block.text[:120])) or (len(block.text) <= 60 and "sponsor" in block.text.lower())
 
 
 def _is_footer(text: str) -> bool:
@@ -115,7 +115,7 @@ def _sections(blocks: list[Block]) -> list[list[Block]]:
             continue  # a sponsored entry in a list: drop it, not the rest of the list
         elif block.kind == "heading" or _is_sponsor(block) or _is_footer(block.text):
             sections.append([block])
-        elif _SIGN_OFF.search(block.text):
+        elif _SIGN_OFF.match(block.text):
             sections.append([])
         else:
             sections[-1].append(block)

@@ -40,20 +40,46 @@ _QUALIFIED = (
     rf"|MATH[\s-]?500|(?:IMO|AMC){_YEAR}?"
 )
 # Boundaries are ASCII-only: in Korean a particle follows the name directly ("MMLU에서").
+# Letters that a case-blind pattern matches besides the two ASCII cases of a letter.
+_CASE_BLIND_EXTRAS = "ſKıİ"
+
+
+def _by_first_letter(names: list[str]) -> str:
+    """`names` as one case-blind alternation, grouped by first letter behind a character class of that letter's
+    cases: the same matches as "(?i:a|b|...)", but at each word the engine tries only the names that open with
+    its letter, not every name (the list is long, and is tried at every word of every sentence with a number)."""
+    groups: dict[str, list[str]] = {}
+    for name in sorted(names, key=len, reverse=True):
+        groups.setdefault(name[0].lower(), []).append(name)
+    branches = []
+    for first, members in groups.items():
+        cases = {first, first.upper(), *(c for c in _CASE_BLIND_EXTRAS if re.fullmatch(re.escape(first), c, re.I))}
+        rests = "|".join(re.escape(n[1:]) for n in members)
+        branches.append(f"[{''.join(sorted(re.escape(c) for c in cases))}](?i:{rests})")
+    return "|".join(branches)
+
+
 _KNOWN = re.compile(
     rf"(?<![A-Za-z0-9-])(?:{_QUALIFIED}"
-    r"|(?i:" + "|".join(re.escape(b) for b in sorted(_BENCHMARKS, key=len, reverse=True)) + ")"
+    r"|" + _by_first_letter(_BENCHMARKS) +
     r"|" + "|".join(_CASED_BENCHMARKS) + r")(?![A-Za-z0-9-])"
 )
 # Unseen benchmarks: a CamelCase, hyphenated or upper-case name after "on"/"in", or any capitalised
 # name followed by "benchmark" ("on IMO-AnswerBench", "on the Vicuna benchmark").
 _NAMEISH_PATTERN = r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*|[A-Z][A-Z0-9]{2,}"
 _NAMEISH = re.compile(_NAMEISH_PATTERN)
-_GENERIC = re.compile(
-    rf"\b(?i:on|in|at|across)\s+(?:the\s+)?(?P<a>{_NAMEISH_PATTERN})(?![A-Za-z0-9-])"
-    r"|\b(?P<b>[A-Z][\w-]*(?:\s[A-Z][\w-]*)?)\s+(?:benchmark|leaderboard|test\sset|eval(?:uation)?\ssuite)\b"
-    r"|(?P<c>[A-Za-z][\w-]*)\s?벤치마크"
+_GENERIC_BRANCHES = (
+    rf"\b(?i:on|in|at|across)\s+(?:the\s+)?(?P<a>{_NAMEISH_PATTERN})(?![A-Za-z0-9-])",
+    r"\b(?P<b>[A-Z][\w-]*(?:\s[A-Z][\w-]*)?)\s+(?:benchmark|leaderboard|test\sset|eval(?:uation)?\ssuite)\b",
+    r"(?P<c>[A-Za-z][\w-]*)\s?벤치마크",
 )
+# A word each of the last two branches needs: a window without it is scanned without that branch, which would
+# try (and fail) at every capitalised word or every word.
+_GENERIC_NEEDS = (("benchmark", "leaderboard", "test", "eval"), ("벤치마크",))
+_GENERIC = {
+    (b, c): re.compile("|".join(p for p, on in zip(_GENERIC_BRANCHES, (True, b, c), strict=True) if on))
+    for b in (False, True) for c in (False, True)
+}
 # Hardware, formats and architecture parts written like benchmark names.
 _NOT_BENCHMARKS = re.compile(
     r"^(?:[AHBLV]\d{2,3}|[GTCN]PUs?|TPUv\d|LLMs?|APIs?|HBM|FP\d+|BF16|RAM|MoE|SMoE|RoPE|KV|NVIDIA|AMD|CUDA"
@@ -110,6 +136,11 @@ _NOT_SUBJECT_BEFORE = re.compile(
     r"matches|and|or|on|to|of|as|['’]s)\s+$|compared|relative\s+to|versus",
     re.IGNORECASE,
 )
+# What `_NOT_SUBJECT_BEFORE` can end with, lowered ("compared to" ends with "to")
+_BASELINE_ENDINGS = (
+    "than", "over", "vs", "vs.", "versus", "with", "against", "like", "from", "beating", "beats", "outperforms",
+    "exceeds", "matches", "and", "or", "on", "to", "of", "as", "'s", "’s",
+)
 _NOT_SUBJECT_AFTER = re.compile(r"^(?:\s\d+(?:\.\d+)?[BM])?(?:를|을|와|과|보다|에서|으로|로|및|\s?대비|['’]s\b)")
 
 
@@ -150,6 +181,8 @@ _ADJACENT_GAP = re.compile(r"(?:에서는?|의|은|는)?\s*[(:=]?\s*$")
 
 def benchmark_adjacent(text: str, start: int, end: int) -> str | None:
     """A known benchmark right before the number: "MMLU: 56%", "HellaSwag (89.1%)", "GPQA에서 71.5%"."""
+    if start >= end:
+        return None  # (the score's window is empty: an earlier score took the name after it)
     near = max(start, end - 16)  # the gap is short: look for it near the number first
     gap = _ADJACENT_GAP.search(text, near, end)
     if near > start and gap.start() <= near + 3:  # (3: the longest particle, "에서는")
@@ -177,8 +210,9 @@ def _benchmarks(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Benchmark names in text[start:end], in order, none overlapping: a known name wins over a guess
     ("On the SWE-bench Verified benchmark" is one name, not "SWE-bench" and "Verified")."""
     found = [(m.start(), m.end(), m.group(), 0) for m in _KNOWN.finditer(text, start, end)]
-    for m in _GENERIC.finditer(text, start, end):
-        group = next(g for g in ("a", "b", "c") if m.group(g))
+    generic = _GENERIC[tuple(any(text.find(w, start, end) >= 0 for w in words) for words in _GENERIC_NEEDS)]
+    for m in generic.finditer(text, start, end):
+        group = m.lastgroup  # each branch has one group
         if group != "a" or _benchmark_like(m.group(group)):
             found.append((m.start(group), m.end(group), m.group(group), 1))
     kept: list[tuple[int, int, str]] = []
@@ -223,7 +257,9 @@ def phrase_before(text: str, start: int, end: int) -> str | None:
     if korean := _korean_topic(window):
         return korean
     tail = _last_words(window)
-    m = _BEFORE_PREPOSITION.search(tail) or _AFTER_VERB.search(tail)
+    # Each pattern is tried only where its words are at the end of the window: both are slow to fail.
+    m = (_BEFORE_PREPOSITION.search(tail) if _ends_near_preposition(tail) else None) or (
+        _AFTER_VERB.search(tail) if _holds_change_verb(tail) else None)
     if not m:
         return None
     kept: list[str] = []
@@ -235,6 +271,24 @@ def phrase_before(text: str, start: int, end: int) -> str | None:
             return None  # "exceeds o1-preview by 27%": the baseline is not what is measured
         kept.insert(0, word)
     return _noun_phrase(kept)
+
+
+_PREPOSITIONS = ("by", "of", "at", "reaches", "reached", "hits")
+_CHANGE_VERB_STEMS = (
+    "improve", "increase", "boost", "raises", "cuts", "reduce", "lower", "decrease", "shrinks", "compress", "speeds",
+    "accelerates",
+)
+
+
+def _ends_near_preposition(tail: str) -> bool:
+    """Whether `_BEFORE_PREPOSITION` can match: one of the last three words ends with its preposition."""
+    return tail[-1:].isspace() and any(word.endswith(_PREPOSITIONS) for word in tail.split()[-3:])
+
+
+def _holds_change_verb(tail: str) -> bool:
+    """Whether `_AFTER_VERB` can match: the case-blind text holds one of its verbs."""
+    lower = tail.lower()
+    return any(c in tail for c in _CASE_BLIND_EXTRAS) or any(stem in lower for stem in _CHANGE_VERB_STEMS)
 
 
 def _last_words(window: str, count: int = 10) -> str:
@@ -280,12 +334,22 @@ def _first_subject(text: str, start: int, end: int) -> tuple[int, str] | None:
         name = m.group("m")
         if not looks_like_model(name) or _KNOWN.fullmatch(name):
             continue
-        if _NOT_SUBJECT_BEFORE.search(text, max(start, m.start() - 40), m.start()):
+        if _after_baseline_word(text, max(start, m.start() - 40), m.start()):
             continue
         if _NOT_SUBJECT_AFTER.match(text[m.end("m") : m.end("m") + 8]):
             continue
         return m.end(), (name + (" " + m.group("size") if m.group("size") else ""))[:MAX_NAME]
     return None
+
+
+def _after_baseline_word(text: str, start: int, end: int) -> bool:
+    """`_NOT_SUBJECT_BEFORE.search(text, start, end)`, tried only where its words are there."""
+    before = text[start:end]
+    lower = before.lower()
+    anywhere = "compared" in lower or "relative" in lower or "versus" in lower
+    at_end = before[-1:].isspace() and lower.rstrip().endswith(_BASELINE_ENDINGS)
+    maybe = anywhere or at_end or any(c in before for c in _CASE_BLIND_EXTRAS)
+    return maybe and _NOT_SUBJECT_BEFORE.search(before) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -366,11 +430,17 @@ def direction(text: str, phrase: tuple[int, int], clause_start: int, next_start:
     return _direction_before(text[clause_start:start], unit) or _sign(text, start)
 
 
+def _ends_near_by_or_of(before: str) -> bool:
+    """Whether `_BY_OF_END` can match: "by" or "of" ends one of the last three words (a qualifier has at most
+    two), and whitespace ends the text."""
+    return before[-1:].isspace() and any(w.lower().endswith(("by", "of")) for w in before.split()[-3:])
+
+
 def _direction_before(before: str, unit: str) -> str | None:
     """"cuts the KV cache by 93%", "an improvement of 7%": the last verb of change in the clause. A
     multiplier needs no "by" ("boosts throughput 5.76 times"), but a score does: "beats GPT-4 with 56%"
     reports a score, not a gain."""
-    if not _BY_OF_END.search(before):
+    if not (_ends_near_by_or_of(before) and _BY_OF_END.search(before)):
         if unit != "x":
             return None
         before = " ".join(before.split()[-5:])

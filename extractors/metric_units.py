@@ -45,6 +45,8 @@ _CHANGE_VERB = re.compile(
     re.IGNORECASE,
 )
 _BAE = re.compile(r"\s?배(?![포치열정경달송])")
+_PERCENT_OPENERS = frozenset("%p퍼")
+_MULTIPLIER_OPENERS = frozenset("xX×-ftT배")
 _DISCOUNT = re.compile(r"\s*(?:off\b(?!-)|discount|할인|쿠폰)", re.IGNORECASE)
 
 _NEXT_WORD = re.compile(r"\+?[\s-]{0,2}(?P<w>[A-Za-z][A-Za-z0-9]*(?:[-/][A-Za-z]+)?)(?![A-Za-z0-9])")
@@ -160,7 +162,17 @@ def read_unit(text: str, q: Quantity) -> Reading:
     return Reading(None, end=q.end)
 
 
+def _next_char(text: str, pos: int, spaces: int | None = None) -> str:
+    """The first character at or after `pos` that is not whitespace, looking past at most `spaces` of it."""
+    end = len(text) if spaces is None else min(len(text), pos + spaces)
+    while pos < end and text[pos].isspace():
+        pos += 1
+    return text[pos : pos + 1]
+
+
 def _percent(text: str, q: Quantity) -> Reading | None:
+    if _next_char(text, q.end, 1) not in _PERCENT_OPENERS:
+        return None  # (what both patterns open with, after at most one space: most numbers are not percentages)
     if m := _PP.match(text, q.end):
         return Reading("pp", "relative", end=m.end())
     if m := _PERCENT.match(text, q.end):
@@ -170,6 +182,8 @@ def _percent(text: str, q: Quantity) -> Reading | None:
 
 
 def _multiplier(text: str, q: Quantity) -> Reading | None:
+    if _next_char(text, q.end) not in _MULTIPLIER_OPENERS:
+        return None  # (what every pattern below opens with, after any spaces)
     if not q.word and (m := _X_GPUS.match(text, q.end)):
         gpus = _NEXT_WORD.match(text, m.end())
         return Reading("count", "count", noun=gpus.group("w") if gpus else None, end=m.end())

@@ -44,6 +44,7 @@ _KO_AMONG = re.compile(r"(?<![가-힣])중\s*$")
 _SIZE_IN_PARENS = re.compile(r"(?P<model>[A-Za-z][\w.-]*[\dA-Z][\w.-]*)\s?\($")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
 _CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₩]|\b(?:USD|EUR|US\$))\s?$")
+_CURRENCY_SIGNS = "$€£¥₩"  # (one of these, "USD" or "EUR" is in every match)
 # "top 10 papers" ranks and "Table 4 lists" labels: neither counts anything
 _LABEL_BEFORE = re.compile(
     r"\b(?:top|part|step|stage|phase|chapter|section|figure|fig\.|table|version|issue|episode|no\.|number|round|"
@@ -194,7 +195,9 @@ def _keep(text: str, drafts: list[_Draft]) -> list[_Draft]:
     kept = []
     for d in drafts:
         q = d.number
-        if _CURRENCY_BEFORE.search(text, max(0, q.start - 5), q.start):
+        near = text[max(0, q.start - 5) : q.start]
+        priced = any(c in near for c in _CURRENCY_SIGNS) or "USD" in near or "EUR" in near
+        if priced and _CURRENCY_BEFORE.search(near):
             continue
         if (d.implied or d.unit == "count") and _after_model_name(text, q.start):
             continue
@@ -209,10 +212,17 @@ def _is_year(q: Quantity, text: str) -> bool:
     return text[q.start : q.end].isdigit() and 1900 <= q.value <= 2039
 
 
+def _last_two_words_at(text: str) -> int:
+    """Where the whitespace before the last two words of `text` starts (0 if it has fewer): a match of
+    `_MODEL_NAME_BEFORE`, a word and perhaps a version number, starts after it."""
+    head = text.rsplit(None, 2)
+    return len(head[0]) if len(head) > 2 else 0
+
+
 def _after_model_name(text: str, pos: int) -> bool:
     """True for "Llama 2 70B", "LLaMA3 8B", "Mistral 7B": the number is part of the model's name."""
     before = text[max(0, pos - 40) : pos]
-    m = _MODEL_NAME_BEFORE.search(before)
+    m = _MODEL_NAME_BEFORE.search(before, _last_two_words_at(before))
     if not m:
         return False
     prev = m.group("prev")

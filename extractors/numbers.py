@@ -49,7 +49,7 @@ _WORD = re.compile(_WORD_QUANTITY, re.IGNORECASE)
 # Neither pattern opens with something the regex engine can look for quickly, so the scans look for where a
 # number can start first: a run of digits, dots and commas (the digit pattern never starts after one of these,
 # so only where a run starts), and a number word in the lowered text.
-_DIGIT_RUN = re.compile(r"[\d.][\d.,]*")
+_DIGIT_RUN = re.compile(r"[\d.](?:(?<=\d)|(?=\d))[\d.,]*")  # (a dot only before a digit: ".5%")
 # Besides "I" and "S", case-blind "i" and "s" match these: where one is in the text, lowered text misses words.
 _CASE_BLIND_EXTRAS = ("ſ", "ı", "İ")
 # Korean number words are only multipliers here ("두 배"): elsewhere 세/네/열 are ordinary words.

@@ -6,33 +6,35 @@ machine slows both alike."""
 
 from __future__ import annotations
 
+import statistics
+
 import pytest
 
-from benchmarks.extract_speed import measure
+from benchmarks.extract_speed import Timing, measure
 from tests.corpus import corpus_dir
 
-# Where the extractor stands (see benchmarks/extract_speed.py and the issue 3 note): (a) extract_items
-# alone about 2.2-2.4x get_text, (b) with parse_document_bytes about 3.1-3.4x. The bounds sit well above
-# both: they catch a gross regression (BeautifulSoup's tree walk in html_blocks was 4x and 5.8x) without
-# failing on a busy CI runner.
+# Where the extractor stands (benchmarks/extract_speed.py, this 2-core machine): (a) extract_items alone
+# 1.75-1.9x get_text, (b) with parse_document_bytes about 2.8x. The regression bounds catch a gross slowdown
+# (BeautifulSoup's tree walk in html_blocks was 4x and 5.8x) on any runner.
 _REGRESSION_BOUND = 4.0
 _FULL_REGRESSION_BOUND = 5.5
+_BAR = 2.0  # issue 3
 
 
 @pytest.fixture(scope="module")
-def timing():
-    return measure(10, corpus_dir() / "dev")
+def timings() -> list[Timing]:
+    """Three runs of 20 repetitions: one run of a few seconds can land on a busy moment of a shared runner
+    (single runs of 10 repetitions ranged 1.6-2.0x here), the middle one of three rarely does."""
+    return [measure(20, corpus_dir() / "dev") for _ in range(3)]
 
 
-def test_extraction_is_not_grossly_slower_than_get_text(timing):
-    assert timing.ratio <= _REGRESSION_BOUND, timing
+def test_extraction_is_not_grossly_slower_than_get_text(timings):
+    assert all(t.ratio <= _REGRESSION_BOUND for t in timings), timings
 
 
-def test_parse_and_extraction_are_not_grossly_slower_than_get_text(timing):
-    assert timing.full_ratio <= _FULL_REGRESSION_BOUND, timing
+def test_parse_and_extraction_are_not_grossly_slower_than_get_text(timings):
+    assert all(t.full_ratio <= _FULL_REGRESSION_BOUND for t in timings), timings
 
 
-@pytest.mark.xfail(reason="issue 3 bar not met yet: extract_items is about 2.2-2.4x get_text since html_blocks "
-                          "reads lxml's tree directly; the rest is item splitting, links and metrics", strict=False)
-def test_extraction_takes_at_most_twice_get_text(timing):
-    assert timing.ratio <= 2.0, timing
+def test_extraction_takes_at_most_twice_get_text(timings):
+    assert statistics.median(t.ratio for t in timings) <= _BAR, timings

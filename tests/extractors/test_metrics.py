@@ -246,3 +246,11 @@ def test_names_are_short():
 
 def test_empty_text_has_no_metrics():
     assert extract_metrics("") == []
+
+
+def test_scores_sharing_the_names_after_them():
+    """A score that takes a benchmark named after the next score leaves that score nothing before it to read."""
+    text = "It scores 56% and 70% on MMLU and GSM8K, and 80% on HellaSwag."
+    metrics = extract_metrics(text)
+    assert [m.value for m in metrics] == [56, 70, 80]
+    assert metrics[-1].name == "HellaSwag" and "HellaSwag" not in {m.name for m in metrics[:2]}

@@ -24,6 +24,7 @@ from extractors.links import (
 )
 from extractors.metric_tables import table_metrics
 from extractors.metrics import extract_metrics
+from extractors.prefilter import may_hold
 from extractors.records import CodeLink, Document, Item, PaperRef
 from extractors.text_blocks import text_blocks
 
@@ -43,8 +44,8 @@ _FOOTER = re.compile(
     r"|구독\s*취소|수신\s*거부)",
     re.I,
 )
-# A word each footer phrase holds (casefolded, as the case-blind pattern compares): most blocks hold none,
-# and looking for these few words costs far less than scanning with the pattern.
+# A word each footer phrase holds: most blocks hold none, and looking for these few words costs far less than
+# scanning with the pattern.
 _FOOTER_WORDS = ("unsubscribe", "receiving", "no longer wish", "manage", "preferences", "구독", "수신")
 # Sign-offs and calls to subscribe close the story before them; what follows is not dropped.
 _SIGN_OFF = re.compile(
@@ -99,8 +100,7 @@ def _is_sponsor(block: Block) -> bool:
 
 
 def _is_footer(text: str) -> bool:
-    folded = text.casefold()
-    return any(word in folded for word in _FOOTER_WORDS) and _FOOTER.search(text) is not None
+    return may_hold(text, _FOOTER_WORDS) and _FOOTER.search(text) is not None
 
 
 def _sections(blocks: list[Block]) -> list[list[Block]]:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from itertools import islice
 
 from extractors.metric_units import INCREASE_WORDS, REDUCTION_WORDS, STOPWORDS, TIME_UNITS, strip_particle
+from extractors.prefilter import CASE_BLIND_EXTRAS, may_hold
 
 MAX_NAME = 60
 QUALIFIER_WORDS = (
@@ -39,9 +40,6 @@ _QUALIFIED = (
     rf"|Chatbot\sArena|Humanity['’]s\sLast\sExam|Aider\sPolyglot|(?:AIME|HMMT|USAMO)(?:{_YEAR}|\s?\d\d)?)"
     rf"|MATH[\s-]?500|(?:IMO|AMC){_YEAR}?"
 )
-# Boundaries are ASCII-only: in Korean a particle follows the name directly ("MMLU에서").
-# Letters that a case-blind pattern matches besides the two ASCII cases of a letter.
-_CASE_BLIND_EXTRAS = "ſKıİ"
 
 
 def _by_first_letter(names: list[str]) -> str:
@@ -53,12 +51,13 @@ def _by_first_letter(names: list[str]) -> str:
         groups.setdefault(name[0].lower(), []).append(name)
     branches = []
     for first, members in groups.items():
-        cases = {first, first.upper(), *(c for c in _CASE_BLIND_EXTRAS if re.fullmatch(re.escape(first), c, re.I))}
+        cases = {first, first.upper(), *(c for c in CASE_BLIND_EXTRAS if re.fullmatch(re.escape(first), c, re.I))}
         rests = "|".join(re.escape(n[1:]) for n in members)
         branches.append(f"[{''.join(sorted(re.escape(c) for c in cases))}](?i:{rests})")
     return "|".join(branches)
 
 
+# Boundaries are ASCII-only: in Korean a particle follows the name directly ("MMLU에서").
 _KNOWN = re.compile(
     rf"(?<![A-Za-z0-9-])(?:{_QUALIFIED}"
     r"|" + _by_first_letter(_BENCHMARKS) +
@@ -125,7 +124,8 @@ _VERBS = frozenset(
 _MODEL = re.compile(
     # (the lookahead passes over names with neither a digit nor an inner capital, which `looks_like_model`
     # would turn down: it changes no answer, but spares the calls)
-    r"(?<![A-Za-z0-9-])(?=[A-Za-z](?:[a-z]|[-.](?=[A-Za-z0-9]))*[A-Z0-9])(?P<m>[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)(?:\s(?P<size>\d+(?:\.\d+)?[BM]))?"
+    r"(?<![A-Za-z0-9-])(?=[A-Za-z](?:[a-z]|[-.](?=[A-Za-z0-9]))*[A-Z0-9])"
+    r"(?P<m>[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)(?:\s(?P<size>\d+(?:\.\d+)?[BM]))?"
     r"(?![A-Za-z0-9-])"
 )
 # "FLOP-controlled", "GPT-style", "tokenizer-based" are adjectives, not models
@@ -258,8 +258,8 @@ def phrase_before(text: str, start: int, end: int) -> str | None:
         return korean
     tail = _last_words(window)
     # Each pattern is tried only where its words are at the end of the window: both are slow to fail.
-    m = (_BEFORE_PREPOSITION.search(tail) if _ends_near_preposition(tail) else None) or (
-        _AFTER_VERB.search(tail) if _holds_change_verb(tail) else None)
+    m = (_BEFORE_PREPOSITION.search(tail) if _ends_near(tail, _PREPOSITIONS) else None) or (
+        _AFTER_VERB.search(tail) if may_hold(tail, _CHANGE_VERB_STEMS) else None)
     if not m:
         return None
     kept: list[str] = []
@@ -280,15 +280,11 @@ _CHANGE_VERB_STEMS = (
 )
 
 
-def _ends_near_preposition(tail: str) -> bool:
-    """Whether `_BEFORE_PREPOSITION` can match: one of the last three words ends with its preposition."""
-    return tail[-1:].isspace() and any(word.endswith(_PREPOSITIONS) for word in tail.split()[-3:])
-
-
-def _holds_change_verb(tail: str) -> bool:
-    """Whether `_AFTER_VERB` can match: the case-blind text holds one of its verbs."""
-    lower = tail.lower()
-    return any(c in tail for c in _CASE_BLIND_EXTRAS) or any(stem in lower for stem in _CHANGE_VERB_STEMS)
+def _ends_near(text: str, endings: tuple[str, ...], *, case_blind: bool = False) -> bool:
+    """Whether whitespace ends `text` and one of its last three words ends with one of `endings`: a pattern
+    that ends with such a word and at most two more before the end of the text can match only then."""
+    words = text.split()[-3:]
+    return text[-1:].isspace() and any((w.lower() if case_blind else w).endswith(endings) for w in words)
 
 
 def _last_words(window: str, count: int = 10) -> str:
@@ -345,10 +341,8 @@ def _first_subject(text: str, start: int, end: int) -> tuple[int, str] | None:
 def _after_baseline_word(text: str, start: int, end: int) -> bool:
     """`_NOT_SUBJECT_BEFORE.search(text, start, end)`, tried only where its words are there."""
     before = text[start:end]
-    lower = before.lower()
-    anywhere = "compared" in lower or "relative" in lower or "versus" in lower
-    at_end = before[-1:].isspace() and lower.rstrip().endswith(_BASELINE_ENDINGS)
-    maybe = anywhere or at_end or any(c in before for c in _CASE_BLIND_EXTRAS)
+    at_end = before[-1:].isspace() and before.rstrip().lower().endswith(_BASELINE_ENDINGS)
+    maybe = at_end or may_hold(before, ("compared", "relative", "versus"))
     return maybe and _NOT_SUBJECT_BEFORE.search(before) is not None
 
 
@@ -430,17 +424,12 @@ def direction(text: str, phrase: tuple[int, int], clause_start: int, next_start:
     return _direction_before(text[clause_start:start], unit) or _sign(text, start)
 
 
-def _ends_near_by_or_of(before: str) -> bool:
-    """Whether `_BY_OF_END` can match: "by" or "of" ends one of the last three words (a qualifier has at most
-    two), and whitespace ends the text."""
-    return before[-1:].isspace() and any(w.lower().endswith(("by", "of")) for w in before.split()[-3:])
-
-
 def _direction_before(before: str, unit: str) -> str | None:
     """"cuts the KV cache by 93%", "an improvement of 7%": the last verb of change in the clause. A
     multiplier needs no "by" ("boosts throughput 5.76 times"), but a score does: "beats GPT-4 with 56%"
     reports a score, not a gain."""
-    if not (_ends_near_by_or_of(before) and _BY_OF_END.search(before)):
+    # ("by" or "of" is one of the last three words: a qualifier after it has at most two)
+    if not (_ends_near(before, ("by", "of"), case_blind=True) and _BY_OF_END.search(before)):
         if unit != "x":
             return None
         before = " ".join(before.split()[-5:])

@@ -287,15 +287,12 @@ def _name(text: str, d: _Draft, prev_end: int, next_start: int, consumed: int) -
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
+    # (_STOP_END takes the full stop along: a sentence ends one character into its match)
+    ends, stop = (_SENTENCE_END, 0) if "\n" in text else (_STOP_END, 1)
     spans, start = [], 0
-    if "\n" not in text:
-        for m in _STOP_END.finditer(text):
-            spans.append((start, m.start() + 1))
-            start = m.end()
-    else:
-        for m in _SENTENCE_END.finditer(text):
-            spans.append((start, m.start()))
-            start = m.end()
+    for m in ends.finditer(text):
+        spans.append((start, m.start() + stop))
+        start = m.end()
     spans.append((start, len(text)))
     return spans
 

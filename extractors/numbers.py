@@ -9,7 +9,10 @@ decided by `extractors.metric_units`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from extractors.prefilter import has_case_blind_extras
 
 _SCALES = {
     "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9,
@@ -50,8 +53,6 @@ _WORD = re.compile(_WORD_QUANTITY, re.IGNORECASE)
 # number can start first: a run of digits, dots and commas (the digit pattern never starts after one of these,
 # so only where a run starts), and a number word in the lowered text.
 _DIGIT_RUN = re.compile(r"[\d.](?:(?<=\d)|(?=\d))[\d.,]*")  # (a dot only before a digit: ".5%")
-# Besides "I" and "S", case-blind "i" and "s" match these: where one is in the text, lowered text misses words.
-_CASE_BLIND_EXTRAS = ("ſ", "ı", "İ")
 # Korean number words are only multipliers here ("두 배"): elsewhere 세/네/열 are ordinary words.
 _KOREAN_WORD_QUANTITY = re.compile(r"(?<![가-힣])(?P<w>" + "|".join(_KOREAN_WORD_NUMBERS) + r")(?=\s?배)")
 # "twice" and "double" are multipliers only before what they multiply: "double quantization" is not.
@@ -126,21 +127,27 @@ def _inside_name(text: str, start: int) -> bool:
     return _LATIN_LETTER.search(chunk) is not None and not _RANGE_START.fullmatch(chunk)
 
 
-def _digit_matches(text: str) -> list[re.Match[str]]:
-    """`_DIGIT.finditer(text)`, trying the pattern only where a run of digits starts."""
+def _matches_from(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern that can only match from one of `starts` (ascending): tried
+    there and nowhere else."""
     found: list[re.Match[str]] = []
     end = 0
-    for run in _DIGIT_RUN.finditer(text):
-        if run.start() >= end and (m := _DIGIT.match(text, run.start())):
+    for at in starts:
+        if at >= end and (m := pattern.match(text, at)):
             found.append(m)
             end = m.end()
     return found
 
 
+def _digit_matches(text: str) -> list[re.Match[str]]:
+    """`_DIGIT.finditer(text)`, trying the pattern only where a run of digits starts."""
+    return _matches_from(_DIGIT, text, (run.start() for run in _DIGIT_RUN.finditer(text)))
+
+
 def _word_matches(text: str) -> list[re.Match[str]]:
     """`_WORD.finditer(text)`, trying the pattern only where the lowered text holds a number word."""
     lower = text.lower()
-    if len(lower) != len(text) or any(c in text for c in _CASE_BLIND_EXTRAS):
+    if len(lower) != len(text) or has_case_blind_extras(text):
         return list(_WORD.finditer(text))  # lowering moved or missed letters: scan the whole text
     starts = []
     for word in _WORD_NUMBERS:
@@ -148,13 +155,7 @@ def _word_matches(text: str) -> list[re.Match[str]]:
         while at >= 0:
             starts.append(at)
             at = lower.find(word, at + 1)
-    found: list[re.Match[str]] = []
-    end = 0
-    for at in sorted(starts):
-        if at >= end and (m := _WORD.match(text, at)):
-            found.append(m)
-            end = m.end()
-    return found
+    return _matches_from(_WORD, text, sorted(starts))
 
 
 def find_quantities(text: str) -> list[Quantity]:

@@ -141,7 +141,10 @@ _BASELINE_ENDINGS = (
     "than", "over", "vs", "vs.", "versus", "with", "against", "like", "from", "beating", "beats", "outperforms",
     "exceeds", "matches", "and", "or", "on", "to", "of", "as", "'s", "’s",
 )
-_NOT_SUBJECT_AFTER = re.compile(r"^(?:\s\d+(?:\.\d+)?[BM])?(?:를|을|와|과|보다|에서|으로|로|및|\s?대비|['’]s\b)")
+# (a name before a signed change in parentheses is the benchmark changed on: "AQuA (+12.2%)")
+_NOT_SUBJECT_AFTER = re.compile(
+    r"^(?:\s\d+(?:\.\d+)?[BM])?(?:를|을|와|과|보다|에서|으로|로|및|\s?대비|['’]s\b)|^\s?\(\s?[+−-]\d"
+)
 
 
 def short_name(name: str | None) -> str | None:
@@ -176,11 +179,14 @@ def benchmark_before(text: str, start: int, end: int) -> str | None:
 
 
 _LONGEST_NAME = 40  # characters: the longest curated name is "Humanity's Last Exam" (20)
+_SIGNED_GAP = re.compile(r"\s?\(\s?[+−-]$")
+_NAME_AT_END = re.compile(r"(?<![\w-])[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
 _ADJACENT_GAP = re.compile(r"(?:에서는?|의|은|는)?\s*[(:=]?\s*$")
 
 
 def benchmark_adjacent(text: str, start: int, end: int) -> str | None:
-    """A known benchmark right before the number: "MMLU: 56%", "HellaSwag (89.1%)", "GPQA에서 71.5%"."""
+    """A benchmark right before the number: a known one ("MMLU: 56%", "HellaSwag (89.1%)", "GPQA에서 71.5%"),
+    or any name with a capital or digit inside it before a signed change in parentheses ("SVAMP (+11.0%)")."""
     if start >= end:
         return None  # (the score's window is empty: an earlier score took the name after it)
     near = max(start, end - 16)  # the gap is short: look for it near the number first
@@ -190,7 +196,15 @@ def benchmark_adjacent(text: str, start: int, end: int) -> str | None:
     at = gap.start()
     # a name ends where the gap starts, and no name is longer than _LONGEST_NAME
     found = [b for b in _KNOWN.finditer(text, max(start, at - _LONGEST_NAME), at) if b.end() == at]
-    return found[-1].group() if found else None
+    if found:
+        return found[-1].group()
+    # A list of signed gains, each after its benchmark: "GSM8K (+17.9%), SVAMP (+11.0%), AQuA (+12.2%)". The
+    # sign says the number is a change on what is named, so an unseen name written like a benchmark counts.
+    signed = _SIGNED_GAP.search(text, max(start, end - 4), end)
+    name = signed and _NAME_AT_END.search(text, max(start, signed.start() - _LONGEST_NAME), signed.start())
+    if name and any(c.isupper() or c.isdigit() for c in name.group()[1:]) and _benchmark_like(name.group()):
+        return name.group()
+    return None
 
 
 def is_known_benchmark(name: str) -> bool:

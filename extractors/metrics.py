@@ -42,6 +42,7 @@ _PART_AFTER = re.compile(
 _PART_BEFORE = re.compile(r"\b(?:of\s+which|of\s+them|whereas|while|but|with)\s+(?:only\s+|just\s+)?$", re.IGNORECASE)
 _KO_AMONG = re.compile(r"(?<![가-힣])중\s*$")
 _SIZE_IN_PARENS = re.compile(r"(?P<model>[A-Za-z][\w.-]*[\dA-Z][\w.-]*)\s?\($")
+_MAGNITUDE_WORD = re.compile(r"(?:thousand|million|billion|trillion)$")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
 _CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₩]|\b(?:USD|EUR|US\$))\s?$")
 _CURRENCY_SIGNS = "$€£¥₩"  # (one of these, "USD" or "EUR" is in every match)
@@ -160,8 +161,9 @@ def _range(text: str, low: Quantity, lr: Reading, high: Quantity, hr: Reading) -
 
 def _inherit(text: str, drafts: list[_Draft], sentences: list[tuple[int, int]]) -> list[_Draft]:
     """A bare "12B" takes its unit from its neighbours: from the next size in a list ("7B, 13B and 70B
-    parameters"), from the size it is part of ("52B total parameters, of which only 12B are active"), or
-    from the model it follows in parentheses ("DeepSeek-V3 (671B)").
+    parameters"), from the size it is part of ("52B total parameters, of which only 12B are active"), from
+    the model it follows in parentheses ("DeepSeek-V3 (671B)"), or, written "8 trillion", from an earlier
+    size of that magnitude in its sentence.
     Any other bare size is dropped: in "LLaMA3 8B" it names a model."""
     drafts = list(drafts)
     for i in range(len(drafts) - 2, -1, -1):
@@ -184,6 +186,16 @@ def _inherit(text: str, drafts: list[_Draft], sentences: list[tuple[int, int]]) 
             active = whole.unit == "params" and _ACTIVE.match(text, d.end)
             noun = "active parameters" if active else whole.noun if part_of else _INHERITABLE[whole.unit]
             drafts[i] = replace(d, unit=whole.unit, kind=whole.kind, noun=noun)
+    # "27B trained on 13 trillion tokens, the 9B model on 8 trillion": a size with its magnitude as a word and
+    # nothing after it says the unit of the last size of that magnitude written before it in its sentence
+    for i, d in enumerate(drafts):
+        if d.unit or not _MAGNITUDE_WORD.search(text, d.number.start, d.number.end):
+            continue
+        sentence_start = _sentence_of(sentences, d.start)[0]
+        like = next((o for o in reversed(drafts[:i]) if o.unit in _INHERITABLE and not o.implied
+                     and o.start >= sentence_start and o.number.scale == d.number.scale), None)
+        if like is not None:
+            drafts[i] = replace(d, unit=like.unit, kind=like.kind, noun=like.noun)
     return [d for d in drafts if d.unit]
 
 

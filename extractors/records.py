@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 #: Bumped whenever extraction output changes, so stored rows say which extractor made them.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ import pytest
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 RADAR = Path(sys.executable).with_name("radar")
-# The foundation issue's bars: precision and recall of papers, code and metrics.
-BARS = {"papers": (1.0, 1.0), "code": (0.95, 0.95), "metrics": (0.70, 0.60)}
+# Precision and recall bars: papers and code from the foundation issue, metrics from issue 3 (metric
+# extraction), which raised them from 0.70/0.60.
+BARS = {"papers": (1.0, 1.0), "code": (0.95, 0.95), "metrics": (0.90, 0.90)}
 
 
 def corpus_dir() -> Path:

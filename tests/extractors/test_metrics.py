@@ -20,6 +20,18 @@ ENGLISH = [
     ("Guanaco reaches 99.3% of ChatGPT's level on the Vicuna benchmark.", [(99.3, "%", {"name": "Vicuna"})]),
     ("The prover solves 41.2% of problems on IMO-AnswerBench.", [(41.2, "%", {"name": "IMO-AnswerBench"})]),
     ("MMLU: 67.5%, HellaSwag (89.1%).", [(67.5, "%", {"name": "MMLU"}), (89.1, "%", {"name": "HellaSwag"})]),
+    # signed gains listed after their benchmarks, curated or not; none of them is the subject
+    ("Gains: GSM8K (+17.9%), SVAMP (+11.0%), AQuA (+12.2%), StrategyQA (+6.4%) and ARC-challenge (+3.9%).",
+     [(17.9, "%", {"name": "GSM8K", "direction": "increase"}), (11.0, "%", {"name": "SVAMP", "subject": None}),
+      (12.2, "%", {"name": "AQuA", "subject": None}), (6.4, "%", {"name": "StrategyQA"}),
+      (3.9, "%", {"name": "ARC-challenge"})]),
+    # a model before a signed change is not taken for a benchmark, nor is an unsigned name
+    ("Over the baseline, Llama-3-8B (+3.1%) and DBRX (45%).", [(3.1, "%", {"name": None}), (45, "%", {"name": None})]),
+    # a magnitude word alone repeats the unit of the last size of that magnitude in the sentence
+    ("The 27B model saw 13 trillion tokens, the 9B model 8 trillion and the 2B model 2 trillion.",
+     [(27e9, "params", {}), (13e12, "tokens", {}), (9e9, "params", {}), (8e12, "tokens", {}),
+      (2e9, "params", {}), (2e12, "tokens", {})]),
+    ("It saw 15 trillion tokens after the lab raised 2 billion.", [(15e12, "tokens", {})]),
     ("On SWE-bench Verified, the agent resolves 49% of issues.", [(49, "%", {"name": "SWE-bench Verified"})]),
     ("It scores 8.9 on MT-Bench.", [(8.9, "score", {"name": "MT-Bench"})]),
     ("It gets an F1 of 88.5 on SQuAD and a BLEU score of 41.2.",

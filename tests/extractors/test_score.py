@@ -1,4 +1,5 @@
-"""The corpus scorer, run exactly as a user runs it, must meet the bars of the foundation issue."""
+"""The corpus scorer, run exactly as a user runs it, must meet the bars (papers and code: the foundation
+issue; metrics: issue 3)."""
 
 from __future__ import annotations
 

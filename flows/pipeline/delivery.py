@@ -26,7 +26,7 @@ from alerts.errors import DeliveryError
 from alerts.paper_summary import Summariser, make_summariser
 from alerts.rules import plan_alerts, plan_source_health
 from alerts.senders import HistorySender, Sender, channel_secret, make_sender
-from config.alerts import ChannelConfig
+from config.alerts import ChannelConfig, SecretRef
 from config.secrets import SecretError, resolve_secret
 from config.settings import Settings
 from extractors.links import clean_url
@@ -100,7 +100,7 @@ def clean_links(paper: PaperFacts) -> PaperFacts:
     return replace(paper, mentions=tuple(clean(m) for m in paper.mentions))
 
 
-def _secret(ref, runtime: Runtime) -> str | None:
+def _secret(ref: SecretRef | None, runtime: Runtime) -> str | None:
     return resolve_secret(ref, runtime.load_secret_block) if ref is not None else None
 
 

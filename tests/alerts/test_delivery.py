@@ -249,3 +249,22 @@ def test_a_channel_without_its_secret_fails_alone_and_a_broken_ops_channel_is_re
     assert results["research"].messages == 1 and not results["research"].errors and len(slack.posts) == 1
     assert report.ops_error is not None and "email channel mail" in report.ops_error  # SMTP down: said, not raised
     assert {k: v[0] for k, v in ledger(db).items()} == {("research", SWE): "sent", ("hook", SWE): "pending"}
+
+
+def test_a_run_that_planned_before_another_claimed_leaves_the_message_in_flight_alone(tmp_path, db, slack):
+    from datetime import UTC, datetime
+
+    from flows.pipeline.delivery import match_rules, send_channel
+    from flows.pipeline.runtime import PlainRuntime
+    from storage.db import open_db
+    from storage.ledger import mark_sending
+
+    settings = settings_for(tmp_path, db, channels_toml(slack) + RULES.format(routes='["research"]'))
+    runtime = PlainRuntime()
+    first, second = match_rules(settings, runtime), match_rules(settings, runtime)
+    with open_db(db) as conn:  # the first run claims the message and is still sending it
+        assert mark_sending(conn, "research", [SWE], datetime.now(UTC), unchanged_since=first.started_at)
+    late = send_channel(settings, runtime, settings.alerts.channel("research"), second.due["research"],
+                        planned_at=second.started_at)
+    assert late.messages == 0 and slack.posts == []
+    assert ledger(db)[("research", SWE)][:2] == ("sending", 1)

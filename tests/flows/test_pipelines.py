@@ -138,3 +138,74 @@ def test_a_backfill_extracts_with_the_database_closed(demo, monkeypatch):
         summary = backfill(settings, PlainRuntime(), date(2025, 10, 1), date(2025, 11, 30), **kwargs)
         assert summary["failures"] == [] and held == [False], kwargs
     assert summary["archive"]["in_range"] == 1
+
+
+def test_a_poll_locked_out_at_write_time_spools_and_the_next_poll_writes_it(demo, monkeypatch):
+    from storage.db import DatabaseLocked
+    from storage.spool import load_spooled, spool_dir_for
+    from tests.storage.test_concurrency import reader_process
+
+    text = demo.read_text(encoding="utf-8").replace('database = "data/radar.duckdb"',
+                                                    'database = "data/radar.duckdb"\nlock_wait_seconds = 0.5')
+    demo.write_text(text, encoding="utf-8")
+    settings = load_settings(demo)
+    real, holders = flows.pipeline.extract.extract_items, []
+
+    def extract_items(doc):  # a notebook opens the file while the poll is extracting
+        if not holders:
+            holders.append(reader_process(settings.database))
+            holders[0].__enter__()
+        return real(doc)
+
+    monkeypatch.setattr(flows.pipeline.extract, "extract_items", extract_items)
+    with pytest.raises(DatabaseLocked):
+        poll_newsletters(settings, PlainRuntime())
+    holders[0].__exit__(None, None, None)
+    assert len(load_spooled(spool_dir_for(settings.database))) == 4  # one batch per source
+    monkeypatch.undo()
+
+    summary = poll_newsletters(settings, PlainRuntime())  # writes the spool first: nothing new after it
+    assert load_spooled(spool_dir_for(settings.database)) == [] and summary["totals"]["documents"] == 0
+    counts = items_per_document(settings.database)
+    assert len(counts) == 5 and all(n > 0 for n in counts.values())
+
+
+def test_a_snapshot_that_cannot_be_published_does_not_fail_the_poll(demo, caplog):
+    from storage.snapshot import snapshot_dir_for
+
+    settings = load_settings(demo)
+    settings.database.parent.mkdir(parents=True)
+    snapshot_dir_for(settings.database).write_text("a file where the snapshot folder should be")
+    with caplog.at_level(logging.WARNING, logger="paper_radar"):
+        summary = poll_newsletters(settings, PlainRuntime())
+    assert summary["failures"] == [] and summary["totals"]["documents"] == 5
+    assert "read snapshot not published" in caplog.text
+
+
+def test_enrichment_keeps_what_earlier_chunks_saved_when_a_later_one_fails(tmp_path, http_server):
+    from datetime import UTC, datetime
+
+    from flows.pipeline.arxiv import enrich_arxiv
+    from records.documents import Document, Extraction, Item, PaperRef
+    from storage.db import open_db
+    from storage.newsletters import save_extractions
+
+    api = FakeArxiv(http_server)
+    ids = [f"2511.{n:05d}" for n in range(25)]
+    api.add(*(paper(i) for i in ids))
+    config = tmp_path / "radar.toml"
+    config.write_text(f'database = "radar.duckdb"\n[arxiv]\napi_url = "{api.url}"\ndelay_seconds = 0\n'
+                      'backoff_seconds = 0.01\nretries = 1\nid_batch_size = 2\nrate_limit_name = ""\n',
+                      encoding="utf-8")
+    settings = load_settings(config)
+    doc = Document("news", "issue-1", None, "Issue", "<p/>", published=datetime(2025, 11, 4, tzinfo=UTC))
+    with open_db(settings.database) as conn:
+        item = Item("issue-1", 0, "Item", "text", papers=tuple(map(PaperRef, ids)))
+        save_extractions(conn, [Extraction(doc, (item,))], fetched_at=datetime.now(UTC))
+    api.script += [None] * 10 + [FakeArxiv.unavailable()] * 2  # the first chunk (10 requests), then 503s
+    summary = enrich_arxiv(settings, PlainRuntime())
+    assert summary["asked"] == 20 and summary["found"] == 20 and "503" in summary["failures"][0]
+    with duckdb.connect(str(settings.database), read_only=True) as conn:
+        statuses = dict(conn.execute("SELECT coalesce(arxiv_status, 'not asked'), count(*) FROM papers "
+                                     "GROUP BY 1").fetchall())
+    assert statuses == {"ok": 20, "not asked": 5}

@@ -14,7 +14,7 @@ import math
 import re
 
 from extractors import metric_context as context
-from extractors.records import Metric
+from records.documents import Metric
 
 _CELL = re.compile(
     r"(?P<q>[~≈∼<>≤≥]\s?)?(?P<sign>[+\-−–])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)"

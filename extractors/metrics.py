@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from extractors import metric_context as context
 from extractors.metric_units import SCORE_UNITS, STOPWORDS, Reading, read_unit
 from extractors.numbers import Quantity, find_quantities
-from extractors.records import Metric
+from records.documents import Metric
 
 _RANGE_GAP = re.compile(rf"(?:\s?[-–—~]\s?|\s+(?:to|and)\s+(?:{context.QUALIFIER_WORDS}\s+)?|에서\s*(?:최대\s*)?)$")
 # A unit said before the number: "an Elo rating of 2,029", "a BLEU score of 41.2", "a speedup of 2.3".

@@ -300,7 +300,7 @@ def _classify(words: list[str], q: Quantity) -> tuple[str, str, bool] | None:
         return ("tokens", "size", True)
     if q.scale >= 1e6 and head in _MODEL_NOUNS and position <= 1:
         return ("params", "size", False)  # "a 7B model"; its name is "parameters", set by the caller
-    if position <= 2 and is_plural_noun(word) and q.value == int(q.value):
+    if position <= 2 and is_plural_noun(word) and q.value.is_integer():
         return ("count", "count", True)
     return None
 

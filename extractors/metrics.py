@@ -81,11 +81,17 @@ class _Draft:
 
 def extract_metrics(text: str) -> list[Metric]:
     """Every metric `text` reports, in order of appearance, one per (name, value, unit)."""
+    return [metric for _, _, metric in locate_metrics(text)]
+
+
+def locate_metrics(text: str) -> list[tuple[int, int, Metric]]:
+    """`extract_metrics` with where each metric's phrase sits in `text` (start, end offsets, both ends of a
+    range for its two records), so a caller can tell which clause, and so which paper, a number belongs to."""
     quantities = find_quantities(text)
     readings = [read_unit(text, q) for q in quantities]
     sentences = _sentences(text)
     drafts = _keep(text, _inherit(text, _drafts(text, quantities, readings), sentences))
-    metrics: list[Metric] = []
+    metrics: list[tuple[int, int, Metric]] = []
     seen: set[tuple[str, float, str]] = set()
     consumed = 0  # where the last benchmark name taken by a score ended
     for i in range(len(drafts)):
@@ -97,7 +103,7 @@ def extract_metrics(text: str) -> list[Metric]:
             continue  # a run of 400 digits is no measurement
         if key not in seen:
             seen.add(key)
-            metrics.append(metric)
+            metrics.append((drafts[i].start, drafts[i].end, metric))
     return metrics
 
 

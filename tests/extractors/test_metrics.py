@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.metrics import extract_metrics
+from extractors.metrics import extract_metrics, locate_metrics
 from extractors.records import Metric
 
 # (sentence, expected metrics). Each expected metric is (value, unit, fields that must also match); the
@@ -266,3 +266,18 @@ def test_scores_sharing_the_names_after_them():
     metrics = extract_metrics(text)
     assert [m.value for m in metrics] == [56, 70, 80]
     assert metrics[-1].name == "HellaSwag" and "HellaSwag" not in {m.name for m in metrics[:2]}
+
+
+@pytest.mark.parametrize(
+    "text, number, value",
+    [
+        ("Mamba reaches 2.8x the throughput of a Transformer.", "2.8x", 2.8),
+        ("On GSM8K the 7B model scores 61.2%, up from 40%.", "61.2%", 61.2),
+        ("DeepSeek-V3는 6710억 개의 매개변수를 가집니다.", "6710억", 671e9),
+    ],
+)
+def test_locate_metrics_gives_the_span_of_each_number(text: str, number: str, value: float) -> None:
+    located = locate_metrics(text)
+    assert [m for _, _, m in located] == extract_metrics(text)
+    (start, end), = [(s, e) for s, e, m in located if m.value == value]
+    assert start == text.index(number) and end >= start + len(number)

@@ -1,10 +1,12 @@
 """The `radar` command line.
 
 `radar extract` runs the pure extractors on one file, folder or URL and prints what would be stored,
-without Prefect and without a database. `radar poll` runs the newsletter flow. Errors the user can fix
-(a bad config, an unreachable URL, a locked database) are printed as one clear line, not a traceback
-(radar/console.py). `radar --help`, `radar extract` and `radar sql` import no Prefect: flows and the
-Prefect setup are imported inside the commands that need them.
+without Prefect and without a database. `radar poll` runs the newsletter pipeline: in this process,
+or as its Prefect flow through the server at PREFECT_API_URL when that is set (radar/console.py).
+Errors the user can fix (a bad config, an unreachable URL, a locked database) are printed as one
+clear line, not a traceback. `radar --help`, `radar extract`, `radar sql` and, without a server,
+`radar poll` import no Prefect: flows and the Prefect setup are imported inside the commands that
+need them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -23,6 +25,9 @@ from radar.alerts_cli import alerts_app
 from radar.arxiv_cli import arxiv_app, backfill_command
 from radar.console import ConfigOption, err, fail, load_config, out, run, run_flow
 from radar.sql import sql_command
+
+if TYPE_CHECKING:
+    from flows.pipeline.runtime import Runtime
 
 app = typer.Typer(help="Paper Radar: papers, code and metrics from AI newsletters, into DuckDB.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -92,12 +97,17 @@ def poll(config: ConfigOption = None) -> None:
     """Poll every enabled source once: fetch, extract, save to DuckDB, print a summary."""
     settings = load_config(config)
 
-    def poll_flow() -> dict:
+    def in_process(runtime: Runtime) -> dict:
+        from flows.pipeline.newsletters import poll_newsletters
+
+        return poll_newsletters(settings, runtime)
+
+    def on_server() -> dict:
         from flows.newsletters import poll_newsletters
 
         return poll_newsletters(settings=settings)
 
-    summary = run_flow(poll_flow, what="the poll")
+    summary = run_flow(in_process, on_server, what="the poll")
     _print_poll_summary(summary)
     if summary["failures"]:
         raise typer.Exit(1)

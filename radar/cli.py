@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -24,6 +23,7 @@ from rich.table import Table
 from radar.alerts_cli import alerts_app
 from radar.arxiv_cli import arxiv_app, backfill_command
 from radar.console import ConfigOption, err, fail, load_config, out, run, run_flow
+from radar.server_cli import deploy, run_deployment, serve, setup
 from radar.sql import sql_command
 
 if TYPE_CHECKING:
@@ -137,44 +137,6 @@ def reextract(
                   highlight=False)
 
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@app.command()
-def setup(
-    config: ConfigOption = None,
-    prefect_file: Annotated[Path, typer.Option("--prefect-file", help="The deployments file.")] = ROOT / "prefect.yaml",
-) -> None:
-    """Create, where missing, the work pool and the concurrency and rate limits on the Prefect server."""
-    from prefect.settings import PREFECT_API_URL
-
-    from flows.deployments import load_deployments
-    from flows.prefect_setup import ensure_arxiv_rate_limit, ensure_server_objects
-
-    settings = load_config(config)
-    if not PREFECT_API_URL.value():
-        fail("PREFECT_API_URL is not set: point it at your Prefect server (see README, 'Run on a Prefect server')")
-    try:
-        created = ensure_server_objects({d.work_pool for d in load_deployments(prefect_file)})
-        arxiv_limit = ensure_arxiv_rate_limit(settings.arxiv)
-    except Exception as e:  # an unreachable server is the usual cause; say which one
-        fail(f"cannot set up the Prefect server at {PREFECT_API_URL.value()}: {type(e).__name__}: {e}")
-    for thing in created:
-        out.print(f"created {thing}")
-    out.print(arxiv_limit)
-    out.print("Prefect server ready" + ("" if created else " (work pool and writer limit already there)"))
-
-
-@app.command()
-def serve(
-    prefect_file: Annotated[Path, typer.Option("--prefect-file", help="The deployments file.")] = ROOT / "prefect.yaml",
-) -> None:
-    """Serve every flow with its schedules from this process: an alternative to a work pool and worker."""
-    from flows.deployments import serve_deployments
-
-    serve_deployments(prefect_file)
-
-
 def _print_poll_summary(summary: dict) -> None:
     table = Table(title=f"Poll summary  ({summary['database']})", title_justify="left")
     table.add_column("source", overflow="fold")
@@ -201,6 +163,10 @@ app.command("sql")(sql_command)
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(arxiv_app, name="arxiv")
 app.command("backfill")(backfill_command)
+app.command("setup")(setup)
+app.command("deploy")(deploy)
+app.command("serve")(serve)
+app.command("run")(run_deployment)
 
 
 def main() -> None:

@@ -18,7 +18,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from extractors.blocks import LABEL, RULE, Anchor, Block, is_link_line, norm
+from extractors.blocks import LABEL, RULE, Anchor, Block, is_counter, is_link_line, norm
+from extractors.cards import CARD_MARK, rewrite_cards
 from extractors.links import visible_target
 from extractors.metric_tables import is_results_table
 
@@ -41,6 +42,10 @@ _CHROME_TOKENS = frozenset({
     "sidebar", "comments", "related", "footnote", "footnotes", "paywall", "cookie", "cookies", "signup",
     "breadcrumb", "breadcrumbs", "menu", "toolbar", "advert", "advertisement", "ads", "sponsor", "sponsored",
     "promo",
+    # reaction bars and counters (Substack's "ufi", Tistory's like box, Medium's claps, forum votes) and the
+    # post's byline (author, date, reading time, counts)
+    "ufi", "like", "likes", "reaction", "reactions", "restack", "clap", "claps", "upvote", "upvotes", "vote",
+    "votes", "counter", "count", "comment", "meta", "byline",
 })
 _CHROME_COMPONENT = re.compile(r"subscribe|share|paywall|footnote|comment", re.I)
 _BUTTON_CHROME = re.compile(r"subscribe|share|comment", re.I)
@@ -60,6 +65,7 @@ _ARTICLE_SELECTORS: tuple[tuple[frozenset[str], str | None], ...] = (
 )
 _ARTICLE_CLASSES = frozenset().union(*(classes for classes, _ in _ARTICLE_SELECTORS))
 _CHROME_NAMES = frozenset(_CHROME_TAGS)
+_COUNTER_TAGS = frozenset({"span", "div", "a", "small", "li", "p", "td", "dd", "button", "time", "label"})
 _BOLD_TAGS = frozenset({"strong", "b", *_HEADINGS})
 _WRAPPER_TAGS = frozenset({"a", "span", "em", "i", "u", "font", "p", "div"})
 _RUBY = ("rt", "rp")  # BeautifulSoup keeps their strings out of an enclosing tag's get_text()
@@ -86,10 +92,13 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     if root is None:
         return []
     tags = list(root.iter(etree.Element))  # elements only: no comments or processing instructions
+    if rewrite_cards(tags):  # before chrome goes: cards sit in <aside> and <iframe>
+        tags = list(root.iter(etree.Element))
     _resolve_links(root, base)
     # Chrome by its tag, by its attributes, and a page's header and footer (a story's own <header> inside
     # <article> or <section> is not chrome). The order of removal does not matter: each keeps its tail.
     dropped = [t for t in tags if t.tag in _CHROME_NAMES or _is_chrome(t) or (
+        t.tag in _COUNTER_TAGS and len(t) <= 3 and _is_counter_element(t)) or (
         t.tag in ("header", "footer") and next(t.iterancestors("article", "section"), None) is None)]
     if any(t is root for t in dropped):
         return []  # the whole page is chrome (a hidden <html>)
@@ -100,7 +109,7 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     # `tags` keeps every element's Python proxy alive, so that elements stay the same set members throughout
     holding = _holding_blocks(root)
     _walk(_children(article) if article is not None else [root], blocks, None, holding)
-    return blocks
+    return [b for b in blocks if not is_counter(b.text)]
 
 
 def _drop(tag: etree._Element) -> None:
@@ -159,6 +168,24 @@ def _is_chrome(tag: etree._Element) -> bool:
     if button:  # Substack buttons: chrome when they share or subscribe
         return bool(_BUTTON_CHROME.search(etree.tostring(tag, encoding=str, method="html", with_tail=False)))
     return chrome
+
+
+def _is_counter_element(tag: etree._Element) -> bool:
+    """A small element of the page's markup (it has a class, an id or a label) that only counts reactions:
+    `<span class="count">341 upvotes</span>`, `<div class="label">12</div>` beside a like icon."""
+    if not tag.attrib:
+        return False
+    if not len(tag):  # most: a leaf, whose text is its own
+        text = tag.text
+        return bool(text) and len(text) <= 80 and is_counter(norm(text))
+    pieces: list[str] = []
+    size = 0
+    for piece in tag.itertext():
+        pieces.append(piece)
+        size += len(piece)
+        if size > 80:
+            return False
+    return is_counter(norm("".join(pieces)))
 
 
 @lru_cache(maxsize=4096)  # pure; a page repeats its few class names on most of its tags
@@ -293,6 +320,11 @@ def _visit(tag: etree._Element, out: list[Block], outer: str | None, holding: se
         if table:
             table.rows = rows
             out.append(table)
+    elif tag.get(CARD_MARK):
+        card = _make_block("para", _children(tag), outer)
+        if card:
+            card.card, card.lead, card.body = True, card.text, ""
+            out.append(card)
     elif name == "li" and not _holds_list_of_papers(tag):
         item = _make_block("li", _children(tag), outer)
         out.extend([item] if item else [])

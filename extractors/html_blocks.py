@@ -21,7 +21,7 @@ from lxml import etree
 from extractors.blocks import LABEL, RULE, Anchor, Block, is_counter, is_link_line, norm
 from extractors.cards import CARD_MARK, rewrite_cards
 from extractors.links import visible_target
-from extractors.metric_tables import is_results_table
+from extractors.metric_tables import is_number_cell, is_results_table
 
 Node = str | etree._Element  # text, an element, or a comment / processing instruction
 
@@ -315,6 +315,8 @@ def _visit(tag: etree._Element, out: list[Block], outer: str | None, holding: se
         if heading and LABEL.match(heading.text):
             heading.kind = "para"
         out.extend([heading] if heading else [])
+    elif name == "table" and (papers := _paper_rows(tag, outer)) is not None:
+        out.extend(papers)
     elif name == "table" and (rows := _results_table(tag)) is not None:
         table = _make_block("para", [tag], outer)
         if table:
@@ -336,21 +338,62 @@ def _visit(tag: etree._Element, out: list[Block], outer: str | None, holding: se
         _emit_run(_children(tag), out, outer)
 
 
+def _cells(tr: etree._Element, links_blank: bool = False) -> list[str]:
+    """A row's cell texts, a cell spanning n columns repeated n times; with `links_blank`, a cell that is only
+    a link ("2502.07640", "GitHub") reads as empty: it points somewhere, it reports nothing."""
+    cells: list[str] = []
+    for cell in tr:
+        if cell.tag not in ("td", "th"):
+            continue
+        span = cell.get("colspan") or "1"
+        text = norm(get_text(cell, " "))
+        if links_blank and text and any(norm(get_text(a, " ")) == text for a in cell.iter("a")):
+            text = ""
+        cells += [text] * (min(int(span), 20) if span.isdigit() and span != "0" else 1)
+    return cells
+
+
 def _results_table(table: etree._Element) -> list[list[str]] | None:
     """The cell texts of a results table (models by benchmarks), kept whole so that each number keeps its
     row and column; None for a layout table (one holding another) or any table that is not results."""
     if next(table.iterdescendants("table"), None) is not None:
         return None
-    rows = []
-    for tr in table.iterdescendants("tr"):
-        cells: list[str] = []
-        for cell in tr:
-            if cell.tag not in ("td", "th"):
-                continue
-            span = cell.get("colspan") or "1"
-            cells += [norm(get_text(cell, " "))] * (min(int(span), 20) if span.isdigit() and span != "0" else 1)
-        rows.append(cells)
+    rows = [_cells(tr) for tr in table.iterdescendants("tr")]
     return rows if is_results_table(rows) else None
+
+
+def _paper_rows(table: etree._Element, outer: str | None) -> list[Block] | None:
+    """A table whose rows are different papers, each with its own links (a comparison of several papers):
+    one list item per paper row, titled by its first cell, its numbers read under the table's header.
+    None for any other table."""
+    if next(table.iterdescendants("table"), None) is not None:
+        return None
+    trs = list(table.iterdescendants("tr"))
+    if len(trs) < 3:
+        return None
+    rows = [(tr, _make_block("li", [tr], outer)) for tr in trs]
+    papers = [b for _, b in rows if b is not None and b.paper_ids]
+    if len({b.paper_ids[0] for b in papers}) < 2:
+        return None
+    table = _numeric_columns([_cells(tr, links_blank=True) for tr in trs])
+    out = []
+    for tr, block in rows[1:]:
+        if block is None or not block.paper_ids:
+            continue  # a baseline's row: not a paper of this page
+        block.rows = table  # items keep, of the table's numbers, those of this row
+        block.lead = next((c for c in _cells(tr) if c), None)
+        block.body = ""
+        out.append(block)
+    return out
+
+
+def _numeric_columns(rows: list[list[str]]) -> list[list[str]]:
+    """The table without its columns that hold no number below the header ("Paper", "Code", "Budget"), the
+    first (naming) column kept."""
+    width = max(map(len, rows))
+    keep = [c for c in range(width) if c == 0 or any(c < len(r) and any(ch.isdigit() for ch in r[c])
+                                                     and is_number_cell(r[c]) for r in rows[1:])]
+    return [[r[c] if c < len(r) else "" for c in keep] for r in rows]
 
 
 def _holds_list_of_papers(li: etree._Element) -> bool:

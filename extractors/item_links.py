@@ -140,25 +140,32 @@ def _with_role(ref: PaperRef, role: str) -> PaperRef:
     return PaperRef(arxiv_id=ref.arxiv_id, version=ref.version, url=ref.url, role=role)
 
 
-def code_links(title: str, links: list[Link], aside: set[int]) -> list[tuple[CodeLink, Link]]:
-    """Repositories linked from the unit (not under a label of related reading), each with the link that names
-    it best; where some are flagged as code, only those."""
+def code_links(title: str, links: list[Link], aside: set[int]) -> list[tuple[CodeLink, Link, int]]:
+    """Repositories linked from the unit, each with the link that names it best and how surely it is code
+    (named code, on a line of links, named like the title). Under a label of related reading only a
+    repository named like the paper counts ("GitHub - allenai/OLMoE" under "더 읽어보기"), not an explainer."""
     found: dict[str, tuple[int, CodeLink, Link]] = {}
     for link in links:
-        if link.block is not None and id(link.block) in aside:
-            continue
         code = find_code_link(link.url)
         if code is None:
             continue
+        named = _names_title(code.url.rsplit("/", 1)[-1], title)
+        if link.block is not None and id(link.block) in aside and not named:
+            continue
         a = link.anchor
         cue = bool(_CODE_CUE.search(a.text) or _CODE_CUE_BEFORE.search(a.before))
-        score = 2 * cue + 2 * a.link_line + 4 * _names_title(code.url.rsplit("/", 1)[-1], title)
+        score = 2 * cue + 2 * a.link_line + 4 * named
         key = code.url.lower()
         if key not in found or score > found[key][0]:
             kept = found[key][1] if key in found else code
             found[key] = (score, kept, found[key][2] if key in found else link)
-    flagged = [(c, lk) for s, c, lk in found.values() if s > 0]
-    return flagged or [(c, lk) for _, c, lk in found.values()]
+    return [(c, lk, s) for s, c, lk in found.values()]
+
+
+def flagged(code: list[tuple[CodeLink, Link, int]]) -> list[CodeLink]:
+    """Of one paper's repositories, those flagged as code where some are, else all."""
+    marked = [c for c, _, s in code if s > 0]
+    return marked or [c for c, _, _ in code]
 
 
 def item_title(title: str, blocks: list[Block], links: list[Link], primary: PaperRef) -> str:
@@ -189,10 +196,22 @@ def _raw_title(title: str, blocks: list[Block], links: list[Link], primary: Pape
     if lead:
         return lead
     first = next((b.text for b in blocks if b.text), "")
-    for text in _paper_names(links, primary):
-        if text and (first.startswith(text) or len(text) > 12):
+    names = [t for t in _paper_names(links, primary) if t]
+    for text in names:
+        if first.startswith(text) or len(text) > 12 or not first:
             return text
     return norm(re.split(r"(?<=[.!?])\s", strip_urls(first), maxsplit=1)[0])[:120]
+
+
+def title_names(text: str) -> list[str]:
+    """The names a title gives its paper: itself when short, the name before its colon, its coined words and
+    acronyms ("QLoRA" of "QLoRA: Efficient Finetuning of Quantized LLMs")."""
+    text = _BADGE.sub("", text).strip()
+    found = [text] if 0 < len(text.split()) <= 8 else []
+    m = _NAME_BEFORE_COLON.match(text)
+    if m:
+        found.append(m.group(1))
+    return found + _ACRONYM.findall(text) + _COINED.findall(text)
 
 
 def mention_names(title: str, links: list[Link], papers: list[PaperRef]) -> dict[str, list[str]]:
@@ -201,14 +220,6 @@ def mention_names(title: str, links: list[Link], papers: list[PaperRef]) -> dict
     names: dict[str, list[str]] = {}
     for n, ref in enumerate(papers):
         texts = _paper_names(links, ref) + ([title] if n == 0 and title else [])
-        found: list[str] = []
-        for text in texts:
-            text = _BADGE.sub("", text).strip()
-            if 0 < len(text.split()) <= 8:
-                found.append(text)
-            m = _NAME_BEFORE_COLON.match(text)
-            if m:
-                found.append(m.group(1))
-            found += _ACRONYM.findall(text) + _COINED.findall(text)
+        found = [name for text in texts for name in title_names(text)]
         names[ref.arxiv_id] = list(dict.fromkeys(f for f in found if len(f) >= 3))
     return names

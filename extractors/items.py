@@ -44,7 +44,16 @@ from dataclasses import dataclass, field, replace
 from extractors.attribution import Piece, assign
 from extractors.blocks import LABEL, RELATED, Block, strip_urls
 from extractors.html_blocks import html_blocks
-from extractors.item_links import Link, code_links, item_title, links_of, mention_names, papers_of
+from extractors.item_links import (
+    Link,
+    code_links,
+    flagged,
+    item_title,
+    links_of,
+    mention_names,
+    papers_of,
+    title_names,
+)
 from extractors.metric_tables import table_metrics
 from extractors.metrics import locate_metrics
 from extractors.prefilter import may_hold
@@ -104,8 +113,29 @@ def extract_items(doc: Document) -> list[Item]:
     blocks = text_blocks(doc.body) if doc.body_type == "text" else html_blocks(doc.body, doc.url)
     _mark_repeated_labels(blocks)
     units = [unit for story in _stories(_segments(blocks)) for unit in _units(story)]
-    items = [item for unit in units for item in _items(unit, doc)]
+    found = [_items(unit, doc) for unit in units]
+    subjects = _subject_names([item for items in found for item in items])
+    items = [item for unit, made in zip(units, found, strict=True)
+             for item in (made or _items(unit, doc, _named_subject(unit, subjects)))]
     return [replace(item, position=n) for n, item in enumerate(_one_per_paper(items))]
+
+
+def _subject_names(items: list[Item]) -> list[tuple[str, PaperRef]]:
+    """The names the document's papers go by in their items' titles ("Differential Transformer")."""
+    named = []
+    for item in items:
+        if item.papers[0].role == "primary":
+            named += [(name, item.papers[0]) for name in title_names(item.title) if len(name) >= 4]
+    return named
+
+
+def _named_subject(unit: _Unit, subjects: list[tuple[str, PaperRef]]) -> PaperRef | None:
+    """A paperless section titled by the name of a paper that another section of the document links ("Deep
+    dive: Differential Transformer"): a second section about that paper."""
+    if unit.heading is None:
+        return None
+    title = unit.heading.text
+    return next((ref for name, ref in subjects if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", title)), None)
 
 
 extract_document = extract_items
@@ -303,10 +333,11 @@ def _blurb(block: Block) -> str:
     return block.body if block.lead is not None else block.text
 
 
-def _items(unit: _Unit, doc: Document) -> list[Item]:
-    """The unit's item, and one for each paper it only mentions that a number or code link of its own belongs to."""
+def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[Item]:
+    """The unit's item, and one for each paper it only mentions that a number or code link of its own belongs
+    to; a unit that links no paper is about `subject`, if given."""
     links = links_of(unit.heading, unit.blocks, doc.url)
-    papers = papers_of(unit.title, unit.blocks, links, unit.aside)
+    papers = papers_of(unit.title, unit.blocks, links, unit.aside) or ([subject] if subject else [])
     if not papers:
         return []
     primary = papers[0].arxiv_id
@@ -316,7 +347,8 @@ def _items(unit: _Unit, doc: Document) -> list[Item]:
     located = locate_metrics(text)
     code = code_links(unit.title, links, unit.aside)
     owners = assign(pieces, located, code, papers, lambda: mention_names(unit.title, links, papers))
-    tables = [m for b in unit.blocks if b.rows for m in table_metrics(b.rows)]
+    tables = [m for b in unit.blocks if b.rows for m in table_metrics(b.rows)
+              if b.kind != "li" or m.subject == b.lead]  # a paper's row of a table of papers: its own cells
     item = Item(
         document_key=doc.key,
         position=0,
@@ -324,7 +356,7 @@ def _items(unit: _Unit, doc: Document) -> list[Item]:
         text=text,
         links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept)),
         papers=tuple(p for p in papers if p.arxiv_id == primary or p.arxiv_id not in owners.split_off),
-        code=tuple(c for c, _ in code if owners.code.get(c.url, primary) == primary),
+        code=tuple(flagged([c for c in code if owners.code.get(c[0].url, primary) == primary])),
         metrics=tuple(m for (_, _, m), who in zip(located, owners.metrics, strict=True) if who == primary)
         + tuple(tables),
     )
@@ -347,7 +379,7 @@ def _split_off(owners, papers: list[PaperRef], located: list[tuple[int, int, Met
             text=" ".join(owners.sentences.get(pid, [])),
             links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept and lk.paper == pid)),
             papers=(ref,),  # still a mention: the story is not about it, only these numbers and links are
-            code=tuple(c for c, _ in code if owners.code.get(c.url) == pid),
+            code=tuple(flagged([c for c in code if owners.code.get(c[0].url) == pid])),
             metrics=metrics,
         ))
     return items
@@ -371,9 +403,11 @@ def _one_per_paper(items: list[Item]) -> list[Item]:
             continue
         others = [i for i in group if i is not fullest]
         mentions = [p for i in group for p in i.papers[1:] if i is fullest or p.arxiv_id not in subjects]
+        subject = next((i.papers[0] for i in group if i.papers[0].url and i.papers[0].role == "primary"),
+                       fullest.papers[0])
         out.append(replace(
             fullest,
-            papers=(fullest.papers[0], *{p.arxiv_id: p for p in mentions if p.arxiv_id != fullest.papers[0].arxiv_id}
+            papers=(subject, *{p.arxiv_id: p for p in mentions if p.arxiv_id != fullest.papers[0].arxiv_id}
                     .values()),
             code=tuple({c.url: c for i in (fullest, *others) for c in i.code}.values()),
             metrics=fullest.metrics + tuple(m for i in others for m in i.metrics if m not in fullest.metrics),

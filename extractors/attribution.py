@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extractors.blocks import Anchor, Block, strip_urls
-from extractors.item_links import Link
+from extractors.item_links import BASELINE_BEFORE, Link
 from extractors.links import find_arxiv_in_url
 from records.documents import CodeLink, Metric, PaperRef
 
@@ -31,12 +31,6 @@ _CLAUSE_END = re.compile(
     r"(?<!\d)[.!?](?=\s|$)|[;。！？]|\s[—–]\s|\s--\s"
     r"|,\s+(?=(?:while|whereas|but|although|though|meanwhile|and\s+(?:its|their|the)\s+\w+\s+(?:model|method|paper)"
     r")\b)|,?\s+(?=(?:반면|한편)\b)",
-    re.I,
-)
-_BASELINE_BEFORE = re.compile(
-    r"(?:\bthan|\bover|\bvs\.?|\bversus|\bcompared\s+(?:to|with)|\bagainst|\bbeat(?:s|ing)?|\boutperform(?:s|ing|ed)?"
-    r"|\bsurpass(?:es|ing|ed)?|\bunlike|\brelative\s+to|\bbaselines?(?:\s+such\s+as)?"
-    r"|\bimprov(?:es|ing|ed)\s+(?:on|upon))\s+(?:the\s+|prior\s+|earlier\s+)?(?:\w+\s+)?$",
     re.I,
 )
 _BASELINE_AFTER = re.compile(r"^\s*(?:보다|대비|에\s?비해|와\s?비교|과\s?비교)")
@@ -135,7 +129,7 @@ def _mentions(piece: Piece, papers: list[PaperRef], names: dict[str, list[str]])
                 found.append((m.start(), m.end(), pid))
     out = []
     for start, end, pid in sorted(set(found)):
-        baseline = start >= 0 and bool(_BASELINE_BEFORE.search(text[max(0, start - 40):start])
+        baseline = start >= 0 and bool(BASELINE_BEFORE.search(text[max(0, start - 40):start])
                                        or _BASELINE_AFTER.match(text[end:end + 8]))
         out.append(_Mention(start, end, pid, baseline))
     return out

@@ -92,10 +92,12 @@ COUNTER_LINE = re.compile(rf"\s*{_COUNTER_PART}(?:\s*[·•|/,]?\s*{_COUNTER_PAR
 _COUNTER_HINT = re.compile(rf"\d|{_COUNTER_ICON}")
 
 
-def is_counter(text: str) -> bool:
-    """`text` is only reaction counters (with at least one count or counter icon)."""
-    return len(text) <= 80 and _COUNTER_HINT.search(text) is not None and COUNTER_LINE.fullmatch(text) is not None and (
-        any(c.isalpha() for c in text) or re.search(_COUNTER_ICON, text) is not None)
+def is_counter(text: str, bare: bool = False) -> bool:
+    """`text` is only reaction counters (with at least one count or counter icon); with `bare`, a number alone
+    counts too (a block that is only "61" beside a vote arrow; inside a sentence it could be a cell of prose)."""
+    if len(text) > 80 or _COUNTER_HINT.search(text) is None or COUNTER_LINE.fullmatch(text) is None:
+        return False
+    return bare or any(c.isalpha() for c in text) or re.search(_COUNTER_ICON, text) is not None
 
 
 def norm(text: str) -> str:

@@ -109,7 +109,7 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     # `tags` keeps every element's Python proxy alive, so that elements stay the same set members throughout
     holding = _holding_blocks(root)
     _walk(_children(article) if article is not None else [root], blocks, None, holding)
-    return [b for b in blocks if not is_counter(b.text)]
+    return [b for b in blocks if not is_counter(b.text, bare=True)]
 
 
 def _drop(tag: etree._Element) -> None:

@@ -36,6 +36,14 @@ _GENERIC = re.compile(  # link texts that say "a paper is here" without naming i
 )
 # What digests tack onto a title about the link, not the paper: "(22 MINUTE READ)", "(GitHub Repo)"
 _BADGE = re.compile(r"(?:\s*[(\[](?:\d+\s*min(?:ute)?s?(?:\s+read)?|github repo|sponsor|website|pdf)[)\]])+\s*$", re.I)
+# A paper named as what another is compared with ("faster than X", "compared with X", "unlike X"): a baseline,
+# neither the story's subject nor the owner of its clause's numbers
+BASELINE_BEFORE = re.compile(
+    r"(?:\bthan|\bover|\bvs\.?|\bversus|\bcompared\s+(?:to|with)|\bagainst|\bbeat(?:s|ing)?|\boutperform(?:s|ing|ed)?"
+    r"|\bsurpass(?:es|ing|ed)?|\bunlike|\brelative\s+to|\bbaselines?(?:\s+such\s+as)?"
+    r"|\bimprov(?:es|ing|ed)\s+(?:on|upon))(?:\s+(?:the|prior|earlier))?(?:\s+\w+)?\s*$",
+    re.I,
+)
 _IMAGE = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif)$", re.I)
 _WORD = re.compile(r"[^\W_]{3,}|\d+[^\W_]*", re.U)
 _STOPWORDS = frozenset({"the", "and", "for", "with", "from", "via", "arxiv", "paper", "code", "github", "read", "more"})
@@ -101,8 +109,9 @@ def _paper_score(link: Link, title: str) -> int:
     generic = bool(_GENERIC.fullmatch(a.text) and _PAPER_CUE.search(a.text))
     cue = 3 * generic or (1 if _PAPER_CUE.search(a.text) else 0)
     card = link.block is not None and link.block.card
+    baseline = bool(a.before) and BASELINE_BEFORE.search(a.before[-40:]) is not None
     return 8 * link.in_heading + 4 * card + 4 * _names_title(a.text, title) + cue + 3 * bool(
-        _PAPER_CUE_BEFORE.search(a.before)) + 2 * a.link_line
+        _PAPER_CUE_BEFORE.search(a.before)) + 2 * a.link_line - 3 * baseline
 
 
 def papers_of(title: str, blocks: list[Block], links: list[Link], aside: set[int]) -> list[PaperRef]:

@@ -271,8 +271,9 @@ def _lift_facts_lists(segments: list[_Segment]) -> list[_Segment]:
         if facts and _has_paper([seg.head, *lifted, *seg.body]):
             out[-1] = _Segment(seg.head, [*last.body, *lifted, *seg.body], after_rule=last.after_rule)
             continue
-        if lifted and not _has_paper([seg.head, *seg.body]):
-            last.body.extend(lifted)  # not a paper's title: the stubs stay where they were
+        keeps_own = _has_paper([last.head] if last.head else []) or _has_paper(last.body) or not last.body
+        if lifted and (not _has_paper([seg.head, *lifted, *seg.body]) or not keeps_own):
+            last.body.extend(lifted)  # not a paper's title, or the stub is the only link of the story above
             lifted = []
         seg.body[:0] = lifted
         if last.head is not None or last.body:

@@ -34,7 +34,7 @@ def text_blocks(text: str) -> list[Block]:
     for i, line in enumerate(lines):
         _add_line(entries, line, lines[i + 1] if i + 1 < len(lines) else "")
     entries = _titled_entries([(k, b) for k, b in entries if k == "sep" or (b and k != "end")])
-    blocks = [b for b in (_text_block(kind, body, refs) for kind, body in entries) if not is_counter(b.text)]
+    blocks = [b for b in (_text_block(kind, body, refs) for kind, body in entries) if not is_counter(b.text, bare=True)]
     for i, block in enumerate(blocks[:-1]):  # a one-line bullet over a paragraph is that paragraph's title
         if block.kind == "li" and not block.body and not block.anchors and blocks[i + 1].kind == "para":
             block.kind = "heading"

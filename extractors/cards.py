@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -39,11 +40,23 @@ _URL_ATTRS = ("data-onebox-src", "data-source-url", "data-url", "data-href", "da
 _ARXIV_PREFIX = re.compile(r"^\s*\[\d{4}\.\d{4,5}(?:v\d+)?\]\s*")  # arXiv's page titles: "[2401.15077] Title"
 
 
-def rewrite_cards(tags: list[etree._Element]) -> bool:
-    """Replace every link card among `tags` (a tree's elements, in document order) with a one-link paragraph
-    and its description; True if any was."""
-    cards = [t for t in tags if (t.attrib and _is_card(t))]
+def is_card(tag: etree._Element) -> bool:
+    """`tag` (an element with attributes) is a link card."""
+    if tag.tag == "iframe":
+        return bool(tag.get("src") or tag.get("data-src"))
+    classes = tag.get("class")
+    return (bool(classes) and _card_class(classes)) or tag.get("data-ke-type") == "opengraph"
+
+
+@lru_cache(maxsize=4096)  # pure; a page repeats its few class names on most of its tags
+def _card_class(classes: str) -> bool:
+    return not _CARD_CLASSES.isdisjoint(classes.split())
+
+
+def rewrite_cards(cards: list[etree._Element]) -> list[etree._Element]:
+    """Replace each link card (`is_card`) with a one-link paragraph and its description; the new elements."""
     outer = set(cards)
+    made: list[etree._Element] = []
     for card in cards:
         if any(a in outer for a in card.iterancestors()):
             continue  # a card drawn inside another card (Substack's wrap and its inner post) is read once
@@ -51,17 +64,8 @@ def rewrite_cards(tags: list[etree._Element]) -> bool:
         if href is None:
             continue
         title = _title(card, href)
-        _replace(card, href, title, _description(card, title))
-    return bool(cards)
-
-
-def _is_card(tag: etree._Element) -> bool:
-    if tag.tag == "iframe":
-        return bool(tag.get("src") or tag.get("data-src"))
-    if tag.get("data-ke-type") == "opengraph":
-        return True
-    classes = tag.get("class")
-    return bool(classes) and not _CARD_CLASSES.isdisjoint(classes.split())
+        made += _replace(card, href, title, _description(card, title))
+    return made
 
 
 def _href(card: etree._Element) -> str | None:
@@ -130,10 +134,10 @@ def _clean_title(text: str) -> str:
     return _ARXIV_PREFIX.sub("", " ".join(text.split()))
 
 
-def _replace(card: etree._Element, href: str, title: str, description: str) -> None:
+def _replace(card: etree._Element, href: str, title: str, description: str) -> list[etree._Element]:
     parent = card.getparent()
     if parent is None:
-        return
+        return []
     para = etree.Element("p", {CARD_MARK: "1"})
     link = etree.SubElement(para, "a", {"href": href})
     link.text = title
@@ -147,3 +151,4 @@ def _replace(card: etree._Element, href: str, title: str, description: str) -> N
     parent.remove(card)
     for offset, part in enumerate(parts):
         parent.insert(index + offset, part)
+    return [*parts, link]

@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from extractors.blocks import LABEL, RULE, Anchor, Block, is_counter, is_link_line, norm
-from extractors.cards import CARD_MARK, rewrite_cards
+from extractors.cards import CARD_MARK, is_card, rewrite_cards
 from extractors.links import visible_target
 from extractors.metric_tables import is_number_cell, is_results_table
 
@@ -92,14 +92,9 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     if root is None:
         return []
     tags = list(root.iter(etree.Element))  # elements only: no comments or processing instructions
-    if rewrite_cards(tags):  # before chrome goes: cards sit in <aside> and <iframe>
-        tags = list(root.iter(etree.Element))
+    cards, dropped = _cards_and_chrome(tags)
+    tags += rewrite_cards(cards)  # before chrome goes: cards sit in <aside> and <iframe>
     _resolve_links(root, base)
-    # Chrome by its tag, by its attributes, and a page's header and footer (a story's own <header> inside
-    # <article> or <section> is not chrome). The order of removal does not matter: each keeps its tail.
-    dropped = [t for t in tags if t.tag in _CHROME_NAMES or _is_chrome(t) or (
-        t.tag in _COUNTER_TAGS and len(t) <= 3 and _is_counter_element(t)) or (
-        t.tag in ("header", "footer") and next(t.iterancestors("article", "section"), None) is None)]
     if any(t is root for t in dropped):
         return []  # the whole page is chrome (a hidden <html>)
     for tag in dropped:
@@ -150,6 +145,29 @@ def _join(base: str, href: str) -> str | None:
         return None
 
 
+def _cards_and_chrome(tags: list[etree._Element]) -> tuple[list[etree._Element], list[etree._Element]]:
+    """Link cards, and chrome: by its tag, by its attributes, reaction counters, and a page's header and footer
+    (a story's own <header> inside <article> or <section> is not chrome). One pass over the tree; the order of
+    removal does not matter: each keeps its tail."""
+    cards, dropped = [], []
+    for t in tags:
+        name = t.tag
+        if t.attrib:
+            if is_card(t):
+                cards.append(t)
+                continue
+            if name in _CHROME_NAMES or _is_chrome(t) or (name in _COUNTER_TAGS and len(t) <= 3
+                                                           and _is_counter_element(t)):
+                dropped.append(t)
+                continue
+        elif name in _CHROME_NAMES:
+            dropped.append(t)
+            continue
+        if name in ("header", "footer") and next(t.iterancestors("article", "section"), None) is None:
+            dropped.append(t)
+    return cards, dropped
+
+
 def _is_chrome(tag: etree._Element) -> bool:
     attrs = tag.attrib
     if not attrs:
@@ -171,10 +189,8 @@ def _is_chrome(tag: etree._Element) -> bool:
 
 
 def _is_counter_element(tag: etree._Element) -> bool:
-    """A small element of the page's markup (it has a class, an id or a label) that only counts reactions:
+    """A small element of the page's markup (one with attributes) that only counts reactions:
     `<span class="count">341 upvotes</span>`, `<div class="label">12</div>` beside a like icon."""
-    if not tag.attrib:
-        return False
     if not len(tag):  # most: a leaf, whose text is its own
         text = tag.text
         return bool(text) and len(text) <= 80 and is_counter(norm(text))

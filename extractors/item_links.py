@@ -177,11 +177,13 @@ def flagged(code: list[tuple[CodeLink, Link, int]]) -> list[CodeLink]:
     return marked or [c for c, _, _ in code]
 
 
-def item_title(title: str, blocks: list[Block], links: list[Link], primary: PaperRef) -> str:
-    """The item's title; a heading that does not name the paper ("Paper of the week") gets the
-    paper's name from its link text appended."""
+def item_title(title: str, blocks: list[Block], links: list[Link], primary: PaperRef, shared: bool = False) -> str:
+    """The item's title; a heading that does not name the paper ("Paper of the week") gets the paper's name
+    from its link text appended: a long name always, a short one ("SparseGPT") where the title is `shared`
+    by several papers ("Pruning, twice.")."""
     text = re.sub(r"[\s:;,|–—-]+$", "", _BADGE.sub("", _raw_title(title, blocks, links, primary)))
-    name = next((n for n in _paper_names(links, primary) if len(n.split()) >= 3), None)
+    name = next((n for n in _paper_names(links, primary)
+                 if len(n.split()) >= 3 or (shared and _COINED.search(n) and "/" not in n)), None)
     if title and name and not words(name) & words(text):
         return f"{text} — {name}"
     return text

@@ -272,8 +272,9 @@ def _lift_facts_lists(segments: list[_Segment]) -> list[_Segment]:
             out[-1] = _Segment(seg.head, [*last.body, *lifted, *seg.body], after_rule=last.after_rule)
             continue
         keeps_own = _has_paper([last.head] if last.head else []) or _has_paper(last.body) or not last.body
-        if lifted and (not _has_paper([seg.head, *lifted, *seg.body]) or not keeps_own):
-            last.body.extend(lifted)  # not a paper's title, or the stub is the only link of the story above
+        below = _papers([seg.head, *seg.body])
+        if lifted and (not (below or _has_paper(lifted)) or not (keeps_own or _papers(lifted) <= below)):
+            last.body.extend(lifted)  # not a paper's title, or the only link of the story above (and not of this)
             lifted = []
         seg.body[:0] = lifted
         if last.head is not None or last.body:
@@ -353,7 +354,7 @@ def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[
     item = Item(
         document_key=doc.key,
         position=0,
-        title=item_title(unit.title, unit.blocks, links, papers[0]),
+        title=item_title(unit.title, unit.blocks, links, papers[0], shared=len(owners.split_off) > 0),
         text=text,
         links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept)),
         papers=tuple(p for p in papers if p.arxiv_id == primary or p.arxiv_id not in owners.split_off),

@@ -47,6 +47,8 @@ BASELINE_BEFORE = re.compile(
 _IMAGE = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif)$", re.I)
 _WORD = re.compile(r"[^\W_]{3,}|\d+[^\W_]*", re.U)
 _STOPWORDS = frozenset({"the", "and", "for", "with", "from", "via", "arxiv", "paper", "code", "github", "read", "more"})
+_WEAK = frozenset({"without", "learning", "model", "models", "language", "large", "features", "towards", "using",
+                   "via", "efficient", "training", "data", "network", "networks"})
 _SOURCE_SUFFIX = re.compile(r"\s*[(\[](?:arxiv|pdf|paper|alphaxiv|hugging ?face)[)\]]\W*$", re.I)
 # A short name in a title: "QLoRA: Efficient ...", "... with PagedAttention", "Direct Preference Optimization (DPO)"
 _NAME_BEFORE_COLON = re.compile(r"^\s*(?:\d+[.)]\s*)?([^\s:]+(?:\s[^\s:]+){0,2}?)\s*[:—–-]\s+\S")
@@ -184,9 +186,20 @@ def item_title(title: str, blocks: list[Block], links: list[Link], primary: Pape
     text = re.sub(r"[\s:;,|–—-]+$", "", _BADGE.sub("", _raw_title(title, blocks, links, primary)))
     name = next((n for n in _paper_names(links, primary)
                  if len(n.split()) >= 3 or (shared and _COINED.search(n) and "/" not in n)), None)
-    if title and name and not words(name) & words(text):
+    if title and name and not _names_paper(text, name):
         return f"{text} — {name}"
     return text
+
+
+def _names_paper(heading: str, name: str) -> bool:
+    """The heading names the paper: it holds one of the paper's own names (its short name, a coined word or an
+    acronym of it) or two of its words ("Features without labels" does not name "DINOv2: Learning Robust
+    Visual Features without Supervision")."""
+    own = [n for n in title_names(name) if len(n) >= 3 and n != name] or [name]
+    if any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", heading, re.I) for n in own):
+        return True
+    shared = words(name) & words(heading)
+    return len(shared) >= 2 and bool(shared - _WEAK)
 
 
 def _paper_names(links: list[Link], paper: PaperRef) -> list[str]:

@@ -21,7 +21,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from extractors.blocks import Anchor, Block, strip_urls
+from extractors.blocks import Anchor, Block, find_word, strip_urls
 from extractors.item_links import BASELINE_BEFORE, Link
 from extractors.links import find_arxiv_in_url
 from records.documents import CodeLink, Metric, PaperRef
@@ -77,11 +77,17 @@ def assign(pieces: list[Piece], located: list[tuple[int, int, Metric]], code: li
         starts.append(at)
         at += len(piece.text) + 1
     names = names_of()
-    mentions = [_mentions(piece, papers, names) for piece in pieces]
+    found: dict[int, list[_Mention]] = {}
+
+    def mentions_in(i: int) -> list[_Mention]:  # only the blocks that hold a number or a code link
+        if i not in found:
+            found[i] = _mentions(pieces[i], papers, names)
+        return found[i]
+
     owners = Owners([])
     for start, _, _ in located:
         i = max(0, bisect_right(starts, start) - 1)
-        who, sentence = _owner(pieces[i].text, mentions[i], start - starts[i], primary)
+        who, sentence = _owner(pieces[i].text, mentions_in(i), start - starts[i], primary)
         owners.metrics.append(who)
         _note(owners, who, primary, sentence)
     by_block = {id(p.block): n for n, p in enumerate(pieces)}
@@ -91,7 +97,7 @@ def assign(pieces: list[Piece], located: list[tuple[int, int, Metric]], code: li
             owners.code[repo.url] = primary
             continue
         pos = locate(link.anchor, pieces[n].text)
-        who, sentence = _owner(pieces[n].text, mentions[n], max(pos, 0), primary)
+        who, sentence = _owner(pieces[n].text, mentions_in(n), max(pos, 0), primary)
         owners.code[repo.url] = who
         _note(owners, who, primary, sentence)
     return owners
@@ -122,11 +128,8 @@ def _mentions(piece: Piece, papers: list[PaperRef], names: dict[str, list[str]])
         if pos >= 0:
             found.append((pos, pos + len(anchor.text), pid))
     for pid in known:
-        for m in re.finditer(re.escape(pid), text):
-            found.append((m.start(), m.end(), pid))
-        for name in names.get(pid, []):
-            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-                found.append((m.start(), m.end(), pid))
+        for name in (pid, *names.get(pid, [])):
+            found += [(at, at + len(name), pid) for at in find_word(text, name)]
     out = []
     for start, end, pid in sorted(set(found)):
         baseline = start >= 0 and bool(BASELINE_BEFORE.search(text[max(0, start - 40):start])
@@ -140,7 +143,10 @@ def locate(anchor: Anchor, text: str) -> int:
     to ("... 4.5x faster (code). AWQ ... (code)" has two "code" links); -1 if it is not there."""
     if not anchor.text:
         return -1
-    spots = [m.start() for m in re.finditer(re.escape(anchor.text), text)]
+    spots, at = [], text.find(anchor.text)
+    while at >= 0:
+        spots.append(at)
+        at = text.find(anchor.text, at + 1)
     if len(spots) <= 1:
         return spots[0] if spots else -1
     lead = strip_urls(anchor.before)[-30:].strip()

@@ -100,6 +100,25 @@ def is_counter(text: str, bare: bool = False) -> bool:
     return bare or any(c.isalpha() for c in text) or re.search(_COUNTER_ICON, text) is not None
 
 
+def find_word(text: str, word: str, folded: bool = False) -> list[int]:
+    """Where `word` stands in `text` as a whole word (no letter, digit, "_" or "-" glued to either end). A
+    plain search, not a pattern made per word: the names of papers would crowd out `re`'s cache of the
+    patterns the rest of the extractor uses."""
+    if folded:
+        text, word = text.casefold(), word.casefold()
+    found, at = [], text.find(word)
+    while at >= 0 and word:
+        end = at + len(word)
+        if (at == 0 or not _glued(text[at - 1])) and (end == len(text) or not _glued(text[end])):
+            found.append(at)
+        at = text.find(word, at + 1)
+    return found
+
+
+def _glued(char: str) -> bool:
+    return char.isalnum() or char in "_-"
+
+
 def norm(text: str) -> str:
     """`text` with its runs of whitespace made one space, stripped (`str.split` splits where `\\s` matches)."""
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":

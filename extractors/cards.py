@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 
 from lxml import etree
 
@@ -45,11 +44,11 @@ def is_card(tag: etree._Element) -> bool:
     if tag.tag == "iframe":
         return bool(tag.get("src") or tag.get("data-src"))
     classes = tag.get("class")
-    return (bool(classes) and _card_class(classes)) or tag.get("data-ke-type") == "opengraph"
+    return (bool(classes) and is_card_class(classes)) or tag.get("data-ke-type") == "opengraph"
 
 
-@lru_cache(maxsize=4096)  # pure; a page repeats its few class names on most of its tags
-def _card_class(classes: str) -> bool:
+def is_card_class(classes: str) -> bool:
+    """A class attribute that names a link card ("onebox", "kg-bookmark-card", "embedded-post-wrap", ...)."""
     return not _CARD_CLASSES.isdisjoint(classes.split())
 
 

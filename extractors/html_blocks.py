@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from extractors.blocks import LABEL, RULE, Anchor, Block, is_counter, is_link_line, norm
-from extractors.cards import CARD_MARK, is_card, rewrite_cards
+from extractors.cards import CARD_MARK, is_card, is_card_class, rewrite_cards
 from extractors.links import visible_target
 from extractors.metric_tables import is_number_cell, is_results_table
 
@@ -65,7 +65,9 @@ _ARTICLE_SELECTORS: tuple[tuple[frozenset[str], str | None], ...] = (
 )
 _ARTICLE_CLASSES = frozenset().union(*(classes for classes, _ in _ARTICLE_SELECTORS))
 _CHROME_NAMES = frozenset(_CHROME_TAGS)
-_COUNTER_TAGS = frozenset({"span", "div", "a", "small", "li", "p", "td", "dd", "button", "time", "label"})
+# Inline tags that may hold a counter inside a line of other text; a block-level element that is only a
+# counter is its own block, and `is_counter` drops that block.
+_COUNTER_TAGS = frozenset({"span", "a", "small", "button", "time", "label", "strong", "b", "em", "i"})
 _BOLD_TAGS = frozenset({"strong", "b", *_HEADINGS})
 _WRAPPER_TAGS = frozenset({"a", "span", "em", "i", "u", "font", "p", "div"})
 _RUBY = ("rt", "rp")  # BeautifulSoup keeps their strings out of an enclosing tag's get_text()
@@ -92,7 +94,7 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     if root is None:
         return []
     tags = list(root.iter(etree.Element))  # elements only: no comments or processing instructions
-    cards, dropped = _cards_and_chrome(tags)
+    cards, dropped, marked = _sort_out(tags)
     tags += rewrite_cards(cards)  # before chrome goes: cards sit in <aside> and <iframe>
     _resolve_links(root, base)
     if any(t is root for t in dropped):
@@ -100,7 +102,7 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     for tag in dropped:
         _drop(tag)
     blocks: list[Block] = []
-    article = _article_root(root)
+    article = _article_root(root, [t for t in marked if _attached(t, root)])
     # `tags` keeps every element's Python proxy alive, so that elements stay the same set members throughout
     holding = _holding_blocks(root)
     _walk(_children(article) if article is not None else [root], blocks, None, holding)
@@ -145,19 +147,26 @@ def _join(base: str, href: str) -> str | None:
         return None
 
 
-def _cards_and_chrome(tags: list[etree._Element]) -> tuple[list[etree._Element], list[etree._Element]]:
-    """Link cards, and chrome: by its tag, by its attributes, reaction counters, and a page's header and footer
-    (a story's own <header> inside <article> or <section> is not chrome). One pass over the tree; the order of
-    removal does not matter: each keeps its tail."""
-    cards, dropped = [], []
+Tags = list[etree._Element]
+
+
+def _sort_out(tags: Tags) -> tuple[Tags, Tags, Tags]:
+    """In one pass over the tree: the link cards; the chrome, by its tag, by its attributes, reaction
+    counters, and a page's header and footer (a story's own <header> inside <article> or <section> is not
+    chrome; the order of removal does not matter: each keeps its tail); and the tags that may mark the
+    article (`_article_root`)."""
+    cards, dropped, marked = [], [], []
     for t in tags:
         name = t.tag
         if t.attrib:
-            if is_card(t):
+            if _may_mark_article(t):
+                marked.append(t)
+            kind = _kind(t)
+            if kind is _CARD:
                 cards.append(t)
                 continue
-            if name in _CHROME_NAMES or _is_chrome(t) or (name in _COUNTER_TAGS and len(t) <= 3
-                                                           and _is_counter_element(t)):
+            if kind is _CHROME or name in _CHROME_NAMES or (name in _COUNTER_TAGS and len(t) <= 3
+                                                            and _is_counter_element(t)):
                 dropped.append(t)
                 continue
         elif name in _CHROME_NAMES:
@@ -165,27 +174,44 @@ def _cards_and_chrome(tags: list[etree._Element]) -> tuple[list[etree._Element],
             continue
         if name in ("header", "footer") and next(t.iterancestors("article", "section"), None) is None:
             dropped.append(t)
-    return cards, dropped
+    return cards, dropped, marked
 
 
-def _is_chrome(tag: etree._Element) -> bool:
+def _may_mark_article(tag: etree._Element) -> bool:
+    classes = tag.get("class")
+    return tag.get("itemprop") == "articleBody" or tag.get("role") == "main" or (
+        bool(classes) and not _ARTICLE_CLASSES.isdisjoint(classes.split()))
+
+
+def _attached(tag: etree._Element, root: etree._Element) -> bool:
+    """Still in the tree under `root` (not inside chrome that was removed)."""
+    return tag is root or any(a is root for a in tag.iterancestors())
+
+
+_CARD, _CHROME = "card", "chrome"
+
+
+def _kind(tag: etree._Element) -> str | None:
+    """A tag with attributes: a link card, chrome (hidden, a navigation role, chrome names in its class or id,
+    a Substack share or subscribe button), or neither (None)."""
     attrs = tag.attrib
-    if not attrs:
-        return False  # most tags: nothing below can match
     style, component = attrs.get("style"), attrs.get("data-component-name")
     if (style and _HIDDEN.search(style)) or attrs.get("aria-hidden") == "true":
-        return True
+        return _CHROME
     if attrs.get("role") in ("navigation", "banner", "contentinfo", "complementary"):
-        return True
+        return _CHROME
     if component and _CHROME_COMPONENT.search(component):
-        return True
+        return _CHROME
     classes, ident = attrs.get("class"), attrs.get("id")
     if not classes and not ident:
-        return False
-    button, chrome = _chrome_names(classes or "", ident or "")
+        return _CARD if tag.tag == "iframe" and is_card(tag) or attrs.get("data-ke-type") == "opengraph" else None
+    button, chrome, card = _chrome_names(classes or "", ident or "")
+    if card or tag.tag == "iframe" or attrs.get("data-ke-type") == "opengraph":
+        return _CARD if is_card(tag) else None
     if button:  # Substack buttons: chrome when they share or subscribe
-        return bool(_BUTTON_CHROME.search(etree.tostring(tag, encoding=str, method="html", with_tail=False)))
-    return chrome
+        html = etree.tostring(tag, encoding=str, method="html", with_tail=False)
+        return _CHROME if _BUTTON_CHROME.search(html) else None
+    return _CHROME if chrome else None
 
 
 def _is_counter_element(tag: etree._Element) -> bool:
@@ -193,7 +219,7 @@ def _is_counter_element(tag: etree._Element) -> bool:
     `<span class="count">341 upvotes</span>`, `<div class="label">12</div>` beside a like icon."""
     if not len(tag):  # most: a leaf, whose text is its own
         text = tag.text
-        return bool(text) and len(text) <= 80 and is_counter(norm(text))
+        return bool(text) and len(text) <= 80 and is_counter(text.strip())
     pieces: list[str] = []
     size = 0
     for piece in tag.itertext():
@@ -205,20 +231,21 @@ def _is_counter_element(tag: etree._Element) -> bool:
 
 
 @lru_cache(maxsize=4096)  # pure; a page repeats its few class names on most of its tags
-def _chrome_names(classes: str, ident: str) -> tuple[bool, bool]:
-    """Whether a tag's class and id make it a Substack button, and whether they name chrome."""
+def _chrome_names(classes: str, ident: str) -> tuple[bool, bool, bool]:
+    """Whether a tag's class and id make it a Substack button, whether they name chrome, and a link card."""
+    if is_card_class(classes):
+        return False, False, True
     words = " ".join([*classes.split(), ident]).lower()
     if "button-wrap" in words or "captioned-button" in words:
-        return True, False
-    return False, bool(_CHROME_TOKENS.intersection(_WORD_SPLIT.split(words)))
+        return True, False, False
+    return False, bool(_CHROME_TOKENS.intersection(_WORD_SPLIT.split(words))), False
 
 
-def _article_root(root: etree._Element) -> etree._Element | None:
+def _article_root(root: etree._Element, marked: Tags) -> etree._Element | None:
     """The article element: the one match of the most specific article selector, else the one <article>,
-    else <main>, role=main or <body>; None for a page with none of these (walk the whole document)."""
-    candidates = [(t, frozenset(t.get("class", "").split()), t.get("itemprop"))
-                  for t in root.iter() if isinstance(t.tag, str) and (t.get("itemprop") == "articleBody" or (
-                      "class" in t.attrib and not _ARTICLE_CLASSES.isdisjoint(t.get("class", "").split())))]
+    else <main>, role=main or <body>; None for a page with none of these (walk the whole document). `marked`:
+    the tags with an article class, itemprop or role, in document order."""
+    candidates = [(t, frozenset(t.get("class", "").split()), t.get("itemprop")) for t in marked]
     for classes, itemprop in _ARTICLE_SELECTORS:
         found = [t for t, has, prop in candidates if (prop == itemprop if itemprop else classes <= has)]
         if len(found) == 1:
@@ -226,8 +253,7 @@ def _article_root(root: etree._Element) -> etree._Element | None:
     articles = list(root.iter("article"))
     if len(articles) == 1:
         return articles[0]
-    for found in (next(root.iter("main"), None),
-                  next((t for t in root.iter() if isinstance(t.tag, str) and t.get("role") == "main"), None),
+    for found in (next(root.iter("main"), None), next((t for t in marked if t.get("role") == "main"), None),
                   next(root.iter("body"), None)):
         if found is not None:
             return found

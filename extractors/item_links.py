@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from extractors.blocks import Anchor, Block, norm, strip_urls
+from extractors.blocks import Anchor, Block, find_word, norm, strip_urls
 from extractors.links import (
     clean_url,
     find_arxiv_in_text,
@@ -196,7 +196,7 @@ def _names_paper(heading: str, name: str) -> bool:
     acronym of it) or two of its words ("Features without labels" does not name "DINOv2: Learning Robust
     Visual Features without Supervision")."""
     own = [n for n in title_names(name) if len(n) >= 3 and n != name] or [name]
-    if any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", heading, re.I) for n in own):
+    if any(find_word(heading, n, folded=True) for n in own):
         return True
     shared = words(name) & words(heading)
     return len(shared) >= 2 and bool(shared - _WEAK)

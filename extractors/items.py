@@ -42,7 +42,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from extractors.attribution import Piece, assign
-from extractors.blocks import LABEL, RELATED, Block, strip_urls
+from extractors.blocks import LABEL, RELATED, Block, find_word, strip_urls
 from extractors.html_blocks import html_blocks
 from extractors.item_links import (
     Link,
@@ -111,12 +111,16 @@ class _Unit:
 def extract_items(doc: Document) -> list[Item]:
     """The paper-bearing items of `doc`, in document order."""
     blocks = text_blocks(doc.body) if doc.body_type == "text" else html_blocks(doc.body, doc.url)
-    _mark_repeated_labels(blocks)
+    _mark_labels(blocks)
     units = [unit for story in _stories(_segments(blocks)) for unit in _units(story)]
     found = [_items(unit, doc) for unit in units]
-    subjects = _subject_names([item for items in found for item in items])
-    items = [item for unit, made in zip(units, found, strict=True)
-             for item in (made or _items(unit, doc, _named_subject(unit, subjects)))]
+    if any(not made and unit.heading is not None for unit, made in zip(units, found, strict=True)):
+        subjects = _subject_names([item for items in found for item in items])
+        for n, unit in enumerate(units):
+            subject = _named_subject(unit, subjects) if not found[n] else None
+            if subject is not None:
+                found[n] = _items(unit, doc, subject)
+    items = [item for made in found for item in made]
     return [replace(item, position=n) for n, item in enumerate(_one_per_paper(items))]
 
 
@@ -135,7 +139,7 @@ def _named_subject(unit: _Unit, subjects: list[tuple[str, PaperRef]]) -> PaperRe
     if unit.heading is None:
         return None
     title = unit.heading.text
-    return next((ref for name, ref in subjects if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", title)), None)
+    return next((ref for name, ref in subjects if find_word(title, name)), None)
 
 
 extract_document = extract_items
@@ -152,21 +156,24 @@ def _is_footer(text: str) -> bool:
 
 
 def is_label(block: Block) -> bool:
-    """A section label: a short heading or paragraph that only names a part of a story."""
-    return block.label or (block.kind in ("heading", "para") and not block.card and len(block.text) <= 60
-                           and LABEL.match(block.text) is not None)
+    """A section label: a short heading or paragraph that only names a part of a story (`_mark_labels`)."""
+    return block.label
 
 
-def _mark_repeated_labels(blocks: list[Block]) -> None:
-    """A short heading whose words come back in several stories ("The gist", "Key results", "논문 링크") is a
-    section label, whatever its words."""
+def _mark_labels(blocks: list[Block]) -> None:
+    """Mark the section labels: short headings and paragraphs in `blocks.LABEL`'s words, and short headings
+    whose words come back in several stories ("The gist", "Key results", "논문 링크"), whatever their words."""
     counts: dict[str, int] = {}
     for block in blocks:
         if block.kind == "heading" and len(block.text) <= 40:
             key = block.text.casefold().strip(" :.")
             counts[key] = counts.get(key, 0) + 1
     for block in blocks:
-        if block.kind == "heading" and counts.get(block.text.casefold().strip(" :."), 0) >= 2 and not block.paper_ids:
+        if block.kind not in ("heading", "para") or block.card or len(block.text) > 60:
+            continue
+        if LABEL.match(block.text) is not None:
+            block.label = True
+        elif block.kind == "heading" and counts.get(block.text.casefold().strip(" :."), 0) >= 2 and not block.paper_ids:
             block.kind, block.label = "para", True
 
 
@@ -343,9 +350,11 @@ def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[
     if not papers:
         return []
     primary = papers[0].arxiv_id
-    pieces = [Piece(b, strip_urls(_blurb(b))) for b in unit.blocks]
-    pieces = [p for p in pieces if p.text]
-    text = " ".join(p.text for p in pieces)
+    if len(papers) == 1:  # everything is the one paper's: no need to know which block a number is in
+        pieces, text = [], strip_urls(" ".join(_blurb(b) for b in unit.blocks))
+    else:
+        pieces = [p for p in (Piece(b, strip_urls(_blurb(b))) for b in unit.blocks) if p.text]
+        text = " ".join(p.text for p in pieces)
     located = locate_metrics(text)
     code = code_links(unit.title, links, unit.aside)
     owners = assign(pieces, located, code, papers, lambda: mention_names(unit.title, links, papers))

@@ -158,10 +158,13 @@ def _sort_out(tags: Tags) -> tuple[Tags, Tags, Tags]:
     cards, dropped, marked = [], [], []
     for t in tags:
         name = t.tag
-        if t.attrib:
-            if _may_mark_article(t):
+        attrs = t.attrib
+        if attrs:
+            classes, ident = attrs.get("class"), attrs.get("id")
+            names = _chrome_names(classes or "", ident or "") if classes or ident else _NO_NAMES
+            if names[3] or attrs.get("itemprop") == "articleBody" or attrs.get("role") == "main":
                 marked.append(t)
-            kind = _kind(t)
+            kind = _kind(t, names)
             if kind is _CARD:
                 cards.append(t)
                 continue
@@ -177,12 +180,6 @@ def _sort_out(tags: Tags) -> tuple[Tags, Tags, Tags]:
     return cards, dropped, marked
 
 
-def _may_mark_article(tag: etree._Element) -> bool:
-    classes = tag.get("class")
-    return tag.get("itemprop") == "articleBody" or tag.get("role") == "main" or (
-        bool(classes) and not _ARTICLE_CLASSES.isdisjoint(classes.split()))
-
-
 def _attached(tag: etree._Element, root: etree._Element) -> bool:
     """Still in the tree under `root` (not inside chrome that was removed)."""
     return tag is root or any(a is root for a in tag.iterancestors())
@@ -191,9 +188,9 @@ def _attached(tag: etree._Element, root: etree._Element) -> bool:
 _CARD, _CHROME = "card", "chrome"
 
 
-def _kind(tag: etree._Element) -> str | None:
-    """A tag with attributes: a link card, chrome (hidden, a navigation role, chrome names in its class or id,
-    a Substack share or subscribe button), or neither (None)."""
+def _kind(tag: etree._Element, names: tuple[bool, bool, bool, bool]) -> str | None:
+    """A tag with attributes (and what its class and id name, `_chrome_names`): a link card, chrome (hidden, a
+    navigation role, chrome names in its class or id, a Substack share or subscribe button), or neither."""
     attrs = tag.attrib
     style, component = attrs.get("style"), attrs.get("data-component-name")
     if (style and _HIDDEN.search(style)) or attrs.get("aria-hidden") == "true":
@@ -202,10 +199,9 @@ def _kind(tag: etree._Element) -> str | None:
         return _CHROME
     if component and _CHROME_COMPONENT.search(component):
         return _CHROME
-    classes, ident = attrs.get("class"), attrs.get("id")
-    if not classes and not ident:
+    if names is _NO_NAMES:
         return _CARD if tag.tag == "iframe" and is_card(tag) or attrs.get("data-ke-type") == "opengraph" else None
-    button, chrome, card = _chrome_names(classes or "", ident or "")
+    button, chrome, card, _ = names
     if card or tag.tag == "iframe" or attrs.get("data-ke-type") == "opengraph":
         return _CARD if is_card(tag) else None
     if button:  # Substack buttons: chrome when they share or subscribe
@@ -231,14 +227,19 @@ def _is_counter_element(tag: etree._Element) -> bool:
 
 
 @lru_cache(maxsize=4096)  # pure; a page repeats its few class names on most of its tags
-def _chrome_names(classes: str, ident: str) -> tuple[bool, bool, bool]:
-    """Whether a tag's class and id make it a Substack button, whether they name chrome, and a link card."""
+def _chrome_names(classes: str, ident: str) -> tuple[bool, bool, bool, bool]:
+    """Whether a tag's class and id make it a Substack button, whether they name chrome, a link card, and
+    the article (one of `_ARTICLE_CLASSES`)."""
+    article = not _ARTICLE_CLASSES.isdisjoint(classes.split())
     if is_card_class(classes):
-        return False, False, True
+        return False, False, True, article
     words = " ".join([*classes.split(), ident]).lower()
     if "button-wrap" in words or "captioned-button" in words:
-        return True, False, False
-    return False, bool(_CHROME_TOKENS.intersection(_WORD_SPLIT.split(words))), False
+        return True, False, False, article
+    return False, bool(_CHROME_TOKENS.intersection(_WORD_SPLIT.split(words))), False, article
+
+
+_NO_NAMES = (False, False, False, False)
 
 
 def _article_root(root: etree._Element, marked: Tags) -> etree._Element | None:

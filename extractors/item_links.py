@@ -104,14 +104,15 @@ def _names_title(text: str, title: str) -> bool:
     return bool(shared) and len(shared) >= 0.3 * len(own)
 
 
-def _paper_score(link: Link, title: str) -> int:
+def _paper_score(link: Link, title: str, several: bool) -> int:
     """How surely a link is to the unit's own paper: in the heading; a card; named like the title; "paper" or
-    "arXiv" as the whole link text or right before it ("Read more:"); on a line of links."""
+    "arXiv" as the whole link text or right before it ("Read more:"); on a line of links; among `several`
+    papers, not named as a baseline."""
     a = link.anchor
     generic = bool(_GENERIC.fullmatch(a.text) and _PAPER_CUE.search(a.text))
     cue = 3 * generic or (1 if _PAPER_CUE.search(a.text) else 0)
     card = link.block is not None and link.block.card
-    baseline = bool(a.before) and BASELINE_BEFORE.search(a.before[-40:]) is not None
+    baseline = several and bool(a.before) and BASELINE_BEFORE.search(a.before[-40:]) is not None
     return 8 * link.in_heading + 4 * card + 4 * _names_title(a.text, title) + cue + 3 * bool(
         _PAPER_CUE_BEFORE.search(a.before)) + 2 * a.link_line - 3 * baseline
 
@@ -121,11 +122,12 @@ def papers_of(title: str, blocks: list[Block], links: list[Link], aside: set[int
     under a label of related reading is never the primary while another is linked elsewhere."""
     title = title or next((b.lead for b in blocks if b.lead), "") or ""
     scored: dict[str, tuple[int, int, PaperRef]] = {}
+    several = len({lk.paper for lk in links if lk.paper}) > 1
     for order, link in enumerate(links):
-        ref = find_arxiv_in_url(link.url)
+        ref = find_arxiv_in_url(link.url) if link.paper else None
         if ref:
             aside_penalty = 100 if link.block is not None and id(link.block) in aside else 0
-            _keep_best(scored, ref, _paper_score(link, title) - aside_penalty, order)
+            _keep_best(scored, ref, _paper_score(link, title, several) - aside_penalty, order)
     for block in blocks:
         for ref in find_arxiv_in_text(block.text):
             penalty = 100 if id(block) in aside else 0

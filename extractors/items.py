@@ -53,6 +53,7 @@ from extractors.item_links import (
     mention_names,
     papers_of,
     title_names,
+    words,
 )
 from extractors.metric_tables import table_metrics
 from extractors.metrics import locate_metrics
@@ -124,22 +125,22 @@ def extract_items(doc: Document) -> list[Item]:
     return [replace(item, position=n) for n, item in enumerate(_one_per_paper(items))]
 
 
-def _subject_names(items: list[Item]) -> list[tuple[str, PaperRef]]:
-    """The names the document's papers go by in their items' titles ("Differential Transformer")."""
-    named = []
-    for item in items:
-        if item.papers[0].role == "primary":
-            named += [(name, item.papers[0]) for name in title_names(item.title) if len(name) >= 4]
-    return named
+def _subject_names(items: list[Item]) -> list[tuple[set[str], str, PaperRef]]:
+    """The documents' papers (the subjects of its items), each with its item title and the title's words."""
+    return [(words(i.title), i.title, i.papers[0]) for i in items if i.papers[0].role == "primary"]
 
 
-def _named_subject(unit: _Unit, subjects: list[tuple[str, PaperRef]]) -> PaperRef | None:
+def _named_subject(unit: _Unit, subjects: list[tuple[set[str], str, PaperRef]]) -> PaperRef | None:
     """A paperless section titled by the name of a paper that another section of the document links ("Deep
     dive: Differential Transformer"): a second section about that paper."""
     if unit.heading is None:
         return None
-    title = unit.heading.text
-    return next((ref for name, ref in subjects if find_word(title, name)), None)
+    heading = unit.heading.text
+    own = words(heading)
+    for shared, title, ref in subjects:
+        if shared & own and any(find_word(heading, name) for name in title_names(title) if len(name) >= 4):
+            return ref
+    return None
 
 
 extract_document = extract_items

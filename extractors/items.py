@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from extractors.attribution import Piece, assign
+from extractors.attribution import Owners, Piece, assign
 from extractors.blocks import LABEL, RELATED, Block, find_word, strip_urls
 from extractors.html_blocks import html_blocks
 from extractors.item_links import (
@@ -59,7 +59,7 @@ from extractors.metric_tables import table_metrics
 from extractors.metrics import locate_metrics
 from extractors.prefilter import may_hold
 from extractors.text_blocks import text_blocks
-from records.documents import Document, Item, Metric, PaperRef
+from records.documents import CodeLink, Document, Item, Metric, PaperRef
 
 _SPONSOR = re.compile(
     r"^\W*(?:(?:this|today['’]?s|our|the)\s+(?:\w+\s+){0,2}(?:is|was)\s+)?"
@@ -375,8 +375,8 @@ def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[
     return [item, *_split_off(owners, papers, located, code, links, doc)]
 
 
-def _split_off(owners, papers: list[PaperRef], located: list[tuple[int, int, Metric]],
-               code: list, links: list[Link], doc: Document) -> list[Item]:
+def _split_off(owners: Owners, papers: list[PaperRef], located: list[tuple[int, int, Metric]],
+               code: list[tuple[CodeLink, Link, int]], links: list[Link], doc: Document) -> list[Item]:
     """Items for the papers a unit mentions that numbers or code links of their own belong to."""
     items = []
     for ref in papers[1:]:

@@ -10,8 +10,9 @@ one paper gets everything). Owns the reading of clauses and sentences for that q
 3. a number or code link belongs to the paper named nearest before it in its clause, else the one it is
    said to be for or by, right after it ("21% for X", "a 3x speedup reported by X"), else the one named
    nearest before it in its sentence, else the last one named earlier in its block, else the story's own paper;
-4. two papers named together right before it ("X and Y both reach 80%") make it undecidable: it belongs to no
-   paper rather than to both.
+4. two papers named together right before it ("X and Y both reach 80%"), or a sentence that speaks of several
+   papers at once without naming one ("the pair gave 1.8x", "두 방법 모두"), make it undecidable: it belongs to
+   no paper rather than to both.
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ _CLAUSE_END = re.compile(
 _BASELINE_AFTER = re.compile(r"^\s*(?:보다|대비|에\s?비해|와\s?비교|과\s?비교)")
 # "21% for X", "a 3x speedup reported by X": the number is X's, though X comes after it
 _FOR = re.compile(r"\S*(?:\s+[\w-]+){0,4}?\s+(?:for|by|from)\s+(?:the\s+)?(?:\w+\s+){0,3}$", re.I)
+# A sentence about several papers at once, naming none of them: "the pair", "between them", "두 방법 모두"
+_JOINT_REFERENCE = re.compile(
+    r"\b(?:the pair|between them|both of them|the two(?: of them)?|both (?:papers|methods|models|approaches|systems))\b"
+    r"|두\s?(?:논문|모델|방법|연구|기법)|둘\s?다",
+    re.I,
+)
 _JOINT = re.compile(r"^\s*(?:,|and|&|or|과|와|및|,\s*and)\s*$", re.I)
 
 
@@ -176,6 +183,9 @@ def _owner(text: str, mentions: list[_Mention], pos: int, primary: str) -> tuple
     subjects = [m for m in mentions if not m.baseline]
     if not subjects:
         return primary, sentence
+    if not any(s0 <= m.start < s1 for m in subjects) and len({m.paper for m in subjects}) > 1 and (
+            _JOINT_REFERENCE.search(sentence)):
+        return None, sentence  # "... and in our test the pair gave 1.8x": both papers', so neither's
     c0, c1 = _bounds(_CLAUSE_END, text, pos)
     before = [m for m in subjects if c0 <= m.start <= pos]
     if before:

@@ -65,6 +65,9 @@ JOINT = [
     f"<p>{_a(A, 'FastKV')} and {_a(B, 'TinyLM')} both reach 75% on LongBench.</p>",
     f"<p>Together, {_a(A, 'FastKV')} & {_a(B, 'TinyLM')} gave a 75% memory saving in our test.</p>",
     f"<p>{_a(A, 'FastKV')}, {_a(B, 'TinyLM')}: the pair reach 75% on LongBench.</p>",
+    f"<p>{_a(A, 'FastKV')} prunes keys; {_a(B, 'TinyLM')} prunes layers. In our test the pair gave a 75% saving.</p>",
+    f"<p>{_a(A, 'FastKV')} quantises, {_a(B, 'TinyLM')} distils. Between them, memory falls by 75%.</p>",
+    f"<p>{_a(A, 'FastKV')}는 키를, {_a(B, 'TinyLM')}은 층을 줄입니다. 두 방법 모두 메모리를 75% 줄였습니다.</p>",
 ]
 
 

@@ -21,6 +21,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractors.blocks import Anchor, Block, find_word, strip_urls
 from extractors.item_links import BASELINE_BEFORE, Link
@@ -165,24 +166,28 @@ def _anchor_paper(href: str, known: set[str]) -> str | None:
     return ref.arxiv_id if ref is not None and ref.arxiv_id in known else None
 
 
+@lru_cache(maxsize=256)  # a paragraph's breaks, asked again for each of its numbers
+def _breaks(pattern: re.Pattern[str], text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    found = list(pattern.finditer(text))
+    return tuple(m.start() for m in found), tuple(m.end() for m in found)
+
+
 def _bounds(pattern: re.Pattern[str], text: str, pos: int) -> tuple[int, int]:
-    start, end = 0, len(text)
-    for m in pattern.finditer(text):
-        if m.end() <= pos:
-            start = m.end()
-        elif m.start() >= pos:
-            end = m.start()
-            break
-    return start, end
+    """The start and end of the sentence or clause (as `pattern` ends them) around `pos`."""
+    starts, ends = _breaks(pattern, text)
+    before = bisect_right(ends, pos)  # breaks that end at or before `pos`
+    start = ends[before - 1] if before else 0
+    after = next((s for s in starts[before:] if s >= pos), len(text))
+    return start, after
 
 
 def _owner(text: str, mentions: list[_Mention], pos: int, primary: str) -> tuple[str | None, str]:
     """The paper the clause around `pos` is about (see the module docstring), and its sentence."""
-    s0, s1 = _bounds(_SENTENCE_END, text, pos)
-    sentence = text[s0:s1 + 1].strip()
     subjects = [m for m in mentions if not m.baseline]
     if not subjects:
-        return primary, sentence
+        return primary, ""
+    s0, s1 = _bounds(_SENTENCE_END, text, pos)
+    sentence = text[s0:s1 + 1].strip()
     if not any(s0 <= m.start < s1 for m in subjects) and len({m.paper for m in subjects}) > 1 and (
             _JOINT_REFERENCE.search(sentence)):
         return None, sentence  # "... and in our test the pair gave 1.8x": both papers', so neither's

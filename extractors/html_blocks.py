@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from extractors.blocks import LABEL, RULE, Anchor, Block, is_counter, is_link_line, norm
+from extractors.blocks import LABEL, RULE, Anchor, Block, is_counter, is_link_line, norm, strip_urls
 from extractors.cards import CARD_MARK, rewrite_cards
 from extractors.html_chrome import article_root, attached, drop, sort_out
 from extractors.links import visible_target
@@ -257,16 +257,35 @@ def _paper_rows(table: etree._Element, outer: str | None) -> list[Block] | None:
     papers = [b for _, b in rows if b is not None and b.paper_ids]
     if len({b.paper_ids[0] for b in papers}) < 2:
         return None
-    table = _numeric_columns([_cells(tr, links_blank=True) for tr in trs])
+    cells = [_cells(tr, links_blank=True) for tr in trs]
+    for tr, row in zip(trs[1:], cells[1:], strict=True):
+        if row:
+            row[0] = _row_name(tr) or row[0]  # the row's name, as its item is titled
+    table = _numeric_columns(cells)
     out = []
     for tr, block in rows[1:]:
         if block is None or not block.paper_ids:
             continue  # a baseline's row: not a paper of this page
         block.rows = table  # items keep, of the table's numbers, those of this row
-        block.lead = next((c for c in _cells(tr) if c), None)
+        block.lead = _row_name(tr)
         block.body = ""
         out.append(block)
     return out
+
+
+def _row_name(tr: etree._Element) -> str | None:
+    """What a paper's row is called: its first cell with text, less the links in it that are not its name
+    ("Prover-A (code)" is "Prover-A")."""
+    for cell in tr:
+        if cell.tag not in ("td", "th") or not norm(get_text(cell, " ")):
+            continue
+        text = norm(get_text(cell, " "))
+        for a in cell.iter("a"):
+            link = norm(get_text(a, " "))
+            if link and link != text and "arxiv" not in (a.get("href") or "").lower():
+                text = text.replace(link, " ")
+        return strip_urls(text) or None
+    return None
 
 
 def _numeric_columns(rows: list[list[str]]) -> list[list[str]]:

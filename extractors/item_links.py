@@ -188,7 +188,8 @@ def item_title(title: str, blocks: list[Block], links: list[Link], primary: Pape
     text = re.sub(r"[\s:;,|–—-]+$", "", _BADGE.sub("", _raw_title(title, blocks, links, primary)))
     name = next((n for n in _paper_names(links, primary)
                  if len(n.split()) >= 3 or (shared and _COINED.search(n) and "/" not in n)), None)
-    if title and name and not _names_paper(text, name):
+    titled = bool(title) or any(b.lead and not b.card for b in blocks)  # a heading or a bold lead, not a link's text
+    if titled and name and not _names_paper(text, name):
         return f"{text} — {name}"
     return text
 

@@ -20,7 +20,7 @@ from lxml import etree
 from extractors.blocks import LABEL, RULE, Anchor, Block, is_counter, is_link_line, norm, strip_urls
 from extractors.cards import CARD_MARK, rewrite_cards
 from extractors.html_chrome import article_root, attached, drop, sort_out
-from extractors.links import visible_target
+from extractors.links import find_arxiv_in_url, visible_target
 from extractors.metric_tables import is_number_cell, is_results_table
 
 Node = str | etree._Element  # text, an element, or a comment / processing instruction
@@ -251,8 +251,8 @@ def _paper_rows(table: etree._Element, outer: str | None) -> list[Block] | None:
     if next(table.iterdescendants("table"), None) is not None:
         return None
     trs = list(table.iterdescendants("tr"))
-    if len(trs) < 3:
-        return None
+    if len(trs) < 3 or len({pid for tr in trs for pid in _linked_papers(tr)}) < 2:
+        return None  # most tables: fewer than two papers linked, no need to read their rows
     rows = [(tr, _make_block("li", [tr], outer)) for tr in trs]
     papers = [b for _, b in rows if b is not None and b.paper_ids]
     if len({b.paper_ids[0] for b in papers}) < 2:
@@ -271,6 +271,11 @@ def _paper_rows(table: etree._Element, outer: str | None) -> list[Block] | None:
         block.body = ""
         out.append(block)
     return out
+
+
+def _linked_papers(tr: etree._Element) -> list[str]:
+    refs = (find_arxiv_in_url(a.get("href") or "") for a in tr.iter("a"))
+    return [ref.arxiv_id for ref in refs if ref is not None]
 
 
 def _row_name(tr: etree._Element) -> str | None:
@@ -385,7 +390,11 @@ def _is_whole_bold(nodes: list[Node], text: str) -> bool:
         return False
     if text.endswith((".", "!")) and not text.endswith("...") and len(text.split()) >= 8:
         return False  # a bold sentence, not a title
-    return sum(map(_solid_len, _bold_texts(nodes))) >= 0.9 * _solid_len(text)
+    whole = _solid_len(text)
+    first = next((n for n in nodes if _solid(n)), None)
+    if type(first) is str and _solid_len(first) > 0.1 * whole:
+        return False  # it opens with more plain text than a bold paragraph may hold (most paragraphs)
+    return sum(map(_solid_len, _bold_texts(nodes))) >= 0.9 * whole
 
 
 def _solid_len(text: str) -> int:

@@ -120,15 +120,20 @@ def _paper_score(link: Link, title: str, several: bool) -> int:
 def papers_of(title: str, blocks: list[Block], links: list[Link], aside: set[int]) -> list[PaperRef]:
     """Papers of the unit, the one it is about first ("primary"), the others as "mention"s. A paper linked only
     under a label of related reading is never the primary while another is linked elsewhere."""
+    linked = [lk for lk in links if lk.paper]
+    texts = [ref for b in blocks for ref in find_arxiv_in_text(b.text)]
+    if len(linked) == 1 and not texts:  # one link to one paper (most stories): nothing to weigh
+        ref = find_arxiv_in_url(linked[0].url)
+        return [_with_role(ref, "primary")] if ref else []
     title = title or next((b.lead for b in blocks if b.lead), "") or ""
     scored: dict[str, tuple[int, int, PaperRef]] = {}
-    several = len({lk.paper for lk in links if lk.paper}) > 1
+    several = len({lk.paper for lk in linked}) > 1
     for order, link in enumerate(links):
         ref = find_arxiv_in_url(link.url) if link.paper else None
         if ref:
             aside_penalty = 100 if link.block is not None and id(link.block) in aside else 0
             _keep_best(scored, ref, _paper_score(link, title, several) - aside_penalty, order)
-    for block in blocks:
+    for block in blocks if texts else []:
         for ref in find_arxiv_in_text(block.text):
             penalty = 100 if id(block) in aside else 0
             _keep_best(scored, ref, 2 + 2 * (len(block.text) <= 80) - penalty, len(links))
@@ -157,11 +162,12 @@ def code_links(title: str, links: list[Link], aside: set[int]) -> list[tuple[Cod
     """Repositories linked from the unit, each with the link that names it best and how surely it is code
     (named code, on a line of links, named like the title). Under a label of related reading only a
     repository named like the paper counts ("GitHub - allenai/OLMoE" under "더 읽어보기"), not an explainer."""
+    repos = [(link, code) for link in links if (code := find_code_link(link.url)) is not None]
+    if len({code.url.lower() for _, code in repos}) == 1 and not any(
+            link.block is not None and id(link.block) in aside for link, _ in repos):
+        return [(repos[0][1], repos[0][0], 1)]  # one repository (most stories): nothing to weigh
     found: dict[str, tuple[int, CodeLink, Link]] = {}
-    for link in links:
-        code = find_code_link(link.url)
-        if code is None:
-            continue
+    for link, code in repos:
         named = _names_title(code.url.rsplit("/", 1)[-1], title)
         if link.block is not None and id(link.block) in aside and not named:
             continue

@@ -13,6 +13,7 @@ tag's `get_text()` leaves out ruby annotations (`<rt>`, `<rp>`) unless asked on 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -38,6 +39,7 @@ _HTTP = re.compile(r"https?://", re.I)
 _BOLD_TAGS = frozenset({"strong", "b", *_HEADINGS})
 _WRAPPER_TAGS = frozenset({"a", "span", "em", "i", "u", "font", "p", "div"})
 _RUBY = ("rt", "rp")  # BeautifulSoup keeps their strings out of an enclosing tag's get_text()
+_NEWLINE = re.compile("\n")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)  # an href that is absolute already (https:, mailto:)
 
 
@@ -414,8 +416,7 @@ def _make_block(kind: str, nodes: list[Node], outer: str | None) -> Block | None
     text = norm(raw)
     if not text and not spans:
         return None
-    link_lines: dict[tuple[int, int], bool] = {}  # anchors on one line share the answer
-    anchors = [_anchor(raw, href, start, end, spans, link_lines) for href, start, end in spans]
+    anchors = _anchors(raw, spans)
     if outer:
         anchors.insert(0, Anchor(outer, text, "", True))  # the whole block is the link's text
     lead = _lead_text(nodes)
@@ -425,17 +426,28 @@ def _make_block(kind: str, nodes: list[Node], outer: str | None) -> Block | None
     return Block(kind, text, anchors, lead, body)
 
 
-def _anchor(raw: str, href: str, start: int, end: int, spans: list[tuple[str, int, int]],
-            link_lines: dict[tuple[int, int], bool]) -> Anchor:
-    line_start = raw.rfind("\n", 0, start) + 1
-    line_end = raw.find("\n", end)
-    line_end = len(raw) if line_end < 0 else line_end
-    link_line = link_lines.get((line_start, line_end))
-    if link_line is None:
-        on_line = [norm(raw[s:e]) for _, s, e in spans if s >= line_start and e <= line_end]
-        link_line = link_lines[line_start, line_end] = is_link_line(norm(raw[line_start:line_end]), on_line)
-    text = norm(raw[start:end])
-    return Anchor(visible_target(href, text), text, norm(raw[line_start:start]), link_line)
+def _anchors(raw: str, spans: list[tuple[str, int, int]]) -> list[Anchor]:
+    """The links of a block, each with the words before it on its line and whether that line is only links
+    (anchors on one line share the answer). A line runs from the break before a link to the break after it."""
+    if not spans:
+        return []
+    breaks = [m.start() for m in _NEWLINE.finditer(raw)] if "\n" in raw else []
+    by_line: dict[int, list[tuple[str, int, int]]] = {}
+    for span in spans:
+        by_line.setdefault(bisect_left(breaks, span[1]), []).append(span)
+    link_lines: dict[tuple[int, int], bool] = {}
+    anchors = []
+    for href, start, end in spans:
+        first, last = bisect_left(breaks, start), bisect_left(breaks, end)  # breaks before start, before end
+        line_start = breaks[first - 1] + 1 if first else 0
+        line_end = breaks[last] if last < len(breaks) else len(raw)
+        if (first, last) not in link_lines:
+            near = by_line[first] if first == last else spans  # a link across a line break: look at all
+            on_line = [norm(raw[s:e]) for _, s, e in near if s >= line_start and e <= line_end]
+            link_lines[first, last] = is_link_line(norm(raw[line_start:line_end]), on_line)
+        text = norm(raw[start:end])
+        anchors.append(Anchor(visible_target(href, text), text, norm(raw[line_start:start]), link_lines[first, last]))
+    return anchors
 
 
 def _render(nodes: list[Node]) -> tuple[str, list[tuple[str, int, int]]]:

@@ -79,9 +79,14 @@ def sort_out(tags: Tags) -> tuple[Tags, Tags, Tags]:
         if attrs:
             classes, ident = attrs.get("class"), attrs.get("id")
             names = _chrome_names(classes or "", ident or "") if classes or ident else _NO_NAMES
-            if names[3] or attrs.get("itemprop") == "articleBody" or attrs.get("role") == "main":
-                marked.append(t)
-            kind = _kind(t, names)
+            if len(attrs) == 1 and classes is not None:  # only a class (most tags): its names tell all
+                if names[3]:
+                    marked.append(t)
+                kind = _kind(t, names) if names[0] or names[1] or names[2] else None
+            else:
+                if names[3] or attrs.get("itemprop") == "articleBody" or attrs.get("role") == "main":
+                    marked.append(t)
+                kind = _kind(t, names)
             if kind is _CARD:
                 cards.append(t)
                 continue

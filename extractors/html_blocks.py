@@ -376,11 +376,12 @@ def _lead_index(nodes: list[Node]) -> int | None:
     return None
 
 
-def _lead_text(nodes: list[Node]) -> str | None:
-    """The bold title a block opens with, looking inside a leading paragraph (`<li><p><b>T</b> ...`)."""
+def _lead_text(nodes: list[Node], rendered: str | None = None) -> str | None:
+    """The bold title a block opens with, looking inside a leading paragraph (`<li><p><b>T</b> ...`);
+    `rendered`, where known, is the text of `nodes` up to the end of their first solid node."""
     first = next((n for n in nodes if _solid(n)), None)
     if _is_bold(first):
-        return norm(_render([first])[0]) or None
+        return norm(rendered if rendered is not None else _render([first])[0]) or None
     if _name(first) in ("p", "div"):
         return _lead_text(_children(first))
     return None
@@ -412,14 +413,14 @@ def _bold_texts(nodes: list[Node]) -> list[str]:
 
 
 def _make_block(kind: str, nodes: list[Node], outer: str | None) -> Block | None:
-    raw, spans = _render(nodes)
+    raw, spans, first_end = _render(nodes)
     text = norm(raw)
     if not text and not spans:
         return None
     anchors = _anchors(raw, spans)
     if outer:
         anchors.insert(0, Anchor(outer, text, "", True))  # the whole block is the link's text
-    lead = _lead_text(nodes)
+    lead = _lead_text(nodes, raw[:first_end])
     if lead and LABEL.match(lead):
         lead = None
     body = norm(text[len(lead):]) if lead and text.startswith(lead) else text
@@ -450,8 +451,9 @@ def _anchors(raw: str, spans: list[tuple[str, int, int]]) -> list[Anchor]:
     return anchors
 
 
-def _render(nodes: list[Node]) -> tuple[str, list[tuple[str, int, int]]]:
-    """Visible text with `\\n` at line breaks, and (href, start, end) of every link in it."""
+def _render(nodes: list[Node]) -> tuple[str, list[tuple[str, int, int]], int]:
+    """Visible text with `\\n` at line breaks, (href, start, end) of every link in it, and where the text of
+    the first solid node (an element, or text that is not blank) ends."""
     parts: list[str] = []
     spans: list[tuple[str, int, int]] = []
     length = 0
@@ -488,14 +490,19 @@ def _render(nodes: list[Node]) -> tuple[str, list[tuple[str, int, int]]]:
             parts.append("\n")
             length += 1
 
+    first_end = -1
     for n in nodes:
         if type(n) is str:
             piece = sub(n)
             parts.append(piece)
             length += len(piece)
+            if first_end < 0 and piece.strip():
+                first_end = length
         elif isinstance(n.tag, str):
             visit(n)
-    return "".join(parts), spans
+            if first_end < 0:
+                first_end = length
+    return "".join(parts), spans, first_end if first_end >= 0 else length
 
 
 def _squash(text: str) -> str:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 import re
 
-from extractors import metric_context as context
+from extractors.metric_benchmarks import is_known_benchmark
+from extractors.metric_spans import short_name
 from extractors.records import Metric
 
 _CELL = re.compile(
@@ -108,7 +109,7 @@ def _benchmarks_down_the_side(rows: list[list[str]], header_rows: int, label_col
 
 def _benchmark_share(cells: list[str]) -> float:
     cells = [cell.strip() for cell in cells if cell.strip()]
-    return sum(map(context.is_known_benchmark, cells)) / len(cells) if cells else 0.0
+    return sum(map(is_known_benchmark, cells)) / len(cells) if cells else 0.0
 
 
 def _transpose(rows: list[list[str]], header_rows: int, label_column: int) -> list[list[str]]:
@@ -138,7 +139,7 @@ def _cell_metric(cell: str, header: str, subject: str) -> Metric | None:
         return None
     value = float(m.group("num").replace(",", ""))
     suffix = m.group("unit") or ""
-    name = context.short_name(_HEADER_NOISE.sub("", header).strip(" :")) or None
+    name = short_name(_HEADER_NOISE.sub("", header).strip(" :")) or None
     kind, unit = "score", "score"
     if suffix == "%" or _PERCENT_HEADER.search(header):
         unit = "%"
@@ -165,5 +166,5 @@ def _cell_metric(cell: str, header: str, subject: str) -> Metric | None:
         kind=kind,
         qualifier=qualifier,
         direction=direction,
-        subject=context.short_name(subject),
+        subject=short_name(subject),
     )

@@ -2,7 +2,8 @@
 "매개변수", "8개의 전문가"), normalised to the units `Metric` records carry, and the numbers that are
 never metrics (prices, dates, durations of a reading, ordinals).
 
-Runs inside `extractors.metrics`, once per number that `extractors.numbers` found; pure.
+The reader's second stage: runs inside `extractors.metrics`, once per number that `extractors.numbers`
+found; pure. The words are in `extractors.metric_words`.
 """
 
 from __future__ import annotations
@@ -10,112 +11,91 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.numbers import Quantity
+from extractors import metric_benchmarks as benchmarks
+from extractors.metric_words import (
+    CONTEXT_NOUNS,
+    COUNT_UNITS,
+    DISCOUNT_WORDS,
+    INCREASE_WORDS,
+    KO_CONTEXT_NOUNS,
+    KO_COUNTER_QUALIFIERS,
+    KO_COUNTERS,
+    KO_MODEL_NOUNS,
+    KO_NOT_BAE,
+    KO_NOT_COUNTED,
+    KO_NOT_METRIC,
+    KO_PARTICLES,
+    KO_UNIT_NOUNS,
+    MEASURES_BEFORE,
+    MODEL_NOUNS,
+    MULTIPLIER_SPELLINGS,
+    NOT_COUNT_PLURALS,
+    NOT_COUNTED,
+    NOT_DURATION_AFTER,
+    NOT_METRIC_NOUNS,
+    PERCENT_SPELLINGS,
+    POINT_SPELLINGS,
+    RANGE_QUALIFIERS,
+    REDUCTION_WORDS,
+    SCORE_PREPOSITIONS,
+    SCORE_UNIT_WORDS,
+    SIZE_NOUNS,
+    STOPWORDS,
+    TIME_NOUNS,
+    TIMES_BEFORE,
+    TIMES_END_WORDS,
+    TIMES_VERB_STEMS,
+    alternation,
+)
+from extractors.numbers import Quantity, looks_like_year
 
-#: Words that end a noun phrase: a unit or a name never runs across them.
-STOPWORDS = frozenset(
-    "a an the of on in at to for by with from into onto over under than as and or but nor so is are was "
-    "were be been being has have had do does did it its their they them his her our your this that these "
-    "those which who whom whose what when where while per vs versus via each every all both only just also "
-    "even still then there here now not no more most less least fewer about around roughly approximately "
-    "nearly almost up down out off across between within without after before during since until against "
-    "among like such same other another any some many much can could will would should may might must "
-    "keeps keep make makes made get gets got take takes took using used use uses yet if because though "
-    "although whereas whether alone overall respectively times again ago compared relative absolute".split()
-)
-INCREASE_WORDS = frozenset(
-    "faster quicker higher more larger bigger greater better speedup speed-up speedups improvement "
-    "improvements increase increases gain gains boost longer".split()
-)
-REDUCTION_WORDS = frozenset(
-    "fewer less lower smaller cheaper reduction reductions decrease decreases drop savings shorter slower "
-    "lighter leaner".split()
-)
-_COMPARATIVES = "|".join(sorted(INCREASE_WORDS | REDUCTION_WORDS | {"as", "the", "its", "their", "that"}))
+#: Units that score a result, as opposed to sizing or counting something.
+SCORE_UNITS = frozenset({"%", "pp", "score", *SCORE_UNIT_WORDS.values()})
+TIME_UNITS = frozenset({*TIME_NOUNS.values(), "GPU hours"})
 
 _PP = re.compile(r"\s?(?:%\s?p(?![A-Za-z])|%\s?포인트|퍼센트\s?포인트|percentage[\s-]points?\b|pp\b|p\.p\.)")
 _PERCENT = re.compile(r"\s?(?:%|percent\b|per\s?cent\b|퍼센트)")
 _X = re.compile(r"(?:[xX]|\s?×)(?![\w×])(?!\s?\d)")
-_X_GPUS = re.compile(r"[xX×]\s+(?=(?:[AHBLV]\d{2,3}|GPU|TPU)s?\b)")
+_GPU_WORDS = r"(?:[AHBLV]\d{2,3}|GPU|TPU)s?"  # "16 H100s", "8 GPUs"
+_X_GPUS = re.compile(rf"[xX×]\s+(?={_GPU_WORDS}\b)")
 _FOLD = re.compile(r"-?fold\b")
-_TIMES = re.compile(rf"\s+times\b(?=\s+(?:{_COMPARATIVES})\b)", re.IGNORECASE)
-_TIMES_AT_END = re.compile(r"\s+times\b(?=\s*(?:[.,;)]|$|over\b|compared\b|relative\b))", re.IGNORECASE)
-_CHANGE_VERB = re.compile(
-    r"\b(?:improv|increas|boost|speed|accelerat|reduc|cut|lower|decreas|shrink|compress)\w*\s+(?:\S+\s+){0,4}$",
-    re.IGNORECASE,
-)
-_BAE = re.compile(r"\s?배(?![포치열정경달송])")
-_PERCENT_OPENERS = frozenset("%p퍼")
-_MULTIPLIER_OPENERS = frozenset("xX×-ftT배")
-_DISCOUNT = re.compile(r"\s*(?:off\b(?!-)|discount|할인|쿠폰)", re.IGNORECASE)
+_TIMES = re.compile(rf"\s+times\b(?=\s+(?:{alternation(INCREASE_WORDS | REDUCTION_WORDS | set(TIMES_BEFORE))})\b)",
+                    re.IGNORECASE)
+_TIMES_AT_END = re.compile(rf"\s+times\b(?=\s*(?:[.,;)]|$|(?:{alternation(TIMES_END_WORDS)})\b))", re.IGNORECASE)
+_CHANGE_VERB = re.compile(rf"\b(?:{alternation(TIMES_VERB_STEMS)})\w*\s+(?:\S+\s+){{0,4}}$", re.IGNORECASE)
+_BAE = re.compile(rf"\s?배(?![{KO_NOT_BAE}])")
+# What the percent and multiplier patterns open with, after at most one space (after any, for a multiplier):
+# most numbers are neither, and are turned away on one character.
+_PERCENT_OPENERS = frozenset(c for s in PERCENT_SPELLINGS + POINT_SPELLINGS for c in (s[0], s[0].upper()))
+_MULTIPLIER_OPENERS = frozenset(c for s in MULTIPLIER_SPELLINGS for c in (s[0], s[0].upper()))
+_DISCOUNT = re.compile(rf"\s*(?:off\b(?!-)|{alternation(DISCOUNT_WORDS)})", re.IGNORECASE)
 
 _NEXT_WORD = re.compile(r"\+?[\s-]{0,2}(?P<w>[A-Za-z][A-Za-z0-9]*(?:[-/][A-Za-z]+)?)(?![A-Za-z0-9])")
 # "11 min read", "3 days ago": the time it takes to read the post, or since something happened
-_NOT_DURATION = re.compile(r"[\s-]+(?:read|ago|later|earlier)\b", re.IGNORECASE)
+_NOT_DURATION = re.compile(rf"[\s-]+(?:{alternation(NOT_DURATION_AFTER)})\b", re.IGNORECASE)
 _PER_SECOND = re.compile(r"\s*(?:per\s+second|/\s?s(?:ec)?\b|a\s+second)", re.IGNORECASE)
 _NEXT_HANGUL = re.compile(r"\s?(?P<w>[가-힣]+)")
-
-_SIZE_NOUNS = {
-    "parameters": "params", "parameter": "params", "params": "params", "param": "params",
-    "tokens": "tokens", "token": "tokens", "bytes": "bytes",
-}
-_TIME_NOUNS = {
-    "hours": "hours", "hour": "hours", "hrs": "hours", "hr": "hours", "h": "hours", "days": "days",
-    "day": "days", "minutes": "minutes", "minute": "minutes", "mins": "minutes", "min": "minutes",
-    "seconds": "seconds", "second": "seconds", "secs": "seconds", "sec": "seconds", "ms": "ms",
-}
-_COUNT_UNITS = {"epochs": "epochs", "epoch": "epochs", "steps": "steps"}
-_SCORE_UNITS = {
-    "elo": "Elo", "bleu": "BLEU", "f1": "F1", "rouge": "ROUGE", "rouge-l": "ROUGE-L", "em": "EM", "cider": "CIDEr",
-    "fid": "FID", "perplexity": "perplexity", "ppl": "perplexity", "points": "points", "point": "points",
-    "pts": "points", "map": "mAP",
-}
-#: Units that score a result, as opposed to sizing or counting something.
-SCORE_UNITS = frozenset({"%", "pp", "score", *_SCORE_UNITS.values()})
-TIME_UNITS = frozenset({"hours", "GPU hours", "days", "minutes", "seconds", "ms"})
 _MEASURE_UNIT = re.compile(r"^(?:[KMGTP]i?B|[KMGTPE]?FLOP[sS]?(?:/s)?|tokens?/s|tok/s|it/s|QPS|TOPS)$")
-_CONTEXT_NOUNS = frozenset({"context", "contexts", "context-window", "window"})
-_MODEL_NOUNS = frozenset(
-    "model models variant variants version versions checkpoint checkpoints llm llms moe transformer size sizes "
-    "teacher student backbone".split()
-)
-# Durations and money are never a paper's metric: "for 3 years", "6 months ago", "11 min read", "$5".
-_NOT_METRIC_NOUNS = frozenset(
-    "years year months month weeks week decades decade ago dollars dollar usd eur euros yuan rmb cents "
-    "st nd rd th".split()
-)
-# Counts of these describe the newsletter or the paper's popularity, not the paper's work.
-_NOT_COUNTED = frozenset(
-    "takeaways reasons things ways lessons tips links highlights thoughts stars likes followers subscribers "
-    "readers views downloads retweets upvotes comments restacks shares reactions authors pages sections "
-    "chapters".split()
-)
 # Units whose noun phrase says what is measured ("total parameters", "pre-training tokens").
 _NAMED_UNITS = frozenset({"params", "tokens", "bytes", "epochs", "steps"})
-_NOT_COUNT_PLURALS = frozenset(
-    "times ones others yes thanks news means always perhaps sometimes".split()
-    # verbs that follow a model's name: "Mistral 7B beats Llama 2 13B"
-    + "beats matches outperforms achieves reaches requires needs shows scores gets runs makes takes leads "
-    "improves reduces surpasses exceeds remains becomes seems appears works performs yields delivers offers "
-    "provides supports handles uses trains learns generates produces tops wins ranks".split()
-)
-
-_KO_NOUNS = (
-    ("매개변수", "params", "size"), ("파라미터", "params", "size"), ("토큰", "tokens", "size"),
-    ("에폭", "epochs", "count"), ("에포크", "epochs", "count"), ("시간", "hours", "size"), ("점", "points", "score"),
-)
-_KO_COUNTERS = re.compile(r"\s?(?:개|편|명|종|가지|줄|건|문항)")
+_KO_COUNTERS = re.compile(rf"\s?(?:{alternation(KO_COUNTERS)})")
 # The counted noun follows the counter after "의" or a space ("8개의 전문가", "1,000개 이상의 문제",
 # "10개 언어"); a particle glued to the counter ("2개를") means it came before.
 _COUNTED_AFTER = re.compile(
-    r"(?:\s?(?:이상|이하|가량|정도|남짓|미만)?의\s?|\s)([가-힣]+|[A-Za-z][A-Za-z0-9-]*(?:\s[A-Z][A-Za-z0-9]*)?)"
+    rf"(?:\s?(?:{alternation(KO_COUNTER_QUALIFIERS)})?의\s?|\s)([가-힣]+|[A-Za-z][A-Za-z0-9-]*(?:\s[A-Z][A-Za-z0-9]*)?)"
 )
-_KO_NOT_COUNTED = ("구독자", "독자", "회원", "팔로워", "조회", "좋아요", "스타")
-# Dates, money, weeks, ranks, ordinals and minutes ("30분의 1" is a fraction) are left alone.
-_KO_NOT_METRIC = re.compile(r"\s?(?:년|월|일|주|원|달러|엔|위안|분|위|등|번|회|차|호|살|세기)")
-_KO_PARTICLES = re.compile(r"(?:에서는|에서|에는|으로|별로|마다|[은는을를의도와과로에])$")
+_KO_NOT_METRIC = re.compile(rf"\s?(?:{alternation(KO_NOT_METRIC)})")
+_KO_PARTICLES = re.compile(rf"(?:{alternation(KO_PARTICLES)})$")
 _GPU_BEFORE = re.compile(r"GPU[^.\n]{0,12}$")
-_GPU = re.compile(r"[GT]PUs?|[AHBLV]\d{2,3}s?", re.IGNORECASE)
+# A unit said before the number: "an Elo rating of 2,029", "a BLEU score of 41.2", "a speedup of 2.3".
+_MEASURE_BEFORE = re.compile(
+    rf"\b(?P<m>ROUGE(?:-\w+)?|{alternation(set(MEASURES_BEFORE) - {'rouge'})})(?:\s+(?:score|rating))?\s+"
+    rf"(?:of\s+)?(?:(?:{alternation(RANGE_QUALIFIERS)})\s+)?$",
+    re.IGNORECASE,
+)
+_ON = re.compile(rf"\s+(?:{alternation(SCORE_PREPOSITIONS)})\s+(?:the\s+)?")
+_SCORE_END = re.compile(r"\s*(?:[,;)]|\.(?!\d)|$|\s(?:and|on|vs\.?|versus|while|with)\b)")
+_GPU = re.compile(_GPU_WORDS, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -133,7 +113,7 @@ class Reading:
 
 def is_plural_noun(word: str) -> bool:
     lower = word.lower()
-    if lower in STOPWORDS or lower in _NOT_COUNT_PLURALS or lower in _NOT_METRIC_NOUNS or lower in _NOT_COUNTED:
+    if lower in STOPWORDS or lower in NOT_COUNT_PLURALS or lower in NOT_METRIC_NOUNS or lower in NOT_COUNTED:
         return False
     if _GPU.fullmatch(word) and lower.endswith("s"):
         return True  # "8 A100s", "16 GPUs"
@@ -151,7 +131,7 @@ def strip_particle(word: str) -> str:
 
 
 def read_unit(text: str, q: Quantity) -> Reading:
-    """What `q` measures, read from the text right after it."""
+    """What `q` measures, read from the text right after it (`read_unit_before` reads what is before it)."""
     if q.unit_hint:
         return Reading(q.unit_hint, "relative", end=q.end)
     readers = (_multiplier,) if q.word else (_percent, _multiplier, _korean, _english)
@@ -160,6 +140,25 @@ def read_unit(text: str, q: Quantity) -> Reading:
         if reading is not None:
             return reading
     return Reading(None, end=q.end)
+
+
+def read_unit_before(text: str, q: Quantity, r: Reading) -> Reading:
+    """Where nothing after `q` (read as `r`) says its unit: a unit said before the number or by the benchmark
+    around it, "an Elo rating of 2,029", "a speedup of 2.3", "scores 8.9 on MT-Bench", "MMLU: 70.1"."""
+    if r.unit is not None or r.excluded or q.word or q.scale > 1:
+        return r
+    if m := _MEASURE_BEFORE.search(text, max(0, q.start - 60), q.start):
+        unit = MEASURES_BEFORE.get(m.group("m").lower(), m.group("m").upper())
+        return Reading(unit, "relative" if unit == "x" else "score", end=q.end)
+    number = text[q.start : q.end]
+    on = _ON.match(text, q.end)
+    if on and benchmarks.starts_with_benchmark(text, on.end()) and not looks_like_year(q, text):
+        return Reading("score", "score", end=q.end)
+    # a bare decimal right after a known benchmark: "MMLU 70.1, GSM8K 80.2"
+    scored = "." in number and _SCORE_END.match(text, q.end)
+    if scored and benchmarks.benchmark_adjacent(text, max(0, q.start - 40), q.start):
+        return Reading("score", "score", end=q.end)
+    return r
 
 
 def _next_char(text: str, pos: int, spaces: int | None = None) -> str:
@@ -213,11 +212,11 @@ def _korean_noun(text: str, pos: int, q: Quantity) -> Reading | None:
     m = _NEXT_HANGUL.match(text, pos)
     if not m:
         return None
-    if q.scale >= 1e3 and m.group("w").startswith(("컨텍스트", "문맥")):
+    if q.scale >= 1e3 and m.group("w").startswith(KO_CONTEXT_NOUNS):
         return Reading("tokens", "size", noun=m.group("w")[:4].rstrip("의로에"), end=m.end())
-    if q.scale >= 1e6 and m.group("w").startswith("모델"):
+    if q.scale >= 1e6 and m.group("w").startswith(KO_MODEL_NOUNS):
         return Reading("params", "size", noun="parameters", end=q.end, explicit=False)
-    for noun, unit, kind in _KO_NOUNS:
+    for noun, unit, kind in KO_UNIT_NOUNS:
         if m.group("w").startswith(noun):
             if unit == "hours" and _GPU_BEFORE.search(text, max(0, q.start - 24), q.start):
                 unit = "GPU hours"
@@ -238,12 +237,12 @@ def _korean_count(text: str, q: Quantity, end: int) -> Reading:
         if candidate is None:
             continue
         word = strip_particle(candidate.group(1))
-        for noun, unit, kind in _KO_NOUNS:
+        for noun, unit, kind in KO_UNIT_NOUNS:
             if word.startswith(noun):
                 return Reading(unit, kind, noun=noun, end=end)
     counted = after or before
     noun = strip_particle(counted.group(1)) if counted else None
-    if noun and noun.startswith(_KO_NOT_COUNTED):
+    if noun and noun.startswith(KO_NOT_COUNTED):
         return Reading(None, end=end, excluded=True)
     return Reading("count", "count", noun=noun if noun and len(noun) >= 2 else None, end=end)
 
@@ -254,7 +253,7 @@ def _english(text: str, q: Quantity) -> Reading | None:
     while len(words) < 4 and (m := _NEXT_WORD.match(text, pos)):
         word, glued = m.group("w"), m.start("w") == q.end
         words.append(word)
-        if _head(word) in _NOT_METRIC_NOUNS or (_head(word) in _TIME_NOUNS and _NOT_DURATION.match(text, m.end())):
+        if _head(word) in NOT_METRIC_NOUNS or (_head(word) in TIME_NOUNS and _NOT_DURATION.match(text, m.end())):
             return Reading(None, end=q.end, excluded=True)
         if found := _classify(words, q):
             unit, kind, explicit = found
@@ -285,20 +284,20 @@ def _head(word: str) -> str:
 
 def _classify(words: list[str], q: Quantity) -> tuple[str, str, bool] | None:
     word, head, position = words[-1], _head(words[-1]), len(words) - 1
-    if head in _SIZE_NOUNS:
-        return (_SIZE_NOUNS[head], "size", True)
+    if head in SIZE_NOUNS:
+        return (SIZE_NOUNS[head], "size", True)
     if _MEASURE_UNIT.match(word):
         return (word, "size", True)
-    if head in _TIME_NOUNS and position <= 2:
+    if head in TIME_NOUNS and position <= 2:
         gpu = any(_GPU.fullmatch(part) for w in words for part in w.split("-"))
-        return ("GPU hours" if gpu and head.startswith("h") else _TIME_NOUNS[head], "size", True)
-    if head in _SCORE_UNITS and position == 0:
-        return (_SCORE_UNITS[head], "score", True)
-    if head in _COUNT_UNITS:
-        return (_COUNT_UNITS[head], "count", True)
-    if q.scale >= 1e3 and head in _CONTEXT_NOUNS:
+        return ("GPU hours" if gpu and head.startswith("h") else TIME_NOUNS[head], "size", True)
+    if head in SCORE_UNIT_WORDS and position == 0:
+        return (SCORE_UNIT_WORDS[head], "score", True)
+    if head in COUNT_UNITS:
+        return (COUNT_UNITS[head], "count", True)
+    if q.scale >= 1e3 and head in CONTEXT_NOUNS:
         return ("tokens", "size", True)
-    if q.scale >= 1e6 and head in _MODEL_NOUNS and position <= 1:
+    if q.scale >= 1e6 and head in MODEL_NOUNS and position <= 1:
         return ("params", "size", False)  # "a 7B model"; its name is "parameters", set by the caller
     if position <= 2 and is_plural_noun(word) and q.value.is_integer():
         return ("count", "count", True)

@@ -1,9 +1,14 @@
 """Quick tests that tell where a slow regex cannot match, so that it is tried only where it can.
 
-Each is a necessary condition only: where it says "maybe", the pattern itself decides. Pure.
+Each is a necessary condition only: where it says "maybe", the pattern itself decides. Each is derived
+from the word list the pattern is built from (`extractors.metric_words`), never kept by hand beside it:
+`stems` and `last_words` derive the words, `may_hold`, `ends_with` and `ends_near` test them. Pure.
 """
 
 from __future__ import annotations
+
+import os
+from collections.abc import Iterable
 
 #: Letters a case-blind pattern matches besides the ASCII cases ("ſ" for "s", Kelvin "K" for "k", "ı" and
 #: "İ" for "i"): where one is in a text, its lowered form misses words that the pattern finds.
@@ -21,3 +26,38 @@ def may_hold(text: str, words: tuple[str, ...]) -> bool:
         return True
     lower = text.lower()
     return any(word in lower for word in words)
+
+
+def ends_with(text: str, endings: tuple[str, ...]) -> bool:
+    """Whether a case-blind pattern that ends with one of `endings` (lowercase), then only whitespace, can
+    match at the end of `text`."""
+    return text.rstrip().lower().endswith(endings)
+
+
+def ends_near(text: str, endings: tuple[str, ...], *, case_blind: bool = False) -> bool:
+    """Whether whitespace ends `text` and one of its last three words ends with one of `endings`: a pattern
+    that ends with such a word and at most two more before the end of the text can match only then."""
+    words = text.split()[-3:]
+    return text[-1:].isspace() and any((w.lower() if case_blind else w).endswith(endings) for w in words)
+
+
+def stems(words: Iterable[str]) -> tuple[str, ...]:
+    """The first word of each phrase in `words`, lowered, with the forms of one word (those sharing their
+    first four letters) cut to what they have in common: "improves", "improved" -> "improve". Every match of
+    an alternation of `words` holds one of them."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        first = word.split()[0].lower()
+        groups.setdefault(first[:4], []).append(first)
+    return tuple(sorted(os.path.commonprefix(forms) for forms in groups.values()))
+
+
+def last_words(phrases: Iterable[str]) -> tuple[str, ...]:
+    """The last word of each phrase, lowered: what a text must end with for a pattern that ends with one of
+    the phrases to match there."""
+    return tuple(sorted({phrase.split()[-1].lower() for phrase in phrases}))
+
+
+def first_words(phrases: Iterable[str]) -> tuple[str, ...]:
+    """The first word of each phrase, lowered: one of them is in every match of an alternation of them."""
+    return tuple(sorted({phrase.split()[0].lower() for phrase in phrases}))

@@ -1,0 +1,194 @@
+"""The metric reader's third stage: numbers with their units become drafts of metrics. Two numbers of one
+unit make a range ("50-73%", "between 2.2 and 3.6 times"); a bare size takes its unit from its neighbours
+("7B, 13B and 70B parameters", "of which only 12B are active", "DeepSeek-V3 (671B)"); and what only looks
+like a metric is dropped (a size inside a model's name such as "Llama 2 70B", a year or a label taken for a
+count, a price).
+
+Runs inside `extractors.metrics`, once per blurb; pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from extractors import metric_benchmarks as benchmarks
+from extractors.metric_spans import sentence_of
+from extractors.metric_units import Reading, read_unit, read_unit_before
+from extractors.metric_words import (
+    CURRENCY_CODES,
+    CURRENCY_SIGNS,
+    LABEL_WORDS,
+    MAGNITUDE_WORDS,
+    RANGE_QUALIFIERS,
+    STOPWORDS,
+    alternation,
+)
+from extractors.numbers import Quantity, looks_like_year
+
+_RANGE_GAP = re.compile(
+    rf"(?:\s?[-–—~]\s?|\s+(?:to|and)\s+(?:(?:{alternation(RANGE_QUALIFIERS)})\s+)?|에서\s*(?:최대\s*)?)$"
+)
+_INHERITABLE = {"params": "parameters", "tokens": "tokens", "bytes": "bytes"}
+# "of which only 12B are active", "12 billion of them are activated", "37B activated per token"
+_ACTIVE = re.compile(r"\s+(?:\w+\s+){0,3}?(?:(?:are|is|were|being)\s+(?:\w+\s+)?)?activ", re.IGNORECASE)
+_PART_AFTER = re.compile(
+    r"\s+(?:of\s+(?:them|those|these|which)\b|(?:are|is|were|was|being|get|gets|remain)\b|activ)", re.IGNORECASE
+)
+_PART_BEFORE = re.compile(r"\b(?:of\s+which|of\s+them|whereas|while|but|with)\s+(?:only\s+|just\s+)?$", re.IGNORECASE)
+_KO_AMONG = re.compile(r"(?<![가-힣])중\s*$")
+_SIZE_IN_PARENS = re.compile(r"(?P<model>[A-Za-z][\w.-]*[\dA-Z][\w.-]*)\s?\($")
+_MAGNITUDE_WORD = re.compile(rf"(?:{alternation(MAGNITUDE_WORDS)})$")
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
+_CURRENCY_BEFORE = re.compile(rf"(?:[{re.escape(CURRENCY_SIGNS)}]|\b(?:{alternation(CURRENCY_CODES)}))\s?$")
+# "top 10 papers" ranks and "Table 4 lists" labels: neither counts anything
+_LABEL_BEFORE = re.compile(rf"\b(?:{alternation(LABEL_WORDS)})[\s-]+$", re.IGNORECASE)
+_MODEL_NAME_BEFORE = re.compile(r"(?P<prev>[A-Za-z][\w.-]*)(?:\s+(?P<version>\d+(?:\.\d+)?))?\s+$")
+_SIZE_SUFFIX = re.compile(r"[\d.]+[KMBT]\b")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A metric before its name and context are read. `start`/`end` span the whole phrase (both ends of a
+    range); `unit` is "" for a bare size ("12B") still waiting for a unit from its neighbours."""
+
+    value: float
+    unit: str
+    kind: str
+    start: int
+    end: int
+    number: Quantity
+    noun: str | None = None
+    role: str | None = None  # "range-low" | "range-high"
+    implied: bool = False  # the unit was not written next to the number: "a 7B model", "of which 12B"
+    subject: str | None = None  # the model a size belongs to, where the text pins it: "DeepSeek-V3 (671B)"
+
+
+def read_drafts(text: str, quantities: list[Quantity], sentences: list[tuple[int, int]]) -> list[Draft]:
+    """The drafts of the metrics `text` reports, in order: units read, ranges paired, bare sizes given the unit
+    of their neighbours, and what only looks like a metric dropped."""
+    readings = [read_unit(text, q) for q in quantities]
+    return _keep(text, _inherit(text, _drafts(text, quantities, readings), sentences))
+
+
+# --- numbers with their units ----------------------------------------------------------------------------
+
+
+def _drafts(text: str, quantities: list[Quantity], readings: list[Reading]) -> list[Draft]:
+    drafts: list[Draft] = []
+    i = 0
+    while i < len(quantities):
+        q = quantities[i]
+        if i + 1 < len(quantities) and (pair := _range(text, q, readings[i], quantities[i + 1], readings[i + 1])):
+            drafts += pair
+            i += 2
+            continue
+        r = read_unit_before(text, q, readings[i])
+        if r.unit is not None and not r.excluded:
+            drafts.append(Draft(q.value, r.unit, r.kind or "size", q.start, r.end, q, r.noun, implied=not r.explicit))
+        elif r.unit is None and not r.excluded and q.scale > 1:
+            drafts.append(Draft(q.value, "", "size", q.start, q.end, q, implied=True))
+        i += 1
+    return drafts
+
+
+def _range(text: str, low: Quantity, lr: Reading, high: Quantity, hr: Reading) -> list[Draft] | None:
+    """"50-73%", "2.7x to 3.5x", "between 2.2 and 3.6 times", "5 to 500 billion", "2.7배에서 최대 3.5배"."""
+    if hr.unit is None or hr.excluded or lr.excluded or lr.unit not in (None, hr.unit):
+        return None
+    gap = text[lr.end if lr.unit else low.end : high.start]
+    if not _RANGE_GAP.match(gap) or (gap.strip() == "and" and not text[: low.start].rstrip().endswith("between")):
+        return None
+    # "5 to 500 billion tokens": the low end is in billions too
+    low_value = low.value * high.scale if lr.unit is None and low.scale == 1 and not low.word else low.value
+    if low_value > high.value:
+        return None
+    kind = hr.kind or "size"
+    return [
+        Draft(low_value, hr.unit, kind, low.start, hr.end, low, hr.noun, "range-low"),
+        Draft(high.value, hr.unit, kind, low.start, hr.end, high, hr.noun, "range-high"),
+    ]
+
+
+def _inherit(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -> list[Draft]:
+    """A bare "12B" takes its unit from its neighbours: from the next size in a list ("7B, 13B and 70B
+    parameters"), from the size it is part of ("52B total parameters, of which only 12B are active"), from
+    the model it follows in parentheses ("DeepSeek-V3 (671B)"), or, written "8 trillion", from an earlier
+    size of that magnitude in its sentence.
+    Any other bare size is dropped: in "LLaMA3 8B" it names a model."""
+    drafts = list(drafts)
+    for i in range(len(drafts) - 2, -1, -1):
+        d, after = drafts[i], drafts[i + 1]
+        if not d.unit and after.unit in _INHERITABLE and _LIST_GAP.match(text[d.end : after.start]):
+            drafts[i] = replace(d, unit=after.unit, noun=after.noun)
+    for i, d in enumerate(drafts):
+        model = _SIZE_IN_PARENS.search(text, max(0, d.start - 40), d.start) if not d.unit else None
+        if model and d.number.scale >= 1e6 and text[d.end : d.end + 1] == ")":  # "DeepSeek-V3 (671B)"
+            drafts[i] = replace(d, unit="params", noun="parameters", implied=False, subject=model.group("model"))
+            continue
+        # "6710억 개의 매개변수 중 370억 개만": a bare Korean count among a size is part of it
+        part_of = d.unit == "count" and d.noun is None and _KO_AMONG.search(text, max(0, d.start - 4), d.start)
+        if not part_of and (d.unit or not (
+                _PART_AFTER.match(text, d.end) or _PART_BEFORE.search(text, max(0, d.start - 40), d.start))):
+            continue
+        sentence_start = sentence_of(sentences, d.start)[0]
+        whole = next((o for o in reversed(drafts[:i]) if o.unit in _INHERITABLE and o.start >= sentence_start), None)
+        if whole is not None:
+            active = whole.unit == "params" and _ACTIVE.match(text, d.end)
+            noun = "active parameters" if active else whole.noun if part_of else _INHERITABLE[whole.unit]
+            drafts[i] = replace(d, unit=whole.unit, kind=whole.kind, noun=noun)
+    # "27B trained on 13 trillion tokens, the 9B model on 8 trillion": a size with its magnitude as a word and
+    # nothing after it says the unit of the last size of that magnitude written before it in its sentence
+    for i, d in enumerate(drafts):
+        if d.unit or not _MAGNITUDE_WORD.search(text, d.number.start, d.number.end):
+            continue
+        sentence_start = sentence_of(sentences, d.start)[0]
+        like = next((o for o in reversed(drafts[:i]) if o.unit in _INHERITABLE and not o.implied
+                     and o.start >= sentence_start and o.number.scale == d.number.scale), None)
+        if like is not None:
+            drafts[i] = replace(d, unit=like.unit, kind=like.kind, noun=like.noun)
+    return [d for d in drafts if d.unit]
+
+
+# --- what only looks like a metric ----------------------------------------------------------------------
+
+
+def _keep(text: str, drafts: list[Draft]) -> list[Draft]:
+    """Drop a size inside a model's name, a year or a label taken for a count, and prices."""
+    kept = []
+    for d in drafts:
+        q = d.number
+        near = text[max(0, q.start - 5) : q.start]
+        priced = any(c in near for c in CURRENCY_SIGNS) or any(code in near for code in CURRENCY_CODES)
+        if priced and _CURRENCY_BEFORE.search(near):
+            continue
+        if (d.implied or d.unit == "count") and _after_model_name(text, q.start):
+            continue
+        if d.unit == "count" and (
+                _LABEL_BEFORE.search(text, max(0, q.start - 12), q.start) or looks_like_year(q, text)):
+            continue
+        kept.append(d)
+    return kept
+
+
+def _last_two_words_at(text: str) -> int:
+    """Where the whitespace before the last two words of `text` starts (0 if it has fewer): a match of
+    `_MODEL_NAME_BEFORE`, a word and perhaps a version number, starts after it."""
+    head = text.rsplit(None, 2)
+    return len(head[0]) if len(head) > 2 else 0
+
+
+def _after_model_name(text: str, pos: int) -> bool:
+    """True for "Llama 2 70B", "LLaMA3 8B", "Mistral 7B": the number is part of the model's name."""
+    before = text[max(0, pos - 40) : pos]
+    m = _MODEL_NAME_BEFORE.search(before, _last_two_words_at(before))
+    if not m:
+        return False
+    prev = m.group("prev")
+    if benchmarks.looks_like_model(prev):
+        return True
+    if not prev[0].isupper() or prev.lower() in STOPWORDS or prev.lower() in ("top", "my"):
+        return False
+    # A capital opening a sentence may be any word ("Using 16 GPUs"), but not one before a version or a "7B".
+    at_start = re.search(r"(?:^|[.!?]\s+)$", before[: m.start()]) is not None
+    return not at_start or m.group("version") is not None or _SIZE_SUFFIX.match(text, pos) is not None

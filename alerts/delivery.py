@@ -26,14 +26,16 @@ from cronsim import CronSim
 from alerts import render_email as email_render
 from alerts import render_slack as slack_render
 from alerts.errors import DeliveryError
-from alerts.records import Alert, LedgerRow, PaperFacts
 from alerts.rules import plan_alerts, plan_source_health
 from alerts.secrets import SecretError, resolve_secret
 from alerts.send_email import EmailSender
 from alerts.send_slack import SlackBotSender, SlackWebhookSender, make_web_client, make_webhook_client
 from alerts.summary import ExtractiveSummariser, LlmSummariser, Summariser, summarise_paper
-from radar.alert_settings import AlertSettings, ChannelConfig, RuleConfig
-from radar.settings import Settings
+from config.alerts import AlertSettings, ChannelConfig, RuleConfig
+from config.settings import Settings
+from records.facts import PaperFacts
+from records.ledger import LedgerRow
+from records.messages import Alert
 from storage.alerts import (
     load_due,
     load_ledger,

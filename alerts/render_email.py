@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from alerts.records import Alert, Summary
 from alerts.render_slack import DUPLICATE_NOTE
+from records.messages import Alert, Summary
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 FONT = "font-family:-apple-system,'Segoe UI',Roboto,'Noto Sans','Noto Sans CJK KR',Arial,sans-serif"

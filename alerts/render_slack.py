@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from alerts.records import Alert, Summary
+from records.messages import Alert, Summary
 
 MAX_BLOCKS = 50
 MAX_BLOCK_CHARS = 12_000

@@ -11,8 +11,9 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
-from alerts.records import LedgerRow, PaperFacts
-from radar.alert_settings import MetricCondition, RuleConfig, SourceHealthRule
+from config.alerts import MetricCondition, RuleConfig, SourceHealthRule
+from records.facts import PaperFacts
+from records.ledger import LedgerRow
 
 
 def matches(rule: RuleConfig, paper: PaperFacts) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from radar.alert_settings import SecretRef
+from config.alerts import SecretRef
 
 
 class SecretError(Exception):

@@ -12,7 +12,7 @@ import ssl
 from email.message import EmailMessage
 
 from alerts.errors import DeliveryError
-from radar.alert_settings import ChannelConfig
+from config.alerts import ChannelConfig
 
 log = logging.getLogger(__name__)
 

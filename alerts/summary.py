@@ -15,8 +15,9 @@ from typing import Protocol
 
 import httpx
 
-from alerts.records import Link, MetricFact, PaperFacts, Summary
 from extractors.links import clean_url
+from records.facts import MetricFact, PaperFacts
+from records.messages import Link, Summary
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from extractors import extract_items, parse_document_bytes
-from extractors.records import Document
+from records.documents import Document
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev"
 

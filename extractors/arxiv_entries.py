@@ -10,14 +10,13 @@ scheme-less links on code hosts count too. Metrics come from the abstract only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime
 
 import arxiv
 
 from extractors.links import find_arxiv_in_url, find_code_link
 from extractors.metrics import extract_metrics
-from extractors.records import CodeLink, Metric
+from records.arxiv import ArxivEntry, ArxivPaper
+from records.documents import CodeLink
 
 _URL = re.compile(
     r"(?:https?://|(?<![\w./-])(?=(?:www\.)?(?:github\.com|gitlab\.com|codeberg\.org|huggingface\.co)/))"
@@ -25,34 +24,6 @@ _URL = re.compile(
     re.I,
 )
 _TRAILING = ".,;:!?)]}'\""
-
-
-@dataclass(frozen=True)
-class ArxivPaper:
-    """One arXiv entry's metadata (its latest version), keyed by the version-less id."""
-
-    arxiv_id: str
-    version: int
-    title: str
-    authors: tuple[str, ...]
-    abstract: str
-    primary_category: str
-    categories: tuple[str, ...]  # primary first
-    published: datetime
-    updated: datetime
-    doi: str | None = None
-    journal_ref: str | None = None
-    comments: str | None = None
-    pdf_url: str | None = None
-
-
-@dataclass(frozen=True)
-class ArxivEntry:
-    """A paper as arXiv lists it, with the code links and metrics its abstract and comments give."""
-
-    paper: ArxivPaper
-    code: tuple[CodeLink, ...] = ()
-    metrics: tuple[Metric, ...] = ()
 
 
 def parse_result(result: arxiv.Result) -> ArxivPaper | None:

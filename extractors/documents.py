@@ -26,7 +26,7 @@ from lxml import etree
 from extractors.errors import ParseError
 from extractors.html_blocks import get_text, parse_tree
 from extractors.links import clean_url
-from extractors.records import Document
+from records.documents import Document
 
 _FEED_START = re.compile(rb"<(?:rss|feed|rdf:rdf)[\s>]", re.I)
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article)[\s>]", re.I)

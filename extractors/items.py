@@ -25,8 +25,8 @@ from extractors.links import (
 from extractors.metric_tables import table_metrics
 from extractors.metrics import extract_metrics
 from extractors.prefilter import may_hold
-from extractors.records import CodeLink, Document, Item, PaperRef
 from extractors.text_blocks import text_blocks
+from records.documents import CodeLink, Document, Item, PaperRef
 
 _SPONSOR = re.compile(
     r"^\W*(?:(?:this|today['’]?s|our|the)\s+(?:\w+\s+){0,2}(?:is|was)\s+)?"

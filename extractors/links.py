@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, unquote, unquote_plus, urlsplit, urlunsplit
 
-from extractors.records import CodeLink, PaperRef
+from records.documents import CodeLink, PaperRef
 
 # --- arXiv identifiers -------------------------------------------------------------------------------
 

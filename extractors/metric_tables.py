@@ -15,7 +15,7 @@ import re
 
 from extractors.metric_benchmarks import is_known_benchmark
 from extractors.metric_spans import short_name
-from extractors.records import Metric
+from records.documents import Metric
 
 _CELL = re.compile(
     r"(?P<q>[~≈∼<>≤≥]\s?)?(?P<sign>[+\-−–])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)"

@@ -25,7 +25,7 @@ from extractors.metric_names import name_metric
 from extractors.metric_spans import clause_start, sentence_of, sentences, short_name, snippet
 from extractors.metric_units import SCORE_UNITS
 from extractors.numbers import find_quantities
-from extractors.records import Metric
+from records.documents import Metric
 
 
 def extract_metrics(text: str) -> list[Metric]:

@@ -22,9 +22,9 @@ from alerts.delivery import (
     notify_ops,
     plan_deliveries,
 )
-from alerts.records import Alert
-from radar.alert_settings import ChannelConfig
-from radar.settings import Settings, load_settings
+from config.alerts import ChannelConfig
+from config.settings import Settings, load_settings
+from records.messages import Alert
 
 
 class AlertDeliveryFailed(Exception):

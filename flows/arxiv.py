@@ -18,12 +18,13 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from extractors.arxiv_entries import ArxivEntry, extract_entry
+from config.arxiv import ArxivQuery, ArxivSettings
+from config.settings import Settings, load_settings
+from extractors.arxiv_entries import extract_entry
 from flows.common import open_writer
 from flows.progress import report
-from radar.arxiv_settings import ArxivQuery, ArxivSettings
-from radar.settings import Settings, load_settings
 from radar.setup import arxiv_rate_limit
+from records.arxiv import ArxivEntry
 from sources.arxiv import fetch_by_ids, fetch_newest, shared_client
 from sources.errors import SourceError
 from storage.arxiv import ArxivCursor, load_cursors, load_ids_to_enrich, mark_unknown, save_arxiv_entries, save_cursor

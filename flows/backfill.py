@@ -19,12 +19,12 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from config.arxiv import ArxivQuery
+from config.settings import ConfigError, Settings, load_settings
 from extractors import extract_items, parse_document_bytes
 from extractors.arxiv_entries import extract_entry
 from flows.common import open_writer
 from flows.progress import ProgressArtifact, listening, report
-from radar.arxiv_settings import ArxivQuery
-from radar.settings import ConfigError, Settings, load_settings
 from radar.setup import arxiv_rate_limit
 from sources.arxiv import fetch_day, shared_client
 from sources.errors import SourceError

@@ -14,7 +14,7 @@ from functools import cache
 
 from prefect.concurrency.sync import concurrency
 
-from radar.settings import Settings
+from config.settings import Settings
 from storage.db import Connection, open_db
 
 DB_WRITER_LIMIT = "paper-radar-duckdb-writer"

@@ -14,12 +14,12 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
+from config.settings import FetchSettings, Settings, SourceConfig, load_settings
 from extractors import extract_items, parse_email, parse_feed, parse_page
 from extractors.errors import ExtractError
-from extractors.records import Document
 from flows.common import open_writer
-from radar.settings import FetchSettings, Settings, SourceConfig, load_settings
 from radar.summary import SourceReport, render_markdown, summarise
+from records.documents import Document
 from sources.errors import SourceError
 from sources.fetch import fetch_source as fetch_source_bytes
 from sources.http import Fetched, make_client

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from radar.settings import ConfigError, Settings, load_settings
+from config.settings import ConfigError, Settings, load_settings
 from storage.db import StorageError
 
 alerts_app = typer.Typer(help="Alerts to Slack and email: preview what is due, send it.", no_args_is_help=True)

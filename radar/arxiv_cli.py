@@ -18,8 +18,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from config.settings import ConfigError, Settings, load_settings
 from radar.runner import prepare_local_prefect
-from radar.settings import ConfigError, Settings, load_settings
 from sources.errors import SourceError
 from storage.db import StorageError
 

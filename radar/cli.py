@@ -18,9 +18,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from config.settings import ConfigError, load_settings
 from radar.alerts_cli import alerts_app
 from radar.arxiv_cli import arxiv_app, backfill_command
-from radar.settings import ConfigError, load_settings
 from radar.sql import sql_command
 from storage.db import StorageError
 

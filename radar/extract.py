@@ -11,7 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from extractors import extract_items, parse_document_bytes
-from extractors.records import Document, Item
+from records.documents import Document, Item
 from sources.http import Fetched, fetch_url, make_client
 from sources.local import read_path
 

@@ -11,8 +11,8 @@ import logging
 import os
 from datetime import UTC, datetime
 
+from config.settings import Settings
 from extractors import extract_items
-from radar.settings import Settings
 from storage.db import open_db
 from storage.newsletters import Extraction, load_documents, save_extractions, table_counts
 

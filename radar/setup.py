@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from radar.arxiv_settings import ArxivSettings
+from config.arxiv import ArxivSettings
 
 log = logging.getLogger(__name__)
 

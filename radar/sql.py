@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from radar.settings import ConfigError, load_settings
+from config.settings import ConfigError, load_settings
 from storage.db import StorageError
 from storage.query import QueryError, Rows, run_readonly_query
 

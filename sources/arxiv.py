@@ -37,7 +37,7 @@ import httpx
 from arxiv import _feed
 from lxml import etree
 
-from radar.arxiv_settings import ArxivSettings
+from config.arxiv import ArxivSettings
 from sources.errors import (
     ArxivQueryError,
     EmptyPage,

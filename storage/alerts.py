@@ -15,7 +15,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from alerts.records import LedgerRow, MentionFact, MetricFact, PaperFacts
+from records.facts import MentionFact, MetricFact, PaperFacts
+from records.ledger import LedgerRow
 
 STATUSES = ("pending", "sending", "sent", "failed", "suppressed")
 TS = pa.timestamp("us", tz="UTC")

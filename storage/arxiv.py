@@ -18,8 +18,8 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pyarrow as pa
 
-from extractors.arxiv_entries import ArxivEntry
-from extractors.records import EXTRACTOR_VERSION
+from records.arxiv import ArxivEntry
+from records.documents import EXTRACTOR_VERSION
 from storage.db import StorageError
 from storage.newsletters import CODE_SCHEMA, METRIC_SCHEMA, TS
 

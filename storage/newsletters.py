@@ -17,7 +17,7 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from extractors.records import EXTRACTOR_VERSION, Document, Item
+from records.documents import EXTRACTOR_VERSION, Document, Item
 from storage.db import StorageError
 from storage.schema import INGEST_MODES, TABLES
 

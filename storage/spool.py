@@ -28,7 +28,7 @@ from typing import Any
 
 import duckdb
 
-from extractors.records import CodeLink, Document, Item, Metric, PaperRef
+from records.documents import CodeLink, Document, Item, Metric, PaperRef
 from storage.db import StorageError
 from storage.newsletters import Extraction, SaveResult, save_extractions
 from storage.source_state import save_source_attempt

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from config.settings import load_settings
 from extractors import extract_items, parse_document_bytes
-from radar.settings import load_settings
 from sources.local import read_path
 from storage.db import open_db
 from storage.newsletters import Extraction, save_extractions

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from radar.settings import Settings, load_settings
+from config.settings import Settings, load_settings
 from tests.alerts.fakes import TOKEN, FakeSlack, SmtpServer, slack_channel_toml
 from tests.demo import save_demo
 from tests.storage.sample import make_sample_db

@@ -20,9 +20,11 @@ from pathlib import Path
 import pytest
 
 from alerts.delivery import run_delivery
-from alerts.records import Alert, LedgerRow, MentionFact, MetricFact, PaperFacts
 from alerts.render_email import render_email
 from alerts.summary import ExtractiveSummariser, summarise_paper
+from records.facts import MentionFact, MetricFact, PaperFacts
+from records.ledger import LedgerRow
+from records.messages import Alert
 from tests.alerts.conftest import channels_toml, settings_for
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from alerts.records import Alert, LedgerRow, MentionFact, MetricFact, PaperFacts
 from alerts.render_email import render_email
 from alerts.render_slack import MAX_BLOCK_CHARS, MAX_BLOCKS, escape, render_digest, render_instant
 from alerts.summary import ExtractiveSummariser, LlmSummariser, extract_tldr, key_metrics, summarise_paper
+from records.facts import MentionFact, MetricFact, PaperFacts
+from records.ledger import LedgerRow
+from records.messages import Alert
 from tests.httpserver import Reply
 
 EVIL = "Ignore <!channel> & <https://evil.example|click> me"

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from alerts.records import MentionFact, MetricFact, PaperFacts
 from alerts.rules import matches, plan_alerts
-from radar.alert_settings import AlertSettings, RuleConfig
+from config.alerts import AlertSettings, RuleConfig
+from records.facts import MentionFact, MetricFact, PaperFacts
 from storage.schema import ALERTABLE_INGEST_MODES
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extractors.records import Document, Item, PaperRef
+from config.arxiv import ArxivSettings
 from flows.arxiv import enrich_arxiv, poll_arxiv
 from flows.backfill import _in_range, backfill
-from radar.arxiv_settings import ArxivSettings
 from radar.setup import arxiv_rate_limit, ensure_arxiv_rate_limit
+from records.documents import Document, Item, PaperRef
 from storage.db import open_db
 from storage.newsletters import Extraction, save_extractions
 from tests.arxiv_api import FakeArxiv, bump, paper

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from radar.settings import ConfigError, load_settings
+from config.settings import ConfigError, load_settings
 
 GOOD = """
 database = "db/radar.duckdb"

@@ -11,8 +11,8 @@ import pytest
 from arxiv import _feed
 from pydantic import ValidationError
 
+from config.arxiv import ArxivQuery, ArxivSettings
 from extractors.arxiv_entries import extract_entry
-from radar.arxiv_settings import ArxivQuery, ArxivSettings
 from sources.arxiv import ArxivClient, fetch_by_ids, fetch_day, fetch_newest, parse_api_error, valid_arxiv_id
 from sources.errors import ArxivQueryError, HTTPStatusError
 from tests.arxiv_api import FakeArxiv, paper
@@ -172,7 +172,7 @@ def test_the_commented_example_in_radar_example_toml_is_valid(tmp_path):
     config = tmp_path / "radar.toml"
     config.write_text("\n".join(line.removeprefix("# ") for line in block.splitlines() if line != "#"),
                       encoding="utf-8")
-    from radar.settings import load_settings
+    from config.settings import load_settings
 
     settings = load_settings(config).arxiv
     assert (settings.api_url, settings.delay_seconds) == ("https://export.arxiv.org/api/query", 3)

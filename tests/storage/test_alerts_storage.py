@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from alerts.records import LedgerRow
+from records.ledger import LedgerRow
 from storage.alerts import load_due, load_ledger, mark_failed, mark_sending, mark_sent, save_planned, status_counts
 from storage.db import open_db
 

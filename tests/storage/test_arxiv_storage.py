@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from extractors.arxiv_entries import ArxivEntry, ArxivPaper
-from extractors.records import CodeLink, Document, Item, Metric, PaperRef
+from records.arxiv import ArxivEntry, ArxivPaper
+from records.documents import CodeLink, Document, Item, Metric, PaperRef
 from storage.arxiv import (
     load_cursors,
     load_done_days,

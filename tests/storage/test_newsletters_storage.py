@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from extractors.records import CodeLink, Document, Item, Metric, PaperRef
+from records.documents import CodeLink, Document, Item, Metric, PaperRef
 from storage.db import STORAGE_COMPATIBILITY, DatabaseLocked, open_db, schema_version
 from storage.newsletters import Extraction, load_documents, save_extractions, table_counts
 from storage.schema import MIGRATIONS, TABLES

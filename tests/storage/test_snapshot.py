@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import storage.snapshot
-from extractors.records import Document, Item, PaperRef
+from records.documents import Document, Item, PaperRef
 from storage.db import StorageError, open_db
 from storage.newsletters import Extraction, save_extractions
 from storage.snapshot import CURRENT, PREFIX, publish_snapshot, snapshot_dir_for

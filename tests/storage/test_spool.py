@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from extractors.records import Document, Item, Metric, PaperRef
+from records.documents import Document, Item, Metric, PaperRef
 from storage.db import open_db
 from storage.newsletters import Extraction, table_counts
 from storage.spool import FetchState, load_spooled, remove_spooled, save_spooled, spool_batch, spool_dir_for

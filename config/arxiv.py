@@ -1,6 +1,6 @@
 """The `[arxiv]` section of radar.toml: the API, its rate limit, the queries to poll, the silent-miss guard.
 
-Part of the settings object (`Settings.arxiv`, radar/settings.py); kept in its own module because it
+Part of the settings object (`Settings.arxiv`, config/settings.py); kept in its own module because it
 is large. arXiv's terms of use ask for one request every 3 s and one connection at a time, so
 `delay_seconds` below 3 is refused unless `api_url` points at this machine (a test's fake server).
 """

@@ -1,5 +1,6 @@
-"""Record types for alerting: what is known about a paper (`PaperFacts`, loaded by storage/alerts.py),
-its summary (`Summary`), one ledger row (`LedgerRow`) and one thing to deliver (`Alert`). Frozen."""
+"""What is known about a paper when alerts are planned: `PaperFacts` with its newsletter mentions
+(`MentionFact`) and metrics (`MetricFact`). Loaded by storage/ledger.py, matched and summarised by
+alerts/. Frozen."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class MentionFact:
     ingest_mode: str | None
 
 
+
 @dataclass(frozen=True)
 class MetricFact:
     name: str | None
@@ -30,6 +32,7 @@ class MetricFact:
     kind: str | None
     qualifier: str | None
     source: str
+
 
 
 @dataclass(frozen=True)
@@ -70,51 +73,3 @@ class PaperFacts:
     def abs_url(self) -> str:
         return f"https://arxiv.org/abs/{self.arxiv_id}"
 
-
-@dataclass(frozen=True)
-class Link:
-    label: str
-    url: str
-
-
-@dataclass(frozen=True)
-class Summary:
-    """A paper as a message shows it. Every string is raw text from feeds: renderers escape it."""
-
-    arxiv_id: str
-    title: str
-    tldr: str
-    metrics: tuple[str, ...]
-    links: tuple[Link, ...]  # paper, PDF, code
-    newsletters: tuple[Link, ...]  # every newsletter issue that mentioned it
-    authors: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class LedgerRow:
-    """One row of the `alerts` table: one paper (or source-health event) on one channel."""
-
-    channel: str
-    alert_key: str
-    kind: str  # "paper" | "source"
-    arxiv_id: str | None
-    rules: tuple[str, ...]
-    mode: str  # "instant" | "digest"
-    status: str  # "pending" | "sending" | "sent" | "failed" | "suppressed"
-    attempts: int = 0
-    last_error: str | None = None
-    external_id: str | None = None
-    possible_duplicate: bool = False
-    created_at: datetime | None = None
-    sending_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Alert:
-    """One paper (or source-health notice) to deliver on one channel."""
-
-    row: LedgerRow
-    summary: Summary | None = None  # None for source-health notices
-    notice: str | None = None  # the text of a source-health notice
-    resend: bool = False  # a crash left it 'sending': this may be a duplicate

@@ -20,8 +20,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from radar.alert_settings import AlertSettings
-from radar.arxiv_settings import ArxivSettings
+from config.alerts import AlertSettings
+from config.arxiv import ArxivSettings
 
 DEFAULT_CONFIG = "radar.toml"
 KIND_ALIASES = {"rss": "feed", "atom": "feed", "html": "page", "eml": "email"}

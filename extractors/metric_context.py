@@ -22,7 +22,6 @@ from extractors.metric_words import (
     BASELINE_WORDS,
     DEGREE_WORDS,
     DURING_WORDS,
-    INCREASE_STEMS,
     INCREASE_WORDS,
     KO_INCREASE_STEMS,
     KO_NOT_SUBJECT_PARTICLES,
@@ -31,11 +30,11 @@ from extractors.metric_words import (
     QUALIFIERS_AFTER,
     QUALIFIERS_BEFORE,
     RANGE_QUALIFIERS,
-    REDUCTION_STEMS,
     REDUCTION_WORDS,
     alternation,
+    change_verb_forms,
 )
-from extractors.prefilter import ends_near, ends_with, first_words, last_words, may_hold
+from extractors.prefilter import ends_near, ends_with, first_words, last_words, may_hold, stems
 
 # --- subject --------------------------------------------------------------------------------------------
 
@@ -126,8 +125,9 @@ def qualifier(text: str, number: tuple[int, int], phrase_end: int, sentence_star
 _LATIN_WORD = re.compile(r"[A-Za-z][\w-]*")
 _HANGUL_WORD = re.compile(r"[가-힣]+")
 _BY_OF_END = re.compile(rf"(?:\bby|\bof)\s+(?:(?:{alternation(RANGE_QUALIFIERS)})\s+)?$", re.IGNORECASE)
-_INCREASE_VERB = re.compile(rf"\b(?:{alternation(INCREASE_STEMS)})\w*", re.IGNORECASE)
-_REDUCTION_VERB = re.compile(rf"\b(?:{alternation(REDUCTION_STEMS)})\w*", re.IGNORECASE)
+# (the stem of a verb of change opens its every form and its noun: "improves", "an improvement of")
+_INCREASE_VERB = re.compile(rf"\b(?:{alternation(stems(change_verb_forms('increase')))})\w*", re.IGNORECASE)
+_REDUCTION_VERB = re.compile(rf"\b(?:{alternation(stems(change_verb_forms('reduction')))})\w*", re.IGNORECASE)
 
 
 def direction(text: str, phrase: tuple[int, int], clause_start: int, next_start: int, unit: str) -> str | None:

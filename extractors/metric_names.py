@@ -21,11 +21,11 @@ from extractors.metric_words import (
     KO_NOT_NOUN_ENDINGS,
     KO_TOPIC_PARTICLES,
     MEASURE_PREPOSITIONS,
-    OBJECT_CHANGE_VERBS,
     PHRASE_VERBS,
     REDUCTION_WORDS,
     STOPWORDS,
     alternation,
+    change_verb_forms,
 )
 from extractors.prefilter import ends_near, may_hold, stems
 
@@ -37,12 +37,13 @@ _KOREAN_TOPIC = re.compile(rf"[가-힣]+[{KO_TOPIC_PARTICLES}](?=\s|$)")
 _KOREAN_MODIFIER = re.compile(rf"(?:[A-Za-z0-9]+\s)?(?:[가-힣]*[^\s{KO_NOT_NOUN_ENDINGS}\W]\s)?$")
 _KOREAN_OF = re.compile(r"\s?의\s([가-힣]+(?:\s[가-힣]+)?)")  # "3배의 속도 향상"
 # "boosts generation throughput 5.76 times": what follows a verb of change is what changed
+_OBJECT_VERBS = change_verb_forms(object_only=True)
 _AFTER_VERB = re.compile(
-    rf"\b(?:{alternation(OBJECT_CHANGE_VERBS)})\s+(?:the\s+)?"
+    rf"\b(?:{alternation(_OBJECT_VERBS)})(?:\s+up)?\s+(?:the\s+)?"
     r"(?P<np>(?:[A-Za-z][\w'’/-]*\s+){1,3})(?:by\s+)?(?:\S+\s+)?$",
     re.IGNORECASE,
 )
-AFTER_VERB_WORDS = stems(OBJECT_CHANGE_VERBS)  # (one is in every match of _AFTER_VERB)
+AFTER_VERB_WORDS = stems(_OBJECT_VERBS)  # (one is in every match of _AFTER_VERB)
 # "improves throughput by", "an Elo rating of", "average accuracy of about"
 _BEFORE_PREPOSITION = re.compile(
     rf"(?P<np>(?:[A-Za-z][\w'’/-]*\s+){{1,4}})(?:{alternation(MEASURE_PREPOSITIONS)})\s+(?:\S+\s+){{0,2}}$"

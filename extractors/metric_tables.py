@@ -15,11 +15,17 @@ import re
 
 from extractors.metric_benchmarks import is_known_benchmark
 from extractors.metric_spans import short_name
+from extractors.metric_words import MAGNITUDE_SUFFIXES, QUALIFIERS_BEFORE, SCORE_UNIT_WORDS, alternation
 from records.documents import Metric
 
+# A qualifier sign before a cell's number ("~2.3x", "≥12.5"), and the magnitudes a cell may carry ("7B")
+_QUALIFIERS = {sign: found for found, phrases in QUALIFIERS_BEFORE.items() for sign in phrases
+               if len(sign) == 1 and not sign.isalnum()}
+_SCALES = {suffix: scale for suffix, scale in MAGNITUDE_SUFFIXES.items() if len(suffix) == 1 and suffix.isupper()}
 _CELL = re.compile(
-    r"(?P<q>[~≈∼<>≤≥]\s?)?(?P<sign>[+\-−–])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)"
-    r"\s?(?P<unit>%|[xX×]|[KMBT](?![A-Za-z]))?"
+    rf"(?P<q>[{re.escape(''.join(_QUALIFIERS))}]\s?)?(?P<sign>[+\-−–])?\s?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)"
+    rf"\s?(?P<unit>%|[xX×]|[{''.join(_SCALES)}](?![A-Za-z]))?"
     # what may follow a number in a cell: a spread ("± 0.3", "(+2.1)"), a footnote mark, an arrow
     r"\s*(?:\(?\s*(?:±|\+/-|[+\-−])\s?\d*\.?\d+\s*%?\s*\)?)?\s*[†‡*§¹²³↑↓▲▼]*"
 )
@@ -33,10 +39,9 @@ _NOT_MEASURED = re.compile(
     r"|citations?|cited\s+by|authors?|pages?",
     re.IGNORECASE,
 )
-_SCORE_HEADER = re.compile(r"(Elo|BLEU|F1|ROUGE(?:-\w+)?|EM|CIDEr|FID|mAP|perplexity)\b", re.IGNORECASE)
-_SCALES = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
-_QUALIFIERS = {"~": "approximate", "≈": "approximate", "∼": "approximate", ">": "at least", "≥": "at least",
-               "<": "up to", "≤": "up to"}
+# A header that names its unit ("Elo", "BLEU", "ROUGE-L"): one of the score units written after a number
+_SCORE_WORDS = alternation(w for w, unit in SCORE_UNIT_WORDS.items() if unit not in ("points", "ROUGE", "ROUGE-L"))
+_SCORE_HEADER = re.compile(rf"(ROUGE(?:-\w+)?|{_SCORE_WORDS})\b", re.IGNORECASE)
 _MAX_CELLS = 2000  # a table this large is a data dump, not a results table
 
 

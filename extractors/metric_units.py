@@ -44,10 +44,11 @@ from extractors.metric_words import (
     TIME_NOUNS,
     TIMES_BEFORE,
     TIMES_END_WORDS,
-    TIMES_VERB_STEMS,
     alternation,
+    change_verb_forms,
 )
 from extractors.numbers import Quantity, looks_like_year
+from extractors.prefilter import stems
 
 #: Units that score a result, as opposed to sizing or counting something.
 SCORE_UNITS = frozenset({"%", "pp", "score", *SCORE_UNIT_WORDS.values()})
@@ -62,7 +63,10 @@ _FOLD = re.compile(r"-?fold\b")
 _TIMES = re.compile(rf"\s+times\b(?=\s+(?:{alternation(INCREASE_WORDS | REDUCTION_WORDS | set(TIMES_BEFORE))})\b)",
                     re.IGNORECASE)
 _TIMES_AT_END = re.compile(rf"\s+times\b(?=\s*(?:[.,;)]|$|(?:{alternation(TIMES_END_WORDS)})\b))", re.IGNORECASE)
-_CHANGE_VERB = re.compile(rf"\b(?:{alternation(TIMES_VERB_STEMS)})\w*\s+(?:\S+\s+){{0,4}}$", re.IGNORECASE)
+# (a verb whose object is what it changes, in any form: "boosts throughput 5.76 times")
+_CHANGE_VERB = re.compile(
+    rf"\b(?:{alternation(stems(change_verb_forms(object_only=True)))})\w*\s+(?:\S+\s+){{0,4}}$", re.IGNORECASE
+)
 _BAE = re.compile(rf"\s?배(?![{KO_NOT_BAE}])")
 # What the percent and multiplier patterns open with, after at most one space (after any, for a multiplier):
 # most numbers are neither, and are turned away on one character.
@@ -225,7 +229,9 @@ def _korean_noun(text: str, pos: int, q: Quantity) -> Reading | None:
 
 
 _LAST_WORD = re.compile(r"([가-힣A-Za-z]+)\s*$")
-_SINGULAR_END = re.compile(r"\b(parameter|token|byte|epoch)$")
+# (the singular of each unit noun whose plural is one too: "parameter", "param", "token", "epoch")
+_UNIT_NOUNS = {**SIZE_NOUNS, **COUNT_UNITS}
+_SINGULAR_END = re.compile(rf"\b({alternation(n for n in _UNIT_NOUNS if _UNIT_NOUNS.get(n + 's') == _UNIT_NOUNS[n])})$")
 
 
 def _korean_count(text: str, q: Quantity, end: int) -> Reading:

@@ -47,7 +47,7 @@ _DIGIT_QUANTITY = (
 _RANGE_START = re.compile(rf"[(\[~≈]*\d[\d.,]*(?:[xX×%]|{_SUFFIX})?[-–—]")
 _WORD_QUANTITY = (
     rf"\b(?P<w>{alternation(NUMBER_WORDS)})"
-    rf"(?:\s(?P<scale>{alternation(w for w in MAGNITUDE_WORDS if w != 'trillion')}))?(?P<fold>fold)?\b"
+    rf"(?:\s(?P<scale>{_MAGNITUDE_WORD}))?(?P<fold>fold)?\b"
 )
 _DIGIT = re.compile(_DIGIT_QUANTITY)
 _WORD = re.compile(_WORD_QUANTITY, re.IGNORECASE)

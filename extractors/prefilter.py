@@ -31,14 +31,17 @@ def may_hold(text: str, words: tuple[str, ...]) -> bool:
 def ends_with(text: str, endings: tuple[str, ...]) -> bool:
     """Whether a case-blind pattern that ends with one of `endings` (lowercase), then only whitespace, can
     match at the end of `text`."""
-    return text.rstrip().lower().endswith(endings)
+    return text.rstrip().lower().endswith(endings) or has_case_blind_extras(text)
 
 
 def ends_near(text: str, endings: tuple[str, ...], *, case_blind: bool = False) -> bool:
     """Whether whitespace ends `text` and one of its last three words ends with one of `endings`: a pattern
     that ends with such a word and at most two more before the end of the text can match only then."""
-    words = text.split()[-3:]
-    return text[-1:].isspace() and any((w.lower() if case_blind else w).endswith(endings) for w in words)
+    if not text[-1:].isspace():
+        return False
+    if case_blind and has_case_blind_extras(text):
+        return True
+    return any((w.lower() if case_blind else w).endswith(endings) for w in text.split()[-3:])
 
 
 def stems(words: Iterable[str]) -> tuple[str, ...]:
@@ -49,7 +52,9 @@ def stems(words: Iterable[str]) -> tuple[str, ...]:
     for word in words:
         first = word.split()[0].lower()
         groups.setdefault(first[:4], []).append(first)
-    return tuple(sorted(os.path.commonprefix(forms) for forms in groups.values()))
+    found = {os.path.commonprefix(forms) for forms in groups.values()}
+    # ("cut" holds "cuts" and "cutting": a text with either holds it)
+    return tuple(sorted(s for s in found if not any(o != s and s.startswith(o) for o in found)))
 
 
 def last_words(phrases: Iterable[str]) -> tuple[str, ...]:

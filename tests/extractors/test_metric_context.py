@@ -1,0 +1,66 @@
+"""Stage 5 of the metric reader (extractors/metric_context.py): the model a sentence reports on, and each
+number's qualifier and direction."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.metrics import extract_metrics
+
+
+def _metric(text: str, value: float):
+    return next(m for m in extract_metrics(text) if abs(m.value - value) < 1e-6)
+
+
+# (text, value, subject)
+SUBJECTS = [
+    ("DeepSeek-R1 scores 79.8% on AIME 2024.", 79.8, "DeepSeek-R1"),
+    ("It beats GPT-4 with 56% on MMLU.", 56, None),  # the baseline is not the subject
+    ("Qwen2.5-32B reaches 56% on MMLU, compared to o1.", 56, "Qwen2.5-32B"),
+    ("Unlike GPT-4o, Llama-3 70B reaches 60% on MMLU.", 60, "Llama-3 70B"),
+    ("DeepSeek-V3는 MMLU에서 88.5%를 기록했습니다.", 88.5, "DeepSeek-V3"),
+    ("GPT-4보다 Qwen2.5가 MMLU에서 2% 높습니다.", 2, "Qwen2.5"),
+]
+
+# (text, value, qualifier)
+QUALIFIERS = [
+    ("It is ~40% cheaper.", 40, "approximate"),
+    ("It reaches roughly 3x the throughput.", 3, "approximate"),
+    ("Inference is at least 2x faster.", 2, "at least"),
+    ("It covers 100+ languages.", 100, "at least"),
+    ("It gives speedups of 2x or more.", 2, "at least"),
+    ("BLT uses up to 50% fewer inference FLOPs.", 50, "up to"),
+    ("It uses as much as 5x less memory.", 5, "up to"),
+    ("속도가 50% 이상 빨라졌습니다.", 50, "at least"),
+    ("추론 속도는 3배가량 빨라졌습니다.", 3, "approximate"),
+    ("최대 6배 빠릅니다.", 6, "up to"),
+    ("Training ran over 54 days.", 54, None),  # a duration after "over" says when
+]
+
+# (text, value, direction)
+DIRECTIONS = [
+    ("The method gives 6x faster decoding.", 6, "increase"),
+    ("It uses 75% less KV cache.", 75, "reduction"),
+    ("vLLM improves throughput by 2.5x.", 2.5, "increase"),
+    ("It cuts latency by 28%.", 28, "reduction"),
+    ("We see an improvement of 7% on MMLU.", 7, "increase"),
+    ("It boosts generation throughput 5.76 times.", 5.76, "increase"),
+    ("메모리 사용량은 약 40% 줄었습니다.", 40, "reduction"),
+    ("We see a +1.5pp gain on GSM8K.", 1.5, "increase"),
+    ("It beats GPT-4 with 56% on MMLU.", 56, None),  # a score, not a change
+]
+
+
+@pytest.mark.parametrize(("text", "value", "subject"), SUBJECTS, ids=[s[0][:40] for s in SUBJECTS])
+def test_subjects(text: str, value: float, subject: str | None) -> None:
+    assert _metric(text, value).subject == subject
+
+
+@pytest.mark.parametrize(("text", "value", "qualifier"), QUALIFIERS, ids=[q[0][:40] for q in QUALIFIERS])
+def test_qualifiers(text: str, value: float, qualifier: str | None) -> None:
+    assert _metric(text, value).qualifier == qualifier
+
+
+@pytest.mark.parametrize(("text", "value", "direction"), DIRECTIONS, ids=[d[0][:40] for d in DIRECTIONS])
+def test_directions(text: str, value: float, direction: str | None) -> None:
+    assert _metric(text, value).direction == direction

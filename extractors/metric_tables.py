@@ -15,7 +15,15 @@ import re
 
 from extractors.metric_benchmarks import is_known_benchmark
 from extractors.metric_spans import short_name
-from extractors.metric_words import MAGNITUDE_SUFFIXES, QUALIFIERS_BEFORE, SCORE_UNIT_WORDS, alternation
+from extractors.metric_words import (
+    COUNTER_NOUNS,
+    KO_COUNTER_NOUNS,
+    MAGNITUDE_SUFFIXES,
+    QUALIFIERS_BEFORE,
+    SCORE_UNIT_WORDS,
+    alternation,
+    plural,
+)
 from records.documents import Metric
 
 # A qualifier sign before a cell's number ("~2.3x", "≥12.5"), and the magnitudes a cell may carry ("7B")
@@ -34,9 +42,9 @@ _HEADER_NOISE = re.compile(r"\(\s*%\s*\)|[↑↓▲▼†‡*]|\(\s*(?:higher|lo
 _PARAMS_HEADER = re.compile(r"\b(?:#\s?)?(?:params|parameters|model\s+size|size)\b", re.IGNORECASE)
 _TOKENS_HEADER = re.compile(r"\b(?:tokens|context(?:\s+length)?)\b", re.IGNORECASE)
 # Columns that number or date the rows, or count a paper's popularity, rather than measure a result
+_COUNTERS = (*COUNTER_NOUNS, *map(plural, COUNTER_NOUNS), *KO_COUNTER_NOUNS)
 _NOT_MEASURED = re.compile(
-    r"#|no\.?|rank(?:ing)?|id|year|date|released?|order|(?:up)?votes?|stars?|likes?|views?|downloads?|comments?"
-    r"|citations?|cited\s+by|authors?|pages?",
+    rf"#|no\.?|rank(?:ing)?|id|year|date|released?|order|{alternation(_COUNTERS)}|cited\s+by|authors?|pages?",
     re.IGNORECASE,
 )
 # A header that names its unit ("Elo", "BLEU", "ROUGE-L"): one of the score units written after a number

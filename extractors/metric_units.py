@@ -15,14 +15,15 @@ from extractors import metric_benchmarks as benchmarks
 from extractors.metric_words import (
     CONTEXT_NOUNS,
     COUNT_UNITS,
+    COUNTER_NOUNS,
     DISCOUNT_WORDS,
     INCREASE_WORDS,
     KO_CONTEXT_NOUNS,
+    KO_COUNTER_NOUNS,
     KO_COUNTER_QUALIFIERS,
     KO_COUNTERS,
     KO_MODEL_NOUNS,
     KO_NOT_BAE,
-    KO_NOT_COUNTED,
     KO_NOT_METRIC,
     KO_PARTICLES,
     KO_UNIT_NOUNS,
@@ -46,6 +47,7 @@ from extractors.metric_words import (
     TIMES_END_WORDS,
     alternation,
     change_verb_forms,
+    plural,
 )
 from extractors.numbers import Quantity, looks_like_year
 from extractors.prefilter import stems
@@ -96,6 +98,13 @@ _MEASURE_BEFORE = re.compile(
     rf"\b(?P<m>ROUGE(?:-\w+)?|{alternation(set(MEASURES_BEFORE) - {'rouge'})})(?:\s+(?:score|rating))?\s+"
     rf"(?:of\s+)?(?:(?:{alternation(RANGE_QUALIFIERS)})\s+)?$",
     re.IGNORECASE,
+)
+# Counters after a number ("1 comment", "12 comments"), before it ("Likes: 34", "Views 1.2K": plural only, since
+# "gains like 5%" is no counter), and in Korean before it, bare or with 수 or a particle ("조회수 1.2만", "공유가 9")
+_COUNTERS_AFTER = frozenset({*COUNTER_NOUNS, *map(plural, COUNTER_NOUNS)})
+_COUNTERS_BEFORE = frozenset(map(plural, COUNTER_NOUNS))
+_KO_COUNTERS_BEFORE = frozenset(
+    {*KO_COUNTER_NOUNS, *(n + "수" for n in KO_COUNTER_NOUNS), *(n + p for n in KO_COUNTER_NOUNS for p in "가이는은도")}
 )
 _ON = re.compile(rf"\s+(?:{alternation(SCORE_PREPOSITIONS)})\s+(?:the\s+)?")
 _SCORE_END = re.compile(r"\s*(?:[,;)]|\.(?!\d)|$|\s(?:and|on|vs\.?|versus|while|with)\b)")
@@ -149,7 +158,11 @@ def read_unit(text: str, q: Quantity) -> Reading:
 def read_unit_before(text: str, q: Quantity, r: Reading) -> Reading:
     """Where nothing after `q` (read as `r`) says its unit: a unit said before the number or by the benchmark
     around it, "an Elo rating of 2,029", "a speedup of 2.3", "scores 8.9 on MT-Bench", "MMLU: 70.1"."""
-    if r.unit is not None or r.excluded or q.word or q.scale > 1:
+    if r.excluded or q.word:
+        return r
+    if _after_counter(text, q.start):
+        return Reading(None, end=q.end, excluded=True)
+    if r.unit is not None or q.scale > 1:
         return r
     if m := _MEASURE_BEFORE.search(text, max(0, q.start - 60), q.start):
         unit = MEASURES_BEFORE.get(m.group("m").lower(), m.group("m").upper())
@@ -163,6 +176,13 @@ def read_unit_before(text: str, q: Quantity, r: Reading) -> Reading:
     if scored and benchmarks.benchmark_adjacent(text, max(0, q.start - 40), q.start):
         return Reading("score", "score", end=q.end)
     return r
+
+
+def _after_counter(text: str, start: int) -> bool:
+    """Whether the word right before a number (past a colon, a dot or a bar) names a counter: "Likes: 34"."""
+    before = text[max(0, start - 16) : start].rstrip(" :·|\t")
+    word = before.rsplit(None, 1)[-1] if before and not before[-1].isspace() else ""
+    return word.lower() in _COUNTERS_BEFORE or word in _KO_COUNTERS_BEFORE
 
 
 def _next_char(text: str, pos: int, spaces: int | None = None) -> str:
@@ -248,7 +268,7 @@ def _korean_count(text: str, q: Quantity, end: int) -> Reading:
                 return Reading(unit, kind, noun=noun, end=end)
     counted = after or before
     noun = strip_particle(counted.group(1)) if counted else None
-    if noun and noun.startswith(KO_NOT_COUNTED):
+    if noun and noun.startswith(KO_COUNTER_NOUNS):
         return Reading(None, end=end, excluded=True)
     return Reading("count", "count", noun=noun if noun and len(noun) >= 2 else None, end=end)
 
@@ -261,6 +281,8 @@ def _english(text: str, q: Quantity) -> Reading | None:
         words.append(word)
         if _head(word) in NOT_METRIC_NOUNS or (_head(word) in TIME_NOUNS and _NOT_DURATION.match(text, m.end())):
             return Reading(None, end=q.end, excluded=True)
+        if len(words) == 1 and word.lower() in _COUNTERS_AFTER:
+            return Reading(None, end=q.end, excluded=True)  # "12 comments", "1.2K views": a popularity counter
         if found := _classify(words, q):
             unit, kind, explicit = found
             if unit == "tokens" and (per := _PER_SECOND.match(text, m.end())):

@@ -100,12 +100,31 @@ NOT_METRIC_NOUNS = frozenset(
     "years year months month weeks week decades decade ago dollars dollar usd eur euros yuan rmb cents "
     "st nd rd th".split()
 )
-#: Counts of these describe the newsletter or the paper's popularity, not the paper's work.
-NOT_COUNTED = frozenset(
-    "takeaways reasons things ways lessons tips links highlights thoughts stars likes followers subscribers "
-    "readers views downloads retweets upvotes comments restacks shares reactions authors pages sections "
-    "chapters".split()
+#: Counters of a post's or a repository's popularity, in page chrome and running text ("12 comments",
+#: "34 likes", "1.2K views", "2.3K claps", "Stars: 1,204"): never a paper's result. Singular; `plural` adds the s.
+COUNTER_NOUNS = (
+    "comment", "like", "share", "view", "subscriber", "follower", "reader", "star", "upvote", "vote", "download",
+    "retweet", "repost", "restack", "reaction", "reply", "clap", "response", "referral", "heart", "bookmark",
+    "citation", "fork", "watcher",
 )
+#: The same counters in Korean ("댓글 12개", "좋아요 5", "조회수 1.2만", "3개의 댓글", "구독자 2만 명").
+KO_COUNTER_NOUNS = (
+    "댓글", "답글", "좋아요", "조회", "공유", "구독", "독자", "회원", "팔로워", "스타", "추천", "리트윗", "하트",
+    "반응", "북마크",
+)
+
+
+def plural(noun: str) -> str:
+    """"comment" -> "comments", "reply" -> "replies"."""
+    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+
+
+#: Nouns a newsletter counts its own parts in ("3 takeaways", "5 links"): no result of the paper either.
+LISTING_NOUNS = frozenset(
+    "takeaways reasons things ways lessons tips links highlights thoughts authors pages sections chapters".split()
+)
+#: Counts of these describe the newsletter or the paper's popularity, not the paper's work.
+NOT_COUNTED = LISTING_NOUNS | {plural(noun) for noun in COUNTER_NOUNS}
 #: Plural-looking words after a number that count nothing: "3 times", verbs after a model's name ("Mistral 7B
 #: beats Llama 2 13B").
 NOT_COUNT_PLURALS = frozenset(
@@ -126,8 +145,6 @@ KO_MODEL_NOUNS = ("모델",)
 KO_COUNTERS = ("개", "편", "명", "종", "가지", "줄", "건", "문항")
 #: Korean qualifiers between a counter and its noun ("1,000개 이상의 문제").
 KO_COUNTER_QUALIFIERS = ("이상", "이하", "가량", "정도", "남짓", "미만")
-#: Korean counted nouns that count readers or popularity, not the paper's work.
-KO_NOT_COUNTED = ("구독자", "독자", "회원", "팔로워", "조회", "좋아요", "스타")
 #: Korean words after a number that make it a date, money, a week, a rank, an ordinal or a minute ("30분의 1"
 #: is a fraction).
 KO_NOT_METRIC = (

@@ -94,8 +94,11 @@ TABLES = [
      {("M-1", "Params", 7e9, "params", "size", None, None), ("M-1", "Tokens", 2e12, "tokens", "size", None, None),
       ("M-1", "HLE", 12.5, "score", "score", "at least", None), ("M-2", "Params", 1.5e9, "params", "size", None, None),
       ("M-2", "Tokens", 1e12, "tokens", "size", None, None), ("M-2", "HLE", 5, "score", "score", "up to", None)}),
-    # a digest's table of papers: popularity is no result
+    # a digest's table of papers: popularity is no result, in any language
     ([["Paper", "Upvotes", "Stars"], ["Fast Decoding", "312", "1,204"], ["Slow Decoding", "12", "40"]], set()),
+    ([["Post", "Comments", "Likes", "Forks"], ["Fast Decoding", "12", "34", "5"], ["Slow Decoding", "1", "3", "0"]],
+     set()),
+    ([["논문", "좋아요", "댓글"], ["Fast Decoding", "17", "2"], ["Slow Decoding", "5", "1"]], set()),
     # an empty row on top, a row that names no model
     ([["", ""], ["Model", "MMLU"], ["A-1", "70.1"], ["B-2", "71.0"], ["", "69.0"]],
      {("A-1", "MMLU", 70.1, "score", "score", None, None), ("B-2", "MMLU", 71.0, "score", "score", None, None)}),

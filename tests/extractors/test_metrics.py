@@ -206,6 +206,25 @@ NOT_METRICS = [
 ]
 
 
+# Popularity counters in running text and page chrome, English and Korean, before or after their number
+COUNTERS = [
+    "The post drew 12 comments, 34 likes and 5 restacks.",
+    "Posted by Ana · 1.2K views · 56 upvotes · 1 reply",
+    "2.3K claps and 15 responses; you have 0 referrals so far.",
+    "Likes: 34 · Comments: 12 · Stars 1.2K",
+    "The repo has 1,204 stars and 56 forks.",
+    "댓글 12개 · 좋아요 5 · 조회수 1.2만",
+    "3개의 댓글이 달렸고 공유가 9회 이뤄졌습니다.",
+    "답글 2개, 좋아요 17개, 구독자 2만 명",
+]
+# ... and the same words where they count nothing: a preposition, a compound noun
+NOT_COUNTERS = [
+    ("It gains like 5% on MMLU.", [(5, "%", {"name": "MMLU"})]),
+    ("반응속도는 3배 빨라졌습니다.", [(3, "x", {"name": "반응속도", "direction": "increase"})]),
+    ("It saw 2T tokens, says the post with 12 comments.", [(2e12, "tokens", {})]),
+]
+
+
 def _matches(metric: Metric, value: float, unit: str, fields: dict[str, str]) -> bool:
     if metric.unit != unit or abs(metric.value - value) > 1e-6 * max(1.0, abs(value)):
         return False
@@ -236,6 +255,16 @@ def _assert_metrics(sentence: str, expected: list[tuple[float, str, dict[str, st
 @pytest.mark.parametrize("sentence", NOT_METRICS, ids=[f"none-{i:02d}" for i in range(len(NOT_METRICS))])
 def test_sentence_yields_no_metric(sentence: str):
     assert extract_metrics(sentence) == []
+
+
+@pytest.mark.parametrize("text", COUNTERS, ids=[f"counter-{i:02d}" for i in range(len(COUNTERS))])
+def test_counters_are_no_metrics(text: str):
+    assert extract_metrics(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), NOT_COUNTERS, ids=[t[:40] for t, _ in NOT_COUNTERS])
+def test_counter_words_that_count_nothing(text: str, expected):
+    _assert_metrics(text, expected)
 
 
 def test_identical_metrics_are_reported_once():

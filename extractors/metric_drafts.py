@@ -18,8 +18,10 @@ from extractors.metric_units import Reading, read_unit, read_unit_before
 from extractors.metric_words import (
     CURRENCY_CODES,
     CURRENCY_SIGNS,
+    KO_ACTIVE,
     LABEL_WORDS,
     MAGNITUDE_WORDS,
+    MOE_PART_WORDS,
     RANGE_QUALIFIERS,
     STOPWORDS,
     alternation,
@@ -37,6 +39,11 @@ _PART_AFTER = re.compile(
 )
 _PART_BEFORE = re.compile(r"\b(?:of\s+which|of\s+them|whereas|while|but|with)\s+(?:only\s+|just\s+)?$", re.IGNORECASE)
 _KO_AMONG = re.compile(r"(?<![가-힣])중\s*$")
+_KO_AMONG_AFTER = re.compile(r"\s?(?:의\s?)?(?:[가-힣]+\s)?중(?![가-힣])")
+# "355B total / 32B active", "236B in total", "a 3B-active model", "51억 개만 활성화": the part of a model's
+# parameters a bare size is
+_MOE_PART = re.compile(rf"(?:-|\s+(?:in\s+)?)(?P<part>{alternation(MOE_PART_WORDS)})\b", re.IGNORECASE)
+_KO_MOE_ACTIVE = re.compile(rf"\s?(?:만|가|이|는|의)?\s*(?:매개변수|파라미터)?\s*{KO_ACTIVE}")
 _SIZE_IN_PARENS = re.compile(r"(?P<model>[A-Za-z][\w.-]*[\dA-Z][\w.-]*)\s?\($")
 _MAGNITUDE_WORD = re.compile(rf"(?:{alternation(MAGNITUDE_WORDS)})$")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
@@ -116,7 +123,7 @@ def _inherit(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -
     the model it follows in parentheses ("DeepSeek-V3 (671B)"), or, written "8 trillion", from an earlier
     size of that magnitude in its sentence.
     Any other bare size is dropped: in "LLaMA3 8B" it names a model."""
-    drafts = list(drafts)
+    drafts = _moe_parts(text, list(drafts), sentences)
     for i in range(len(drafts) - 2, -1, -1):
         d, after = drafts[i], drafts[i + 1]
         if not d.unit and after.unit in _INHERITABLE and _LIST_GAP.match(text[d.end : after.start]):
@@ -148,6 +155,28 @@ def _inherit(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -
         if like is not None:
             drafts[i] = replace(d, unit=like.unit, kind=like.kind, noun=like.noun)
     return [d for d in drafts if d.unit]
+
+
+def _moe_parts(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -> list[Draft]:
+    """A bare size written as the total or the active part of a mixture of experts is a parameter count:
+    "355B total / 32B active", "16B total and 3B activated", "토큰당 220억 개 활성". "Total" alone says so only
+    in a sentence that speaks of active parameters ("2T total" may count tokens)."""
+    for i, d in enumerate(drafts):
+        korean = d.unit == "count" and d.noun is None and _KO_MOE_ACTIVE.match(text, d.end)
+        m = _MOE_PART.match(text, d.end) if not d.unit and d.number.scale >= 1e6 else None
+        if not (korean or m) or (korean and d.number.scale < 1e6):
+            continue
+        part = "active" if korean or m.group("part").lower() != "total" else "total"
+        if part == "total":
+            s_start, s_end = sentence_of(sentences, d.start)
+            if "activ" not in text[s_start:s_end].lower():
+                continue
+        drafts[i] = replace(d, unit="params", kind="size", noun=f"{part} parameters", implied=False)
+        # "4천억 개 중 170억 개가 활성": the bare count the active part is among is the total
+        whole = drafts[i - 1] if korean and i else None
+        if whole and whole.unit == "count" and whole.number.scale >= 1e6 and _KO_AMONG_AFTER.match(text, whole.end):
+            drafts[i - 1] = replace(whole, unit="params", kind="size", noun="total parameters", implied=False)
+    return drafts
 
 
 # --- what only looks like a metric ----------------------------------------------------------------------

@@ -18,17 +18,21 @@ from extractors.metric_words import (
     COUNTER_NOUNS,
     DISCOUNT_WORDS,
     INCREASE_WORDS,
+    KO_ACTIVE,
     KO_CONTEXT_NOUNS,
     KO_COUNTER_NOUNS,
     KO_COUNTER_QUALIFIERS,
     KO_COUNTERS,
     KO_MODEL_NOUNS,
     KO_NOT_BAE,
+    KO_NOT_COUNTED_AFTER,
     KO_NOT_METRIC,
     KO_PARTICLES,
+    KO_PER_SUFFIXES,
     KO_UNIT_NOUNS,
     MEASURES_BEFORE,
     MODEL_NOUNS,
+    MOE_PART_WORDS,
     MULTIPLIER_SPELLINGS,
     NOT_COUNT_PLURALS,
     NOT_COUNTED,
@@ -258,7 +262,12 @@ def _korean_count(text: str, q: Quantity, end: int) -> Reading:
     """"전문가 2개", "매개변수는 370억 개", "8개의 전문가", "10개 언어": the noun after the counter says what
     is counted, else the noun before it."""
     after = _COUNTED_AFTER.match(text, end)
+    if after and (after.group(1) in KO_NOT_COUNTED_AFTER or after.group(1).startswith(KO_ACTIVE)):
+        after = None  # "8개 중 2개": "among" counts nothing; "220억 개 활성": what is active is for the drafts
     before = _LAST_WORD.search(text[max(0, q.start - 30) : q.start])
+    if before and before.group(1).endswith(KO_PER_SUFFIXES):
+        # "토큰당 220억 개": the noun a rate is per is not what is counted; the word before it may be
+        before = _LAST_WORD.search(text[max(0, q.start - 30) : q.start - len(before.group(0))])
     for candidate in (after, before):
         if candidate is None:
             continue
@@ -289,9 +298,14 @@ def _english(text: str, q: Quantity) -> Reading | None:
                 return Reading("tokens/s", "size", end=per.end())
             first = _NEXT_WORD.match(text, q.end)
             noun = text[first.start("w") : m.end("w")] if kind == "count" or unit in _NAMED_UNITS else None
-            noun = noun if explicit else "parameters"
+            parts = [w.lower() for w in words if w.lower() in MOE_PART_WORDS]
+            noun = noun if explicit else f"{parts[0]} parameters" if parts else "parameters"  # "a 3B-active model"
             return Reading(unit, kind, noun=_plural_head(noun), end=m.end(), explicit=explicit)
         hyphenated = len(words) == 1 and "-" in text[q.end : m.start("w")]
+        if len(words) == 1 and word.lower() in MOE_PART_WORDS and not glued and q.scale >= 1e6:
+            # "355B total / 32B active", "a 3B-active model": a bare size the drafts stage may make parameters
+            pos = m.end()
+            continue
         if glued or hyphenated or not _is_modifier(word):
             # a letter glued to the number that is no unit ("3D", "4o", "2nd") makes it part of a name, and
             # a hyphen makes it an adjective ("a 3-part series", "4-bit weights"): neither is a quantity

@@ -141,6 +141,14 @@ KO_UNIT_NOUNS = (
 #: Korean nouns that make a large number a context length ("128K 컨텍스트") or a model's size ("700억 모델").
 KO_CONTEXT_NOUNS = ("컨텍스트", "문맥")
 KO_MODEL_NOUNS = ("모델",)
+#: Words after a bare size that make it a mixture-of-experts parameter count ("355B total / 32B active",
+#: "16B total and 3B activated parameters", "a 3B-active model"), and the Korean word for active ("활성").
+MOE_PART_WORDS = ("total", "active", "activated")
+KO_ACTIVE = "활성"
+#: Korean words right after a counter that are not what it counts ("8개 중 2개": among).
+KO_NOT_COUNTED_AFTER = ("중",)
+#: Korean suffixes that make a noun the "per" of a rate ("토큰당 220억 개" is 22B per token, not 22B tokens).
+KO_PER_SUFFIXES = ("당", "마다")
 #: Korean counters ("8개", "120편", "5명").
 KO_COUNTERS = ("개", "편", "명", "종", "가지", "줄", "건", "문항")
 #: Korean qualifiers between a counter and its noun ("1,000개 이상의 문제").

@@ -128,6 +128,31 @@ ENGLISH = [
     ("Training took 3 epochs.", [(3, "epochs", {"name": "epochs", "kind": "count"})]),
 ]
 
+# A mixture of experts' total and active parameters, the unit written once, after the last, or not at all
+MOE_SIZES = [
+    ("The MoE has 480B total / 35B active parameters.",
+     [(480e9, "params", {"name": "total parameters"}), (35e9, "params", {"name": "active parameters"})]),
+    ("Its small sibling runs 30B total and 3B activated parameters.",
+     [(30e9, "params", {"name": "total parameters"}), (3e9, "params", {"name": "activated parameters"})]),
+    ("Both are sparse: 120B total / 12B active, and 21B total / 3.6B active.",
+     [(120e9, "params", {"name": "total parameters"}), (12e9, "params", {"name": "active parameters"}),
+      (21e9, "params", {"name": "total parameters"}), (3.6e9, "params", {"name": "active parameters"})]),
+    ("A 671B-total, 37B-active model weighs 1T in total with 32B active per token.",
+     [(671e9, "params", {"name": "total parameters"}), (37e9, "params", {"name": "active parameters"}),
+      (1e12, "params", {"name": "total parameters"}), (32e9, "params", {"name": "active parameters"})]),
+    # "total" alone, where nothing is active, may count anything: only a written unit says what
+    ("It was trained on 5T total tokens; the corpus has 2T total.", [(5e12, "tokens", {"name": "total tokens"})]),
+    # Korean: the active part per token ("토큰당", "토큰마다" is the per of a rate, not the unit)
+    ("토큰당 220억 개 활성 매개변수를 씁니다.", [(22e9, "params", {"name": "active parameters"})]),
+    ("총 4560억 개 파라미터 중 토큰당 459억 개만 활성화됩니다.",
+     [(456e9, "params", {}), (45.9e9, "params", {"name": "active parameters"})]),
+    ("모두 4천억 개 중 토큰마다 170억 개가 활성화된다.",
+     [(400e9, "params", {"name": "total parameters"}), (17e9, "params", {"name": "active parameters"})]),
+    ("활성 파라미터는 토큰당 30억 개입니다.", [(3e9, "params", {"name": "파라미터"})]),
+    # small counts of experts stay counts
+    ("전문가 8개 중 2개가 활성화됩니다.", [(8, "count", {"name": "전문가"}), (2, "count", {})]),
+]
+
 KOREAN = [
     ("DeepSeek-V3는 총 6710억 개의 매개변수를 가진 모델입니다.", [(671e9, "params", {"subject": "DeepSeek-V3"})]),
     ("실제로 활성화되는 매개변수는 370억 개입니다.", [(37e9, "params", {})]),
@@ -156,7 +181,7 @@ KOREAN = [
     # the unit noun after the number or before it, and 개/편/줄 as counts only without a measured noun
     ("매개변수는 370억 개입니다.", [(37e9, "params", {"name": "매개변수", "kind": "size"})]),
     ("DeepSeek-V3는 6710억 개의 매개변수 중 370억 개만 활성화합니다.",
-     [(671e9, "params", {"subject": "DeepSeek-V3"}), (37e9, "params", {"name": "매개변수", "kind": "size"})]),
+     [(671e9, "params", {"subject": "DeepSeek-V3"}), (37e9, "params", {"name": "active parameters", "kind": "size"})]),
     ("6710억 개의 매개변수를 씁니다.", [(671e9, "params", {"name": "매개변수", "kind": "size"})]),
     ("17억 매개변수 모델입니다.", [(1.7e9, "params", {"kind": "size"})]),
     ("토큰 1.5조 개로 학습했습니다.", [(1.5e12, "tokens", {"name": "토큰"})]),
@@ -237,6 +262,11 @@ def _pairs(pairs: list[tuple[float, str]]) -> list[tuple[float, str]]:
 
 @pytest.mark.parametrize(("sentence", "expected"), ENGLISH, ids=[s[:50] for s, _ in ENGLISH])
 def test_english_sentence_yields_its_metrics(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
+    _assert_metrics(sentence, expected)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), MOE_SIZES, ids=[s[:40] for s, _ in MOE_SIZES])
+def test_mixture_of_experts_sizes(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
     _assert_metrics(sentence, expected)
 
 

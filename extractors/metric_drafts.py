@@ -18,7 +18,9 @@ from extractors.metric_units import Reading, read_unit, read_unit_before
 from extractors.metric_words import (
     CURRENCY_CODES,
     CURRENCY_SIGNS,
+    EVAL_ITEM_NOUNS,
     KO_ACTIVE,
+    KO_EVAL_ITEM_NOUNS,
     LABEL_WORDS,
     MAGNITUDE_WORDS,
     MOE_PART_WORDS,
@@ -69,6 +71,7 @@ class Draft:
     role: str | None = None  # "range-low" | "range-high"
     implied: bool = False  # the unit was not written next to the number: "a 7B model", "of which 12B"
     subject: str | None = None  # the model a size belongs to, where the text pins it: "DeepSeek-V3 (671B)"
+    out_of: float | None = None  # the whole a count is part of: "49 of the 658 problems", "148문제 중 5문제"
 
 
 def read_drafts(text: str, quantities: list[Quantity], sentences: list[tuple[int, int]]) -> list[Draft]:
@@ -88,6 +91,10 @@ def _drafts(text: str, quantities: list[Quantity], readings: list[Reading]) -> l
         q = quantities[i]
         if i + 1 < len(quantities) and (pair := _range(text, q, readings[i], quantities[i + 1], readings[i + 1])):
             drafts += pair
+            i += 2
+            continue
+        if i + 1 < len(quantities) and (part := _part_of(text, q, readings[i], quantities[i + 1], readings[i + 1])):
+            drafts.append(part)
             i += 2
             continue
         r = read_unit_before(text, q, readings[i])
@@ -115,6 +122,29 @@ def _range(text: str, low: Quantity, lr: Reading, high: Quantity, hr: Reading) -
         Draft(low_value, hr.unit, kind, low.start, hr.end, low, hr.noun, "range-low"),
         Draft(high.value, hr.unit, kind, low.start, hr.end, high, hr.noun, "range-high"),
     ]
+
+
+def _part_of(text: str, first: Quantity, fr: Reading, second: Quantity, sr: Reading) -> Draft | None:
+    """A count of evaluation items written as a part of a whole is one result, the part: "49 of the 658
+    problems", "12 out of 30 tasks", "140 / 164 problems", "148문제 중 5문제", "30개 중 12개의 과제"; the whole is the
+    size of the test, not a result of its own."""
+    if fr.excluded or sr.excluded or first.word or second.word:
+        return None
+    gap = text[fr.end : second.start]
+    if fr.unit is None and sr.unit == "count" and _OUT_OF.fullmatch(gap) and first.value <= second.value:
+        part, whole, noun, end = first, second, sr.noun, sr.end  # "49 of the 658 problems"
+    elif fr.unit == sr.unit == "count" and _KO_OUT_OF.fullmatch(gap) and second.value <= first.value:
+        part, whole, noun, end = second, first, sr.noun or fr.noun, sr.end  # "148문제 중 5문제"
+    else:
+        return None
+    head = (noun or "").split()[-1:]
+    if not head or not (head[0].lower() in EVAL_ITEM_NOUNS or head[0].startswith(KO_EVAL_ITEM_NOUNS)):
+        return None  # "2 of 8 experts" are both facts of the model, not a score and its test
+    return Draft(part.value, "count", "count", first.start, end, part, noun, out_of=whole.value)
+
+
+_OUT_OF = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?|\s?/\s?")
+_KO_OUT_OF = re.compile(r"\s?(?:의\s)?중\s?")
 
 
 def _inherit(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -> list[Draft]:

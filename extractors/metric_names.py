@@ -52,33 +52,51 @@ _CHANGE_WORDS = INCREASE_WORDS | REDUCTION_WORDS
 
 
 def name_metric(text: str, unit: str, noun: str | None, span: tuple[int, int], window: tuple[int, int],
-                consumed: int) -> tuple[str | None, int]:
+                sentence_start: int, consumed: int, *, solved: bool = False) -> tuple[str | None, int]:
     """The name of the metric whose phrase is `span`, read within `window` (from the end of the metric before
     it to the start of the one after it, inside its sentence). Scores are named by their benchmark; sizes,
-    counts and multipliers by what they measure (`noun`, read with the unit, first). Also returns how far
-    benchmark names have been used up (`consumed`), so the next score does not take the same one."""
+    counts and multipliers by what they measure (`noun`, read with the unit, first). A count of problems
+    solved out of a whole (`solved`: "49 of the 658 problems") is named like a score where a benchmark is
+    named. Also returns how far benchmark names have been used up (`consumed`): a name taken by a score
+    after it is not taken again, by the next score or by one later in the sentence."""
     start, end = span
     prev_end, next_start = window
 
-    # The phrases around the number are read only where no better name is found first (both are pure).
+    # The phrases around the number are read only where no better name is found first (all are pure).
     def after() -> str | None:
         return phrase_after(text, end, next_start)
 
     def before() -> str | None:
         return phrase_before(text, clause_start(text, prev_end, start), start)
 
-    if unit in SCORE_UNITS:
+    def earlier() -> str | None:
+        """A benchmark named earlier in the sentence and not taken by a score after it: "On MATH, A goes from
+        58.8% to 90.0% and B from 41.4% to 86.4%", "GSM8K에서 5.9%→10.9%". Not for a change of some
+        quantity ("and costs 40% less"): the benchmark does not name what changed."""
+        if _changes_quantity(text, end):
+            return None
+        return benchmarks.benchmark_before(text, max(sentence_start, consumed), start)
+
+    if unit in SCORE_UNITS or solved:
         if adjacent := benchmarks.benchmark_adjacent(text, prev_end, start):
             return adjacent, consumed
         if found := benchmarks.benchmark_after(text, end, next_start):
             return found
-        return benchmarks.benchmark_before(text, prev_end, start) or after() or before(), consumed
+        if found := benchmarks.benchmark_before(text, prev_end, start) or earlier():
+            return found, consumed
+        return (noun if solved else after() or before()), consumed
     if unit == "x":
         if phrase := after() or before():
             return phrase, consumed
         found = benchmarks.benchmark_after(text, end, next_start)
         return (found[0] if found else None), consumed
     return noun or after(), consumed
+
+
+def _changes_quantity(text: str, end: int) -> bool:
+    """Whether a comparative or a noun of change follows a number: "40% less", "a 10% gain"."""
+    m = _AFTER_WORD.match(text, end)
+    return m is not None and m.group(1).lower() in _CHANGE_WORDS
 
 
 def phrase_after(text: str, start: int, end: int) -> str | None:

@@ -27,6 +27,7 @@ from extractors.metric_words import (
     KO_NOT_BAE,
     KO_NOT_COUNTED_AFTER,
     KO_NOT_METRIC,
+    KO_NOUN_COUNTERS,
     KO_PARTICLES,
     KO_PER_SUFFIXES,
     KO_UNIT_NOUNS,
@@ -232,6 +233,8 @@ def _korean(text: str, q: Quantity) -> Reading | None:
     if noun := _korean_noun(text, q.end, q):
         return noun
     if m := _KO_COUNTERS.match(text, q.end):
+        if (counter := m.group().strip()) in KO_NOUN_COUNTERS:
+            return Reading("count", "count", noun=counter, end=m.end())  # "5문제": the counter names what it counts
         return _korean_count(text, q, m.end())
     return Reading(None, end=q.end)
 
@@ -268,6 +271,8 @@ def _korean_count(text: str, q: Quantity, end: int) -> Reading:
     if before and before.group(1).endswith(KO_PER_SUFFIXES):
         # "토큰당 220억 개": the noun a rate is per is not what is counted; the word before it may be
         before = _LAST_WORD.search(text[max(0, q.start - 30) : q.start - len(before.group(0))])
+    if before and before.group(1) in KO_NOT_COUNTED_AFTER:
+        before = None
     for candidate in (after, before):
         if candidate is None:
             continue

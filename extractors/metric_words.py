@@ -145,12 +145,22 @@ KO_MODEL_NOUNS = ("모델",)
 #: "16B total and 3B activated parameters", "a 3B-active model"), and the Korean word for active ("활성").
 MOE_PART_WORDS = ("total", "active", "activated")
 KO_ACTIVE = "활성"
-#: Korean words right after a counter that are not what it counts ("8개 중 2개": among).
-KO_NOT_COUNTED_AFTER = ("중",)
+#: Korean words next to a counter that are not what it counts ("8개 중 2개": among; "전체 30개": all 30).
+KO_NOT_COUNTED_AFTER = ("중", "전체", "모두", "총")
 #: Korean suffixes that make a noun the "per" of a rate ("토큰당 220억 개" is 22B per token, not 22B tokens).
 KO_PER_SUFFIXES = ("당", "마다")
 #: Korean counters ("8개", "120편", "5명").
-KO_COUNTERS = ("개", "편", "명", "종", "가지", "줄", "건", "문항")
+KO_COUNTERS = ("개", "편", "명", "종", "가지", "줄", "건", "문항", "문제")
+#: What an evaluation counts: a count of these out of a whole is a result ("solves 49 of the 658 problems",
+#: "148문제 중 5문제"), and the whole is the size of the test, not a result of its own.
+EVAL_ITEM_NOUNS = frozenset(
+    "problem problems task tasks question questions theorem theorems issue issues puzzle puzzles challenge "
+    "challenges game games case cases instance instances test tests prompt prompts query queries item items "
+    "exercise exercises".split()
+)
+KO_EVAL_ITEM_NOUNS = ("문제", "문항", "과제", "테스트", "질문")
+#: Korean counters that are themselves the noun counted ("148문제 중 5문제": problems).
+KO_NOUN_COUNTERS = ("문항", "문제")
 #: Korean qualifiers between a counter and its noun ("1,000개 이상의 문제").
 KO_COUNTER_QUALIFIERS = ("이상", "이하", "가량", "정도", "남짓", "미만")
 #: Korean words after a number that make it a date, money, a week, a rank, an ordinal or a minute ("30분의 1"

@@ -62,7 +62,8 @@ def _metric(text: str, drafts: list[Draft], i: int, spans: list[tuple[int, int]]
     s_start, s_end = sentence_of(spans, d.start)
     prev_end = max([o.end for o in drafts[:i] if o.end <= d.start] + [s_start, consumed])
     next_start = min([o.start for o in drafts[i + 1 :] if o.start >= d.end] + [s_end])
-    name, consumed = name_metric(text, d.unit, d.noun, (d.start, d.end), (prev_end, next_start), consumed)
+    name, consumed = name_metric(text, d.unit, d.noun, (d.start, d.end), (prev_end, next_start), s_start,
+                                 consumed, solved=d.out_of is not None)
     direction = None
     if d.unit in SCORE_UNITS or d.unit == "x":  # a size or a count neither grows nor shrinks anything
         direction = context.direction(text, (d.start, d.end), clause_start(text, s_start, d.start), next_start, d.unit)

@@ -153,6 +153,33 @@ MOE_SIZES = [
     ("전문가 8개 중 2개가 활성화됩니다.", [(8, "count", {"name": "전문가"}), (2, "count", {})]),
 ]
 
+# A count of evaluation items out of a whole is one result, the part; the whole is the size of the test
+PARTS_OF_A_WHOLE = [
+    ("The prover settles 12 out of 30 open problems.", [(12, "count", {"name": "open problems", "kind": "count"})]),
+    ("It passes 140 of 164 HumanEval problems.", [(140, "count", {"name": "HumanEval problems"})]),
+    ("On PutnamBench the agent proves 49 of the 657 theorems.", [(49, "count", {"name": "PutnamBench"})]),
+    ("더 어려운 벤치마크에서 164문제 중 140문제를 풀었습니다.", [(140, "count", {"name": "문제"})]),
+    ("전체 30개 중 12개의 과제를 해결했습니다.", [(12, "count", {"name": "과제"})]),
+    # parts of a model are no score: the whole is a fact of its own
+    ("Each token goes to 2 of 8 experts.", [(8, "count", {"name": "experts"})]),
+]
+
+# A benchmark named earlier in the sentence names the scores after it that name none, unless a score after
+# it took it, or the number is a change of some other quantity
+EARLIER_BENCHMARKS = [
+    ("On AIME 2024 it reaches 86.7%, and 70.0% with majority voting.",
+     [(86.7, "%", {"name": "AIME 2024"}), (70.0, "%", {"name": "AIME 2024"})]),
+    ("For LiveCodeBench, the base model gets 40.1% and the tuned one 51.3%.",
+     [(40.1, "%", {"name": "LiveCodeBench"}), (51.3, "%", {"name": "LiveCodeBench"})]),
+    ("MMLU에서 기본 모델은 70.2%, 미세조정 모델은 75.8%를 기록했습니다.",
+     [(70.2, "%", {"name": "MMLU"}), (75.8, "%", {"name": "MMLU"})]),
+    ("GSM8K: 40% → 62% after tuning.", [(40, "%", {"name": "GSM8K"}), (62, "%", {"name": "GSM8K"})]),
+    ("On the AIME, the 7B model solves 9 of the 30 problems, that is 30%.",
+     [(7e9, "params", {}), (9, "count", {"name": "AIME"}), (30, "%", {"name": "AIME"})]),
+    ("It scores 56% on MMLU and 70% overall.", [(56, "%", {"name": "MMLU"}), (70, "%", {"name": None})]),
+    ("On MMLU it reaches 80% and costs 40% less.", [(80, "%", {"name": "MMLU"}), (40, "%", {"name": None})]),
+]
+
 KOREAN = [
     ("DeepSeek-V3는 총 6710억 개의 매개변수를 가진 모델입니다.", [(671e9, "params", {"subject": "DeepSeek-V3"})]),
     ("실제로 활성화되는 매개변수는 370억 개입니다.", [(37e9, "params", {})]),
@@ -262,6 +289,12 @@ def _pairs(pairs: list[tuple[float, str]]) -> list[tuple[float, str]]:
 
 @pytest.mark.parametrize(("sentence", "expected"), ENGLISH, ids=[s[:50] for s, _ in ENGLISH])
 def test_english_sentence_yields_its_metrics(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
+    _assert_metrics(sentence, expected)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), PARTS_OF_A_WHOLE + EARLIER_BENCHMARKS,
+                         ids=[s[:40] for s, _ in PARTS_OF_A_WHOLE + EARLIER_BENCHMARKS])
+def test_parts_of_a_whole_and_earlier_benchmarks(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
     _assert_metrics(sentence, expected)
 
 

@@ -45,15 +45,23 @@ def _by_first_letter(names: tuple[str, ...]) -> str:
     return "|".join(branches)
 
 
-# Boundaries are ASCII-only: in Korean a particle follows the name directly ("MMLU에서").
+# Boundaries are ASCII-only: in Korean a particle follows the name directly ("MMLU에서"). A known name with a
+# split or variant glued on by a hyphen is one name ("miniF2F-test", "GSM8K-Platinum"), but not one made an
+# adjective ("MMLU-style prompts") or a model by its size ("Vicuna-13B").
+_VARIANT = rf"(?:-(?!(?:{alternation(ADJECTIVE_SUFFIXES)}|\d+(?:\.\d+)?[BMT])(?![A-Za-z0-9]))[A-Za-z0-9]+)*"
 _KNOWN = re.compile(
     rf"(?<![A-Za-z0-9-])(?:{'|'.join(QUALIFIED_BENCHMARKS)}"
     r"|" + _by_first_letter(BENCHMARKS) +
-    r"|" + "|".join(CASED_BENCHMARKS) + r")(?![A-Za-z0-9-])"
+    r"|" + "|".join(CASED_BENCHMARKS) + rf"){_VARIANT}(?![A-Za-z0-9-])"
 )
 # Unseen benchmarks: a CamelCase, hyphenated or upper-case name after "on"/"in", or any capitalised
 # name followed by "benchmark" ("on IMO-AnswerBench", "on the Vicuna benchmark").
-_NAMEISH_PATTERN = r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*|[A-Z][A-Z0-9]{2,}"
+# (and a lower-case name with a capital and then a lower-case letter inside: "nuScenes", "iNaturalist", not an
+# acronym with a prefix such as "vLLM" or "xLSTM", which name systems)
+_NAMEISH_PATTERN = (
+    r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*|[A-Z][A-Z0-9]{2,}"
+    r"|[a-z]+[A-Z](?=[\w-]*[a-z])[A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"
+)
 _NAMEISH = re.compile(_NAMEISH_PATTERN)
 _GENERIC_BRANCHES = (
     rf"\b(?i:{alternation(BENCHMARK_PREPOSITIONS)})\s+(?:the\s+)?(?P<a>{_NAMEISH_PATTERN})(?![A-Za-z0-9-])",
@@ -160,7 +168,7 @@ def _benchmarks(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 
 def _benchmark_like(name: str) -> bool:
-    return not _NOT_NAMES.match(name) and not _MODEL_FAMILY.search(name)
+    return not (_NOT_NAMES.match(name) or _MODEL_FAMILY.search(name) or _ADJECTIVE_SUFFIX.search(name))
 
 
 def models(text: str, start: int, end: int):

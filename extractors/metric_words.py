@@ -225,7 +225,7 @@ SCORE_PREPOSITIONS = ("on", "in")
 #: Hardware, formats and architecture parts written like benchmark or model names.
 NOT_NAMES = (
     r"[AHBLV]\d{2,3}", r"[GTCN]PUs?", r"TPUv\d", "LLMs?", "APIs?", "HBM", r"FP\d+", "BF16", "RAM", "MoE", "SMoE",
-    "RoPE", "KV", "NVIDIA", "AMD", "CUDA", "ROCm", "MLX", "ONNX",
+    "RoPE", "KV", "NVIDIA", "AMD", "CUDA", "ROCm", "MLX", "ONNX", "iPhone", "iPad", "iOS", "macOS",
 )
 #: Model families: after "on", a model is as likely as a benchmark ("a 2x speedup on Llama-3-8B").
 MODEL_FAMILIES = (

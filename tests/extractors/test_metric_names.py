@@ -28,6 +28,17 @@ NAMES = [
     ("The prover solves 41.2% of problems on IMO-AnswerBench.", "41.2%", "IMO-AnswerBench"),
     ("Guanaco reaches 99.3% on the Vicuna benchmark.", "99.3%", "Vicuna"),
     ("Gains: GSM8K (+17.9%), SVAMP (+11.0%).", "11.0%", "SVAMP"),
+    # a known name with a split or a variant glued on is one name; an adjective or a model's size is not
+    ("It proves 61.2% of the statements in miniF2F-valid.", "61.2%", "miniF2F-valid"),
+    ("Accuracy on GSM8K-Platinum reaches 95.1%.", "95.1%", "GSM8K-Platinum"),
+    ("ImageNet-21K top-1 is 88.5%.", "88.5%", "ImageNet-21K"),
+    ("It uses MMLU-style prompts and scores 70%.", "70%", None),
+    ("Vicuna-13B gets 44.0% on the test.", "44.0%", None),
+    # an unseen name in lower case with a capital and a lower-case letter inside; not an acronym with a prefix
+    ("It scores 45.1% on nuScenes.", "45.1%", "nuScenes"),
+    ("It reaches 70.4% on iNaturalist.", "70.4%", "iNaturalist"),
+    ("The vLLM-based server is 2x faster on vLLM.", "2x", None),
+    ("It is 3x faster on xLSTM stacks.", "3x", None),
     # what a multiplier measures, after it or before it
     ("The payoff is 5x higher inference throughput.", "5x", "inference throughput"),
     ("vLLM improves throughput by 4x over Orca.", "4x", "throughput"),

@@ -49,6 +49,7 @@ _BEFORE_PREPOSITION = re.compile(
     rf"(?P<np>(?:[A-Za-z][\w'’/-]*\s+){{1,4}})(?:{alternation(MEASURE_PREPOSITIONS)})\s+(?:\S+\s+){{0,2}}$"
 )
 _CHANGE_WORDS = INCREASE_WORDS | REDUCTION_WORDS
+_EARLIER_REACH = 240  # characters back from a score that a benchmark named earlier in its sentence may be
 
 
 def name_metric(text: str, unit: str, noun: str | None, span: tuple[int, int], window: tuple[int, int],
@@ -75,7 +76,8 @@ def name_metric(text: str, unit: str, noun: str | None, span: tuple[int, int], w
         quantity ("and costs 40% less"): the benchmark does not name what changed."""
         if _changes_quantity(text, end):
             return None
-        return benchmarks.benchmark_before(text, max(sentence_start, consumed), start)
+        # (a name far back in a long run of text, a table's cells read as prose, is no clue)
+        return benchmarks.benchmark_before(text, max(sentence_start, consumed, start - _EARLIER_REACH), start)
 
     if unit in SCORE_UNITS or solved:
         if adjacent := benchmarks.benchmark_adjacent(text, prev_end, start):

@@ -19,11 +19,13 @@ from extractors.metric_words import (
     BENCHMARK_PREPOSITIONS,
     BENCHMARKS,
     CASED_BENCHMARKS,
+    CASED_SCORE_UNITS,
     KO_BENCHMARK_NOUNS,
     KO_BENCHMARK_PARTICLES,
     MODEL_FAMILIES,
     NOT_NAMES,
     QUALIFIED_BENCHMARKS,
+    SCORE_UNIT_WORDS,
     STOPWORDS,
     alternation,
 )
@@ -185,4 +187,6 @@ def looks_like_model(name: str) -> bool:
     """"DeepSeek-R1", "LLaMA3", "vLLM", "GPT-4o": a digit or an inner capital; not "GPU", "H100", "FP8"."""
     if not (any(map(str.isdigit, name)) or any(map(str.isupper, name[1:]))):
         return False
+    if name in CASED_SCORE_UNITS or name.lower() in SCORE_UNIT_WORDS:
+        return False  # "mAP", "mIoU": units of a score
     return not (_NOT_NAMES.match(name) or _ADJECTIVE_SUFFIX.search(name) or _NOT_MODEL.fullmatch(name))

@@ -47,7 +47,7 @@ _KO_AMONG_AFTER = re.compile(r"\s?(?:의\s?)?(?:[가-힣]+\s)?중(?![가-힣])")
 _MOE_PART = re.compile(rf"(?:-|\s+(?:in\s+)?)(?P<part>{alternation(MOE_PART_WORDS)})\b", re.IGNORECASE)
 _KO_MOE_ACTIVE = re.compile(rf"\s?(?:만|가|이|는|의)?\s*(?:매개변수|파라미터)?\s*{KO_ACTIVE}")
 _SIZE_IN_PARENS = re.compile(r"(?P<model>[A-Za-z][\w.-]*[\dA-Z][\w.-]*)\s?\($")
-_MAGNITUDE_WORD = re.compile(rf"(?:{alternation(MAGNITUDE_WORDS)})$")
+_MAGNITUDE_WORD = re.compile(rf"(?:{alternation(MAGNITUDE_WORDS)})$", re.IGNORECASE)
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
 _CURRENCY_BEFORE = re.compile(rf"(?:[{re.escape(CURRENCY_SIGNS)}]|\b(?:{alternation(CURRENCY_CODES)}))\s?$")
 # "top 10 papers" ranks and "Table 4 lists" labels: neither counts anything

@@ -16,6 +16,7 @@ import re
 from extractors.metric_benchmarks import is_known_benchmark
 from extractors.metric_spans import short_name
 from extractors.metric_words import (
+    CASED_SCORE_UNITS,
     COUNTER_NOUNS,
     KO_COUNTER_NOUNS,
     MAGNITUDE_SUFFIXES,
@@ -56,7 +57,7 @@ _NOT_MEASURED = re.compile(
 _GENERIC_HEADER = re.compile(r"scores?|results?|accuracy|value|performance|metric|%|percent", re.IGNORECASE)
 # A header that names its unit ("Elo", "BLEU", "ROUGE-L"): one of the score units written after a number
 _SCORE_WORDS = alternation(w for w, unit in SCORE_UNIT_WORDS.items() if unit not in ("points", "ROUGE", "ROUGE-L"))
-_SCORE_HEADER = re.compile(rf"(ROUGE(?:-\w+)?|{_SCORE_WORDS})\b", re.IGNORECASE)
+_SCORE_HEADER = re.compile(rf"((?i:ROUGE(?:-\w+)?|{_SCORE_WORDS})|{alternation(CASED_SCORE_UNITS)})\b")
 _MAX_CELLS = 2000  # a table this large is a data dump, not a results table
 
 

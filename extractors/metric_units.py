@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from extractors import metric_benchmarks as benchmarks
 from extractors.metric_words import (
+    CASED_SCORE_UNITS,
+    CONTEXT_BEFORE,
     CONTEXT_NOUNS,
     COUNT_UNITS,
     COUNTER_NOUNS,
@@ -45,6 +47,7 @@ from extractors.metric_words import (
     REDUCTION_WORDS,
     SCORE_PREPOSITIONS,
     SCORE_UNIT_WORDS,
+    SIZE_COMPARATIVES,
     SIZE_NOUNS,
     STOPWORDS,
     TIME_NOUNS,
@@ -58,7 +61,7 @@ from extractors.numbers import Quantity, looks_like_year
 from extractors.prefilter import stems
 
 #: Units that score a result, as opposed to sizing or counting something.
-SCORE_UNITS = frozenset({"%", "pp", "score", *SCORE_UNIT_WORDS.values()})
+SCORE_UNITS = frozenset({"%", "pp", "score", *SCORE_UNIT_WORDS.values(), *CASED_SCORE_UNITS.values()})
 TIME_UNITS = frozenset({*TIME_NOUNS.values(), "GPU hours"})
 
 _PP = re.compile(r"\s?(?:%\s?p(?![A-Za-z])|%\s?포인트|퍼센트\s?포인트|percentage[\s-]points?\b|pp\b|p\.p\.)")
@@ -99,11 +102,20 @@ _KO_NOT_METRIC = re.compile(rf"\s?(?:{alternation(KO_NOT_METRIC)})")
 _KO_PARTICLES = re.compile(rf"(?:{alternation(KO_PARTICLES)})$")
 _GPU_BEFORE = re.compile(r"GPU[^.\n]{0,12}$")
 # A unit said before the number: "an Elo rating of 2,029", "a BLEU score of 41.2", "a speedup of 2.3".
+# ... and the high side of a change of one: "FID from 18.65 to 1.73", "perplexity drops from 12.3 to 9.8"
 _MEASURE_BEFORE = re.compile(
     rf"\b(?P<m>ROUGE(?:-\w+)?|{alternation(set(MEASURES_BEFORE) - {'rouge'})})(?:\s+(?:score|rating))?\s+"
-    rf"(?:of\s+)?(?:(?:{alternation(RANGE_QUALIFIERS)})\s+)?$",
+    r"(?:(?:[a-z]+\s+)?(?:of|to|from(?:\s+\d[\d.,]*\s+(?:to|->|→))?)\s+)?"
+    rf"(?:(?:{alternation(RANGE_QUALIFIERS)})\s+)?$",
     re.IGNORECASE,
 )
+# "the context from 16K to 128K", "a context window of 128K", "context length: 32K", "컨텍스트 길이 128K"
+_CONTEXT_BEFORE = re.compile(
+    rf"(?:\b(?i:{alternation(CONTEXT_BEFORE)}))(?:[은는을를이가]|\s*[:=]|\s+(?:of|from|to|is|up\s+to))?\s*"
+    r"(?:\d[\d.,]*[KkMB]?\s*(?:to|에서|->|→)\s*)?$"
+)
+_ORDINAL = re.compile(r"(?:st|nd|rd|th)[\s-]percentile\b|\s?번째\s?백분위", re.IGNORECASE)
+_AFTER_COMMA = re.compile(r",\s(?=[A-Za-z])")
 # Counters after a number ("1 comment", "12 comments"), before it ("Likes: 34", "Views 1.2K": plural only, since
 # "gains like 5%" is no counter), and in Korean before it, bare or with 수 or a particle ("조회수 1.2만", "공유가 9")
 _COUNTERS_AFTER = frozenset({*COUNTER_NOUNS, *map(plural, COUNTER_NOUNS)})
@@ -152,6 +164,8 @@ def read_unit(text: str, q: Quantity) -> Reading:
     """What `q` measures, read from the text right after it (`read_unit_before` reads what is before it)."""
     if q.unit_hint:
         return Reading(q.unit_hint, "relative", end=q.end)
+    if not q.word and (m := _ORDINAL.match(text, q.end)):  # "the 94th percentile", "94번째 백분위"
+        return Reading("percentile", "score", end=m.end())
     readers = (_multiplier,) if q.word else (_percent, _multiplier, _korean, _english)
     for reader in readers:
         reading = reader(text, q)
@@ -167,6 +181,8 @@ def read_unit_before(text: str, q: Quantity, r: Reading) -> Reading:
         return r
     if _after_counter(text, q.start):
         return Reading(None, end=q.end, excluded=True)
+    if r.unit is None and q.scale >= 1e3 and _CONTEXT_BEFORE.search(text, max(0, q.start - 40), q.start):
+        return Reading("tokens", "size", noun="context", end=q.end)
     if r.unit is not None or q.scale > 1:
         return r
     if m := _MEASURE_BEFORE.search(text, max(0, q.start - 60), q.start):
@@ -258,7 +274,9 @@ def _korean_noun(text: str, pos: int, q: Quantity) -> Reading | None:
 _LAST_WORD = re.compile(r"([가-힣A-Za-z]+)\s*$")
 # (the singular of each unit noun whose plural is one too: "parameter", "param", "token", "epoch")
 _UNIT_NOUNS = {**SIZE_NOUNS, **COUNT_UNITS}
-_SINGULAR_END = re.compile(rf"\b({alternation(n for n in _UNIT_NOUNS if _UNIT_NOUNS.get(n + 's') == _UNIT_NOUNS[n])})$")
+_SINGULAR_END = re.compile(
+    rf"\b({alternation(n for n in _UNIT_NOUNS if _UNIT_NOUNS.get(n + 's') == _UNIT_NOUNS[n])})$", re.IGNORECASE
+)
 
 
 def _korean_count(text: str, q: Quantity, end: int) -> Reading:
@@ -288,9 +306,10 @@ def _korean_count(text: str, q: Quantity, end: int) -> Reading:
 
 
 def _english(text: str, q: Quantity) -> Reading | None:
-    """Scan up to four words after the number: modifiers ("total", "H100", "pre-training") then a unit."""
+    """Scan up to four words after the number: modifiers ("total", "H100", "pre-training", "licensed,
+    privacy-respecting") then a unit."""
     pos, words = q.end, []
-    while len(words) < 4 and (m := _NEXT_WORD.match(text, pos)):
+    while len(words) < 4 and (m := _NEXT_WORD.match(text, pos) or _after_modifier_comma(text, pos, words)):
         word, glued = m.group("w"), m.start("w") == q.end
         words.append(word)
         if _head(word) in NOT_METRIC_NOUNS or (_head(word) in TIME_NOUNS and _NOT_DURATION.match(text, m.end())):
@@ -307,6 +326,10 @@ def _english(text: str, q: Quantity) -> Reading | None:
             noun = noun if explicit else f"{parts[0]} parameters" if parts else "parameters"  # "a 3B-active model"
             return Reading(unit, kind, noun=_plural_head(noun), end=m.end(), explicit=explicit)
         hyphenated = len(words) == 1 and "-" in text[q.end : m.start("w")]
+        if word.lower() in SIZE_COMPARATIVES and not glued and (n := _NEXT_WORD.match(text, m.end())) \
+                and _head(n.group("w")) in SIZE_NOUNS:
+            pos = m.end()  # "6 trillion more tokens": a comparative between a size and its unit
+            continue
         if len(words) == 1 and word.lower() in MOE_PART_WORDS and not glued and q.scale >= 1e6:
             # "355B total / 32B active", "a 3B-active model": a bare size the drafts stage may make parameters
             pos = m.end()
@@ -317,6 +340,13 @@ def _english(text: str, q: Quantity) -> Reading | None:
             return Reading(None, end=q.end, excluded=glued or hyphenated)
         pos = m.end()
     return None
+
+
+def _after_modifier_comma(text: str, pos: int, words: list[str]) -> re.Match[str] | None:
+    """The next word past a comma between two modifiers ("11 million licensed, privacy-respecting images")."""
+    if not words or not (comma := _AFTER_COMMA.match(text, pos)):
+        return None
+    return _NEXT_WORD.match(text, comma.end())
 
 
 def _plural_head(noun: str | None) -> str | None:
@@ -338,8 +368,8 @@ def _classify(words: list[str], q: Quantity) -> tuple[str, str, bool] | None:
     if head in TIME_NOUNS and position <= 2:
         gpu = any(_GPU.fullmatch(part) for w in words for part in w.split("-"))
         return ("GPU hours" if gpu and head.startswith("h") else TIME_NOUNS[head], "size", True)
-    if head in SCORE_UNIT_WORDS and position == 0:
-        return (SCORE_UNIT_WORDS[head], "score", True)
+    if position == 0 and (unit := CASED_SCORE_UNITS.get(word) or SCORE_UNIT_WORDS.get(head)):
+        return (unit, "score", True)
     if head in COUNT_UNITS:
         return (COUNT_UNITS[head], "count", True)
     if q.scale >= 1e3 and head in CONTEXT_NOUNS:

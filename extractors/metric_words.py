@@ -86,8 +86,11 @@ COUNT_UNITS = {"epochs": "epochs", "epoch": "epochs", "steps": "steps"}
 SCORE_UNIT_WORDS = {
     "elo": "Elo", "bleu": "BLEU", "f1": "F1", "rouge": "ROUGE", "rouge-l": "ROUGE-L", "em": "EM", "cider": "CIDEr",
     "fid": "FID", "perplexity": "perplexity", "ppl": "perplexity", "points": "points", "point": "points",
-    "pts": "points", "map": "mAP",
+    "pts": "points", "wer": "WER", "cer": "CER", "miou": "mIoU", "auc": "AUC", "auroc": "AUROC",
+    "percentile": "percentile",
 }
+#: Score units that are ordinary words in other cases, read only as written ("50.2 mAP", not "a 1 map").
+CASED_SCORE_UNITS = {"mAP": "mAP", "MAP": "mAP", "AP": "AP"}
 #: Nouns that say a size is a context length ("a 32k context").
 CONTEXT_NOUNS = frozenset({"context", "contexts", "context-window", "window"})
 #: Nouns that say a size is a model's parameter count ("a 7B model").
@@ -187,11 +190,16 @@ NOT_DURATION_AFTER = ("read", "ago", "later", "earlier")
 #: Words after a bare "N times" that end its clause or open a comparison ("5.76 times over the baseline").
 TIMES_END_WORDS = ("over", "compared", "relative")
 #: Measures written before the number: "an Elo rating of 2,029", "a BLEU score of 41.2", "a speedup of 2.3",
-#: with the unit each gives: the score units written after a number, and a few words of their own.
+#: "FID from 18.65 to 1.73", with the unit each gives: the score units written after a number (but points and
+#: percentiles, which name no measure), and a few words of their own.
 MEASURES_BEFORE = {
-    **{word: unit for word, unit in SCORE_UNIT_WORDS.items() if unit != "points"},
+    **{word: unit for word, unit in SCORE_UNIT_WORDS.items() if unit not in ("points", "percentile")},
     "score": "score", "rating": "score", "speedup": "x", "speed-up": "x",
 }
+#: Words before a bare size that make it a context length ("a context window of 128K", "컨텍스트 길이 32K").
+CONTEXT_BEFORE = ("context", "context window", "context length", "컨텍스트", "컨텍스트 길이", "문맥 길이")
+#: Comparatives that may stand between a size and its unit noun ("6 trillion more tokens", "2B fewer parameters").
+SIZE_COMPARATIVES = ("more", "fewer", "less", "extra", "additional")
 
 # --- stages 3 and 4: benchmarks, models, what is measured ---------------------------------------------------
 

@@ -41,7 +41,7 @@ _DIGIT_QUANTITY = (
     rf"|(?P<suffix>{_SUFFIX})(?![A-Za-z0-9])"
     # "7 B parameters", "a 1.5 B model": a spaced magnitude only before what it sizes
     rf"|\s(?P<spaced>[{_SPACED_SUFFIX}])(?=[\s-](?:param|token|model|LLM|context))"
-    rf"|[\s-](?P<word>{_MAGNITUDE_WORD})\b)?"
+    rf"|[\s-](?P<word>(?i:{_MAGNITUDE_WORD}))\b)?"
     r"(?![:/]\d|\.\d)"
 )
 _RANGE_START = re.compile(rf"[(\[~≈]*\d[\d.,]*(?:[xX×%]|{_SUFFIX})?[-–—]")
@@ -168,9 +168,20 @@ def _word_matches(text: str) -> list[re.Match[str]]:
     return _matches_from(_WORD, text, sorted(starts))
 
 
+# ("3x3", "256×256" glued, "1024 x 768" spaced on both sides; not "3.6x 16 languages", a multiplier and a count)
+_BY_BEFORE = re.compile(r"\d(?:[×xX*]|\s[×xX*]\s)$")
+_BY_AFTER = re.compile(r"(?:[×xX*]|\s[×xX*]\s)\d")
+
+
+def _dimension(text: str, m: re.Match[str]) -> bool:
+    """A side of a size written "256×256", "1024 x 768" or "3x3": a resolution or a kernel, no quantity."""
+    return _BY_AFTER.match(text, m.end()) is not None or _BY_BEFORE.search(text, max(0, m.start() - 4), m.start())
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every number in `text`, in order, none overlapping another."""
-    found = [_digit_quantity(m) for m in _digit_matches(text) if not _inside_name(text, m.start())]
+    found = [_digit_quantity(m) for m in _digit_matches(text) if not _inside_name(text, m.start())
+             and not _dimension(text, m)]
     words = _word_matches(text)
     extra = len(found)
     found += [_word_quantity(m) for m in words]

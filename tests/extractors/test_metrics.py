@@ -180,6 +180,34 @@ EARLIER_BENCHMARKS = [
     ("On MMLU it reaches 80% and costs 40% less.", [(80, "%", {"name": "MMLU"}), (40, "%", {"name": None})]),
 ]
 
+# Number forms the unit stage reads: a measure before a change ("FID falls from 9.3 to 2.1"), a context length
+# said before its size, percentile ranks, magnitudes in title case, modifiers joined by a comma, a comparative
+# between a size and its unit, and score units that are ordinary words in other cases
+UNIT_FORMS = [
+    ("Its FID falls from 9.3 to 2.1.", [(9.3, "FID", {}), (2.1, "FID", {})]),
+    ("Perplexity goes from 12.3 to 9.8 on WikiText-103.", [(12.3, "perplexity", {}), (9.8, "perplexity", {})]),
+    ("BLEU rises from 27.1 to 29.4, and the Elo rating climbs to 1350.",
+     [(27.1, "BLEU", {}), (29.4, "BLEU", {}), (1350, "Elo", {})]),
+    ("It extends the context from 4K to 128K.", [(4e3, "tokens", {"name": "context"}), (128e3, "tokens", {})]),
+    ("It has a context window of 200K.", [(200e3, "tokens", {"name": "context"})]),
+    ("Context length: 32K.", [(32e3, "tokens", {})]),
+    ("컨텍스트 길이 128K를 지원합니다.", [(128e3, "tokens", {})]),
+    ("It ranks in the 89th percentile on Codeforces.", [(89, "percentile", {"name": "Codeforces", "kind": "score"})]),
+    ("A 96th-percentile rating on Codeforces.", [(96, "percentile", {"name": "Codeforces"})]),
+    ("Codeforces 기준 98번째 백분위를 기록했다.", [(98, "percentile", {"name": "Codeforces"})]),
+    ("A 1.5 Billion Parameter Model Trained On 3 Trillion Tokens",
+     [(1.5e9, "params", {"name": "Parameters"}), (3e12, "tokens", {})]),
+    ("It holds 3 million curated, deduplicated documents.",
+     [(3e6, "count", {"name": "curated, deduplicated documents"})]),
+    ("We collect 40,000 hand-written, verified proofs.", [(40_000, "count", {})]),
+    ("It was trained on 2 trillion more tokens and needs 3B fewer parameters.",
+     [(2e12, "tokens", {"name": "more tokens"}), (3e9, "params", {"name": "fewer parameters"})]),
+    ("It adds 500B additional tokens but used 500 more GPUs.", [(500e9, "tokens", {})]),
+    ("It reaches 50.2 mAP on COCO and 3.8 WER on LibriSpeech.",
+     [(50.2, "mAP", {"name": "COCO"}), (3.8, "WER", {"name": "LibriSpeech", "subject": None})]),
+    ("It is 3.6x faster on 16 languages.", [(3.6, "x", {}), (16, "count", {"name": "languages"})]),
+]
+
 KOREAN = [
     ("DeepSeek-V3는 총 6710억 개의 매개변수를 가진 모델입니다.", [(671e9, "params", {"subject": "DeepSeek-V3"})]),
     ("실제로 활성화되는 매개변수는 370억 개입니다.", [(37e9, "params", {})]),
@@ -224,6 +252,11 @@ KOREAN = [
 ]
 
 NOT_METRICS = [
+    # the sides of a resolution or a kernel, and "map" as a word
+    "It renders at 1024 x 768 pixels.",
+    "A 3x3 kernel and a 7×7 patch.",
+    "The grid grows from 1×1 up to 16×16.",
+    "There are 3 map views.",
     "Published April 8, 2024 at 3:12 a.m.",
     "In 2025 the IMO 2025 results came out.",
     "Context Engineering 2.0 builds on Qwen2.5 and Llama 2.",
@@ -295,6 +328,11 @@ def test_english_sentence_yields_its_metrics(sentence: str, expected: list[tuple
 @pytest.mark.parametrize(("sentence", "expected"), PARTS_OF_A_WHOLE + EARLIER_BENCHMARKS,
                          ids=[s[:40] for s, _ in PARTS_OF_A_WHOLE + EARLIER_BENCHMARKS])
 def test_parts_of_a_whole_and_earlier_benchmarks(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
+    _assert_metrics(sentence, expected)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), UNIT_FORMS, ids=[s[:40] for s, _ in UNIT_FORMS])
+def test_unit_forms(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
     _assert_metrics(sentence, expected)
 
 

@@ -49,6 +49,7 @@ _KO_MOE_ACTIVE = re.compile(rf"\s?(?:만|가|이|는|의)?\s*(?:매개변수|파
 _SIZE_IN_PARENS = re.compile(r"(?P<model>[A-Za-z][\w.-]*[\dA-Z][\w.-]*)\s?\($")
 _MAGNITUDE_WORD = re.compile(rf"(?:{alternation(MAGNITUDE_WORDS)})$", re.IGNORECASE)
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
+_PRICED = re.compile(rf"[{re.escape(CURRENCY_SIGNS)}]|{alternation(CURRENCY_CODES)}")  # (in every price)
 _CURRENCY_BEFORE = re.compile(rf"(?:[{re.escape(CURRENCY_SIGNS)}]|\b(?:{alternation(CURRENCY_CODES)}))\s?$")
 # "top 10 papers" ranks and "Table 4 lists" labels: neither counts anything
 _LABEL_BEFORE = re.compile(rf"\b(?:{alternation(LABEL_WORDS)})[\s-]+$", re.IGNORECASE)
@@ -93,7 +94,8 @@ def _drafts(text: str, quantities: list[Quantity], readings: list[Reading]) -> l
             drafts += pair
             i += 2
             continue
-        if i + 1 < len(quantities) and (part := _part_of(text, q, readings[i], quantities[i + 1], readings[i + 1])):
+        if i + 1 < len(quantities) and readings[i + 1].unit == "count" and (
+                part := _part_of(text, q, readings[i], quantities[i + 1], readings[i + 1])):
             drafts.append(part)
             i += 2
             continue
@@ -128,8 +130,8 @@ def _part_of(text: str, first: Quantity, fr: Reading, second: Quantity, sr: Read
     """A count of evaluation items written as a part of a whole is one result, the part: "49 of the 658
     problems", "12 out of 30 tasks", "140 / 164 problems", "148문제 중 5문제", "30개 중 12개의 과제"; the whole is the
     size of the test, not a result of its own."""
-    if fr.excluded or sr.excluded or first.word or second.word:
-        return None
+    if sr.unit != "count" or fr.excluded or sr.excluded or first.word or second.word:
+        return None  # (the whole, or the part in Korean, is always a count)
     gap = text[fr.end : second.start]
     if fr.unit is None and sr.unit == "count" and _OUT_OF.fullmatch(gap) and first.value <= second.value:
         part, whole, noun, end = first, second, sr.noun, sr.end  # "49 of the 658 problems"
@@ -192,6 +194,8 @@ def _moe_parts(text: str, drafts: list[Draft], sentences: list[tuple[int, int]])
     "355B total / 32B active", "16B total and 3B activated", "토큰당 220억 개 활성". "Total" alone says so only
     in a sentence that speaks of active parameters ("2T total" may count tokens)."""
     for i, d in enumerate(drafts):
+        if d.unit and (d.unit != "count" or d.noun is not None):
+            continue  # (only a bare size, or a Korean count of nothing named, may be a part)
         korean = d.unit == "count" and d.noun is None and _KO_MOE_ACTIVE.match(text, d.end)
         m = _MOE_PART.match(text, d.end) if not d.unit and d.number.scale >= 1e6 else None
         if not (korean or m) or (korean and d.number.scale < 1e6):
@@ -218,8 +222,7 @@ def _keep(text: str, drafts: list[Draft]) -> list[Draft]:
     for d in drafts:
         q = d.number
         near = text[max(0, q.start - 5) : q.start]
-        priced = any(c in near for c in CURRENCY_SIGNS) or any(code in near for code in CURRENCY_CODES)
-        if priced and _CURRENCY_BEFORE.search(near):
+        if _PRICED.search(near) and _CURRENCY_BEFORE.search(near):
             continue
         if (d.implied or d.unit == "count") and _after_model_name(text, q.start):
             continue

@@ -9,7 +9,7 @@ found; pure. The words are in `extractors.metric_words`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from extractors import metric_benchmarks as benchmarks
 from extractors.metric_words import (
@@ -115,6 +115,7 @@ _CONTEXT_BEFORE = re.compile(
     r"(?:\d[\d.,]*[KkMB]?\s*(?:to|에서|->|→)\s*)?$"
 )
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)[\s-]percentile\b|\s?번째\s?백분위", re.IGNORECASE)
+_ORDINAL_OPENERS = frozenset("sSnNrRtT번")
 _AFTER_COMMA = re.compile(r",\s(?=[A-Za-z])")
 # Counters after a number ("1 comment", "12 comments"), before it ("Likes: 34", "Views 1.2K": plural only, since
 # "gains like 5%" is no counter), and in Korean before it, bare or with 수 or a particle ("조회수 1.2만", "공유가 9")
@@ -128,10 +129,10 @@ _SCORE_END = re.compile(r"\s*(?:[,;)]|\.(?!\d)|$|\s(?:and|on|vs\.?|versus|while|
 _GPU = re.compile(_GPU_WORDS, re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """The unit read after a number. `unit is None` when nothing was written; `excluded` when what
-    was written says the number is not a metric (a price, a date, a discount)."""
+    was written says the number is not a metric (a price, a date, a discount). (A named tuple: one is
+    made for every number.)"""
 
     unit: str | None
     kind: str | None = None
@@ -164,7 +165,10 @@ def read_unit(text: str, q: Quantity) -> Reading:
     """What `q` measures, read from the text right after it (`read_unit_before` reads what is before it)."""
     if q.unit_hint:
         return Reading(q.unit_hint, "relative", end=q.end)
-    if not q.word and (m := _ORDINAL.match(text, q.end)):  # "the 94th percentile", "94번째 백분위"
+    after = text[q.end : q.end + 1]
+    ordinal = after in _ORDINAL_OPENERS or (after == " " and text[q.end + 1 : q.end + 2] == "번")
+    if ordinal and not q.word and (m := _ORDINAL.match(text, q.end)):
+        # "the 94th percentile", "94번째 백분위"
         return Reading("percentile", "score", end=m.end())
     readers = (_multiplier,) if q.word else (_percent, _multiplier, _korean, _english)
     for reader in readers:
@@ -179,7 +183,9 @@ def read_unit_before(text: str, q: Quantity, r: Reading) -> Reading:
     around it, "an Elo rating of 2,029", "a speedup of 2.3", "scores 8.9 on MT-Bench", "MMLU: 70.1"."""
     if r.excluded or q.word:
         return r
-    if _after_counter(text, q.start):
+    # (a counter's name before its number matters where the number counts something or is a bare size, which
+    # may take a neighbour's unit: "Views 1.2K", "조회수 1.2만")
+    if (r.unit == "count" or (r.unit is None and q.scale > 1)) and _after_counter(text, q.start):
         return Reading(None, end=q.end, excluded=True)
     if r.unit is None and q.scale >= 1e3 and _CONTEXT_BEFORE.search(text, max(0, q.start - 40), q.start):
         return Reading("tokens", "size", noun="context", end=q.end)
@@ -202,7 +208,9 @@ def read_unit_before(text: str, q: Quantity, r: Reading) -> Reading:
 def _after_counter(text: str, start: int) -> bool:
     """Whether the word right before a number (past a colon, a dot or a bar) names a counter: "Likes: 34"."""
     before = text[max(0, start - 16) : start].rstrip(" :·|\t")
-    word = before.rsplit(None, 1)[-1] if before and not before[-1].isspace() else ""
+    if not before or not before[-1].isalpha():
+        return False  # (most numbers follow a space after a digit, a sign or punctuation)
+    word = before.rsplit(None, 1)[-1]
     return word.lower() in _COUNTERS_BEFORE or word in _KO_COUNTERS_BEFORE
 
 

@@ -18,6 +18,7 @@ come from `extractors.metric_spans`. This module runs the stages and keeps one m
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 
 from extractors import metric_context as context
 from extractors.metric_drafts import Draft, read_drafts
@@ -36,13 +37,16 @@ def extract_metrics(text: str) -> list[Metric]:
 def locate_metrics(text: str) -> list[tuple[int, int, Metric]]:
     """`extract_metrics` with where each metric's phrase sits in `text` (start, end offsets, both ends of a
     range for its two records), so a caller can tell which clause, and so which paper, a number belongs to."""
+    quantities = find_quantities(text)
+    if not quantities:
+        return []
     spans = sentences(text)
-    drafts = read_drafts(text, find_quantities(text), spans)
+    drafts = read_drafts(text, quantities, spans)
     metrics: list[tuple[int, int, Metric]] = []
     seen: set[tuple[str, float, str]] = set()
     consumed = 0  # where the last benchmark name taken by a score ended
-    for i in range(len(drafts)):
-        metric, consumed = _metric(text, drafts, i, spans, consumed)
+    for i, window in enumerate(_windows(drafts)):
+        metric, consumed = _metric(text, drafts[i], window, spans, consumed)
         key = ((metric.name or "").lower(), round(metric.value, 9), metric.unit)
         if metric.unit in ("points", "score") and not metric.name and not metric.direction:
             continue  # "3 points" or "a score of 8" with nothing scored is not a result
@@ -54,14 +58,28 @@ def locate_metrics(text: str) -> list[tuple[int, int, Metric]]:
     return metrics
 
 
-def _metric(text: str, drafts: list[Draft], i: int, spans: list[tuple[int, int]],
+def _windows(drafts: list[Draft]) -> list[tuple[int, int | None]]:
+    """For each draft, where the drafts before it end and the drafts after it start (the other end of a
+    range, which shares its span, is neither): the window its words are read in."""
+    starts = [d.start for d in drafts]
+    windows = []
+    latest = 0  # the latest end of the drafts so far
+    for i, d in enumerate(drafts):
+        # (drafts overlap only where two share a phrase: then the ends before this one are looked at one by one)
+        prev_end = latest if latest <= d.start else max((o.end for o in drafts[:i] if o.end <= d.start), default=0)
+        after = bisect_left(starts, d.end, i + 1)  # (drafts are in order of their start)
+        windows.append((prev_end, starts[after] if after < len(drafts) else None))
+        latest = max(latest, d.end)
+    return windows
+
+
+def _metric(text: str, d: Draft, window: tuple[int, int | None], spans: list[tuple[int, int]],
             consumed: int) -> tuple[Metric, int]:
-    """The metric of draft `i`: named (stage 4), then its subject, qualifier and direction read (stage 5),
-    each within its sentence and between the drafts before and after it."""
-    d = drafts[i]
+    """The metric of draft `d`: named (stage 4), then its subject, qualifier and direction read (stage 5),
+    each within its sentence and between the drafts before and after it (`window`)."""
     s_start, s_end = sentence_of(spans, d.start)
-    prev_end = max([o.end for o in drafts[:i] if o.end <= d.start] + [s_start, consumed])
-    next_start = min([o.start for o in drafts[i + 1 :] if o.start >= d.end] + [s_end])
+    prev_end = max(window[0], s_start, consumed)
+    next_start = s_end if window[1] is None else min(window[1], s_end)
     name, consumed = name_metric(text, d.unit, d.noun, (d.start, d.end), (prev_end, next_start), s_start,
                                  consumed, solved=d.out_of is not None)
     direction = None

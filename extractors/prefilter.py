@@ -39,9 +39,9 @@ def ends_near(text: str, endings: tuple[str, ...], *, case_blind: bool = False) 
     that ends with such a word and at most two more before the end of the text can match only then."""
     if not text[-1:].isspace():
         return False
-    if case_blind and has_case_blind_extras(text):
+    if any((w.lower() if case_blind else w).endswith(endings) for w in text.split()[-3:]):
         return True
-    return any((w.lower() if case_blind else w).endswith(endings) for w in text.split()[-3:])
+    return case_blind and has_case_blind_extras(text)
 
 
 def stems(words: Iterable[str]) -> tuple[str, ...]:
@@ -64,5 +64,7 @@ def last_words(phrases: Iterable[str]) -> tuple[str, ...]:
 
 
 def first_words(phrases: Iterable[str]) -> tuple[str, ...]:
-    """The first word of each phrase, lowered: one of them is in every match of an alternation of them."""
-    return tuple(sorted({phrase.split()[0].lower() for phrase in phrases}))
+    """The first word of each phrase, lowered, but a word that holds another ("evaluation" holds "eval"): one
+    of them is in every match of an alternation of the phrases."""
+    words = {phrase.split()[0].lower() for phrase in phrases}
+    return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))

@@ -100,6 +100,7 @@ _QUALIFIERS_AFTER = tuple((_after(phrases), found) for found, phrases in QUALIFI
 # How a text before a number must end for any of those patterns to match (they end there, case-blind):
 # looking at the end first spares most numbers the three searches.
 _QUALIFIER_ENDINGS = last_words(p for phrases in QUALIFIERS_BEFORE.values() for p in phrases)
+_QUALIFIER_AFTER_OPENERS = frozenset(p[0] for phrases in QUALIFIERS_AFTER.values() for p in phrases)
 
 
 def qualifier(text: str, number: tuple[int, int], phrase_end: int, sentence_start: int, unit: str) -> str | None:
@@ -114,6 +115,9 @@ def qualifier(text: str, number: tuple[int, int], phrase_end: int, sentence_star
                 return found
     if text[end : end + 1] == "+":
         return "at least"
+    rest = text[phrase_end : phrase_end + 8].lstrip()
+    if rest and rest[0] not in _QUALIFIER_AFTER_OPENERS:
+        return None  # (what every qualifier after a number opens with, past spaces: most numbers have none)
     for pattern, found in _QUALIFIERS_AFTER:
         if pattern.match(text, phrase_end):
             return found

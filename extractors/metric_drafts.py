@@ -10,7 +10,7 @@ Runs inside `extractors.metrics`, once per blurb; pure.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from extractors import metric_benchmarks as benchmarks
 from extractors.metric_spans import sentence_of
@@ -57,10 +57,10 @@ _MODEL_NAME_BEFORE = re.compile(r"(?P<prev>[A-Za-z][\w.-]*)(?:\s+(?P<version>\d+
 _SIZE_SUFFIX = re.compile(r"[\d.]+[KMBT]\b")
 
 
-@dataclass(frozen=True)
-class Draft:
+class Draft(NamedTuple):
     """A metric before its name and context are read. `start`/`end` span the whole phrase (both ends of a
-    range); `unit` is "" for a bare size ("12B") still waiting for a unit from its neighbours."""
+    range); `unit` is "" for a bare size ("12B") still waiting for a unit from its neighbours. (A named
+    tuple: one is made for nearly every number.)"""
 
     value: float
     unit: str
@@ -159,11 +159,11 @@ def _inherit(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -
     for i in range(len(drafts) - 2, -1, -1):
         d, after = drafts[i], drafts[i + 1]
         if not d.unit and after.unit in _INHERITABLE and _LIST_GAP.match(text[d.end : after.start]):
-            drafts[i] = replace(d, unit=after.unit, noun=after.noun)
+            drafts[i] = d._replace(unit=after.unit, noun=after.noun)
     for i, d in enumerate(drafts):
         model = _SIZE_IN_PARENS.search(text, max(0, d.start - 40), d.start) if not d.unit else None
         if model and d.number.scale >= 1e6 and text[d.end : d.end + 1] == ")":  # "DeepSeek-V3 (671B)"
-            drafts[i] = replace(d, unit="params", noun="parameters", implied=False, subject=model.group("model"))
+            drafts[i] = d._replace(unit="params", noun="parameters", implied=False, subject=model.group("model"))
             continue
         # "6710억 개의 매개변수 중 370억 개만": a bare Korean count among a size is part of it
         part_of = d.unit == "count" and d.noun is None and _KO_AMONG.search(text, max(0, d.start - 4), d.start)
@@ -175,7 +175,7 @@ def _inherit(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -
         if whole is not None:
             active = whole.unit == "params" and _ACTIVE.match(text, d.end)
             noun = "active parameters" if active else whole.noun if part_of else _INHERITABLE[whole.unit]
-            drafts[i] = replace(d, unit=whole.unit, kind=whole.kind, noun=noun)
+            drafts[i] = d._replace(unit=whole.unit, kind=whole.kind, noun=noun)
     # "27B trained on 13 trillion tokens, the 9B model on 8 trillion": a size with its magnitude as a word and
     # nothing after it says the unit of the last size of that magnitude written before it in its sentence
     for i, d in enumerate(drafts):
@@ -185,7 +185,7 @@ def _inherit(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -
         like = next((o for o in reversed(drafts[:i]) if o.unit in _INHERITABLE and not o.implied
                      and o.start >= sentence_start and o.number.scale == d.number.scale), None)
         if like is not None:
-            drafts[i] = replace(d, unit=like.unit, kind=like.kind, noun=like.noun)
+            drafts[i] = d._replace(unit=like.unit, kind=like.kind, noun=like.noun)
     return [d for d in drafts if d.unit]
 
 
@@ -205,11 +205,11 @@ def _moe_parts(text: str, drafts: list[Draft], sentences: list[tuple[int, int]])
             s_start, s_end = sentence_of(sentences, d.start)
             if "activ" not in text[s_start:s_end].lower():
                 continue
-        drafts[i] = replace(d, unit="params", kind="size", noun=f"{part} parameters", implied=False)
+        drafts[i] = d._replace(unit="params", kind="size", noun=f"{part} parameters", implied=False)
         # "4천억 개 중 170억 개가 활성": the bare count the active part is among is the total
         whole = drafts[i - 1] if korean and i else None
         if whole and whole.unit == "count" and whole.number.scale >= 1e6 and _KO_AMONG_AFTER.match(text, whole.end):
-            drafts[i - 1] = replace(whole, unit="params", kind="size", noun="total parameters", implied=False)
+            drafts[i - 1] = whole._replace(unit="params", kind="size", noun="total parameters", implied=False)
     return drafts
 
 

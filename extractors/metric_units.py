@@ -114,8 +114,9 @@ _CONTEXT_BEFORE = re.compile(
     rf"(?:\b(?i:{alternation(CONTEXT_BEFORE)}))(?:[은는을를이가]|\s*[:=]|\s+(?:of|from|to|is|up\s+to))?\s*"
     r"(?:\d[\d.,]*[KkMB]?\s*(?:to|에서|->|→)\s*)?$"
 )
-_ORDINAL = re.compile(r"(?:st|nd|rd|th)[\s-]percentile\b|\s?번째\s?백분위", re.IGNORECASE)
-_ORDINAL_OPENERS = frozenset("sSnNrRtT번")
+# "the 94th percentile", "a 96th-percentile rating", "94번째 백분위": a rank among people, a score
+_PERCENTILE = re.compile(r"(?:st|nd|rd|th)[\s-]percentile\b", re.IGNORECASE)
+_KO_PERCENTILE = re.compile(r"\s?번째\s?백분위")
 _AFTER_COMMA = re.compile(r",\s(?=[A-Za-z])")
 # Counters after a number ("1 comment", "12 comments"), before it ("Likes: 34", "Views 1.2K": plural only, since
 # "gains like 5%" is no counter), and in Korean before it, bare or with 수 or a particle ("조회수 1.2만", "공유가 9")
@@ -165,11 +166,6 @@ def read_unit(text: str, q: Quantity) -> Reading:
     """What `q` measures, read from the text right after it (`read_unit_before` reads what is before it)."""
     if q.unit_hint:
         return Reading(q.unit_hint, "relative", end=q.end)
-    after = text[q.end : q.end + 1]
-    ordinal = after in _ORDINAL_OPENERS or (after == " " and text[q.end + 1 : q.end + 2] == "번")
-    if ordinal and not q.word and (m := _ORDINAL.match(text, q.end)):
-        # "the 94th percentile", "94번째 백분위"
-        return Reading("percentile", "score", end=m.end())
     readers = (_multiplier,) if q.word else (_percent, _multiplier, _korean, _english)
     for reader in readers:
         reading = reader(text, q)
@@ -252,6 +248,8 @@ def _korean(text: str, q: Quantity) -> Reading | None:
     rest = text[q.end : q.end + 2].lstrip()
     if not rest or not ("가" <= rest[0] <= "힣"):
         return None
+    if m := _KO_PERCENTILE.match(text, q.end):
+        return Reading("percentile", "score", end=m.end())
     if _KO_NOT_METRIC.match(text, q.end):
         return Reading(None, end=q.end, excluded=True)
     if noun := _korean_noun(text, q.end, q):
@@ -320,9 +318,12 @@ def _english(text: str, q: Quantity) -> Reading | None:
     while len(words) < 4 and (m := _NEXT_WORD.match(text, pos) or _after_modifier_comma(text, pos, words)):
         word, glued = m.group("w"), m.start("w") == q.end
         words.append(word)
+        lower = word.lower()
+        if glued and not words[1:] and (rank := _PERCENTILE.match(text, q.end)):
+            return Reading("percentile", "score", end=rank.end())
         if _head(word) in NOT_METRIC_NOUNS or (_head(word) in TIME_NOUNS and _NOT_DURATION.match(text, m.end())):
             return Reading(None, end=q.end, excluded=True)
-        if len(words) == 1 and word.lower() in _COUNTERS_AFTER:
+        if len(words) == 1 and lower in _COUNTERS_AFTER:
             return Reading(None, end=q.end, excluded=True)  # "12 comments", "1.2K views": a popularity counter
         if found := _classify(words, q):
             unit, kind, explicit = found
@@ -334,11 +335,11 @@ def _english(text: str, q: Quantity) -> Reading | None:
             noun = noun if explicit else f"{parts[0]} parameters" if parts else "parameters"  # "a 3B-active model"
             return Reading(unit, kind, noun=_plural_head(noun), end=m.end(), explicit=explicit)
         hyphenated = len(words) == 1 and "-" in text[q.end : m.start("w")]
-        if word.lower() in SIZE_COMPARATIVES and not glued and (n := _NEXT_WORD.match(text, m.end())) \
+        if lower in SIZE_COMPARATIVES and not glued and (n := _NEXT_WORD.match(text, m.end())) \
                 and _head(n.group("w")) in SIZE_NOUNS:
             pos = m.end()  # "6 trillion more tokens": a comparative between a size and its unit
             continue
-        if len(words) == 1 and word.lower() in MOE_PART_WORDS and not glued and q.scale >= 1e6:
+        if len(words) == 1 and lower in MOE_PART_WORDS and not glued and q.scale >= 1e6:
             # "355B total / 32B active", "a 3B-active model": a bare size the drafts stage may make parameters
             pos = m.end()
             continue

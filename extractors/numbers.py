@@ -167,26 +167,25 @@ def _word_matches(text: str, lower: str) -> list[re.Match[str]]:
     return _matches_from(_WORD, text, sorted(starts))
 
 
-# ("3x3", "256×256" glued, "1024 x 768" spaced on both sides; not "3.6x 16 languages", a multiplier and a count)
-_BY_BEFORE = re.compile(r"\d(?:[×xX*]|\s[×xX*]\s)$")
-_BY_AFTER = re.compile(r"(?:[×xX*]|\s[×xX*]\s)\d")
-_BY_SIGN = re.compile(r"[×xX*]")
+# ("3x3", "256×256" glued, "1024 x 768" spaced on both sides; not "3.6x 16 languages", a multiplier and a count;
+# the lookahead lets "3x3x3" give every side)
+_BY = re.compile(r"\d(?=(?:[×xX*]|\s[×xX*]\s)(?P<by>)\d)")
 
 
-def _dimension(text: str, start: int, end: int) -> bool:
-    """A side of a size written "256×256", "1024 x 768" or "3x3": a resolution or a kernel, no quantity."""
-    return _BY_AFTER.match(text, end) is not None or _BY_BEFORE.search(text, max(0, start - 4), start) is not None
+def _dimension_sides(text: str) -> tuple[set[int], set[int]] | None:
+    """Where the sides of sizes written "256×256", "1024 x 768" or "3x3" end and start (a resolution or a
+    kernel: neither side is a quantity), or None where the text has none."""
+    found = list(_BY.finditer(text))
+    if not found:
+        return None
+    return {m.end() for m in found}, {m.end("by") for m in found}
 
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every number in `text`, in order, none overlapping another."""
-    found = []
-    for m in _digit_matches(text):
-        start, end = m.span()
-        # (a dimension holds a times sign within two characters of the number: most numbers have none)
-        near_sign = _BY_SIGN.search(text, max(0, start - 2), end + 2) is not None
-        if not _inside_name(text, start) and not (near_sign and _dimension(text, start, end)):
-            found.append(_digit_quantity(m))
+    sides = _dimension_sides(text)
+    found = [_digit_quantity(m) for m in _digit_matches(text) if not _inside_name(text, m.start())
+             and not (sides and (m.end() in sides[0] or m.start() in sides[1]))]
     lower = text.lower()
     extra = len(found)
     found += [_word_quantity(m) for m in _word_matches(text, lower)]

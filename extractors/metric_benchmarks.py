@@ -22,6 +22,7 @@ from extractors.metric_words import (
     CASED_SCORE_UNITS,
     KO_BENCHMARK_NOUNS,
     KO_BENCHMARK_PARTICLES,
+    LIST_JOINS,
     MODEL_FAMILIES,
     NOT_NAMES,
     QUALIFIED_BENCHMARKS,
@@ -132,6 +133,25 @@ def benchmark_adjacent(text: str, start: int, end: int) -> str | None:
     if name and any(c.isupper() or c.isdigit() for c in name.group()[1:]) and _benchmark_like(name.group()):
         return name.group()
     return None
+
+
+# ("MMLU, GSM8K and MATH", "MMLU와 GSM8K": only a join and spaces between two items; "and" needs a space)
+LIST_JOIN = re.compile(
+    rf"\s*(?:{alternation(j for j in LIST_JOINS if not j[-1].isalpha() or not j.isascii())}|"
+    rf"(?:,\s*)?\b(?:{alternation(j.strip(', ') for j in LIST_JOINS if j[-1].isascii() and j[-1].isalpha())})\b)\s*"
+)
+
+
+def benchmark_lists(text: str, start: int, end: int) -> list[list[tuple[int, int, str]]]:
+    """The lists of two benchmarks or more in text[start:end], each as its names in order: "on MMLU, GSM8K
+    and MATH", "MMLU와 GSM8K에서"."""
+    lists: list[list[tuple[int, int, str]]] = []
+    for found in _benchmarks(text, start, end):
+        if lists and LIST_JOIN.fullmatch(text, lists[-1][-1][1], found[0]):
+            lists[-1].append(found)
+        else:
+            lists.append([found])
+    return [names for names in lists if len(names) > 1]
 
 
 def is_known_benchmark(name: str) -> bool:

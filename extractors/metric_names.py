@@ -88,11 +88,32 @@ def name_metric(text: str, unit: str, noun: str | None, span: tuple[int, int], w
             return found, consumed
         return (noun if solved else after() or before()), consumed
     if unit == "x":
-        if phrase := after() or before():
-            return phrase, consumed
         found = benchmarks.benchmark_after(text, end, next_start)
+        if phrase := after() or before():
+            # "1.9x faster decoding on MT-Bench": what was measured, and where, if that is a known benchmark (a
+            # speedup is as often measured on a model or a machine: "on T5-XXL", "on an A100")
+            where = found[0] if found and benchmarks.is_known_benchmark(found[0]) and found[0] not in phrase else None
+            return (f"{phrase} on {where}" if where else phrase), consumed
         return (found[0] if found else None), consumed
     return noun or after(), consumed
+
+
+def respective_names(text: str, runs: list[list[tuple[int, int]]], sentence: tuple[int, int]
+                     ) -> dict[int, tuple[str, int]]:
+    """Scores listed together and benchmarks listed together in one sentence pair up in order: "56% and 70%
+    on MMLU and GSM8K", "on ALFWorld and WebShop it beats them by 34% and 10%", "MMLU와 GSM8K에서 각각 70.1%와
+    80.2%". `runs` are the (start, end) spans of each list of scores; the answer maps a score's start to its
+    benchmark and where the name ends. The list right after a run is read first, then the last one before it;
+    only a list of as many names counts."""
+    names: dict[int, tuple[str, int]] = {}
+    s_start, s_end = sentence
+    for run in runs:
+        after = benchmarks.benchmark_lists(text, run[-1][1], clause_end(text, run[-1][1], s_end))
+        before = benchmarks.benchmark_lists(text, s_start, run[0][0])
+        chosen = next((b for b in (after[:1] + before[-1:]) if len(b) == len(run)), None)
+        if chosen is not None:
+            names.update({score[0]: (name[2], name[1]) for score, name in zip(run, chosen, strict=True)})
+    return names
 
 
 def _changes_quantity(text: str, end: int) -> bool:

@@ -212,14 +212,21 @@ BENCHMARKS = tuple("""MMLU-Pro MMLU-Redux MMLU CMMLU KMMLU MMMU-Pro MMMU HellaSw
     SimpleQA MathVista MathVerse ChartQA DocVQA TextVQA VQAv2 AI2D MMBench Video-MME ImageNet OSWorld
     WebArena WebShop ALFWorld AgentBench ToolBench BFCL TAU-bench τ-bench MLE-bench Terminal-Bench LongBench
     InfiniteBench WikiText-2 WikiText-103 WikiText C-Eval AGIEval MedQA PubMedQA LegalBench LMArena KoBEST
-    HAE-RAE""".split())
+    HAE-RAE ScienceQA MM-Vet MMStar SEED-Bench POPE GQA VizWiz RealWorldQA InfoVQA OCRBench MathQA AQuA SVAMP
+    ASDiv StrategyQA NaturalQuestions MS-MARCO BEIR MTEB DS-1000 APPS CodeContests LiveBench MixEval WildBench
+    MuSR IFBench SWE-Lancer Multi-SWE-bench ProofNet FIMO HumanEvalFix HumanEvalPack EvalPlus SuperGPQA CLIcK
+    LibriSpeech FLEURS CommonVoice ADE20K Cityscapes KITTI nuScenes CIFAR-10 CIFAR-100 Kinetics-400 UCF101
+    LIBERO CALVIN Mind2Web AndroidWorld ScreenSpot VisualWebArena ShareGPT BABILong LongBench-v2
+    MGSM XNLI XCOPA TyDiQA FLORES WMT14 WMT16 SNLI MNLI SST-2 CoLA RACE MuSiQue 2WikiMultiHopQA
+    MedMCQA MMLU-ProX GPQA-Main HumanEval-X MBPP-Plus MMAU MMMLU""".split())
 #: Short or common-word benchmark names, matched only as capitalised: "math", "drop" and "arc" are words.
 CASED_BENCHMARKS = tuple("MATH ARC DROP HLE GAIA RULER COCO NIAH IMO AMC Vicuna SuperGLUE GLUE".split())
 #: Benchmarks with a qualifier or a year, as patterns ("SWE-bench Verified", "AIME 2024", "AIME'25").
 _YEAR = r"(?:\s(?:19|20)\d\d|\s?['’]\d\d)"
 QUALIFIED_BENCHMARKS = (
     r"(?i:SWE-bench(?:\s(?:Verified|Lite|Pro|Multimodal))?|GPQA[\s-]Diamond|BIG-Bench\sHard|AlpacaEval\s2(?:\.0)?"
-    rf"|Chatbot\sArena|Humanity['’]s\sLast\sExam|Aider\sPolyglot|(?:AIME|HMMT|USAMO)(?:{_YEAR}|\s?\d\d)?)",
+    rf"|Chatbot\sArena|Humanity['’]s\sLast\sExam|Aider\sPolyglot|Science\sQA|Natural\sQuestions"
+    rf"|(?:AIME|HMMT|USAMO)(?:{_YEAR}|\s?\d\d)?)",
     r"MATH[\s-]?500",
     rf"(?:IMO|AMC){_YEAR}?",
 )
@@ -233,7 +240,8 @@ SCORE_PREPOSITIONS = ("on", "in")
 #: Hardware, formats and architecture parts written like benchmark or model names.
 NOT_NAMES = (
     r"[AHBLV]\d{2,3}", r"[GTCN]PUs?", r"TPUv\d", "LLMs?", "APIs?", "HBM", r"FP\d+", "BF16", "RAM", "MoE", "SMoE",
-    "RoPE", "KV", "NVIDIA", "AMD", "CUDA", "ROCm", "MLX", "ONNX", "iPhone", "iPad", "iOS", "macOS",
+    "RoPE", "KV", "NVIDIA", "AMD", "CUDA", "ROCm", "MLX", "ONNX", "iPhone", "iPad", "iOS", "macOS", "GitHub",
+    "arXiv", "HuggingFace", "YouTube",
 )
 #: Model families: after "on", a model is as likely as a benchmark ("a 2x speedup on Llama-3-8B").
 MODEL_FAMILIES = (
@@ -252,6 +260,9 @@ BASELINE_WORDS = (
 BASELINE_PHRASES = ("compared", "relative to", "versus")
 #: Korean particles after a name that make it an object or a baseline, not the subject ("GPT-4보다").
 KO_NOT_SUBJECT_PARTICLES = ("를", "을", "와", "과", "보다", "에서", "으로", "로", "및")
+#: What joins the items of a list ("MMLU, GSM8K and MATH", "56% and 70%", "MMLU와 GSM8K", "MMLU 및 GSM8K"):
+#: a list of scores and a list of as many benchmarks in one sentence pair up in order ("respectively").
+LIST_JOINS = (",", "and", ", and", "&", "/", "와", "과", "및", "or")
 #: Korean particles between a benchmark and its score ("MMLU에서 88.5%", "MMLU의 88.5%").
 KO_BENCHMARK_PARTICLES = ("에서는", "에서", "의", "은", "는")
 #: Korean topic particles ("처리량은 3배"), and the endings that make a word no part of a noun phrase

@@ -21,8 +21,9 @@ import math
 from bisect import bisect_left
 
 from extractors import metric_context as context
+from extractors.metric_benchmarks import LIST_JOIN
 from extractors.metric_drafts import Draft, read_drafts
-from extractors.metric_names import name_metric
+from extractors.metric_names import name_metric, respective_names
 from extractors.metric_spans import clause_start, sentence_of, sentences, short_name, snippet
 from extractors.metric_units import SCORE_UNITS
 from extractors.numbers import find_quantities
@@ -45,8 +46,9 @@ def locate_metrics(text: str) -> list[tuple[int, int, Metric]]:
     metrics: list[tuple[int, int, Metric]] = []
     seen: set[tuple[str, float, str]] = set()
     consumed = 0  # where the last benchmark name taken by a score ended
+    respective = _respective(text, drafts, spans)
     for i, window in enumerate(_windows(drafts)):
-        metric, consumed = _metric(text, drafts[i], window, spans, consumed)
+        metric, consumed = _metric(text, drafts[i], window, spans, consumed, respective.get(drafts[i].start))
         key = ((metric.name or "").lower(), round(metric.value, 9), metric.unit)
         if metric.unit in ("points", "score") and not metric.name and not metric.direction:
             continue  # "3 points" or "a score of 8" with nothing scored is not a result
@@ -56,6 +58,24 @@ def locate_metrics(text: str) -> list[tuple[int, int, Metric]]:
             seen.add(key)
             metrics.append((drafts[i].start, drafts[i].end, metric))
     return metrics
+
+
+def _respective(text: str, drafts: list[Draft], spans: list[tuple[int, int]]) -> dict[int, tuple[str, int]]:
+    """The benchmark of each score listed with others in a sentence that lists as many benchmarks."""
+    runs: list[list[tuple[int, int]]] = []
+    for prev, d in zip([None, *drafts], drafts, strict=False):  # (each draft with the one before it)
+        if d.unit not in SCORE_UNITS or d.role == "range-high":
+            continue
+        joined = prev is not None and prev.unit in SCORE_UNITS and LIST_JOIN.fullmatch(text, prev.end, d.start)
+        if joined and runs and runs[-1][-1][1] == prev.end and sentence_of(spans, prev.start) == sentence_of(
+                spans, d.start):
+            runs[-1].append((d.start, d.end))
+        else:
+            runs.append([(d.start, d.end)])
+    names: dict[int, tuple[str, int]] = {}
+    for run in (r for r in runs if len(r) > 1):
+        names.update(respective_names(text, [run], sentence_of(spans, run[0][0])))
+    return names
 
 
 def _windows(drafts: list[Draft]) -> list[tuple[int, int | None]]:
@@ -74,14 +94,17 @@ def _windows(drafts: list[Draft]) -> list[tuple[int, int | None]]:
 
 
 def _metric(text: str, d: Draft, window: tuple[int, int | None], spans: list[tuple[int, int]],
-            consumed: int) -> tuple[Metric, int]:
+            consumed: int, respective: tuple[str, int] | None = None) -> tuple[Metric, int]:
     """The metric of draft `d`: named (stage 4), then its subject, qualifier and direction read (stage 5),
     each within its sentence and between the drafts before and after it (`window`)."""
     s_start, s_end = sentence_of(spans, d.start)
     prev_end = max(window[0], s_start, consumed)
     next_start = s_end if window[1] is None else min(window[1], s_end)
-    name, consumed = name_metric(text, d.unit, d.noun, (d.start, d.end), (prev_end, next_start), s_start,
-                                 consumed, solved=d.out_of is not None)
+    if respective is not None:  # "56% and 70% on MMLU and GSM8K": one of a list of scores on a list of benchmarks
+        name, consumed = respective[0], max(consumed, respective[1])
+    else:
+        name, consumed = name_metric(text, d.unit, d.noun, (d.start, d.end), (prev_end, next_start), s_start,
+                                     consumed, solved=d.out_of is not None)
     direction = None
     if d.unit in SCORE_UNITS or d.unit == "x":  # a size or a count neither grows nor shrinks anything
         direction = context.direction(text, (d.start, d.end), clause_start(text, s_start, d.start), next_start, d.unit)

@@ -208,6 +208,25 @@ UNIT_FORMS = [
     ("It is 3.6x faster on 16 languages.", [(3.6, "x", {}), (16, "count", {"name": "languages"})]),
 ]
 
+# Scores listed together and benchmarks listed together pair up in order ("respectively"); a multiplier is
+# named by what it measures and the benchmark it was measured on
+LISTS = [
+    ("It scores 56% and 70% on MMLU and GSM8K, and 80% on HellaSwag.",
+     [(56, "%", {"name": "MMLU"}), (70, "%", {"name": "GSM8K"}), (80, "%", {"name": "HellaSwag"})]),
+    ("Accuracy on GSM8K, MATH and AIME rises to 92.1%, 75.3% and 40.0%.",
+     [(92.1, "%", {"name": "GSM8K"}), (75.3, "%", {"name": "MATH"}), (40.0, "%", {"name": "AIME"})]),
+    ("MMLU와 GSM8K에서 각각 70.1%와 80.2%를 기록했습니다.",
+     [(70.1, "%", {"name": "MMLU"}), (80.2, "%", {"name": "GSM8K"})]),
+    ("On ALFWorld and WebShop the agent beats both baselines by 28% and 12%.",
+     [(28, "%", {"name": "ALFWorld"}), (12, "%", {"name": "WebShop"})]),
+    # as many scores as benchmarks, or no pairing
+    ("It scores 56% and 70% on MMLU.", [(56, "%", {"name": None}), (70, "%", {"name": "MMLU"})]),
+    ("It brings 1.9x faster decoding on MT-Bench.", [(1.9, "x", {"name": "decoding on MT-Bench"})]),
+    ("It gives 2.3x higher throughput on ShareGPT.", [(2.3, "x", {"name": "throughput on ShareGPT"})]),
+    ("It needs 3x less memory on LongBench v2.", [(3, "x", {"name": "memory on LongBench"})]),
+    ("It runs 6x faster decoding on consumer GPUs.", [(6, "x", {"name": "decoding"})]),
+]
+
 KOREAN = [
     ("DeepSeek-V3는 총 6710억 개의 매개변수를 가진 모델입니다.", [(671e9, "params", {"subject": "DeepSeek-V3"})]),
     ("실제로 활성화되는 매개변수는 370억 개입니다.", [(37e9, "params", {})]),
@@ -328,6 +347,11 @@ def test_english_sentence_yields_its_metrics(sentence: str, expected: list[tuple
 @pytest.mark.parametrize(("sentence", "expected"), PARTS_OF_A_WHOLE + EARLIER_BENCHMARKS,
                          ids=[s[:40] for s, _ in PARTS_OF_A_WHOLE + EARLIER_BENCHMARKS])
 def test_parts_of_a_whole_and_earlier_benchmarks(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
+    _assert_metrics(sentence, expected)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), LISTS, ids=[s[:40] for s, _ in LISTS])
+def test_lists_and_where_a_multiplier_was_measured(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
     _assert_metrics(sentence, expected)
 
 

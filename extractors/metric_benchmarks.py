@@ -89,6 +89,10 @@ _MODEL = re.compile(
     r"(?P<m>[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)(?:\s(?P<size>\d+(?:\.\d+)?[BM]))?"
     r"(?![A-Za-z0-9-])"
 )
+_FAMILY_MODEL = re.compile(
+    rf"(?<![A-Za-z0-9-])(?:{'|'.join(MODEL_FAMILIES)})\s\d+(?:\.\d+)?[BM]?(?:\s(?:\d+(?:\.\d+)?[BM]|[A-Z][a-z]+))?"
+    r"(?![A-Za-z0-9-])"
+)
 # "FLOP-controlled", "GPT-style", "tokenizer-based" are adjectives, not models
 _ADJECTIVE_SUFFIX = re.compile(rf"-(?:{alternation(ADJECTIVE_SUFFIXES)})$")
 _NOT_MODEL = re.compile(r"[A-Z]+\d*s?|[KMGT]?FLOPs?|v\d+")
@@ -193,13 +197,15 @@ def _benchmark_like(name: str) -> bool:
     return not (_NOT_NAMES.match(name) or _MODEL_FAMILY.search(name) or _ADJECTIVE_SUFFIX.search(name))
 
 
-def models(text: str, start: int, end: int):
-    """Each model-like name in text[start:end] as (match start, name end, name with its size if written after
-    it: "Mistral 7B")."""
-    for m in _MODEL.finditer(text, start, end):
-        name = m.group("m")
-        if looks_like_model(name) and not _KNOWN.fullmatch(name):
-            yield m.start(), m.end("m"), m.end(), name + (" " + m.group("size") if m.group("size") else "")
+def models(text: str, start: int, end: int) -> list[tuple[int, int, int, str]]:
+    """Each model-like name in text[start:end] as (match start, name end, end with its size, name with its size
+    if written after it: "Qwen2.5 7B"), in order; a family with its version counts too ("Llama 3 70B",
+    "Mistral 7B", "Claude 3.5 Sonnet")."""
+    found = [(m.start(), m.end("m"), m.end(), m.group("m") + (" " + m.group("size") if m.group("size") else ""))
+             for m in _MODEL.finditer(text, start, end) if looks_like_model(m.group("m"))
+             and not _KNOWN.fullmatch(m.group("m"))]
+    found += [(m.start(), m.end(), m.end(), m.group()) for m in _FAMILY_MODEL.finditer(text, start, end)]
+    return sorted(found) if len(found) > 1 else found
 
 
 @lru_cache(maxsize=4096)

@@ -73,8 +73,14 @@ def _after_baseline_word(text: str, start: int, end: int) -> bool:
     """`_NOT_SUBJECT_BEFORE.search(text, start, end)`, tried only where its words are there."""
     before = text[start:end]
     at_end = before[-1:].isspace() and ends_with(before, _BASELINE_ENDINGS)
-    maybe = at_end or may_hold(before, _BASELINE_PHRASE_WORDS)
-    return maybe and _NOT_SUBJECT_BEFORE.search(before) is not None
+    if not at_end and not may_hold(before, _BASELINE_PHRASE_WORDS):
+        return False
+    # ("Compared to o1, Qwen2.5 reaches 56%": a comparison in a clause of its own names no baseline of this one)
+    return _NOT_SUBJECT_BEFORE.search(before, _last_clause_break(before)) is not None
+
+
+def _last_clause_break(text: str) -> int:
+    return max(text.rfind(","), text.rfind(";"), text.rfind(":")) + 1
 
 
 # --- qualifier ------------------------------------------------------------------------------------------

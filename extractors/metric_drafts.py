@@ -13,6 +13,7 @@ import re
 from typing import NamedTuple
 
 from extractors import metric_benchmarks as benchmarks
+from extractors.metric_benchmarks import LIST_JOIN
 from extractors.metric_spans import sentence_of
 from extractors.metric_units import Reading, read_unit, read_unit_before
 from extractors.metric_words import (
@@ -23,6 +24,7 @@ from extractors.metric_words import (
     KO_EVAL_ITEM_NOUNS,
     LABEL_WORDS,
     MAGNITUDE_WORDS,
+    MODEL_FAMILIES,
     MOE_PART_WORDS,
     RANGE_QUALIFIERS,
     STOPWORDS,
@@ -48,12 +50,13 @@ _MOE_PART = re.compile(rf"(?:-|\s+(?:in\s+)?)(?P<part>{alternation(MOE_PART_WORD
 _KO_MOE_ACTIVE = re.compile(rf"\s?(?:만|가|이|는|의)?\s*(?:매개변수|파라미터)?\s*{KO_ACTIVE}")
 _SIZE_IN_PARENS = re.compile(r"(?P<model>[A-Za-z][\w.-]*[\dA-Z][\w.-]*)\s?\($")
 _MAGNITUDE_WORD = re.compile(rf"(?:{alternation(MAGNITUDE_WORDS)})$", re.IGNORECASE)
-_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
+_LIST_GAP = re.compile(rf"(?:{LIST_JOIN.pattern})$")  # ("7B, 13B and 70B", "7B와 70B")
 _PRICED = re.compile(rf"[{re.escape(CURRENCY_SIGNS)}]|{alternation(CURRENCY_CODES)}")  # (in every price)
 _CURRENCY_BEFORE = re.compile(rf"(?:[{re.escape(CURRENCY_SIGNS)}]|\b(?:{alternation(CURRENCY_CODES)}))\s?$")
 # "top 10 papers" ranks and "Table 4 lists" labels: neither counts anything
 _LABEL_BEFORE = re.compile(rf"\b(?:{alternation(LABEL_WORDS)})[\s-]+$", re.IGNORECASE)
-_MODEL_NAME_BEFORE = re.compile(r"(?P<prev>[A-Za-z][\w.-]*)(?:\s+(?P<version>\d+(?:\.\d+)?))?\s+$")
+_FAMILY = re.compile(rf"(?:{'|'.join(MODEL_FAMILIES)})$")
+_MODEL_NAME_BEFORE = re.compile(r"(?<![\w.-])(?P<prev>[A-Za-z][\w.-]*)(?:\s+(?P<version>\d+(?:\.\d+)?))?\s+$")
 _SIZE_SUFFIX = re.compile(r"[\d.]+[KMBT]\b")
 
 
@@ -247,8 +250,8 @@ def _after_model_name(text: str, pos: int) -> bool:
     if not m:
         return False
     prev = m.group("prev")
-    if benchmarks.looks_like_model(prev):
-        return True
+    if benchmarks.looks_like_model(prev) or _FAMILY.match(prev):
+        return True  # ("Llama 2 models" opens a sentence as any word may, but names a model all the same)
     if not prev[0].isupper() or prev.lower() in STOPWORDS or prev.lower() in ("top", "my"):
         return False
     # A capital opening a sentence may be any word ("Using 16 GPUs"), but not one before a version or a "7B".

@@ -37,7 +37,7 @@ _KOREAN_TOPIC = re.compile(rf"[가-힣]+[{KO_TOPIC_PARTICLES}](?=\s|$)")
 _KOREAN_MODIFIER = re.compile(rf"(?:[A-Za-z0-9]+\s)?(?:[가-힣]*[^\s{KO_NOT_NOUN_ENDINGS}\W]\s)?$")
 _KOREAN_OF = re.compile(r"\s?의\s([가-힣]+(?:\s[가-힣]+)?)")  # "3배의 속도 향상"
 # "boosts generation throughput 5.76 times": what follows a verb of change is what changed
-_OBJECT_VERBS = change_verb_forms(object_only=True)
+_OBJECT_VERBS = change_verb_forms(takes="object")
 _AFTER_VERB = re.compile(
     rf"\b(?:{alternation(_OBJECT_VERBS)})(?:\s+up)?\s+(?:the\s+)?"
     r"(?P<np>(?:[A-Za-z][\w'’/-]*\s+){1,3})(?:by\s+)?(?:\S+\s+)?$",

@@ -75,7 +75,7 @@ _TIMES = re.compile(rf"\s+times\b(?=\s+(?:{alternation(INCREASE_WORDS | REDUCTIO
 _TIMES_AT_END = re.compile(rf"\s+times\b(?=\s*(?:[.,;)]|$|(?:{alternation(TIMES_END_WORDS)})\b))", re.IGNORECASE)
 # (a verb whose object is what it changes, in any form: "boosts throughput 5.76 times")
 _CHANGE_VERB = re.compile(
-    rf"\b(?:{alternation(stems(change_verb_forms(object_only=True)))})\w*\s+(?:\S+\s+){{0,4}}$", re.IGNORECASE
+    rf"\b(?:{alternation(stems(change_verb_forms(takes='object')))})\w*\s+(?:\S+\s+){{0,4}}$", re.IGNORECASE
 )
 _BAE = re.compile(rf"\s?배(?![{KO_NOT_BAE}])")
 # What the percent and multiplier patterns open with, after at most one space (after any, for a multiplier):
@@ -89,6 +89,7 @@ _NEXT_WORD = re.compile(r"\+?[\s-]{0,2}(?P<w>[A-Za-z][A-Za-z0-9]*(?:[-/][A-Za-z]
 _NOT_DURATION = re.compile(rf"[\s-]+(?:{alternation(NOT_DURATION_AFTER)})\b", re.IGNORECASE)
 _PER_SECOND = re.compile(r"\s*(?:per\s+second|/\s?s(?:ec)?\b|a\s+second)", re.IGNORECASE)
 _NEXT_HANGUL = re.compile(r"\s?(?P<w>[가-힣]+)")
+_KO_KINDS = re.compile(r"\s?(?:[가-힣]{1,2}|\d+)\s?가지(?:의)?\s?(?P<w>[가-힣]+)")  # "세 가지 크기", "3가지 규모"
 _MEASURE_UNIT = re.compile(r"^(?:[KMGTP]i?B|[KMGTPE]?FLOP[sS]?(?:/s)?|tokens?/s|tok/s|it/s|QPS|TOPS)$")
 # Units whose noun phrase says what is measured ("total parameters", "pre-training tokens").
 _NAMED_UNITS = frozenset({"params", "tokens", "bytes", "epochs", "steps"})
@@ -265,6 +266,8 @@ def _korean_noun(text: str, pos: int, q: Quantity) -> Reading | None:
     m = _NEXT_HANGUL.match(text, pos)
     if not m:
         return None
+    if q.scale >= 1e6 and (kinds := _KO_KINDS.match(text, pos)) and kinds.group("w").startswith(KO_MODEL_NOUNS):
+        return Reading("params", "size", noun="parameters", end=q.end, explicit=False)  # "32B 세 가지 크기"
     if q.scale >= 1e3 and m.group("w").startswith(KO_CONTEXT_NOUNS):
         return Reading("tokens", "size", noun=m.group("w")[:4].rstrip("의로에"), end=m.end())
     if q.scale >= 1e6 and m.group("w").startswith(KO_MODEL_NOUNS):

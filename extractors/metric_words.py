@@ -46,7 +46,7 @@ STOPWORDS = frozenset(
     "those which who whom whose what when where while per vs versus via each every all both only just also "
     "even still then there here now not no more most less least fewer about around roughly approximately "
     "nearly almost up down out off across between within without after before during since until against "
-    "among like such same other another any some many much can could will would should may might must "
+    "above below among like such same other another any some many much can could will would should may might must "
     "keeps keep make makes made get gets got take takes took using used use uses yet if because though "
     "although whereas whether alone overall respectively times again ago compared relative absolute".split()
 )
@@ -143,7 +143,7 @@ KO_UNIT_NOUNS = (
 )
 #: Korean nouns that make a large number a context length ("128K 컨텍스트") or a model's size ("700억 모델").
 KO_CONTEXT_NOUNS = ("컨텍스트", "문맥")
-KO_MODEL_NOUNS = ("모델",)
+KO_MODEL_NOUNS = ("모델", "크기", "규모", "사이즈")
 #: Words after a bare size that make it a mixture-of-experts parameter count ("355B total / 32B active",
 #: "16B total and 3B activated parameters", "a 3B-active model"), and the Korean word for active ("활성").
 MOE_PART_WORDS = ("total", "active", "activated")
@@ -159,7 +159,7 @@ KO_COUNTERS = ("개", "편", "명", "종", "가지", "줄", "건", "문항", "�
 EVAL_ITEM_NOUNS = frozenset(
     "problem problems task tasks question questions theorem theorems issue issues puzzle puzzles challenge "
     "challenges game games case cases instance instances test tests prompt prompts query queries item items "
-    "exercise exercises".split()
+    "exercise exercises benchmark benchmarks".split()
 )
 KO_EVAL_ITEM_NOUNS = ("문제", "문항", "과제", "테스트", "질문")
 #: Korean counters that are themselves the noun counted ("148문제 중 5문제": problems).
@@ -252,9 +252,9 @@ MODEL_FAMILIES = (
 ADJECTIVE_SUFFIXES = ("controlled", "based", "style", "like", "aware", "free", "level", "scale", "wise", "length",
                       "time", "size", "shot")
 #: Words before a model that make it the baseline, not the subject ("than GPT-4", "compared to o1").
-BASELINE_WORDS = (
-    "than", "over", "vs", "vs.", "versus", "with", "against", "like", "compared to", "from", "beating", "beats",
-    "outperforms", "exceeds", "matches", "and", "or", "on", "to", "of", "as", "'s", "’s",
+_BASELINE_WORDS = (
+    "than", "over", "vs", "vs.", "versus", "with", "against", "like", "compared to", "from", "matches", "matched",
+    "and", "or", "on", "to", "of", "as", "'s", "’s",
 )
 #: Phrases anywhere before a model that make it the baseline ("compared with", "relative to").
 BASELINE_PHRASES = ("compared", "relative to", "versus")
@@ -278,46 +278,50 @@ MEASURE_PREPOSITIONS = ("by", "of", "at", "reaches", "reached", "hits")
 AS_MORE = frozenset("fast quick large big high long many much efficient".split())
 #: Words that say how a change is measured, not what changed ("absolute", "average").
 DEGREE_WORDS = frozenset({"absolute", "relative", "average", "overall", "total"})
-#: Verbs of change, each with its forms, the direction it gives, and whether its object is the quantity it
-#: changes ("boosts generation throughput 5.76 times", "cuts latency by 28%") rather than a baseline it
-#: beats ("outperforms GPT-4 by 5 points"). Each use below is derived from this one table.
+#: Verbs of change, each with its forms, the direction it gives, and what its object is: the quantity it
+#: changes ("object": "boosts generation throughput 5.76 times", "cuts latency by 28%"), a baseline it beats
+#: ("baseline": "outperforms GPT-4 by 5 points"), or nothing (None: "accuracy rises"). Each use below is
+#: derived from this one table.
 CHANGE_VERBS = {
-    "improve": ("improve improves improved improving", "increase", True),
-    "increase": ("increase increases increased increasing", "increase", True),
-    "boost": ("boost boosts boosted boosting", "increase", True),
-    "raise": ("raise raises raised raising", "increase", True),
-    "accelerate": ("accelerate accelerates accelerated accelerating", "increase", True),
-    "speed up": ("speeds sped speeding", "increase", True),  # (not "speed": it is a noun far more often)
-    "lift": ("lift lifts lifted lifting", "increase", True),
-    "outperform": ("outperform outperforms outperformed outperforming", "increase", False),
-    "exceed": ("exceed exceeds exceeded exceeding", "increase", False),
-    "beat": ("beat beats beaten beating", "increase", False),
-    "surpass": ("surpass surpasses surpassed surpassing", "increase", False),
-    "grow": ("grow grows grew grown growing", "increase", False),
-    "gain": ("gain gains gained gaining", "increase", False),
-    "jump": ("jump jumps jumped jumping", "increase", False),
-    "rise": ("rise rises rose risen rising", "increase", False),
-    "reduce": ("reduce reduces reduced reducing", "reduction", True),
-    "cut": ("cut cuts cutting", "reduction", True),
-    "lower": ("lower lowers lowered lowering", "reduction", True),
-    "decrease": ("decrease decreases decreased decreasing", "reduction", True),
-    "shrink": ("shrink shrinks shrank shrunk shrinking", "reduction", True),
-    "compress": ("compress compresses compressed compressing", "reduction", True),
-    "slash": ("slash slashes slashed slashing", "reduction", True),
-    "trim": ("trim trims trimmed trimming", "reduction", True),
-    "shorten": ("shorten shortens shortened shortening", "reduction", True),
-    "save": ("save saves saved saving", "reduction", False),
-    "drop": ("drop drops dropped dropping", "reduction", False),
-    "fall": ("fall falls fell fallen falling", "reduction", False),
+    "improve": ("improve improves improved improving", "increase", "object"),
+    "increase": ("increase increases increased increasing", "increase", "object"),
+    "boost": ("boost boosts boosted boosting", "increase", "object"),
+    "raise": ("raise raises raised raising", "increase", "object"),
+    "accelerate": ("accelerate accelerates accelerated accelerating", "increase", "object"),
+    "speed up": ("speeds sped speeding", "increase", "object"),  # (not "speed": it is a noun far more often)
+    "lift": ("lift lifts lifted lifting", "increase", "object"),
+    "outperform": ("outperform outperforms outperformed outperforming", "increase", "baseline"),
+    "exceed": ("exceed exceeds exceeded exceeding", "increase", "baseline"),
+    "beat": ("beat beats beaten beating", "increase", "baseline"),
+    "surpass": ("surpass surpasses surpassed surpassing", "increase", "baseline"),
+    "grow": ("grow grows grew grown growing", "increase", None),
+    "gain": ("gain gains gained gaining", "increase", None),
+    "jump": ("jump jumps jumped jumping", "increase", None),
+    "rise": ("rise rises rose risen rising", "increase", None),
+    "reduce": ("reduce reduces reduced reducing", "reduction", "object"),
+    "cut": ("cut cuts cutting", "reduction", "object"),
+    "lower": ("lower lowers lowered lowering", "reduction", "object"),
+    "decrease": ("decrease decreases decreased decreasing", "reduction", "object"),
+    "shrink": ("shrink shrinks shrank shrunk shrinking", "reduction", "object"),
+    "compress": ("compress compresses compressed compressing", "reduction", "object"),
+    "slash": ("slash slashes slashed slashing", "reduction", "object"),
+    "trim": ("trim trims trimmed trimming", "reduction", "object"),
+    "shorten": ("shorten shortens shortened shortening", "reduction", "object"),
+    "save": ("save saves saved saving", "reduction", None),
+    "drop": ("drop drops dropped dropping", "reduction", None),
+    "fall": ("fall falls fell fallen falling", "reduction", None),
 }
 
 
-def change_verb_forms(direction: str | None = None, *, object_only: bool = False) -> tuple[str, ...]:
-    """Every form of the verbs of change (of one direction, or of those whose object is what they change)."""
-    return tuple(form for forms, way, changes_object in CHANGE_VERBS.values()
-                 if (direction in (None, way)) and (changes_object or not object_only) for form in forms.split())
+def change_verb_forms(direction: str | None = None, *, takes: str | None = None) -> tuple[str, ...]:
+    """Every form of the verbs of change: of one direction, or of those whose object is `takes` ("object":
+    the quantity changed; "baseline": a model beaten)."""
+    return tuple(form for forms, way, obj in CHANGE_VERBS.values()
+                 if direction in (None, way) and takes in (None, obj) for form in forms.split())
 
 
+#: (and every form of the verbs whose object is a baseline: "beat", "outperformed", "surpassing")
+BASELINE_WORDS = (*_BASELINE_WORDS, *change_verb_forms(takes="baseline"))
 #: Verbs and copulas that end a noun phrase read backwards from a number ("throughput" in "X improves
 #: throughput by 2x", not "X improves throughput").
 PHRASE_VERBS = frozenset({*change_verb_forms(), "is", "are", "was", "were"})

@@ -20,6 +20,16 @@ SUBJECTS = [
     ("Unlike GPT-4o, Llama-3 70B reaches 60% on MMLU.", 60, "Llama-3 70B"),
     ("DeepSeek-V3는 MMLU에서 88.5%를 기록했습니다.", 88.5, "DeepSeek-V3"),
     ("GPT-4보다 Qwen2.5가 MMLU에서 2% 높습니다.", 2, "Qwen2.5"),
+    # a family with its version or size is a model; a comparison in a clause of its own names no baseline
+    ("Mistral 7B reaches 60% on MMLU.", 60, "Mistral 7B"),
+    ("Claude 3.5 Sonnet scores 49% on SWE-bench Verified.", 49, "Claude 3.5 Sonnet"),
+    ("Llama 3 70B gets 82% on MMLU.", 82, "Llama 3 70B"),
+    ("Compared to o1, Qwen2.5-32B reaches 56% on MMLU.", 56, "Qwen2.5-32B"),
+    ("Relative to GPT-4, DeepSeek-V3 scores 88% on MMLU.", 88, "DeepSeek-V3"),
+    # every form of a verb whose object is a baseline marks it so
+    ("The 70B model beat Llama-3.1 on 7 of 10 benchmarks.", 7, None),
+    ("Our model outperformed GPT-4o with 56% on MMLU.", 56, None),
+    ("Surpassing Qwen2.5-72B, it reaches 70% on GPQA.", 70, None),
 ]
 
 # (text, value, qualifier)

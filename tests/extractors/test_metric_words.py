@@ -26,9 +26,10 @@ def test_alternation_tries_longer_phrases_first_and_spaces_match_any_whitespace(
 
 
 def test_change_verbs_give_their_forms_by_direction_and_object() -> None:
-    assert "improves" in words.change_verb_forms("increase", object_only=True)
+    assert "improves" in words.change_verb_forms("increase", takes="object")
     assert "outperforms" in words.change_verb_forms("increase")
-    assert "outperforms" not in words.change_verb_forms(object_only=True)  # its object is a baseline
+    assert "outperforms" not in words.change_verb_forms(takes="object")  # its object is a baseline
+    assert "outperformed" in words.BASELINE_WORDS and "beat" in words.BASELINE_WORDS
     assert "cuts" in words.change_verb_forms("reduction") and "cuts" not in words.change_verb_forms("increase")
 
 

@@ -158,6 +158,7 @@ PARTS_OF_A_WHOLE = [
     ("The prover settles 12 out of 30 open problems.", [(12, "count", {"name": "open problems", "kind": "count"})]),
     ("It passes 140 of 164 HumanEval problems.", [(140, "count", {"name": "HumanEval problems"})]),
     ("On PutnamBench the agent proves 49 of the 657 theorems.", [(49, "count", {"name": "PutnamBench"})]),
+    ("The 70B model wins on 7 of 10 benchmarks.", [(70e9, "params", {}), (7, "count", {"name": "benchmarks"})]),
     ("더 어려운 벤치마크에서 164문제 중 140문제를 풀었습니다.", [(140, "count", {"name": "문제"})]),
     ("전체 30개 중 12개의 과제를 해결했습니다.", [(12, "count", {"name": "과제"})]),
     # parts of a model are no score: the whole is a fact of its own
@@ -227,6 +228,16 @@ LISTS = [
     ("It runs 6x faster decoding on consumer GPUs.", [(6, "x", {"name": "decoding"})]),
 ]
 
+# Korean sizes listed before a noun of size, with a count of kinds between ("세 가지 크기"), joined by a particle
+KOREAN_SIZES = [
+    ("모델은 2.4B, 7.8B, 32B 세 가지 크기로 나왔습니다.",
+     [(2.4e9, "params", {}), (7.8e9, "params", {}), (32e9, "params", {})]),
+    ("7B와 70B 두 가지 규모로 공개됐다.", [(7e9, "params", {}), (70e9, "params", {})]),
+    ("1B 및 8B 사이즈의 체크포인트를 제공합니다.", [(1e9, "params", {}), (8e9, "params", {})]),
+    # a number of points above something is no result unless something is scored
+    ("Its 57% was 7.6 points above the previous best.", [(57, "%", {})]),
+]
+
 KOREAN = [
     ("DeepSeek-V3는 총 6710억 개의 매개변수를 가진 모델입니다.", [(671e9, "params", {"subject": "DeepSeek-V3"})]),
     ("실제로 활성화되는 매개변수는 370억 개입니다.", [(37e9, "params", {})]),
@@ -271,6 +282,10 @@ KOREAN = [
 ]
 
 NOT_METRICS = [
+    # a family's version opening a sentence is part of the model's name
+    "Llama 2 models are strong.",
+    "Gemma 3 models come in four sizes.",
+    "Qwen 2 checkpoints are on the hub.",
     # the sides of a resolution or a kernel, and "map" as a word
     "It renders at 1024 x 768 pixels.",
     "A 3x3 kernel and a 7×7 patch.",
@@ -347,6 +362,11 @@ def test_english_sentence_yields_its_metrics(sentence: str, expected: list[tuple
 @pytest.mark.parametrize(("sentence", "expected"), PARTS_OF_A_WHOLE + EARLIER_BENCHMARKS,
                          ids=[s[:40] for s, _ in PARTS_OF_A_WHOLE + EARLIER_BENCHMARKS])
 def test_parts_of_a_whole_and_earlier_benchmarks(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
+    _assert_metrics(sentence, expected)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), KOREAN_SIZES, ids=[s[:30] for s, _ in KOREAN_SIZES])
+def test_korean_size_lists(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
     _assert_metrics(sentence, expected)
 
 

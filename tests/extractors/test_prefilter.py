@@ -53,7 +53,7 @@ def test_baseline_words_let_every_baseline_through(text: str) -> None:
         assert at_end or may_hold(text, metric_context._BASELINE_PHRASE_WORDS)
 
 
-@pytest.mark.parametrize("form", change_verb_forms(object_only=True))
+@pytest.mark.parametrize("form", change_verb_forms(takes="object"))
 def test_every_object_verb_is_read_and_let_through(form: str) -> None:
     tail = f"It {form} decoding throughput by "
     assert metric_names._AFTER_VERB.search(tail) and may_hold(tail, metric_names.AFTER_VERB_WORDS)

@@ -33,7 +33,7 @@ from extractors.metric_words import (
 from extractors.numbers import Quantity, looks_like_year
 
 _RANGE_GAP = re.compile(
-    rf"(?:\s?[-–—~]\s?|\s+(?:to|and)\s+(?:(?:{alternation(RANGE_QUALIFIERS)})\s+)?|에서\s*(?:최대\s*)?)$"
+    rf"(?:\s?[-–—~]\s?|\s+(?:to|and)\s+(?:(?:{alternation(RANGE_QUALIFIERS)})\s+)?|(?:에서|부터)\s*(?:최대\s*)?)$"
 )
 _INHERITABLE = {"params": "parameters", "tokens": "tokens", "bytes": "bytes"}
 # "of which only 12B are active", "12 billion of them are activated", "37B activated per token"

@@ -22,6 +22,7 @@ from extractors.metric_words import (
     KO_TOPIC_PARTICLES,
     MEASURE_PREPOSITIONS,
     PHRASE_VERBS,
+    POSITION_COMPARATIVES,
     REDUCTION_WORDS,
     STOPWORDS,
     alternation,
@@ -133,6 +134,8 @@ def phrase_after(text: str, start: int, end: int) -> str | None:
         words.append(m.group(1))
         pos = m.end()
     i = 1 if words and words[0].lower() in DEGREE_WORDS else 0
+    if i < len(words) and words[i].lower() in POSITION_COMPARATIVES:
+        return None  # "7.6 points above the previous best": what follows is the baseline
     if i < len(words) and words[i].lower() in _CHANGE_WORDS:
         i += 1
         # "improvement in latency" names what improved; "faster on consumer hardware" says where

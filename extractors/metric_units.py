@@ -89,7 +89,12 @@ _NEXT_WORD = re.compile(r"\+?[\s-]{0,2}(?P<w>[A-Za-z][A-Za-z0-9]*(?:[-/][A-Za-z]
 _NOT_DURATION = re.compile(rf"[\s-]+(?:{alternation(NOT_DURATION_AFTER)})\b", re.IGNORECASE)
 _PER_SECOND = re.compile(r"\s*(?:per\s+second|/\s?s(?:ec)?\b|a\s+second)", re.IGNORECASE)
 _NEXT_HANGUL = re.compile(r"\s?(?P<w>[가-힣]+)")
-_KO_KINDS = re.compile(r"\s?(?:[가-힣]{1,2}|\d+)\s?가지(?:의)?\s?(?P<w>[가-힣]+)")  # "세 가지 크기", "3가지 규모"
+# "32B 세 가지 크기", "72B까지 다양한 크기", "14B 등 여러 규모": a size noun past a few words that only say how many
+# kinds ("세 가지", "다양한", "여러", "등") or close a range ("까지")
+_KO_SIZE_AHEAD = re.compile(
+    r"\s?(?:까지|부터)?\s?(?:등\s)?(?:다양한\s|여러\s|(?:[가-힣]{1,2}|\d+)\s?가지\s?)?(?:의\s?)?"
+    rf"(?:{alternation(n for n in KO_MODEL_NOUNS if n != '모델')})"
+)
 _MEASURE_UNIT = re.compile(r"^(?:[KMGTP]i?B|[KMGTPE]?FLOP[sS]?(?:/s)?|tokens?/s|tok/s|it/s|QPS|TOPS)$")
 # Units whose noun phrase says what is measured ("total parameters", "pre-training tokens").
 _NAMED_UNITS = frozenset({"params", "tokens", "bytes", "epochs", "steps"})
@@ -251,6 +256,8 @@ def _korean(text: str, q: Quantity) -> Reading | None:
         return None
     if m := _KO_PERCENTILE.match(text, q.end):
         return Reading("percentile", "score", end=m.end())
+    if q.scale >= 1e6 and _KO_SIZE_AHEAD.match(text, q.end):
+        return Reading("params", "size", noun="parameters", end=q.end, explicit=False)  # "32B 세 가지 크기"
     if _KO_NOT_METRIC.match(text, q.end):
         return Reading(None, end=q.end, excluded=True)
     if noun := _korean_noun(text, q.end, q):
@@ -266,8 +273,6 @@ def _korean_noun(text: str, pos: int, q: Quantity) -> Reading | None:
     m = _NEXT_HANGUL.match(text, pos)
     if not m:
         return None
-    if q.scale >= 1e6 and (kinds := _KO_KINDS.match(text, pos)) and kinds.group("w").startswith(KO_MODEL_NOUNS):
-        return Reading("params", "size", noun="parameters", end=q.end, explicit=False)  # "32B 세 가지 크기"
     if q.scale >= 1e3 and m.group("w").startswith(KO_CONTEXT_NOUNS):
         return Reading("tokens", "size", noun=m.group("w")[:4].rstrip("의로에"), end=m.end())
     if q.scale >= 1e6 and m.group("w").startswith(KO_MODEL_NOUNS):

@@ -56,11 +56,15 @@ PERCENT_SPELLINGS = ("%", "percent", "per cent", "퍼센트")
 POINT_SPELLINGS = ("%p", "% p", "%포인트", "퍼센트포인트", "percentage points", "percentage-point", "pp", "p.p.")
 MULTIPLIER_SPELLINGS = ("x", "X", "×", "fold", "-fold", "times", "배")
 #: Comparatives and nouns of change after a number ("5x higher", "a 2x speedup", "50% fewer"), by direction.
-INCREASE_COMPARATIVES = frozenset("faster quicker higher more larger bigger greater better longer".split())
+#: (those of a position name what the number is measured against, not what it measures: "5 points above o1")
+POSITION_COMPARATIVES = frozenset("above ahead below behind".split())
+INCREASE_COMPARATIVES = frozenset("faster quicker higher more larger bigger greater better longer above ahead".split())
 INCREASE_NOUNS = frozenset(
     "speedup speed-up speedups improvement improvements increase increases gain gains boost".split()
 )
-REDUCTION_COMPARATIVES = frozenset("fewer less lower smaller cheaper shorter slower lighter leaner".split())
+REDUCTION_COMPARATIVES = frozenset(
+    "fewer less lower smaller cheaper shorter slower lighter leaner below behind".split()
+)
 REDUCTION_NOUNS = frozenset("reduction reductions decrease decreases drop savings".split())
 INCREASE_WORDS = INCREASE_COMPARATIVES | INCREASE_NOUNS
 REDUCTION_WORDS = REDUCTION_COMPARATIVES | REDUCTION_NOUNS

@@ -234,8 +234,20 @@ KOREAN_SIZES = [
      [(2.4e9, "params", {}), (7.8e9, "params", {}), (32e9, "params", {})]),
     ("7B와 70B 두 가지 규모로 공개됐다.", [(7e9, "params", {}), (70e9, "params", {})]),
     ("1B 및 8B 사이즈의 체크포인트를 제공합니다.", [(1e9, "params", {}), (8e9, "params", {})]),
-    # a number of points above something is no result unless something is scored
-    ("Its 57% was 7.6 points above the previous best.", [(57, "%", {})]),
+    # a range of sizes before a noun of size ("A부터 B까지 다양한 크기"), and a few words that only say how many kinds
+    ("0.5B부터 14B까지 다양한 크기의 모델이 나왔다.",
+     [(0.5e9, "params", {"qualifier": "range-low"}), (14e9, "params", {"qualifier": "range-high"})]),
+    ("3B, 7B, 14B 등 여러 규모의 모델이 있다.", [(3e9, "params", {}), (7e9, "params", {}), (14e9, "params", {})]),
+    ("10억 명이 쓰는 모델이다.", [(1e9, "count", {})]),
+]
+
+# points above, ahead of or below a baseline are a change in that direction
+POINTS = [
+    ("Its 57% was 7.6 points above the previous best.",
+     [(57, "%", {}), (7.6, "points", {"direction": "increase", "name": None})]),
+    ("It scores 5 points ahead of o1 on AIME.", [(5, "points", {"direction": "increase", "name": "AIME"})]),
+    ("It lands 2 points behind GPT-4 and 3 points below Claude.",
+     [(2, "points", {"direction": "reduction"}), (3, "points", {"direction": "reduction"})]),
 ]
 
 KOREAN = [
@@ -365,7 +377,8 @@ def test_parts_of_a_whole_and_earlier_benchmarks(sentence: str, expected: list[t
     _assert_metrics(sentence, expected)
 
 
-@pytest.mark.parametrize(("sentence", "expected"), KOREAN_SIZES, ids=[s[:30] for s, _ in KOREAN_SIZES])
+@pytest.mark.parametrize(("sentence", "expected"), KOREAN_SIZES + POINTS,
+                         ids=[s[:30] for s, _ in KOREAN_SIZES + POINTS])
 def test_korean_size_lists(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
     _assert_metrics(sentence, expected)
 

@@ -110,6 +110,12 @@ def benchmark_after(text: str, start: int, end: int) -> tuple[str, int] | None:
     return (found[0][2], found[0][1]) if found else None
 
 
+def known_benchmark_after(text: str, start: int, end: int) -> str | None:
+    """The first curated benchmark named after a number, within its clause: "faster decoding on MT-Bench"."""
+    m = _KNOWN.search(text, start, clause_end(text, start, end))
+    return m.group() if m else None
+
+
 def benchmark_before(text: str, start: int, end: int) -> str | None:
     """The last benchmark named before a score in its sentence: "On HellaSwag, it reaches 89%"."""
     found = _benchmarks(text, start, end)

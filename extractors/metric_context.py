@@ -52,9 +52,15 @@ _NOT_SUBJECT_AFTER = re.compile(
 
 
 def subject(text: str, start: int, end: int, sentence_end: int | None = None) -> str | None:
-    """The model a sentence reports on: the first model-like name before `end` that is not a baseline.
-    Pass `sentence_end` when asking for several numbers of one sentence: the sentence is then read once."""
-    found = _first_subject(text, start, end if sentence_end is None else sentence_end)
+    """The model a sentence reports on: the first model-like name before `end` that is not a baseline, in the
+    part of the sentence after its last semicolon before `end` if one is named there ("A has 235B total
+    parameters; B solves 49 of 658 problems"). Pass `sentence_end` when asking for several numbers of one
+    sentence: the sentence is then read once."""
+    stop = end if sentence_end is None else sentence_end
+    semicolon = text.rfind(";", start, end)
+    if semicolon >= 0 and (found := _first_subject(text, semicolon + 1, stop)) is not None and found[0] <= end:
+        return found[1]
+    found = _first_subject(text, start, stop)
     return found[1] if found is not None and found[0] <= end else None
 
 

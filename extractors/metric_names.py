@@ -89,12 +89,12 @@ def name_metric(text: str, unit: str, noun: str | None, span: tuple[int, int], w
             return found, consumed
         return (noun if solved else after() or before()), consumed
     if unit == "x":
-        found = benchmarks.benchmark_after(text, end, next_start)
         if phrase := after() or before():
             # "1.9x faster decoding on MT-Bench": what was measured, and where, if that is a known benchmark (a
             # speedup is as often measured on a model or a machine: "on T5-XXL", "on an A100")
-            where = found[0] if found and benchmarks.is_known_benchmark(found[0]) and found[0] not in phrase else None
-            return (f"{phrase} on {where}" if where else phrase), consumed
+            where = benchmarks.known_benchmark_after(text, end, next_start)
+            return (f"{phrase} on {where}" if where and where not in phrase else phrase), consumed
+        found = benchmarks.benchmark_after(text, end, next_start)
         return (found[0] if found else None), consumed
     return noun or after(), consumed
 

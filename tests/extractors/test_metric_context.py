@@ -30,6 +30,11 @@ SUBJECTS = [
     ("The 70B model beat Llama-3.1 on 7 of 10 benchmarks.", 7, None),
     ("Our model outperformed GPT-4o with 56% on MMLU.", 56, None),
     ("Surpassing Qwen2.5-72B, it reaches 70% on GPQA.", 70, None),
+    # a semicolon starts a part of the sentence about the model named in it, if one is
+    ("Qwen3-30B-A3B has 3B active parameters; DeepSeek-Prover-V2 solves 49 of the 658 problems.", 49,
+     "DeepSeek-Prover-V2"),
+    ("GPT-4o gets 88% on MMLU; Llama-3-70B gets 82%.", 82, "Llama-3-70B"),
+    ("DeepSeek-R1 leads; it scores 79.8% on AIME 2024.", 79.8, "DeepSeek-R1"),
 ]
 
 # (text, value, qualifier)

@@ -3,7 +3,7 @@
 Part of the settings object (`Settings.alerts`, config/settings.py); kept in its own module because it
 is large. Secrets (Slack bot token, webhook URL, SMTP password, LLM API key) are never in the file:
 the file names an environment variable (`*_env`) or a Prefect Secret block (`*_secret`) that holds
-them, and `alerts.secrets.resolve_secret` reads it once per run.
+them, and `config.secrets.resolve_secret` reads it once per run.
 """
 
 from __future__ import annotations

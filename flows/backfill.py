@@ -1,184 +1,19 @@
-"""Prefect flow `backfill`: a past date range, from arXiv and from newsletters, without flooding alerts.
-
-arXiv: one window per GMT day and configured query (`submittedDate:[YYYYMMDDHHMM TO YYYYMMDDHHMM]`),
-one task per day; each finished day is checkpointed (backfill_checkpoints), so an interrupted
-backfill resumes at the first day not done. Newsletters: stored raw documents dated in the range are
-re-extracted; an archive (a folder of .html/.eml files, or a text file listing post URLs) is fetched
-and ingested under one configured source. Everything is idempotent: running a backfill twice adds
-nothing. What it ingests is marked `backfill` (or `backfill_alert` with `alert=True`), so the regular
-alert delivery never sends it unless asked.
-"""
+"""Prefect flow `backfill`: a thin wrapper over flows/pipeline/backfill.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from datetime import date
 
-from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
-from prefect.cache_policies import NO_CACHE
+from prefect import flow
 
-from config.arxiv import ArxivQuery
-from config.settings import ConfigError, Settings, load_settings
-from extractors import extract_items, parse_document_bytes
-from extractors.arxiv_entries import extract_entry
-from flows.common import open_writer
-from flows.progress import ProgressArtifact, listening, report
-from radar.setup import arxiv_rate_limit
-from sources.arxiv import fetch_day, shared_client
-from sources.errors import SourceError
-from sources.http import Fetched, fetch_url, make_client
-from sources.local import read_path
-from storage.arxiv import load_done_days, save_arxiv_entries, save_checkpoint
-from storage.newsletters import Extraction, load_documents, save_extractions
-
-ARXIV = "arxiv"
-#: Papers are announced a day or more after submission (three over a weekend): a day's window is only
-#: checkpointed once it is this many days old, so a backfill reaching today fetches recent days again.
-SETTLE_DAYS = 3
-
-
-@dataclass(frozen=True)
-class DayResult:
-    query: str
-    day: date
-    entries: int
-    new_papers: int
-    skipped: bool = False  # checkpointed by an earlier run
-
-
-@task(task_run_name="backfill-arxiv-{query.name}-{day}", cache_policy=NO_CACHE)
-def backfill_day(settings: Settings, query: ArxivQuery, day: date, mode: str, prefect_limit: str | None) -> DayResult:
-    """One query's entries submitted on one day: fetched, saved, and the day checkpointed once settled."""
-    client = shared_client(settings.arxiv, prefect_limit=prefect_limit)
-    entries = [e for r in fetch_day(client, query.search_query, day) if (e := extract_entry(r))]
-    now = datetime.now(UTC)
-    with open_writer(settings) as conn:
-        saved = save_arxiv_entries(conn, entries, at=now, ingest_mode=mode)
-        if day <= now.date() - timedelta(days=SETTLE_DAYS):  # a recent day may still grow: fetch it again
-            save_checkpoint(conn, search_query=query.search_query, query_name=query.name, day=day,
-                            entries=len(entries), at=now)
-    return DayResult(query.name, day, len(entries), saved.new_papers)
-
-
-def backfill_arxiv(settings: Settings, queries: list[ArxivQuery], days: list[date], mode: str) -> list[DayResult]:
-    prefect_limit = arxiv_rate_limit(settings.arxiv)
-    with open_writer(settings) as conn:
-        done = {q.name: load_done_days(conn, q.search_query) for q in queries}
-    results = []
-    for query in queries:
-        for day in days:
-            if day in done[query.name]:
-                results.append(DayResult(query.name, day, done[query.name][day], 0, skipped=True))
-            else:
-                results.append(backfill_day(settings, query, day, mode, prefect_limit))
-            report("arXiv days", 1)
-    return results
-
-
-@task(cache_policy=NO_CACHE)
-def reextract_stored(settings: Settings, names: list[str], start: date, end: date) -> int:
-    """Re-run extraction on stored documents of these sources dated in the range; return how many."""
-    with open_writer(settings) as conn:
-        documents = [d for name in names for d in load_documents(conn, name) if _in_range(d.published, start, end)]
-        extractions = [Extraction(d, tuple(extract_items(d))) for d in documents]
-        save_extractions(conn, extractions, fetched_at=datetime.now(UTC), replace_unchanged=True)
-    return len(documents)
-
-
-@task(cache_policy=NO_CACHE)
-def ingest_archive(settings: Settings, source: str, archive: str, start: date, end: date, mode: str) -> dict:
-    """Documents of an archive (folder of .html/.eml files, or a file of post URLs) dated in the range."""
-    fetched = _read_archive(settings, source, archive)
-    docs = [d for f in fetched for d in parse_document_bytes(f.content, f.url, f.content_type, source=source)]
-    kept = [d for d in docs if _in_range(d.published, start, end)]
-    with open_writer(settings) as conn:
-        saved = save_extractions(conn, [Extraction(d, tuple(extract_items(d))) for d in kept],
-                                 fetched_at=datetime.now(UTC), ingest_mode=mode)
-    return {"documents": len(docs), "in_range": len(kept), "new_documents": saved.new_documents}
-
-
-def _read_archive(settings: Settings, source: str, archive: str) -> list[Fetched]:
-    path = Path(archive)
-    if path.is_dir():
-        return read_path(path, source=source, max_bytes=settings.fetch.max_bytes)
-    urls = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
-    with make_client(timeout=settings.fetch.timeout_seconds, user_agent=settings.fetch.user_agent) as client:
-        return [fetch_url(client, u, source=source, max_bytes=settings.fetch.max_bytes) for u in urls]
-
-
-def _in_range(when: datetime | None, start: date, end: date) -> bool:
-    """Undated documents count as in range: the archive was chosen for the period."""
-    return when is None or start <= when.astimezone(UTC).date() <= end
-
-
-def days_between(start: date, end: date) -> list[date]:
-    if end < start:
-        raise ConfigError(f"backfill: --to {end} is before --from {start}")
-    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
-
-
-def split_targets(settings: Settings, sources: list[str] | None) -> tuple[list[ArxivQuery], list[str]]:
-    """`sources` names: "arxiv" (every enabled query), "arxiv:<query>", or newsletter sources. None: all."""
-    if not sources:
-        return settings.arxiv.enabled_queries, [s.name for s in settings.enabled_sources]
-    queries, newsletters = [], []
-    for name in sources:
-        if name == ARXIV:
-            queries += settings.arxiv.enabled_queries
-        elif name.startswith(ARXIV + ":"):
-            try:
-                queries.append(settings.arxiv.query(name.split(":", 1)[1]))
-            except KeyError:
-                raise ConfigError(f"{settings.config_file}: no arXiv query named {name[6:]!r}") from None
-        else:
-            newsletters.append(settings.source(name).name)
-    return list({q.name: q for q in queries}.values()), list(dict.fromkeys(newsletters))
+from config.settings import Settings, load_settings
+from flows.pipeline import backfill as pipeline
+from flows.prefect_runtime import PrefectRuntime
 
 
 @flow(name="backfill", log_prints=False)
 def backfill(start: date, end: date, sources: list[str] | None = None, alert: bool = False,
-             archive: str | None = None, config: str | None = None) -> dict:
-    """Backfill [start, end] (GMT days, inclusive) from arXiv and newsletters; see the module docstring."""
-    settings = load_settings(config)
-    mode = "backfill_alert" if alert else "backfill"
-    days = days_between(start, end)
-    queries, newsletters = split_targets(settings, sources)
-    if archive and len(newsletters) != 1:
-        raise ConfigError("backfill: --archive needs exactly one newsletter --source to store it under")
-    progress = ProgressArtifact(f"arXiv days backfilled, {start} to {end}")
-    failures = []
-    with listening(progress):
-        report("arXiv days", 0, total=len(days) * len(queries))
-        try:
-            arxiv_days = backfill_arxiv(settings, queries, days, mode)
-            progress.finish()
-        except SourceError as e:  # finished days are checkpointed: the next run resumes after them
-            get_run_logger().warning("arXiv backfill stopped: %s", e)
-            failures.append(str(e))
-            arxiv_days = []
-    archived = ingest_archive(settings, newsletters[0], archive, start, end, mode) if archive else None
-    reextracted = reextract_stored(settings, newsletters, start, end) if newsletters and not archive else 0
-    summary = {
-        "database": str(settings.database), "from": start.isoformat(), "to": end.isoformat(), "ingest_mode": mode,
-        "arxiv": [{"query": d.query, "day": d.day.isoformat(), "entries": d.entries, "new_papers": d.new_papers,
-                   "skipped": d.skipped} for d in arxiv_days],
-        "reextracted_documents": reextracted, "archive": archived, "failures": failures,
-    }
-    create_markdown_artifact(key="backfill-summary", markdown=render_markdown(summary),
-                             description="What this backfill fetched and saved")
-    return summary
-
-
-def render_markdown(summary: dict) -> str:
-    lines = [f"Backfill {summary['from']} to {summary['to']} ({summary['ingest_mode']})", "",
-             "| query | day | entries | new papers | |", "|---|---|---:|---:|---|"]
-    lines += [f"| {d['query']} | {d['day']} | {d['entries']} | {d['new_papers']} | "
-              f"{'already done' if d['skipped'] else ''} |" for d in summary["arxiv"]]
-    lines.append(f"\nNewsletter documents re-extracted: {summary['reextracted_documents']}")
-    if summary["archive"]:
-        lines.append(f"Archive: {summary['archive']}")
-    lines += [f"- **failed**: {f}" for f in summary["failures"]]
-    return "\n".join(lines)
+             archive: str | None = None, config: str | None = None, settings: Settings | None = None) -> dict:
+    """Backfill [start, end] (GMT days, inclusive) from arXiv and newsletters, checkpointed per day."""
+    return pipeline.backfill(settings or load_settings(config), PrefectRuntime(), start, end, sources=sources,
+                             alert=alert, archive=archive)

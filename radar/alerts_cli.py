@@ -1,8 +1,8 @@
 """`radar alerts preview` and `radar alerts send`: alert delivery from the command line, in this process.
 
-Both run the same steps as the `deliver-alerts` flow (alerts/delivery.py) without Prefect, so they
-are quick and cron-friendly. `preview` and `send --dry-run` change nothing: no ledger rows, no
-messages. Secrets are never printed.
+Both run the delivery orchestrator (flows/pipeline/delivery.py) that the `deliver-alerts` flow runs,
+without Prefect, so they are quick and cron-friendly. `preview` and `send --dry-run` change nothing:
+no ledger rows, no messages. Secrets are never printed.
 """
 
 from __future__ import annotations
@@ -11,35 +11,32 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from config.settings import ConfigError, Settings, load_settings
-from storage.db import StorageError
+from config.settings import Settings
+from radar.console import ConfigOption, err, fail, load_config, out, run
 
 alerts_app = typer.Typer(help="Alerts to Slack and email: preview what is due, send it.", no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
-
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="Config file (default: $RADAR_CONFIG or ./radar.toml).")
-]
-
-
-def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 def _settings(config: Path | None) -> Settings:
-    try:
-        settings = load_settings(config)
-    except ConfigError as e:
-        _fail(str(e))
+    settings = load_config(config)
     if not settings.alerts.channels:
-        _fail(f"{settings.config_file}: no [[alerts.channels]] configured (see radar.example.toml)")
+        fail(f"{settings.config_file}: no [[alerts.channels]] configured (see radar.example.toml)")
     return settings
+
+
+def _runtime():
+    """In this process; a `{secret = ...}` reference is read from a Prefect Secret block (imported then only)."""
+    from flows.pipeline.runtime import PlainRuntime
+
+    def load_secret_block(name: str) -> object:
+        from flows.prefect_runtime import load_secret_block as load
+
+        return load(name)
+
+    return PlainRuntime(load_secret_block=load_secret_block)
 
 
 @alerts_app.command()
@@ -49,22 +46,19 @@ def preview(
     html: Annotated[Path, typer.Option("--html", help="Where to write the email HTML.")] = Path("alerts-preview.html"),
 ) -> None:
     """Show what is due per channel, as Slack text and email subjects; write the email HTML to a file."""
-    from alerts.delivery import deliver_channel, make_summariser, plan_deliveries
     from alerts.render_email import render_html
+    from flows.pipeline.delivery import deliver
 
     settings = _settings(config)
     if rule is not None and rule not in {r.name for r in settings.alerts.rules}:
-        _fail(f"{settings.config_file}: no rule named {rule!r}")
-    plan = _run(lambda: plan_deliveries(settings, dry_run=True, rule=rule,
-                                        summariser=make_summariser(settings.alerts)))
-    configured = {c.name for c in settings.alerts.channels}
-    due = {name: alerts for name, alerts in plan.due.items() if name in configured}
-    if not due:
+        fail(f"{settings.config_file}: no rule named {rule!r}")
+    report = run(lambda: deliver(settings, _runtime(), dry_run=True, rule=rule))
+    if not report.results:
         out.print("Nothing is due: no new matches, nothing pending.")
         return
-    for name, alerts in due.items():
-        _print_previews(deliver_channel(settings, settings.alerts.channel(name), alerts, dry_run=True))
-    unique = list({a.row.alert_key: a for alerts in due.values() for a in alerts}.values())
+    for result in report.results:
+        _print_previews(result)
+    unique = list({a.row.alert_key: a for r in report.results for a in r.due}.values())
     html.write_text(render_html(unique, f"Paper Radar preview: {len(unique)} alerts"), encoding="utf-8")
     out.print(f"Email HTML written to {html}")
 
@@ -75,10 +69,10 @@ def send(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be sent; change nothing.")] = False,
 ) -> None:
     """Match rules, then send what is due (instant alerts, and digests whose time has come). Exit 1 on a failure."""
-    from alerts.delivery import run_delivery
+    from flows.pipeline.delivery import deliver
 
     settings = _settings(config)
-    report = _run(lambda: run_delivery(settings, dry_run=dry_run))
+    report = run(lambda: deliver(settings, _runtime(), dry_run=dry_run))
     if dry_run:
         for result in report.results:
             _print_previews(result)
@@ -99,15 +93,6 @@ def send(
             err.print(f"[red]failed:[/] {escape(str(e))}", highlight=False)
     if report.failed:
         raise typer.Exit(1)
-
-
-def _run(fn):
-    from alerts.secrets import SecretError
-
-    try:
-        return fn()
-    except (ConfigError, StorageError, SecretError) as e:
-        _fail(str(e))
 
 
 def _print_previews(result) -> None:

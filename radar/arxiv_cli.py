@@ -1,79 +1,39 @@
 """`radar arxiv poll|enrich|setup` and `radar backfill`: the arXiv and backfill commands.
 
-Each runs its Prefect flow in this process (against PREFECT_API_URL when set, else a temporary local
-server), with a rich progress bar for long work, and prints a summary. Registered on the main app in
-radar/cli.py; flows are imported inside the commands so that `radar --help` stays fast.
+Each runs its Prefect flow in this process (radar/console.py's `run_flow`: against PREFECT_API_URL
+when set, else a temporary local server), with a rich progress bar for long work, and prints a
+summary. Registered on the main app in radar/cli.py; flows are imported inside the commands so that
+`radar --help` stays fast and free of Prefect.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from config.settings import ConfigError, Settings, load_settings
-from radar.runner import prepare_local_prefect
-from sources.errors import SourceError
-from storage.db import StorageError
+from radar.console import ConfigOption, err, fail, load_config, out, run_flow
 
 arxiv_app = typer.Typer(help="arXiv: poll the configured queries, enrich newsletter papers.", no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
-
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="Config file (default: $RADAR_CONFIG or ./radar.toml).")
-]
-
-
-def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def _settings(config: Path | None) -> Settings:
-    try:
-        return load_settings(config)
-    except ConfigError as e:
-        _fail(str(e))
-
-
-def _run(run: Callable[[], dict], label: str) -> dict:
-    """Run a flow with a progress bar fed by flows.progress; map the errors a user can fix to one line."""
-    prepare_local_prefect()
-    from flows.progress import listening
-
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
-        bars: dict[str, Any] = {}
-
-        def update(description: str, advance: int, total: int | None) -> None:
-            if description not in bars:
-                bars[description] = progress.add_task(description, total=total)
-            progress.update(bars[description], advance=advance, **({"total": total} if total is not None else {}))
-
-        with listening(update):
-            try:
-                return run()
-            except (ConfigError, StorageError, SourceError) as e:
-                _fail(f"{label}: {e}")
 
 
 @arxiv_app.command("poll")
 def poll_command(config: ConfigOption = None) -> None:
     """Fetch new submissions for every enabled [[arxiv.queries]] and save them; check for silent misses."""
-    settings = _settings(config)
+    settings = load_config(config)
     if not settings.arxiv.enabled_queries:
-        _fail(f"{settings.config_file}: no [[arxiv.queries]] configured")
-    from flows.arxiv import poll_arxiv
+        fail(f"{settings.config_file}: no [[arxiv.queries]] configured")
 
-    summary = _run(lambda: poll_arxiv(config=str(settings.config_file)), "arxiv poll")
+    def poll_flow() -> dict:
+        from flows.arxiv import poll_arxiv
+
+        return poll_arxiv(settings=settings)
+
+    summary = run_flow(poll_flow, "arxiv poll")
     table = Table(title=f"arXiv poll  ({summary['database']})", title_justify="left")
     for col in ("query", "status", "fetched", "new", "updated", "code", "metrics"):
         table.add_column(col, justify="left" if col in ("query", "status") else "right")
@@ -92,10 +52,14 @@ def poll_command(config: ConfigOption = None) -> None:
 @arxiv_app.command("enrich")
 def enrich_command(config: ConfigOption = None) -> None:
     """Look up arXiv metadata (title, authors, abstract, categories, dates) for papers newsletters named."""
-    settings = _settings(config)
-    from flows.arxiv import enrich_arxiv
+    settings = load_config(config)
 
-    s = _run(lambda: enrich_arxiv(config=str(settings.config_file)), "arxiv enrich")
+    def enrich_flow() -> dict:
+        from flows.arxiv import enrich_arxiv
+
+        return enrich_arxiv(settings=settings)
+
+    s = run_flow(enrich_flow, "arxiv enrich")
     out.print(f"Asked arXiv about {s['asked']} papers in {s['requests']} requests: {s['found']} found, "
               f"{s['unknown']} unknown (not asked again for {settings.arxiv.recheck_unknown_days} days).")
     for f in s["failures"]:
@@ -122,13 +86,16 @@ def backfill_command(
     config: ConfigOption = None,
 ) -> None:
     """Backfill a date range from arXiv (one day per request window, resumable) and newsletters."""
-    settings = _settings(config)
+    settings = load_config(config)
     first, last = _day(start), _day(end)
-    from flows.backfill import backfill
 
-    s = _run(lambda: backfill(first, last, sources=source or None, alert=alert,
-                              archive=str(archive) if archive else None, config=str(settings.config_file)),
-             "backfill")
+    def backfill_flow() -> dict:
+        from flows.backfill import backfill
+
+        return backfill(first, last, sources=source or None, alert=alert, archive=str(archive) if archive else None,
+                        settings=settings)
+
+    s = run_flow(backfill_flow, "backfill")
     days = s["arxiv"]
     if days:
         table = Table(title=f"Backfill {s['from']} to {s['to']}  (ingest mode: {s['ingest_mode']})",
@@ -156,10 +123,10 @@ def backfill_command(
 @arxiv_app.command("setup")
 def setup_command(config: ConfigOption = None) -> None:
     """Create on the Prefect server (PREFECT_API_URL), when missing, the arXiv rate limit every process shares."""
-    settings = _settings(config)
-    from radar.setup import ensure_arxiv_rate_limit
+    settings = load_config(config)
+    from flows.prefect_setup import ensure_arxiv_rate_limit
 
     try:
         out.print(ensure_arxiv_rate_limit(settings.arxiv), highlight=False)
     except Exception as e:  # the Prefect client's errors (server down, refused) as one line
-        _fail(f"setup: {type(e).__name__}: {e}")
+        fail(f"setup: {type(e).__name__}: {e}")

@@ -2,7 +2,9 @@
 
 `radar extract` runs the pure extractors on one file, folder or URL and prints what would be stored,
 without Prefect and without a database. `radar poll` runs the newsletter flow. Errors the user can fix
-(a bad config, an unreachable URL, a locked database) are printed as one clear line, not a traceback.
+(a bad config, an unreachable URL, a locked database) are printed as one clear line, not a traceback
+(radar/console.py). `radar --help`, `radar extract` and `radar sql` import no Prefect: flows and the
+Prefect setup are imported inside the commands that need them.
 """
 
 from __future__ import annotations
@@ -14,35 +16,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from config.settings import ConfigError, load_settings
 from radar.alerts_cli import alerts_app
 from radar.arxiv_cli import arxiv_app, backfill_command
+from radar.console import ConfigOption, err, fail, load_config, out, run, run_flow
 from radar.sql import sql_command
-from storage.db import StorageError
 
 app = typer.Typer(help="Paper Radar: papers, code and metrics from AI newsletters, into DuckDB.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-out = Console()
-err = Console(stderr=True)
 
 
 class Format(StrEnum):
     json = "json"
     table = "table"
-
-
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="Config file (default: $RADAR_CONFIG or ./radar.toml).")
-]
-
-
-def fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 @app.command()
@@ -57,7 +45,7 @@ def extract(
 
     try:
         results = extract_target(target)
-    except Exception as e:  # mapped errors from sources/ and extractors/ carry clear messages
+    except Exception as e:  # mapped errors from sources/ and extractors/ (ParseError) carry clear messages
         fail(str(e))
     if format is Format.json:
         sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
@@ -102,15 +90,14 @@ def _metric_line(m: dict) -> str:
 @app.command()
 def poll(config: ConfigOption = None) -> None:
     """Poll every enabled source once: fetch, extract, save to DuckDB, print a summary."""
-    settings = _settings(config)
-    from radar.runner import run_poll
+    settings = load_config(config)
 
-    try:
-        summary = run_poll(settings)
-    except (ConfigError, StorageError) as e:
-        fail(str(e))
-    except Exception as e:  # Prefect's own failures (its server did not start, ...): one line, not a traceback
-        fail(f"the poll did not run to the end: {type(e).__name__}: {e}")
+    def poll_flow() -> dict:
+        from flows.newsletters import poll_newsletters
+
+        return poll_newsletters(settings=settings)
+
+    summary = run_flow(poll_flow, what="the poll")
     _print_poll_summary(summary)
     if summary["failures"]:
         raise typer.Exit(1)
@@ -122,21 +109,22 @@ def reextract(
     source: Annotated[str | None, typer.Option("--source", "-s", help="Only this source's documents.")] = None,
 ) -> None:
     """Re-run extraction on stored raw documents (after an extractor fix) and replace their rows."""
-    settings = _settings(config)
-    from radar.runner import run_reextract
+    settings = load_config(config)
+    if source is not None:
+        run(lambda: settings.source(source))  # an unknown name is a config error, not an empty run
+    from flows.pipeline.newsletters import reextract as reextract_stored
+    from flows.pipeline.runtime import PlainRuntime
 
-    try:
-        result = run_reextract(settings, source)
-    except (ConfigError, StorageError) as e:
-        fail(str(e))
+    result = run(lambda: reextract_stored(settings, PlainRuntime(), [source] if source else None))
     table = Table(title=f"Re-extracted {result['documents']} documents", title_justify="left")
     for col in ("table", "rows before", "rows after"):
         table.add_column(col, justify="left" if col == "table" else "right")
     for name, before in result["before"].items():
         table.add_row(name, str(before), str(result["after"][name]))
     out.print(table)
-    for key in result["skipped"]:
-        err.print(f"[yellow]skipped[/] {key}: the extractor failed on it; its stored rows were kept")
+    for reason in result["failed"]:
+        err.print(f"[yellow]kept without items[/] {escape(reason)} (run `radar reextract` again after a fix)",
+                  highlight=False)
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,10 +138,10 @@ def setup(
     """Create, where missing, the work pool and the concurrency and rate limits on the Prefect server."""
     from prefect.settings import PREFECT_API_URL
 
-    from radar.deploy import ensure_server_objects, load_deployments
-    from radar.setup import ensure_arxiv_rate_limit
+    from flows.deployments import load_deployments
+    from flows.prefect_setup import ensure_arxiv_rate_limit, ensure_server_objects
 
-    settings = _settings(config)
+    settings = load_config(config)
     if not PREFECT_API_URL.value():
         fail("PREFECT_API_URL is not set: point it at your Prefect server (see README, 'Run on a Prefect server')")
     try:
@@ -172,16 +160,9 @@ def serve(
     prefect_file: Annotated[Path, typer.Option("--prefect-file", help="The deployments file.")] = ROOT / "prefect.yaml",
 ) -> None:
     """Serve every flow with its schedules from this process: an alternative to a work pool and worker."""
-    from radar.deploy import serve_deployments
+    from flows.deployments import serve_deployments
 
     serve_deployments(prefect_file)
-
-
-def _settings(config: Path | None):
-    try:
-        return load_settings(config)
-    except ConfigError as e:
-        fail(str(e))
 
 
 def _print_poll_summary(summary: dict) -> None:

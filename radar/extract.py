@@ -7,31 +7,19 @@ text, ...}]}]}]}; extra keys are allowed and carry the rest of each record.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
-from pathlib import Path
 
-from extractors import extract_items, parse_document_bytes
+from flows.pipeline.extract import extract_target as extract
 from records.documents import Document, Item
-from sources.http import Fetched, fetch_url, make_client
-from sources.local import read_path
+
+log = logging.getLogger("paper_radar.extract")
 
 
 def extract_target(target: str) -> dict:
     """Fetch or read `target` (URL, file or folder) and return the contract dict."""
-    documents: list[dict] = []
-    for fetched in _read(target):
-        for doc in parse_document_bytes(
-            fetched.content, fetched.url, content_type=fetched.content_type, source="cli"
-        ):
-            documents.append(render_document(doc, extract_items(doc)))
-    return {"documents": documents}
-
-
-def _read(target: str) -> list[Fetched]:
-    if target.startswith(("http://", "https://")):
-        with make_client() as client:
-            return [fetch_url(client, target, source="cli")]
-    return read_path(Path(target), source="cli")
+    extracted = extract(target, log)
+    return {"documents": [render_document(e.document, list(e.items)) for e in extracted.extractions]}
 
 
 def render_document(doc: Document, items: list[Item]) -> dict:

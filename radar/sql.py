@@ -18,14 +18,14 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple, NoReturn
+from typing import Annotated, Any, NamedTuple
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from config.settings import ConfigError, load_settings
+from radar.console import fail, load_config
 from storage.db import StorageError
 from storage.query import QueryError, Rows, run_readonly_query
 
@@ -182,12 +182,6 @@ def read_sql(query: str | None, file: Path | None) -> str:
     return query
 
 
-def _fail(message: str) -> NoReturn:
-    # One line, plain: stderr may be a log file, and a wrapped line is harder to grep.
-    typer.echo(f"error: {' '.join(message.split())}", err=True)
-    raise typer.Exit(2)
-
-
 def sql_command(
     query: Annotated[str | None, typer.Argument(help="SQL to run (read-only). See --examples.")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="Read the SQL from this file ('-': stdin).")] = None,
@@ -201,12 +195,16 @@ def sql_command(
     if examples:
         sys.stdout.write(render_examples())
         return
+    # Errors on one line: stderr may be a log file, and a wrapped line is harder to grep.
     try:
         sql = read_sql(query, file)
-        settings = load_settings(config)
+    except ValueError as e:
+        fail(str(e), one_line=True)
+    settings = load_config(config, one_line=True)
+    try:
         columns, rows = run_query(settings.database, sql, lock_wait_seconds=settings.lock_wait_seconds)
-    except (ValueError, ConfigError, StorageError) as e:  # QueryError is a StorageError
-        _fail(str(e))
+    except StorageError as e:  # QueryError is a StorageError
+        fail(str(e), one_line=True)
     if format is OutputFormat.table:
         Console().print(rich_table(columns, rows))
     else:

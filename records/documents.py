@@ -80,3 +80,11 @@ class Item:
     papers: tuple[PaperRef, ...] = ()
     code: tuple[CodeLink, ...] = ()
     metrics: tuple[Metric, ...] = ()
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """A document and the items extracted from it: the unit that is saved (and spooled) together."""
+
+    document: Document
+    items: tuple[Item, ...]

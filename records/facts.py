@@ -32,6 +32,8 @@ class MetricFact:
     kind: str | None
     qualifier: str | None
     source: str
+    seen_at: datetime | None = None  # its newsletter's date (published, else first fetched); None from arXiv
+    ordinal: int = 0  # its place among its item's metrics
 
 
 

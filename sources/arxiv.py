@@ -1,28 +1,27 @@
-"""The arXiv API, within arXiv's rules: one shared client per process, spaced requests, patient retries.
+"""The arXiv API, within arXiv's rules: spaced requests, one at a time, patient retries.
 
-Runs inside the arXiv flows' network tasks (flows/arxiv.py, flows/backfill.py). It owns:
+Runs inside the arXiv flows' network steps (flows/pipeline/arxiv.py, flows/pipeline/backfill.py). It owns:
 
-* `ArxivClient`, an `arxiv.Client` whose page fetch is replaced: httpx with a timeout (the package
-  sets none), one request at a time spaced `delay_seconds` from the end of the previous one (in this
-  process always; across processes through a Prefect global concurrency limit used as a rate limit
-  when one is configured), and retries with exponential backoff and jitter on 429 (honouring
-  Retry-After), 5xx, timeouts and broken connections. The package's own paging (`Client.results`)
-  and Atom parser (namespaced `arxiv:`/`opensearch:` elements into `arxiv.Result`) are kept.
+* `ArxivClient`: httpx with a timeout, paging through a search (`results`), one request per page
+  (`fetch_page`). Every request waits its turn at the process's `RateLimiter` for the API's URL (one
+  request at a time, each starting `delay_seconds` after the previous one ended, whichever client
+  sends it), then at `wait_turn` when the caller gives one: the flows pass the Prefect global
+  concurrency limit used as a rate limit, which spaces requests across processes. Failed requests are
+  retried under the project's retry policy (config/retry.py): exponential backoff with jitter on
+  429 (Retry-After honoured; a longer Retry-After than `max_backoff_seconds` fails at once), 5xx,
+  timeouts and broken connections.
+* Parsing: the Atom response is read with feedparser (`parse_page`) into the `arxiv` package's public
+  `arxiv.Result` records (its constructor, `Result.Author`, `Result.Link`); searches are the package's
+  public `arxiv.Search`. Nothing private of the package is used.
 * Empty pages: an empty first page is an answer; a later empty page is retried only when the feed's
   `opensearch:totalResults` says more entries exist.
-* arXiv's error feed (HTTP 400 whose single entry is titled "Error") becomes `ArxivQueryError`;
-  `fetch_by_ids` splits a refused batch to isolate the bad ids.
-* Results come back as the package's `arxiv.Result`s; extractors/arxiv_entries.py turns them into
-  records.
-
-The package is pinned to 4.x: `_parse_feed` (the hook overridden here) and `arxiv._feed.parse` are
-its internals.
+* arXiv's error feed (HTTP 400 whose single entry has an `.../api/errors#...` id) becomes
+  `ArxivQueryError`; `fetch_by_ids` splits a refused batch to isolate the bad ids.
 """
 
 from __future__ import annotations
 
 import logging
-import random
 import re
 import threading
 import time
@@ -30,14 +29,15 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import parse_qs, urlsplit
+from types import TracebackType
+from urllib.parse import urlencode
 
 import arxiv
+import feedparser
 import httpx
-from arxiv import _feed
-from lxml import etree
 
 from config.arxiv import ArxivSettings
+from config.retry import RetryPolicy
 from sources.errors import (
     ArxivQueryError,
     EmptyPage,
@@ -50,11 +50,12 @@ from sources.errors import (
 from sources.http import default_user_agent
 
 log = logging.getLogger(__name__)
+Logger = logging.Logger | logging.LoggerAdapter
 
 SOURCE = "arxiv"
-_ATOM = "{http://www.w3.org/2005/Atom}"
 _ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v\d+)?$")
 _VALID_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})")
+_API_ERROR = "arxiv.org/api/errors"
 
 
 def valid_arxiv_id(arxiv_id: str) -> bool:
@@ -63,75 +64,139 @@ def valid_arxiv_id(arxiv_id: str) -> bool:
 
 
 class RateLimiter:
-    """One request at a time, each starting at least `delay` seconds after the previous one ended.
+    """One request at a time, each starting at least `delay` seconds after the previous one ended."""
 
-    With `prefect_limit`, each request also takes a slot of that Prefect global concurrency limit
-    (a rate limit with slot decay), which spaces requests across processes.
-    """
-
-    def __init__(self, delay: float, prefect_limit: str | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, delay: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.delay = delay
-        self.prefect_limit = prefect_limit
         self._clock = clock
         self._lock = threading.Lock()
         self._last_end: float | None = None
 
     @contextmanager
-    def slot(self) -> Iterator[None]:
+    def slot(self, wait_turn: Callable[[], None] | None = None) -> Iterator[None]:
         with self._lock:
             if self._last_end is not None:
                 time.sleep(max(0.0, self._last_end + self.delay - self._clock()))
-            if self.prefect_limit:
-                from prefect.concurrency.sync import rate_limit
-
-                rate_limit(self.prefect_limit, timeout_seconds=600)
+            if wait_turn is not None:
+                wait_turn()
             try:
                 yield
             finally:
                 self._last_end = self._clock()
 
 
-class ArxivClient(arxiv.Client):
-    """`arxiv.Client` with a timeout, a shared rate limiter and backoff; see the module docstring."""
+_limiters: dict[tuple[str, float], RateLimiter] = {}
+_limiters_lock = threading.Lock()
 
-    def __init__(self, settings: ArxivSettings, *, prefect_limit: str | None = None,
-                 http: httpx.Client | None = None) -> None:
-        super().__init__(page_size=settings.page_size, delay_seconds=settings.delay_seconds,
-                         num_retries=settings.retries)
-        self.query_url_format = settings.api_url + "?{}"
+
+def limiter_for(api_url: str, delay: float) -> RateLimiter:
+    """The process's one limiter for an API URL, shared by every client and thread that calls it."""
+    with _limiters_lock:
+        return _limiters.setdefault((api_url, delay), RateLimiter(delay))
+
+
+@dataclass(frozen=True)
+class Page:
+    """One response: its entries and the total the feed says the search has."""
+
+    results: list[arxiv.Result]
+    total: int
+
+
+def parse_page(content: bytes) -> Page:
+    """An arXiv API Atom page as `arxiv.Result`s; raises ValueError when it is not a feed at all."""
+    feed = feedparser.parse(content)
+    if feed.bozo and not feed.entries and not feed.get("version"):
+        raise ValueError(f"not an Atom feed ({type(feed.get('bozo_exception')).__name__})")
+    results = [r for r in (_result(e) for e in feed.entries) if r is not None]
+    return Page(results, _int(feed.feed.get("opensearch_totalresults")))
+
+
+def _result(entry: feedparser.FeedParserDict) -> arxiv.Result | None:
+    updated, published = _when(entry.get("updated_parsed")), _when(entry.get("published_parsed"))
+    if not entry.get("id") or updated is None or published is None:
+        log.warning("arXiv: skipping an entry without id or dates: %s", entry.get("id"))
+        return None
+    return arxiv.Result(
+        entry_id=entry.id, updated=updated, published=published, title=" ".join(entry.get("title", "").split()),
+        authors=[arxiv.Result.Author(a.get("name", "")) for a in entry.get("authors", [])],
+        summary=entry.get("summary", ""), comment=entry.get("arxiv_comment"),
+        journal_ref=entry.get("arxiv_journal_ref"), doi=entry.get("arxiv_doi"),
+        primary_category=(entry.get("arxiv_primary_category") or {}).get("term", ""),
+        categories=[t["term"] for t in entry.get("tags", []) if t.get("term")],
+        links=[arxiv.Result.Link(lk["href"], title=lk.get("title"), rel=lk.get("rel", ""),
+                                 content_type=lk.get("type")) for lk in entry.get("links", []) if lk.get("href")],
+    )
+
+
+def _when(parsed: time.struct_time | None) -> datetime | None:
+    return datetime(*parsed[:6], tzinfo=UTC) if parsed else None
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int(str(text).strip())
+    except ValueError:
+        return 0
+
+
+def parse_api_error(content: bytes) -> str | None:
+    """The message of arXiv's error feed (one entry with an .../api/errors#... id), else None."""
+    for entry in feedparser.parse(content).entries:
+        if _API_ERROR in entry.get("id", ""):  # a paper may well be titled "Error"; only this id is certain
+            return " ".join((entry.get("summary") or entry.id).split())
+    return None
+
+
+def search_url(api_url: str, search: arxiv.Search, start: int, size: int) -> str:
+    """The request for one page of `search`, parameters in the order arXiv's own clients send them."""
+    query = {"search_query": search.query, "id_list": ",".join(search.id_list), "sortBy": search.sort_by.value,
+             "sortOrder": search.sort_order.value, "start": str(start), "max_results": str(size)}
+    return f"{api_url}?{urlencode(query)}"
+
+
+class ArxivClient:
+    """Pages of arXiv searches over httpx, spaced and retried; see the module docstring."""
+
+    def __init__(self, settings: ArxivSettings, *, wait_turn: Callable[[], None] | None = None,
+                 http: httpx.Client | None = None, logger: Logger | None = None) -> None:
         self.settings = settings
-        self.limiter = RateLimiter(settings.delay_seconds, prefect_limit)
+        self.wait_turn = wait_turn
+        self.limiter = limiter_for(settings.api_url, settings.delay_seconds)
+        self.log = logger or log
+        self.retry = RetryPolicy(attempts=settings.retries + 1, first_wait=settings.backoff_seconds,
+                                 max_wait=settings.max_backoff_seconds, honour_retry_after=True)
         self._http = http or httpx.Client(
             timeout=httpx.Timeout(settings.timeout_seconds), follow_redirects=True,
             headers={"User-Agent": settings.user_agent or default_user_agent()},
         )
 
-    def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> _feed.ParsedFeed:
-        """Fetch and parse one page, retrying what may pass (the package's hook for every page)."""
-        for attempt in range(self.num_retries + 1):
-            try:
-                return self._fetch_page(url, first_page)
-            except SourceError as e:
-                if not e.retryable or attempt == self.num_retries:
-                    raise
-                wait = self._backoff(attempt, e)
-                log.warning("arXiv: %s; retry %d of %d in %.1f s", e, attempt + 1, self.num_retries, wait)
-                time.sleep(wait)
-        raise AssertionError("unreachable")
+    def results(self, search: arxiv.Search) -> Iterator[arxiv.Result]:
+        """The search's entries, page after page, until `search.max_results` (None: all) or the end."""
+        limit, start, yielded = search.max_results, 0, 0
+        while True:
+            page = self.fetch_page(search, self.settings.page_size, start=start)
+            for result in page.results:
+                if limit is not None and yielded >= limit:
+                    return
+                yielded += 1
+                yield result
+            start += len(page.results)
+            if not page.results or start >= page.total or (limit is not None and yielded >= limit):
+                return
 
-    def _backoff(self, attempt: int, error: SourceError) -> float:
-        s = self.settings
-        wait = min(s.max_backoff_seconds, s.backoff_seconds * 2**attempt) * random.uniform(0.5, 1.0)
-        asked = getattr(error, "retry_after", None)
-        if asked is not None:
-            if asked > s.max_backoff_seconds:
-                raise error  # waiting that long belongs to the next scheduled run, not this one
-            wait = max(wait, asked)
-        return wait
+    def fetch_page(self, search: arxiv.Search, size: int, *, start: int = 0) -> Page:
+        """One page (one request when all goes well): `size` entries of `search` from `start`."""
+        url = search_url(self.settings.api_url, search, start, size)
 
-    def _fetch_page(self, url: str, first_page: bool) -> _feed.ParsedFeed:
-        with self.limiter.slot(), map_httpx_errors(SOURCE, url):
+        def told(error: BaseException, failed: int, wait: float) -> None:
+            self.log.warning("arXiv: %s; retry %d of %d in %.1f s", error, failed, self.settings.retries, wait)
+
+        return self.retry.call(lambda: self._request(url, start), on_retry=told,
+                               retry_if=lambda e: isinstance(e, SourceError) and e.retryable)
+
+    def _request(self, url: str, start: int) -> Page:
+        with self.limiter.slot(self.wait_turn), map_httpx_errors(SOURCE, url):
             response = self._http.get(url)
             content = response.content
         if response.status_code in (200, 400) and (detail := parse_api_error(content)):
@@ -140,51 +205,23 @@ class ArxivClient(arxiv.Client):
             raise HTTPStatusError(source=SOURCE, url=url, status=response.status_code,
                                   reason=response.reason_phrase,
                                   retry_after=parse_retry_after(response.headers.get("retry-after")))
-        feed = _feed.parse(content)
-        if feed.malformed:
-            raise TransferError(f"{url} answered a malformed feed: {feed.error}", source=SOURCE, url=url)
-        if not feed.results and not first_page and feed.header.total_results > _start(url):
-            raise EmptyPage(f"{url}: empty page though {feed.header.total_results} entries exist",
-                            source=SOURCE, url=url)
-        return feed
-
-    def fetch_page(self, search: arxiv.Search, size: int) -> _feed.ParsedFeed:
-        """Exactly one request: the first `size` results of `search`."""
-        return self._parse_feed(self._format_url(search, 0, size), first_page=True)
+        try:
+            page = parse_page(content)
+        except ValueError as e:
+            raise TransferError(f"{url} answered a malformed feed: {e}", source=SOURCE, url=url) from None
+        if not page.results and start > 0 and page.total > start:
+            raise EmptyPage(f"{url}: empty page though {page.total} entries exist", source=SOURCE, url=url)
+        return page
 
     def close(self) -> None:
         self._http.close()
 
+    def __enter__(self) -> ArxivClient:
+        return self
 
-def _start(url: str) -> int:
-    values = parse_qs(urlsplit(url).query).get("start", ["0"])
-    return int(values[0]) if values[0].isdigit() else 0
-
-
-def parse_api_error(content: bytes) -> str | None:
-    """The message of arXiv's error feed (one entry titled "Error", id .../api/errors#...), else None."""
-    try:
-        root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError:
-        return None
-    for entry in root.iterfind(f"{_ATOM}entry"):
-        entry_id = entry.findtext(f"{_ATOM}id") or ""
-        if "arxiv.org/api/errors" in entry_id:  # a paper may well be titled "Error"; only this id is certain
-            return " ".join((entry.findtext(f"{_ATOM}summary") or entry_id).split())
-    return None
-
-
-_clients: dict[tuple, ArxivClient] = {}
-_clients_lock = threading.Lock()
-
-
-def shared_client(settings: ArxivSettings, *, prefect_limit: str | None = None) -> ArxivClient:
-    """The process's one client for these settings, so every task in the process shares its limiter."""
-    key = (settings.model_dump_json(), prefect_limit)
-    with _clients_lock:
-        if key not in _clients:
-            _clients[key] = ArxivClient(settings, prefect_limit=prefect_limit)
-        return _clients[key]
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
 
 
 def fetch_newest(client: ArxivClient, search_query: str, *, max_results: int,
@@ -238,17 +275,17 @@ def fetch_by_ids(client: ArxivClient, ids: Sequence[str], *, batch_size: int = 1
         batch = pending.pop(0)
         requests += 1
         try:
-            feed = client.fetch_page(arxiv.Search(id_list=batch, max_results=len(batch)), len(batch))
+            page = client.fetch_page(arxiv.Search(id_list=batch, max_results=len(batch)), len(batch))
         except ArxivQueryError as e:
             if len(batch) == 1:
-                log.warning("arXiv does not know %s: %s", batch[0], e.detail)
+                client.log.warning("arXiv does not know %s: %s", batch[0], e.detail)
                 unknown.append(batch[0])
             else:
                 half = len(batch) // 2
                 pending[:0] = [batch[:half], batch[half:]]
             continue
-        results += feed.results
-        known = {short_id(r.entry_id) for r in feed.results}
+        results += page.results
+        known = {short_id(r.entry_id) for r in page.results}
         unknown += [i for i in batch if i not in known]
     return IdLookup(results, unknown, requests)
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from records.arxiv import ArxivEntry
 from records.documents import EXTRACTOR_VERSION
-from storage.db import StorageError
+from storage.db import transaction
 from storage.newsletters import CODE_SCHEMA, METRIC_SCHEMA, TS
 
 ARXIV_SOURCE = "arxiv"
@@ -58,19 +58,14 @@ def save_arxiv_entries(
             latest[e.paper.arxiv_id] = e
     if not latest:
         return ArxivSave(0, 0, 0, 0)
-    conn.execute("BEGIN TRANSACTION")
     try:
-        conn.register("stage_arxiv", _papers_table(latest.values()))
-        fresh = _fresh_ids(conn)
-        new = conn.execute("SELECT count(*) FROM stage_arxiv WHERE arxiv_id NOT IN (SELECT arxiv_id FROM papers)"
-                           ).fetchone()[0]
-        _upsert_papers(conn, at, ingest_mode)
-        todo = [latest[i] for i in fresh]
-        code, metrics = _replace_extracted(conn, todo)
-        conn.execute("COMMIT")
-    except duckdb.Error as e:
-        conn.execute("ROLLBACK")
-        raise StorageError(f"saving {len(latest)} arXiv papers failed: {e}") from None
+        with transaction(conn, f"saving {len(latest)} arXiv papers failed"):
+            conn.register("stage_arxiv", _papers_table(latest.values()))
+            fresh = _fresh_ids(conn)
+            new = conn.execute("SELECT count(*) FROM stage_arxiv WHERE arxiv_id NOT IN (SELECT arxiv_id FROM papers)"
+                               ).fetchone()[0]
+            _upsert_papers(conn, at, ingest_mode)
+            code, metrics = _replace_extracted(conn, [latest[i] for i in fresh])
     finally:
         conn.unregister("stage_arxiv")
     return ArxivSave(new, len(fresh) - new, code, metrics)

@@ -5,8 +5,9 @@ the duration of one write and closes it, so that readers get their turn between 
 
 DuckDB allows one read-write process or many read-only ones, never both: a notebook holding a
 read-only connection stops the writer. `open_db(..., lock_wait_seconds=N)` therefore retries a lock
-conflict with exponential backoff and jitter for up to N seconds before giving up with
-`DatabaseLocked`, whose message names the process holding the file.
+conflict under the project's retry policy (config/retry.py: short waits doubling to a second, with
+jitter) for up to N seconds before giving up with `DatabaseLocked`, whose message names the process
+holding the file. `transaction` is the one way a multi-statement write is made atomic.
 
 Error tree (this layer's `errors`):
 
@@ -17,9 +18,7 @@ Error tree (this layer's `errors`):
 
 from __future__ import annotations
 
-import random
 import re
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from config.retry import RetryPolicy
 from storage.schema import MIGRATIONS
 
 #: The connection type, for annotations outside storage/ (which never import duckdb themselves).
@@ -75,18 +75,12 @@ def open_db(
 
 
 def _connect_waiting(path: Path, *, read_only: bool, lock_wait_seconds: float) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + lock_wait_seconds
-    delay = FIRST_RETRY_DELAY
-    while True:
-        try:
-            return _connect(path, read_only=read_only)
-        except DatabaseLocked as e:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise _gave_up(e, lock_wait_seconds) from None
-            # Jitter keeps two waiting processes from retrying in lockstep.
-            time.sleep(min(remaining, delay * random.uniform(0.5, 1.0)))
-            delay = min(delay * 2, MAX_RETRY_DELAY)
+    policy = RetryPolicy(deadline=lock_wait_seconds, first_wait=FIRST_RETRY_DELAY, max_wait=MAX_RETRY_DELAY)
+    try:
+        return policy.call(lambda: _connect(path, read_only=read_only),
+                           retry_if=lambda e: isinstance(e, DatabaseLocked))
+    except DatabaseLocked as e:
+        raise _gave_up(e, lock_wait_seconds) from None
 
 
 def _gave_up(error: DatabaseLocked, waited: float) -> DatabaseLocked:
@@ -130,6 +124,27 @@ def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
     return int(current[0] or 0) if current else 0
 
 
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection, failure: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN ... COMMIT around the block, ROLLBACK when it raises.
+
+    With `failure`, a DuckDB error inside becomes `StorageError(f"{failure}: {error}")`; without it the
+    DuckDB error itself propagates (the caller maps it). Any other exception rolls back and propagates.
+    """
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except duckdb.Error as e:
+        conn.execute("ROLLBACK")
+        if failure is None:
+            raise
+        raise StorageError(f"{failure}: {e}") from None
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def migrate(conn: duckdb.DuckDBPyConnection, path: Path | str = "") -> int:
     """Apply the migrations this database has not seen; return the resulting version."""
     conn.execute(
@@ -140,15 +155,8 @@ def migrate(conn: duckdb.DuckDBPyConnection, path: Path | str = "") -> int:
     for version, description, sql in MIGRATIONS:
         if version <= current:
             continue
-        try:
-            conn.execute("BEGIN TRANSACTION")
+        with transaction(conn, f"{path}: migration {version} ({description}) failed"):
             conn.execute(sql)
-            conn.execute(
-                "INSERT INTO schema_version VALUES (?, ?, ?)", [version, description, datetime.now(UTC)]
-            )
-            conn.execute("COMMIT")
-        except duckdb.Error as e:
-            conn.execute("ROLLBACK")
-            raise StorageError(f"{path}: migration {version} ({description}) failed: {e}") from None
+            conn.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, description, datetime.now(UTC)])
         current = version
     return current

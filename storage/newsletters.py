@@ -17,8 +17,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from records.documents import EXTRACTOR_VERSION, Document, Item
-from storage.db import StorageError
+from records.documents import EXTRACTOR_VERSION, Document, Extraction, Item
+from storage.db import transaction
 from storage.schema import INGEST_MODES, TABLES
 
 TS = pa.timestamp("us", tz="UTC")
@@ -46,14 +46,6 @@ METRIC_SCHEMA = pa.schema([
     ("kind", pa.string()), ("qualifier", pa.string()), ("direction", pa.string()), ("subject", pa.string()),
     ("snippet", pa.string()), ("extractor_version", pa.string()),
 ])
-
-
-@dataclass(frozen=True)
-class Extraction:
-    """A document and the items extracted from it: the unit that is saved together."""
-
-    document: Document
-    items: tuple[Item, ...]
 
 
 @dataclass(frozen=True)
@@ -96,16 +88,12 @@ def save_extractions(
         raise ValueError(f"ingest_mode must be one of {INGEST_MODES}, not {ingest_mode!r}")
     latest = {(e.document.source, e.document.key): e for e in extractions}  # last copy of a key wins
     before = table_counts(conn)
-    conn.execute("BEGIN TRANSACTION")
     try:
-        conn.register("stage_documents", _documents_table(latest.values(), fetched_at))
-        fates = _classify(conn)
-        todo = [e for k, e in latest.items() if fates.get(k) in ("new", "changed") or replace_unchanged]
-        _replace_rows(conn, todo, fetched_at, ingest_mode)
-        conn.execute("COMMIT")
-    except duckdb.Error as e:
-        conn.execute("ROLLBACK")
-        raise StorageError(f"saving {len(latest)} documents failed: {e}") from None
+        with transaction(conn, f"saving {len(latest)} documents failed"):
+            conn.register("stage_documents", _documents_table(latest.values(), fetched_at))
+            fates = _classify(conn)
+            todo = [e for k, e in latest.items() if fates.get(k) in ("new", "changed") or replace_unchanged]
+            _replace_rows(conn, todo, fetched_at, ingest_mode)
     finally:
         conn.unregister("stage_documents")
     after = table_counts(conn)

@@ -1,7 +1,7 @@
 """The DuckDB schema as an ordered list of forward migrations.
 
-`storage.db.connect` applies the ones a database has not seen, each in its own transaction, and
-records them in `schema_version`. Never edit a released migration: append a new one.
+`storage.db.open_db` (through `storage.db.migrate`) applies the ones a database has not seen, each in
+its own transaction, and records them in `schema_version`. Never edit a released migration: append a new one.
 
 Keys are natural: a source by its name, a document by (source, doc_key) where doc_key is the feed
 GUID / canonical URL / Message-ID, an item by its document and position, a paper by its version-less
@@ -13,7 +13,7 @@ table, view and column is documented in docs/schema.md.
 
 from __future__ import annotations
 
-from storage.alerts_schema import ALERTS_V5
+from storage.ledger_schema import ALERTS_V5
 from storage.views import PAPER_CODE_V4, PAPERS_OVERVIEW_V4, VIEWS_V1
 
 MIGRATIONS: list[tuple[int, str, str]] = [

@@ -28,9 +28,9 @@ from typing import Any
 
 import duckdb
 
-from records.documents import CodeLink, Document, Item, Metric, PaperRef
+from records.documents import CodeLink, Document, Extraction, Item, Metric, PaperRef
 from storage.db import StorageError
-from storage.newsletters import Extraction, SaveResult, save_extractions
+from storage.newsletters import SaveResult, save_extractions
 from storage.source_state import save_source_attempt
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def remove_spooled(batch: SpooledBatch) -> None:
     _fsync_dir(batch.path.parent)
 
 
-def save_batch(
+def save_source_batch(
     conn: duckdb.DuckDBPyConnection, source: str, extractions: Sequence[Extraction], state: FetchState
 ) -> SaveResult:
     """Write one source's batch (its documents in one transaction), then its fetch state."""
@@ -123,7 +123,7 @@ def save_spooled(conn: duckdb.DuckDBPyConnection, spool_dir: Path) -> list[tuple
     """Write every spooled batch (documents, then the source's fetch state) and remove its file."""
     saved = []
     for batch in load_spooled(spool_dir):
-        result = save_batch(conn, batch.source, batch.extractions, batch.fetch_state)
+        result = save_source_batch(conn, batch.source, batch.extractions, batch.fetch_state)
         remove_spooled(batch)
         saved.append((batch, result))
     return saved

@@ -36,9 +36,10 @@ from email import policy
 from pathlib import Path
 from typing import Any
 
+from tests.alerts.conftest import channels_toml
+from tests.alerts.fakes import FakeSlack
+
 ROOT = Path(__file__).resolve().parents[1]
-SLACK_TOKEN_ENV = "RADAR_SNAPSHOT_SLACK_TOKEN"
-WEBHOOK_ENV = "RADAR_SNAPSHOT_WEBHOOK"
 #: Columns whose values are computed from the clock at query time.
 CLOCK_COLUMNS = {"hours_since_success", "hours_since_new_document"}
 NOV = [date(2025, 11, 3), date(2025, 11, 4), date(2025, 11, 5)]
@@ -77,8 +78,9 @@ def arxiv_papers() -> dict[str, list]:
     return {"cat:cs.CL": listing, "demo-papers": demo}
 
 
-def config_text(arxiv_url: str, slack_api: str, smtp_port: int) -> str:
-    """The shipped radar.toml plus arXiv, alert channels (Slack bot, webhook, email) and rules."""
+def config_text(arxiv_url: str, slack: FakeSlack, smtp_port: int) -> str:
+    """The shipped radar.toml plus arXiv, the alert tests' channels (Slack bot, webhook, email) and rules."""
+    channels = channels_toml(slack, smtp_port)
     return (ROOT / "radar.toml").read_text(encoding="utf-8") + f"""
 [arxiv]
 api_url = "{arxiv_url}"
@@ -96,30 +98,7 @@ categories = ["cs.CL"]
 alert_first_poll = true
 max_attempts = 3
 
-[[alerts.channels]]
-name = "research"
-kind = "slack"
-slack_channel = "C0RESEARCH"
-token = {{env = "{SLACK_TOKEN_ENV}"}}
-slack_base_url = "{slack_api}"
-timeout_seconds = 5
-
-[[alerts.channels]]
-name = "hook"
-kind = "slack_webhook"
-webhook_url = {{env = "{WEBHOOK_ENV}"}}
-timeout_seconds = 5
-
-[[alerts.channels]]
-name = "mail"
-kind = "email"
-smtp_host = "127.0.0.1"
-smtp_port = {smtp_port}
-security = "plain"
-from = "Paper Radar <radar@example.org>"
-to = ["team@example.org"]
-timeout_seconds = 5
-
+{channels}
 [[alerts.rules]]
 name = "everything"
 min_sources = 1
@@ -144,7 +123,7 @@ def capture(work: Path) -> dict[str, Any]:
     from typer.testing import CliRunner
 
     from radar.cli import app
-    from tests.alerts.fakes import TOKEN, FakeSlack, SmtpServer
+    from tests.alerts.fakes import TOKEN, SmtpServer
     from tests.arxiv_api import FakeArxiv
     from tests.httpserver import LocalServer
 
@@ -155,8 +134,9 @@ def capture(work: Path) -> dict[str, Any]:
         for query, papers in arxiv_papers().items():
             api.add(*papers, query=query)
         config = work / "radar.toml"
-        config.write_text(config_text(api.url, slack.api_url, smtp.port), encoding="utf-8")
-        env = {SLACK_TOKEN_ENV: TOKEN, WEBHOOK_ENV: slack.webhook_url, "COLUMNS": "160", "NO_COLOR": "1"}
+        config.write_text(config_text(api.url, slack, smtp.port), encoding="utf-8")
+        env = {"RADAR_TEST_SLACK_TOKEN": TOKEN, "RADAR_TEST_WEBHOOK": slack.webhook_url, "COLUMNS": "160",
+               "NO_COLOR": "1"}
         runner = CliRunner()
         commands = [
             ["poll"], ["arxiv", "poll"], ["arxiv", "enrich"],

@@ -1,26 +1,26 @@
 """The bundled demo newsletters (radar.toml's sources) as a database, saved the way a poll saves them
-but without Prefect: for tests that need realistic rows quickly."""
+but without Prefect and with every document in ingest mode `poll` (alertable): for tests that need
+realistic rows quickly."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
 from config.settings import load_settings
-from extractors import extract_items, parse_document_bytes
+from flows.pipeline.extract import extract_documents, parse_any
 from sources.local import read_path
 from storage.db import open_db
-from storage.newsletters import Extraction, save_extractions
+from storage.newsletters import save_extractions
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def save_demo(db: Path) -> Path:
-    extractions = []
-    for source in load_settings(ROOT / "radar.toml").sources:
-        for fetched in read_path(source.path, source=source.name):
-            for doc in parse_document_bytes(fetched.content, fetched.url, fetched.content_type, source=source.name):
-                extractions.append(Extraction(doc, tuple(extract_items(doc))))
+    documents = [d for source in load_settings(ROOT / "radar.toml").sources
+                 for d in parse_any(read_path(source.path, source=source.name), source.name)]
+    extracted = extract_documents(documents, logging.getLogger(__name__))
     with open_db(db) as conn:
-        save_extractions(conn, extractions, fetched_at=datetime.now(UTC))
+        save_extractions(conn, extracted.extractions, fetched_at=datetime.now(UTC))
     return db

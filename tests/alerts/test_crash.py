@@ -13,7 +13,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from alerts.delivery import run_delivery
+from flows.pipeline.delivery import deliver
 from radar.cli import app
 from tests.alerts.conftest import RULES, channels_toml, settings_for, write_config
 from tests.alerts.test_delivery import ledger
@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parents[2]
 # the window between a successful send and its commit, as a crash or an OOM kill would.
 KILLED_AFTER_SEND = """
 import os, signal, sys
-import alerts.delivery
+import flows.pipeline.delivery
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
-alerts.delivery.mark_sent = die
+flows.pipeline.delivery.mark_sent = die
 from radar.cli import app
 app(["alerts", "send", "--config", sys.argv[1]])
 """
@@ -45,7 +45,7 @@ def test_killed_after_send_then_rerun_posts_to_slack_once(tmp_path, db, slack):
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     assert len(slack.posts) == 1 and ledger(db)[("research", SWE)][:2] == ("sending", 1)
 
-    report = run_delivery(settings_for(tmp_path, db, channels_toml(slack) + RULES.format(routes='["research"]')))
+    report = deliver(settings_for(tmp_path, db, channels_toml(slack) + RULES.format(routes='["research"]')))
     assert not report.failed and report.results[0].recovered == 1
     assert len(slack.posts) == 1, "posted twice"
     assert "conversations.history" in slack.calls
@@ -63,7 +63,7 @@ def test_killed_after_send_then_rerun_resends_webhook_and_email_marked_as_possib
     assert sorted(statuses.values()) == ["pending", "sending"]
     crashed = next(channel for channel, status in statuses.items() if status == "sending")
 
-    report = run_delivery(settings_for(tmp_path, db, body))
+    report = deliver(settings_for(tmp_path, db, body))
     assert not report.failed
     rows = ledger(db)
     assert {k[0]: v[0] for k, v in rows.items()} == {"hook": "sent", "mail": "sent"}

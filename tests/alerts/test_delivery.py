@@ -10,7 +10,7 @@ from email import policy
 import duckdb
 import pytest
 
-from alerts.delivery import run_delivery
+from flows.pipeline.delivery import deliver
 from tests.alerts.conftest import RULES, channels_toml, settings_for
 from tests.alerts.fakes import FakeSlack, SmtpServer, free_port
 from tests.httpserver import Reply
@@ -27,7 +27,7 @@ def ledger(db) -> dict[tuple[str, str], tuple]:
 def test_sends_once_to_every_route_and_a_second_run_sends_nothing(tmp_path, db, slack, smtp):
     settings = settings_for(tmp_path, db, channels_toml(slack, smtp.port) + RULES.format(
         routes='["research", "hook", "mail"]'))
-    report = run_delivery(settings)
+    report = deliver(settings)
     assert not report.failed, [r.errors for r in report.results]
     assert [p["channel"] for p in slack.posts] == ["C0RESEARCH"]
     assert len(slack.webhook_posts) == 1 and len(smtp.handler.messages) == 1
@@ -42,7 +42,7 @@ def test_sends_once_to_every_route_and_a_second_run_sends_nothing(tmp_path, db, 
     assert rows[("mail", SWE)][2] == message["Message-ID"].strip()
     assert {p.get_content_type() for p in message.walk()} >= {"text/plain", "text/html"}
 
-    again = run_delivery(settings)
+    again = deliver(settings)
     assert not again.failed and again.results == [] and again.new_rows == 0
     assert len(slack.posts) == 1 and len(slack.webhook_posts) == 1 and len(smtp.handler.messages) == 1
 
@@ -55,7 +55,7 @@ has_code = true
 min_sources = 2
 routes = ["research"]
 """
-    report = run_delivery(settings_for(tmp_path, db, channels_toml(slack) + rules))
+    report = deliver(settings_for(tmp_path, db, channels_toml(slack) + rules))
     assert not report.failed
     assert [p["metadata"]["event_payload"]["keys"] for p in slack.posts] == [[SWE]]
     assert ledger(db)[("research", SWE)][5] == ["swe-agents", "with-code"]
@@ -64,19 +64,19 @@ routes = ["research"]
 def test_papers_from_a_first_poll_or_backfill_are_suppressed(tmp_path, db, slack):
     with duckdb.connect(str(db)) as conn:
         conn.execute("UPDATE documents SET ingest_mode = 'first_poll'")
-    report = run_delivery(settings_for(tmp_path, db, channels_toml(slack) + RULES.format(routes='["research"]')))
+    report = deliver(settings_for(tmp_path, db, channels_toml(slack) + RULES.format(routes='["research"]')))
     assert report.suppressed == 1 and slack.posts == []
     assert ledger(db)[("research", SWE)][0] == "suppressed"
     with duckdb.connect(str(db)) as conn:  # a later regular poll does not revive a suppressed key
         conn.execute("UPDATE documents SET ingest_mode = 'poll'")
-    run_delivery(settings_for(tmp_path, db, channels_toml(slack) + RULES.format(routes='["research"]')))
+    deliver(settings_for(tmp_path, db, channels_toml(slack) + RULES.format(routes='["research"]')))
     assert slack.posts == []
 
 
 def test_429_is_retried_after_retry_after_and_500_is_retried(tmp_path, db, slack):
     slack.fail_next("chat.postMessage", FakeSlack.error("ratelimited", 429, {"Retry-After": "0"}),
                     FakeSlack.error(None, 500))
-    report = run_delivery(settings_for(tmp_path, db, channels_toml(slack) + RULES.format(routes='["research"]')))
+    report = deliver(settings_for(tmp_path, db, channels_toml(slack) + RULES.format(routes='["research"]')))
     assert not report.failed
     assert slack.calls.count("chat.postMessage") == 3 and len(slack.posts) == 1
     assert ledger(db)[("research", SWE)][:2] == ("sent", 1)
@@ -92,7 +92,7 @@ def test_slack_errors_fail_the_route_clearly_and_stay_retryable(tmp_path, db, sl
     rules = RULES.format(routes='["research"]') + '\n[[alerts.rules]]\nname = "all"\nroutes = ["research"]\n'
     slack.fail_next("chat.postMessage", reply)
     settings = settings_for(tmp_path, db, channels_toml(slack) + rules)
-    report = run_delivery(settings)
+    report = deliver(settings)
     assert report.failed and expected in report.results[0].errors[0]
     fatal = expected != "ok=false without an error field"
     # A fatal error stops the route at once (one call, not one per paper); the others are pending.
@@ -102,7 +102,7 @@ def test_slack_errors_fail_the_route_clearly_and_stay_retryable(tmp_path, db, sl
     assert list(statuses.values()).count("sent") == (0 if fatal else 3)
     assert TOKEN_FREE(report)
 
-    again = run_delivery(settings)  # the next run retries what failed, and only that
+    again = deliver(settings)  # the next run retries what failed, and only that
     assert not again.failed
     assert set(v[0] for v in ledger(db).values()) == {"sent"}
     assert len(slack.posts) == 4
@@ -117,7 +117,7 @@ def TOKEN_FREE(report) -> bool:  # noqa: N802
 
 def test_webhook_errors_name_the_channel_but_never_the_url(tmp_path, db, slack):
     slack.fail_next("webhook", FakeSlack.error("x", 404).__class__(404, b"no_service"))
-    report = run_delivery(settings_for(tmp_path, db, channels_toml(slack) + RULES.format(routes='["hook"]')))
+    report = deliver(settings_for(tmp_path, db, channels_toml(slack) + RULES.format(routes='["hook"]')))
     assert report.failed and "slack webhook hook: HTTP 404: no_service" in report.results[0].errors[0]
     assert TOKEN_FREE(report)
 
@@ -126,19 +126,19 @@ def test_gives_up_after_max_attempts(tmp_path, db, slack):
     settings = settings_for(tmp_path, db, channels_toml(slack) + RULES.format(routes='["research"]'))
     for _ in range(3):
         slack.fail_next("chat.postMessage", FakeSlack.error("invalid_auth"))
-        assert run_delivery(settings).failed
+        assert deliver(settings).failed
     assert ledger(db)[("research", SWE)][:2] == ("failed", 3)
-    assert run_delivery(settings).results == [] and slack.posts == []
+    assert deliver(settings).results == [] and slack.posts == []
 
 
 def test_smtp_refusing_recipients_and_smtp_down_fail_clearly(tmp_path, db):
     with SmtpServer(refuse=True) as refusing:
-        report = run_delivery(settings_for(tmp_path, db, channels_toml(None, refusing.port)
+        report = deliver(settings_for(tmp_path, db, channels_toml(None, refusing.port)
                                            + RULES.format(routes='["mail"]')))
     assert report.failed and "recipient refused" in report.results[0].errors[0]
     assert "team@example.org (550" in report.results[0].errors[0]
     down = free_port()
-    report = run_delivery(settings_for(tmp_path, db, channels_toml(None, down) + RULES.format(routes='["mail"]')))
+    report = deliver(settings_for(tmp_path, db, channels_toml(None, down) + RULES.format(routes='["mail"]')))
     assert report.failed and f"127.0.0.1:{down}" in report.results[0].errors[0]
     assert ledger(db)[("mail", SWE)][:2] == ("failed", 2)
 
@@ -147,7 +147,7 @@ def test_failures_are_reported_to_the_ops_channel(tmp_path, db, slack, smtp):
     settings = settings_for(tmp_path, db, channels_toml(slack, smtp.port) + RULES.format(routes='["research"]'),
                             head='ops_channel = "mail"')
     slack.fail_next("chat.postMessage", FakeSlack.error("not_in_channel"))
-    report = run_delivery(settings)
+    report = deliver(settings)
     assert report.failed and report.ops_error is None
     notice = email.message_from_bytes(smtp.handler.messages[0], policy=policy.default)
     assert notice["Subject"] == "Paper Radar: delivery failed"
@@ -157,12 +157,14 @@ def test_failures_are_reported_to_the_ops_channel(tmp_path, db, slack, smtp):
 
 def test_failing_sources_are_routed_like_a_rule(tmp_path, db, slack):
     body = channels_toml(slack) + '\n[alerts.source_health]\nroutes = ["research"]\nmin_consecutive_failures = 1\n'
-    report = run_delivery(settings_for(tmp_path, db, body))
+    report = deliver(settings_for(tmp_path, db, body))
     assert not report.failed
     texts = sorted(p["text"] for p in slack.posts)
-    assert any("gone-dark is never succeeded" in t or "gone-dark" in t for t in texts)
-    assert any("model-notes is failing" in t and "HTTP 503" in t for t in texts)
-    assert run_delivery(settings_for(tmp_path, db, body)).results == []  # one notice per outage
+    assert len(texts) == 3, texts
+    assert texts[0].startswith("Newsletter source gone-dark is never succeeded: 1 failed polls in a row. Last error: ")
+    assert texts[1].startswith("Newsletter source model-notes is failing: ") and "HTTP 503" in texts[1]
+    assert texts[2].startswith("Newsletter source quiet-weekly is stale: no new issue since ")
+    assert deliver(settings_for(tmp_path, db, body)).results == []  # one notice per outage
 
 
 def test_digest_waits_for_its_schedule_then_goes_out_as_one_message_with_an_overflow_line(tmp_path, db, slack):
@@ -179,9 +181,9 @@ max_per_run = 3
 """
     settings = settings_for(tmp_path, db, channels_toml(slack) + rule)
     queued_at = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)  # 07:00 in Berlin: before the 08:00 digest
-    first = run_delivery(settings, modes=("instant", "digest"), now=queued_at)
+    first = deliver(settings, modes=("instant", "digest"), now=queued_at)
     assert first.new_rows == 4 and first.results == [] and slack.posts == []
-    at_eight = run_delivery(settings, modes=("digest",), now=queued_at + timedelta(hours=1, minutes=1))
+    at_eight = deliver(settings, modes=("digest",), now=queued_at + timedelta(hours=1, minutes=1))
     assert not at_eight.failed
     # One digest with the first three papers, then one "and 1 more" message for the rule's overflow.
     assert [len(p["metadata"]["event_payload"]["keys"]) for p in slack.posts] == [3, 1]
@@ -198,7 +200,7 @@ def test_secrets_stay_out_of_logs_and_the_database(tmp_path, db, slack, caplog):
     caplog.set_level(logging.DEBUG)
     slack.fail_next("webhook", Reply(500, b"oops"), Reply(500, b"x"), Reply(500, b"x"))
     settings = settings_for(tmp_path, db, channels_toml(slack) + RULES.format(routes='["research", "hook"]'))
-    report = run_delivery(settings)
+    report = deliver(settings)
     assert report.failed, report
     assert "HTTP 500" in {r.channel: r for r in report.results}["hook"].errors[0]
     assert TOKEN not in caplog.text and WEBHOOK_PATH not in caplog.text
@@ -208,13 +210,15 @@ def test_secrets_stay_out_of_logs_and_the_database(tmp_path, db, slack, caplog):
 
 
 def test_two_overlapping_runs_do_not_both_send(tmp_path, db, slack):
-    from alerts.delivery import deliver_channel, plan_deliveries
+    from flows.pipeline.delivery import match_rules, send_channel
+    from flows.pipeline.runtime import PlainRuntime
 
     settings = settings_for(tmp_path, db, channels_toml(slack) + RULES.format(routes='["research"]'))
-    first, second = plan_deliveries(settings), plan_deliveries(settings)  # both see the paper as due
+    runtime = PlainRuntime()
+    first, second = match_rules(settings, runtime), match_rules(settings, runtime)  # both see the paper as due
     channel = settings.alerts.channel("research")
-    sent = deliver_channel(settings, channel, first.due["research"], planned_at=first.started_at)
-    late = deliver_channel(settings, channel, second.due["research"], planned_at=second.started_at)
+    sent = send_channel(settings, runtime, channel, first.due["research"], planned_at=first.started_at)
+    late = send_channel(settings, runtime, channel, second.due["research"], planned_at=second.started_at)
     assert (sent.messages, late.messages) == (1, 0) and len(slack.posts) == 1
     assert ledger(db)[("research", SWE)][:2] == ("sent", 1)
 
@@ -229,6 +233,38 @@ def test_email_over_starttls_and_ssl_with_login(tmp_path, db, monkeypatch, secur
         body = channels_toml(None, server.port).replace('security = "plain"', f'security = "{security}"\n'
                                                          f'ca_file = "{ca_file}"\nusername = "radar"\n'
                                                          'password = {env = "RADAR_TEST_SMTP_PASSWORD"}')
-        report = run_delivery(settings_for(tmp_path, db, body + RULES.format(routes='["mail"]')))
+        report = deliver(settings_for(tmp_path, db, body + RULES.format(routes='["mail"]')))
     assert not report.failed, report.results[0].errors
     assert len(server.handler.messages) == 1 and server.logins == [(b"radar", b"hunter2")]
+
+
+def test_a_channel_without_its_secret_fails_alone_and_a_broken_ops_channel_is_reported(
+        tmp_path, db, slack, monkeypatch):
+    monkeypatch.delenv("RADAR_TEST_WEBHOOK")
+    settings = settings_for(tmp_path, db, channels_toml(slack, free_port()) + RULES.format(
+        routes='["hook", "research"]'), head='ops_channel = "mail"')
+    report = deliver(settings)
+    results = {r.channel: r for r in report.results}
+    assert results["hook"].errors == ["environment variable RADAR_TEST_WEBHOOK is not set"]
+    assert results["research"].messages == 1 and not results["research"].errors and len(slack.posts) == 1
+    assert report.ops_error is not None and "email channel mail" in report.ops_error  # SMTP down: said, not raised
+    assert {k: v[0] for k, v in ledger(db).items()} == {("research", SWE): "sent", ("hook", SWE): "pending"}
+
+
+def test_a_run_that_planned_before_another_claimed_leaves_the_message_in_flight_alone(tmp_path, db, slack):
+    from datetime import UTC, datetime
+
+    from flows.pipeline.delivery import match_rules, send_channel
+    from flows.pipeline.runtime import PlainRuntime
+    from storage.db import open_db
+    from storage.ledger import mark_sending
+
+    settings = settings_for(tmp_path, db, channels_toml(slack) + RULES.format(routes='["research"]'))
+    runtime = PlainRuntime()
+    first, second = match_rules(settings, runtime), match_rules(settings, runtime)
+    with open_db(db) as conn:  # the first run claims the message and is still sending it
+        assert mark_sending(conn, "research", [SWE], datetime.now(UTC), unchanged_since=first.started_at)
+    late = send_channel(settings, runtime, settings.alerts.channel("research"), second.due["research"],
+                        planned_at=second.started_at)
+    assert late.messages == 0 and slack.posts == []
+    assert ledger(db)[("research", SWE)][:2] == ("sending", 1)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from alerts.delivery import run_delivery
+from alerts.paper_summary import ExtractiveSummariser, summarise_paper
 from alerts.render_email import render_email
-from alerts.summary import ExtractiveSummariser, summarise_paper
+from flows.pipeline.delivery import deliver
 from records.facts import MentionFact, MetricFact, PaperFacts
 from records.ledger import LedgerRow
 from records.messages import Alert
@@ -110,7 +110,7 @@ def test_slack_payload_example_as_the_fake_server_received_it(tmp_path, demo_ale
     db = Path(shutil.copy(demo_alert_db, tmp_path / "demo.duckdb"))
     rule = '[[alerts.rules]]\nname = "preference-learning"\nkeywords = ["preference"]\nroutes = ["research"]\n'
     settings = settings_for(tmp_path, db, channels_toml(slack) + rule)
-    assert not run_delivery(settings).failed
+    assert not deliver(settings).failed
     received = slack.posts[0]
     assert received["blocks"][0]["type"] == "header" and received["text"]
     example = ROOT / "docs/slack-payload-example.json"

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from alerts.paper_summary import ExtractiveSummariser, LlmSummariser, extract_tldr, key_metrics, summarise_paper
 from alerts.render_email import render_email
 from alerts.render_slack import MAX_BLOCK_CHARS, MAX_BLOCKS, escape, render_digest, render_instant
-from alerts.summary import ExtractiveSummariser, LlmSummariser, extract_tldr, key_metrics, summarise_paper
 from records.facts import MentionFact, MetricFact, PaperFacts
 from records.ledger import LedgerRow
 from records.messages import Alert
@@ -47,7 +47,9 @@ def test_extractive_tldr_is_the_first_sentence_plus_the_one_with_most_numbers():
 
 
 def test_summary_has_key_metrics_and_clean_links():
-    s = summarise_paper(paper(), ExtractiveSummariser())
+    from flows.pipeline.delivery import clean_links  # the delivery orchestrator cleans links before summaries
+
+    s = summarise_paper(clean_links(paper()), ExtractiveSummariser())
     assert key_metrics(paper()) == ("12.5% SWE-bench", "2.1x", "7B params")
     assert [(lk.label, lk.url) for lk in s.links] == [
         ("Paper", "https://arxiv.org/abs/2405.15793"), ("PDF", "https://arxiv.org/pdf/2405.15793"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from flows.alerts import deliver_alerts, deliver_digest
+from flows.delivery import deliver_alerts, deliver_digest
 from tests.alerts.conftest import RULES, channels_toml, write_config
 from tests.alerts.fakes import TOKEN, FakeSlack
 from tests.httpserver import Reply

@@ -11,11 +11,12 @@ import pytest
 
 from config.arxiv import ArxivSettings
 from flows.arxiv import enrich_arxiv, poll_arxiv
-from flows.backfill import _in_range, backfill
-from radar.setup import arxiv_rate_limit, ensure_arxiv_rate_limit
-from records.documents import Document, Item, PaperRef
+from flows.backfill import backfill
+from flows.pipeline.backfill import _in_range
+from flows.prefect_setup import arxiv_rate_limit, ensure_arxiv_rate_limit
+from records.documents import Document, Extraction, Item, PaperRef
 from storage.db import open_db
-from storage.newsletters import Extraction, save_extractions
+from storage.newsletters import save_extractions
 from tests.arxiv_api import FakeArxiv, bump, paper
 
 DEMO = Path(__file__).resolve().parents[2] / "demo"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.alerts import deliver_alerts
+from flows.delivery import deliver_alerts
 from flows.newsletters import poll_newsletters
 from tests.alerts.fakes import TOKEN, FakeSlack, everything_to_slack
 

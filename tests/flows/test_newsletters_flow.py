@@ -98,8 +98,8 @@ url = "{served.url('/junk.xml')}"
     summary = poll_newsletters(config=str(config))
     failed = {f["source"]: f["error"] for f in summary["failures"]}
     assert set(failed) == {"broken", "junk"}
-    assert "500" in failed["broken"] and served.url("/broken") in failed["broken"]
-    assert "junk" in failed["junk"] and served.url("/junk.xml") in failed["junk"]
+    assert failed["broken"] == f"source 'broken': {served.url('/broken')} answered HTTP 500 Internal Server Error"
+    assert failed["junk"] == f"{served.url('/junk.xml')}: not a readable feed (no RSS, Atom or RDF feed element)"
     assert len([r for r in served.requests if r.path == "/broken"]) == 2  # 5xx is retried once
     ok = {s["source"] for s in summary["sources"] if s["status"] == "ok"}
     assert ok == {"sparse", "span", "notes", "mail"}

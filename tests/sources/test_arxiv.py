@@ -8,12 +8,19 @@ from pathlib import Path
 
 import arxiv
 import pytest
-from arxiv import _feed
 from pydantic import ValidationError
 
 from config.arxiv import ArxivQuery, ArxivSettings
 from extractors.arxiv_entries import extract_entry
-from sources.arxiv import ArxivClient, fetch_by_ids, fetch_day, fetch_newest, parse_api_error, valid_arxiv_id
+from sources.arxiv import (
+    ArxivClient,
+    fetch_by_ids,
+    fetch_day,
+    fetch_newest,
+    parse_api_error,
+    parse_page,
+    valid_arxiv_id,
+)
 from sources.errors import ArxivQueryError, HTTPStatusError
 from tests.arxiv_api import FakeArxiv, paper
 
@@ -37,9 +44,9 @@ def gaps(times: list[float]) -> list[float]:
 
 
 def test_fixture_entries_become_records():
-    feed = _feed.parse((FIXTURES / "two_entries.atom").read_bytes())
-    assert feed.header.total_results == 2
-    new, old = (extract_entry(r) for r in feed.results)
+    page = parse_page((FIXTURES / "two_entries.atom").read_bytes())
+    assert page.total == 2
+    new, old = (extract_entry(r) for r in page.results)
     assert (new.paper.arxiv_id, new.paper.version) == ("2511.04321", 2)
     assert new.paper.title == "Fast Decoding for Diffusion Language Models"
     assert new.paper.authors == ("Ada Lovelace", "Alan Turing")

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from records.documents import CodeLink, Document, Item, Metric, PaperRef
+from records.documents import CodeLink, Document, Extraction, Item, Metric, PaperRef
 from storage.db import open_db
-from storage.newsletters import Extraction, save_extractions
+from storage.newsletters import save_extractions
 from storage.source_state import save_source_attempt
 
 NOW = datetime.now(UTC).replace(microsecond=0)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from records.arxiv import ArxivEntry, ArxivPaper
-from records.documents import CodeLink, Document, Item, Metric, PaperRef
+from records.documents import CodeLink, Document, Extraction, Item, Metric, PaperRef
 from storage.arxiv import (
     load_cursors,
     load_done_days,
@@ -20,7 +20,7 @@ from storage.arxiv import (
 )
 from storage.db import open_db
 from storage.health import HealthWarning, save_health, stalled_feeds
-from storage.newsletters import Extraction, save_extractions
+from storage.newsletters import save_extractions
 
 T0 = datetime(2025, 11, 3, 10, 0, tzinfo=UTC)
 REPO = CodeLink("https://github.com/acme/dlm", "github.com")

@@ -7,12 +7,11 @@ import sys
 import textwrap
 from datetime import UTC, datetime
 
-import duckdb
 import pytest
 
-from records.documents import CodeLink, Document, Item, Metric, PaperRef
+from records.documents import CodeLink, Document, Extraction, Item, Metric, PaperRef
 from storage.db import STORAGE_COMPATIBILITY, DatabaseLocked, open_db, schema_version
-from storage.newsletters import Extraction, load_documents, save_extractions, table_counts
+from storage.newsletters import load_documents, save_extractions, table_counts
 from storage.schema import MIGRATIONS, TABLES
 
 NOW = datetime(2025, 11, 3, 9, 0, tzinfo=UTC)
@@ -158,5 +157,7 @@ def test_a_locked_database_names_the_holder(db_path):
         assert str(db_path) in str(info.value) and f"process {holder.pid}" in str(info.value)
     finally:
         holder.communicate("\n", timeout=10)
-    with open_db(db_path) as conn:  # released: usable again
-        assert isinstance(conn, duckdb.DuckDBPyConnection)
+    with open_db(db_path) as conn:  # released: writable again, by this process
+        conn.execute("CREATE TABLE after_release AS SELECT 42 AS answer")
+    with open_db(db_path, read_only=True) as conn:
+        assert conn.execute("SELECT answer FROM after_release").fetchall() == [(42,)]

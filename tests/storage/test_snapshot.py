@@ -13,9 +13,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import storage.snapshot
-from records.documents import Document, Item, PaperRef
+from records.documents import Document, Extraction, Item, PaperRef
 from storage.db import StorageError, open_db
-from storage.newsletters import Extraction, save_extractions
+from storage.newsletters import save_extractions
 from storage.snapshot import CURRENT, PREFIX, publish_snapshot, snapshot_dir_for
 from storage.views import VIEWS
 from tests.storage.sample import NOW, make_sample_db

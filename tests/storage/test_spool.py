@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from records.documents import Document, Item, Metric, PaperRef
+from records.documents import Document, Extraction, Item, Metric, PaperRef
 from storage.db import open_db
-from storage.newsletters import Extraction, table_counts
+from storage.newsletters import table_counts
 from storage.spool import FetchState, load_spooled, remove_spooled, save_spooled, spool_batch, spool_dir_for
 from tests.storage.sample import extractions
 

@@ -1,9 +1,9 @@
-"""The alert ledger (`alerts` table, migration 5) and the paper facts alert rules are matched against.
+"""The delivery ledger (the `alerts` table, migration 5) and the paper facts alert rules are matched against.
 
-One row per (channel, alert_key): a paper's arXiv id, or a source-health event. The delivery code
-(alerts/delivery.py) writes `sending` before it sends and `sent` (with the Slack ts or email
-Message-ID) after, each in its own short transaction, so a crash in between leaves `sending` for
-the next run to recover. `sent` and `suppressed` rows are never due again.
+One row per (channel, alert_key): a paper's arXiv id, or a source-health event. The delivery
+orchestrator (flows/pipeline/delivery.py) writes `sending` before it sends and `sent` (with the Slack
+ts or email Message-ID) after, each in its own short transaction, so a crash in between leaves
+`sending` for the next run to recover. `sent` and `suppressed` rows are never due again.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from records.facts import MentionFact, MetricFact, PaperFacts
 from records.ledger import LedgerRow
+from storage.db import transaction
 
 STATUSES = ("pending", "sending", "sent", "failed", "suppressed")
 TS = pa.timestamp("us", tz="UTC")
@@ -48,8 +49,10 @@ def load_paper_facts(conn: duckdb.DuckDBPyConnection) -> list[PaperFacts]:
         code[arxiv_id].append(url)
     metrics: dict[str, list[MetricFact]] = defaultdict(list)
     for arxiv_id, *rest in conn.execute(
-        "SELECT arxiv_id, name, value, unit, kind, qualifier, source FROM metrics WHERE arxiv_id IS NOT NULL "
-        "ORDER BY arxiv_id, source, doc_key, position, ordinal"
+        "SELECT m.arxiv_id, m.name, m.value, m.unit, m.kind, m.qualifier, m.source, "
+        "coalesce(d.published_at, d.first_seen_at), m.ordinal "
+        "FROM metrics m LEFT JOIN documents d ON d.source = m.source AND d.doc_key = m.doc_key "
+        "WHERE m.arxiv_id IS NOT NULL ORDER BY m.arxiv_id, m.source, m.doc_key, m.position, m.ordinal"
     ).fetchall():
         metrics[arxiv_id].append(MetricFact(*rest))
     papers = conn.execute(
@@ -139,17 +142,11 @@ def mark_sending(
     where = """channel = $channel AND list_contains($keys, alert_key) AND status IN ('pending', 'sending', 'failed')
                AND ($since IS NULL OR updated_at <= $since)"""
     params = {"channel": channel, "keys": list(keys), "since": unchanged_since}
-    conn.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(conn):
         if conn.execute(f"SELECT count(*) FROM alerts WHERE {where}", params).fetchall()[0][0] != len(set(keys)):
-            conn.execute("ROLLBACK")
             return False
         conn.execute(f"UPDATE alerts SET status = 'sending', attempts = attempts + 1, sending_at = $at, "
                      f"updated_at = $at WHERE {where}", {**params, "at": at})
-        conn.execute("COMMIT")
-    except duckdb.Error:
-        conn.execute("ROLLBACK")
-        raise
     return True
 
 

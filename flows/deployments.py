@@ -1,13 +1,8 @@
-"""Running on a Prefect server: the work pool and limits the deployments need, and `radar serve`.
+"""prefect.yaml's deployments: read (`load_deployments`, for the work pools `radar setup` creates) and
+served from this process (`serve_deployments`, `radar serve`).
 
-`ensure_server_objects` is what `radar setup` runs against PREFECT_API_URL: it creates, when missing,
-the process work pool named in prefect.yaml and the global concurrency limit that serialises every
-DuckDB writer across flows and processes. It never changes objects that already exist, so running it
-again is harmless.
-
-`serve_deployments` is the single-process alternative to a work pool and worker: it reads the same
-prefect.yaml (one source of truth for names, schedules and parameters) and serves every flow with
-its schedules from this process.
+Serving is the single-process alternative to a work pool and worker: it reads the same prefect.yaml
+(one source of truth for names, schedules and parameters) and serves every flow with its schedules.
 """
 
 from __future__ import annotations
@@ -17,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from flows.common import DB_WRITER_LIMIT
 
 DEFAULT_POOL = "paper-radar"
 
@@ -47,28 +40,6 @@ def load_deployments(prefect_yaml: Path) -> list[DeploymentSpec]:
         )
         for d in data.get("deployments", [])
     ]
-
-
-def ensure_server_objects(pools: set[str]) -> list[str]:
-    """Create the work pools and the DuckDB writer limit where missing; return what was created."""
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, WorkPoolCreate
-    from prefect.exceptions import ObjectNotFound
-
-    created = []
-    with get_client(sync_client=True) as client:
-        for pool in sorted(pools):
-            try:
-                client.read_work_pool(pool)
-            except ObjectNotFound:
-                client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
-                created.append(f"work pool {pool} (process)")
-        try:
-            client.read_global_concurrency_limit_by_name(DB_WRITER_LIMIT)
-        except ObjectNotFound:
-            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=DB_WRITER_LIMIT, limit=1))
-            created.append(f"global concurrency limit {DB_WRITER_LIMIT} (1 slot)")
-    return created
 
 
 def serve_deployments(prefect_yaml: Path) -> None:

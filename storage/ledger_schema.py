@@ -1,6 +1,6 @@
-"""Migration 5's text: the alert delivery ledger (`alerts`) and its readable view (`alerts_log`).
+"""Migration 5's text: the delivery ledger (the `alerts` table) and its readable view (`alerts_log`).
 
-Kept apart from storage/alerts.py (the ledger's reads and writes) so that storage/schema.py can
+Kept apart from storage/ledger.py (the ledger's reads and writes) so that storage/schema.py can
 import it without importing the connection code. Released text: never edit; append a migration.
 """
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from records.ledger import LedgerRow
-from storage.alerts import load_due, load_ledger, mark_failed, mark_sending, mark_sent, save_planned, status_counts
 from storage.db import open_db
+from storage.ledger import load_due, load_ledger, mark_failed, mark_sending, mark_sent, save_planned, status_counts
 
 AT = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
 

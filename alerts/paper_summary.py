@@ -1,10 +1,15 @@
-"""A paper as a message shows it: a short TL;DR, its key metrics, and links.
+"""A paper as a message shows it (`summarise_paper`): a short TL;DR, its key metrics, and links.
 
 The TL;DR comes from a `Summariser`. `ExtractiveSummariser` (the default, pure) takes the newsletter
 blurb, else the abstract: its first sentence plus the sentence with the most numbers in it.
 `LlmSummariser` asks an OpenAI-compatible chat endpoint (`[alerts.llm]`, off by default) and falls
 back to the extractive summary when the endpoint errs, times out or answers nonsense. Links are the
-stored ones, cleaned once more of tracking parameters (subscriber tokens never leave the database).
+stored ones; the delivery orchestrator cleans them once more of tracking parameters before they
+get here (subscriber tokens never leave the database).
+
+`format_metric` and `key_metrics` write and rank metrics as the database's `format_metric` macro and
+`papers_overview.headline_metrics` do; tests/alerts/test_metric_text.py holds the two equal on every
+demo metric.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Protocol
 
 import httpx
 
-from extractors.links import clean_url
+from config.alerts import LlmSettings
 from records.facts import MetricFact, PaperFacts
 from records.messages import Link, Summary
 
@@ -25,7 +30,7 @@ TLDR_CHARS = 320
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 _NUMBER = re.compile(r"\d[\d,.]*\s*(?:%|x|×|pp|points|[KMBT]\b)?", re.IGNORECASE)
 _LINK_LABELS = re.compile(r"^\((?:paper|code|pdf|abs|arxiv|github|repo|project)(?:\s*[/|,·]\s*\w+)*\)\s*", re.I)
-_KIND_RANK = {"score": 0, "relative": 1, "size": 2, "count": 3}
+_KIND_RANK = {"score": 0, "relative": 1, "size": 2}  # then everything else
 
 
 class Summariser(Protocol):
@@ -111,14 +116,23 @@ def format_metric(m: MetricFact) -> str:
 
 
 def key_metrics(paper: PaperFacts, limit: int = 3) -> tuple[str, ...]:
-    """Scores first, then relative gains, sizes, counts; a number more newsletters report ranks higher."""
-    seen: dict[str, tuple[int, set[str], int]] = {}
-    for n, m in enumerate(paper.metrics):
-        text = format_metric(m)
-        rank, sources, first = seen.get(text, (_KIND_RANK.get(m.kind or "", 4), set(), n))
-        seen[text] = (rank, sources | {m.source}, first)
-    ordered = sorted(seen.items(), key=lambda kv: (kv[1][0], -len(kv[1][1]), kv[1][2]))
-    return tuple(text for text, _ in ordered[:limit])
+    """Scores first, then relative gains, sizes, the rest; a number more newsletters report ranks higher;
+    then the abstract's own, then the earliest reported, first in its item: the order of
+    `papers_overview.headline_metrics` for newsletters' metrics."""
+    groups: dict[str, list[MetricFact]] = {}
+    for m in paper.metrics:
+        groups.setdefault(format_metric(m), []).append(m)
+
+    def order(item: tuple[str, list[MetricFact]]) -> tuple:
+        text, ms = item
+        dates = [m.seen_at for m in ms if m.seen_at is not None]
+        # Undated is the paper's own abstract (from arXiv): before what newsletters report of it.
+        # papers_overview leaves arXiv's metrics out, so this is where the two orders may part.
+        first = (1, min(dates)) if dates else (0, None)
+        return (min(_KIND_RANK.get(m.kind or "", 3) for m in ms), -len({m.source for m in ms}), first,
+                min(m.ordinal for m in ms), text)
+
+    return tuple(text for text, _ in sorted(groups.items(), key=order)[:limit])
 
 
 def summarise_paper(paper: PaperFacts, summariser: Summariser) -> Summary:
@@ -129,8 +143,15 @@ def summarise_paper(paper: PaperFacts, summariser: Summariser) -> Summary:
     for m in paper.mentions:
         url = m.doc_url or m.link
         if url and url.startswith(("http://", "https://")):
-            clean = clean_url(url)
-            newsletters.setdefault(clean, Link(m.doc_title or m.source, clean))
+            newsletters.setdefault(url, Link(m.doc_title or m.source, url))
     return Summary(arxiv_id=paper.arxiv_id, title=paper.display_title, tldr=summariser.tldr(paper),
                    metrics=key_metrics(paper), links=tuple(links), newsletters=tuple(newsletters.values()),
                    authors=paper.authors, categories=paper.categories)
+
+
+def make_summariser(llm: LlmSettings, api_key: str | None = None, client: httpx.Client | None = None) -> Summariser:
+    """The LLM summariser when `[alerts.llm]` is enabled (falling back to extractive), else extractive."""
+    if not llm.enabled:
+        return ExtractiveSummariser()
+    client = client or httpx.Client(timeout=llm.timeout_seconds)
+    return LlmSummariser(client, llm.url, llm.model, api_key=api_key, max_words=llm.max_words)

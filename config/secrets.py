@@ -1,30 +1,36 @@
 """Reading the secrets the config names: an environment variable, or a Prefect Secret block.
 
-Called once per run by the delivery code, never by helpers. Error messages name where the secret
-was looked for, never its value.
+Called once per run by the delivery orchestrator (flows/pipeline/delivery.py), never by helpers.
+Reading a Prefect Secret block needs Prefect, which this leaf does not import: the caller passes
+`load_block` (flows/prefect_runtime.py gives one). Error messages name where the secret was looked
+for, never its value.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from config.alerts import SecretRef
+
+#: Reads a Prefect Secret block's value by the block's name.
+BlockLoader = Callable[[str], object]
 
 
 class SecretError(Exception):
     """A secret the config names is not set or cannot be loaded."""
 
 
-def resolve_secret(ref: SecretRef) -> str:
+def resolve_secret(ref: SecretRef, load_block: BlockLoader | None = None) -> str:
     if ref.env:
         value = os.environ.get(ref.env, "")
         if not value.strip():
             raise SecretError(f"{ref.describe()} is not set")
         return value.strip()
+    if load_block is None:
+        raise SecretError(f"cannot load {ref.describe()}: this run has no Prefect API to read blocks from")
     try:
-        from prefect.blocks.system import Secret
-
-        value = Secret.load(ref.secret).get()
+        value = load_block(ref.secret)
     except Exception as e:  # a missing block, an unreachable server: name the block, not the value
         raise SecretError(f"cannot load {ref.describe()}: {type(e).__name__}") from None
     if not isinstance(value, str) or not value.strip():

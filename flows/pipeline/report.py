@@ -1,0 +1,158 @@
+"""Run reports: what each pipeline run did, as data (returned to the CLI and tests) and as the markdown
+of its Prefect artifact. Pure: built from what the pipelines counted, no I/O.
+
+    poll-newsletters   SourceReport per source, `poll_summary`, `render_poll_report`
+    poll-arxiv         QueryReport per query, `render_arxiv_poll_report`; enrich-arxiv `render_enrich_report`
+    backfill           DayResult per query and day, `render_backfill_report`
+    deliver-*          ChannelResult per channel, DeliveryReport, `render_delivery_report`
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from storage.newsletters import SaveResult
+
+ROW_TABLES = ("documents", "items", "papers", "mentions", "code_links", "metrics")
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    source: str
+    status: str  # "ok" | "unchanged" | "failed"
+    fetched: int = 0  # documents parsed from what was fetched
+    new_documents: int = 0
+    changed_documents: int = 0
+    items: int = 0
+    papers: int = 0
+    mentions: int = 0
+    code_links: int = 0
+    metrics: int = 0
+    error: str | None = None
+
+    @classmethod
+    def from_save(cls, source: str, status: str, fetched: int, result: SaveResult) -> SourceReport:
+        ins = result.inserted
+        return cls(source, status, fetched, result.new_documents, result.changed_documents, ins["items"],
+                   ins["papers"], ins["mentions"], ins["code_links"], ins["metrics"])
+
+    @classmethod
+    def failed(cls, source: str, error: str) -> SourceReport:
+        return cls(source, "failed", error=error)
+
+
+def poll_summary(reports: list[SourceReport], database: Path) -> dict:
+    totals = {"documents": sum(r.new_documents for r in reports)}
+    for key in ("items", "papers", "mentions", "code_links", "metrics"):
+        totals[key] = sum(getattr(r, key) for r in reports)
+    return {
+        "database": str(database),
+        "sources": [asdict(r) for r in reports],
+        "totals": totals,
+        "failures": [{"source": r.source, "error": r.error} for r in reports if r.status == "failed"],
+    }
+
+
+def render_poll_report(summary: dict) -> str:
+    lines = [
+        "| source | status | fetched | new docs | changed | items | papers | code links | metrics |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in summary["sources"]:
+        lines.append(f"| {s['source']} | {s['status']} | {s['fetched']} | {s['new_documents']} | "
+                     f"{s['changed_documents']} | {s['items']} | {s['papers']} | {s['code_links']} | {s['metrics']} |")
+    totals = ", ".join(f"{k}: {v}" for k, v in summary["totals"].items())
+    lines += ["", f"Rows added: {totals}"]
+    lines += [f"- **failed** `{f['source']}`: {f['error']}" for f in summary["failures"]]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class QueryReport:
+    query: str
+    status: str  # "ok" | "failed"
+    fetched: int = 0
+    new_papers: int = 0
+    updated_papers: int = 0
+    code_links: int = 0
+    metrics: int = 0
+    error: str | None = None
+
+
+def render_arxiv_poll_report(summary: dict) -> str:
+    lines = ["| query | status | fetched | new papers | updated | code links | metrics |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {q['query']} | {q['status']} | {q['fetched']} | {q['new_papers']} | {q['updated_papers']} | "
+              f"{q['code_links']} | {q['metrics']} |" for q in summary["queries"]]
+    lines += [f"- **failed** `{f['query']}`: {f['error']}" for f in summary["failures"]]
+    lines += [f"- **warning** {w['message']}" for w in summary["warnings"]]
+    return "\n".join(lines)
+
+
+def render_enrich_report(summary: dict) -> str:
+    return "\n".join(f"- {k}: {v}" for k, v in summary.items() if k != "database")
+
+
+@dataclass(frozen=True)
+class DayResult:
+    query: str
+    day: date
+    entries: int
+    new_papers: int
+    skipped: bool = False  # checkpointed by an earlier run
+
+
+def render_backfill_report(summary: dict) -> str:
+    lines = [f"Backfill {summary['from']} to {summary['to']} ({summary['ingest_mode']})", "",
+             "| query | day | entries | new papers | |", "|---|---|---:|---:|---|"]
+    lines += [f"| {d['query']} | {d['day']} | {d['entries']} | {d['new_papers']} | "
+              f"{'already done' if d['skipped'] else ''} |" for d in summary["arxiv"]]
+    lines.append(f"\nNewsletter documents re-extracted: {summary['reextracted_documents']}")
+    if summary["archive"]:
+        lines.append(f"Archive: {summary['archive']}")
+    lines += [f"- **failed**: {f}" for f in summary["failures"]]
+    return "\n".join(lines)
+
+
+@dataclass
+class ChannelResult:
+    """One channel's share of a delivery run."""
+
+    channel: str
+    messages: int = 0  # sent (or, in a dry run, that would be sent)
+    alerts: int = 0
+    recovered: int = 0  # found already posted after a crash, not sent again
+    possible_duplicates: int = 0
+    errors: list[str] = field(default_factory=list)
+    previews: list = field(default_factory=list)  # in a dry run: the alerts.compose.Outgoing messages
+    due: list = field(default_factory=list)  # in a dry run: the records.messages.Alert they stand for
+
+
+@dataclass
+class DeliveryReport:
+    new_rows: int
+    suppressed: int
+    results: list[ChannelResult]
+    ops_error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return any(r.errors for r in self.results)
+
+    def summary(self) -> dict:
+        return {"new_rows": self.new_rows, "suppressed": self.suppressed,
+                "channels": {r.channel: {"messages": r.messages, "alerts": r.alerts, "recovered": r.recovered}
+                             for r in self.results}}
+
+
+def render_delivery_report(report: DeliveryReport) -> str:
+    lines = [f"{report.new_rows} new matches, {report.suppressed} suppressed (backfill or first poll).", "",
+             "| channel | messages | alerts | recovered | possible duplicates | errors |",
+             "|---|---:|---:|---:|---:|---|"]
+    for r in report.results:
+        errors = "<br>".join(e.replace("|", "/") for e in r.errors)
+        lines.append(f"| {r.channel} | {r.messages} | {r.alerts} | {r.recovered} | {r.possible_duplicates} "
+                     f"| {errors} |")
+    return "\n".join(lines)

@@ -1,0 +1,85 @@
+"""`PrefectRuntime`: what a pipeline gets from Prefect inside a flow run (see flows/pipeline/runtime.py).
+
+Steps become tasks (named, one per source, query, day or channel, never per item; no caching, no
+task retries: the pipelines retry network calls under their own policy), the log is the flow run's
+logger, artifacts and progress are Prefect artifacts, the DuckDB writer slot is the global
+concurrency limit `radar setup` creates (a no-op where it does not exist, e.g. on a temporary local
+server), arXiv requests also take the server's arXiv rate limit when it exists, and Secret blocks
+are read through the Prefect API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any, TypeVar
+
+from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_progress_artifact, update_progress_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.concurrency.sync import concurrency, rate_limit
+from prefect.futures import PrefectFuture
+
+from config.arxiv import ArxivSettings
+from flows.prefect_setup import DB_WRITER_LIMIT, arxiv_rate_limit, writer_limit_exists
+
+T = TypeVar("T")
+
+
+def load_secret_block(name: str) -> object:
+    """A Prefect Secret block's value (config/secrets.py calls it for `{secret = "..."}` references)."""
+    from prefect.blocks.system import Secret
+
+    return Secret.load(name).get()
+
+
+class ProgressArtifact:
+    """A Prefect progress artifact that follows flows/progress.py's reports, so a long backfill shows how
+    far it got on its run page while it runs."""
+
+    def __init__(self, description: str) -> None:
+        self.done, self.total = 0, None
+        self.id = create_progress_artifact(progress=0.0, description=description)
+
+    def __call__(self, description: str, advance: int, total: int | None) -> None:
+        if total is not None:
+            self.total = total
+        self.done += advance
+        if self.total:
+            self._set(min(100.0, 100.0 * self.done / self.total))
+
+    def finish(self) -> None:
+        self._set(100.0)
+
+    def _set(self, percent: float) -> None:
+        update_progress_artifact(self.id, progress=percent)
+
+
+class PrefectRuntime:
+    """Create it inside a flow run."""
+
+    load_secret_block = staticmethod(load_secret_block)
+
+    def __init__(self) -> None:
+        self.log = get_run_logger()
+
+    def step(self, fn: Callable[..., T], name: str) -> Callable[..., T]:
+        return task(fn, name=fn.__name__.replace("_", "-"), task_run_name=name, cache_policy=NO_CACHE)
+
+    def submit(self, fn: Callable[..., T], name: str, *args: Any) -> PrefectFuture[T]:
+        return task(fn, name=fn.__name__.replace("_", "-"), task_run_name=name, cache_policy=NO_CACHE).submit(*args)
+
+    def writer_slot(self) -> AbstractContextManager[None]:
+        if writer_limit_exists():
+            return concurrency(DB_WRITER_LIMIT, occupy=1, strict=True)
+        return nullcontext()
+
+    def arxiv_turn(self, settings: ArxivSettings) -> Callable[[], None] | None:
+        name = arxiv_rate_limit(settings, self.log)
+        return (lambda: rate_limit(name, timeout_seconds=600)) if name else None
+
+    def artifact(self, key: str, markdown: str, description: str) -> None:
+        create_markdown_artifact(key=key, markdown=markdown, description=description)
+
+    def progress(self, description: str) -> ProgressArtifact:
+        return ProgressArtifact(description)

@@ -1,0 +1,51 @@
+"""Metrics are written and ranked twice: by the database (the `format_metric` macro and
+`papers_overview.headline_metrics`, for SQL users) and by alerts/paper_summary.py (for messages). This
+holds the two equal on every metric and paper of the demo newsletters and the sample week."""
+
+from __future__ import annotations
+
+import pytest
+
+from alerts.paper_summary import format_metric, key_metrics
+from records.facts import MetricFact
+from storage.db import open_db
+from storage.ledger import load_paper_facts
+
+#: The text papers_overview builds per metric (migration 4's view), as one query.
+SQL_TEXT = """
+SELECT m.value, m.unit, m.qualifier, m.name, m.kind,
+       format_metric(m.value, m.unit, m.qualifier)
+           || CASE WHEN m.name IS NOT NULL AND m.kind IN ('score', 'relative', 'count') THEN ' ' || m.name ELSE '' END
+FROM metrics m
+"""
+
+
+#: (database fixture, at least this many metrics, at least this many papers with metrics)
+DATABASES = {"demo": ("demo_alert_db", 25, 8), "sample": ("sample_alert_db", 5, 3)}
+
+
+@pytest.fixture(params=sorted(DATABASES))
+def database(request):
+    fixture, metrics, papers = DATABASES[request.param]
+    return request.getfixturevalue(fixture), metrics, papers
+
+
+def test_python_writes_every_metric_as_the_sql_macro_does(database):
+    path, at_least, _ = database
+    with open_db(path, read_only=True) as conn:
+        rows = conn.execute(SQL_TEXT).fetchall()
+    assert len(rows) >= at_least
+    written = [(format_metric(MetricFact(name, value, unit, kind, qualifier, "s")), sql)
+               for value, unit, qualifier, name, kind, sql in rows]
+    assert [python for python, _ in written] == [sql for _, sql in written]
+
+
+def test_python_ranks_headline_metrics_as_papers_overview_does(database):
+    path, _, at_least = database
+    with open_db(path, read_only=True) as conn:
+        papers = load_paper_facts(conn)
+        headlines = dict(conn.execute("SELECT arxiv_id, headline_metrics FROM papers_overview").fetchall())
+    with_metrics = [p for p in papers if p.metrics]
+    assert len(with_metrics) >= at_least
+    assert {p.arxiv_id: "; ".join(key_metrics(p)) for p in with_metrics} == {
+        p.arxiv_id: headlines[p.arxiv_id] for p in with_metrics}

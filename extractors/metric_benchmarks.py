@@ -10,6 +10,7 @@ a window (start, end) of the text chosen by its caller. The names themselves are
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from extractors.metric_spans import clause_end
@@ -57,6 +58,8 @@ _KNOWN = re.compile(
     r"|" + _by_first_letter(BENCHMARKS) +
     r"|" + "|".join(CASED_BENCHMARKS) + rf"){_VARIANT}(?![A-Za-z0-9-])"
 )
+# (it opens with the prepositions, so that the scan jumps to where one starts)
+_ON_KNOWN = re.compile(rf"\b(?:on|in|across)\s+(?:the\s+)?(?P<name>{_KNOWN.pattern})")
 # Unseen benchmarks: a CamelCase, hyphenated or upper-case name after "on"/"in", or any capitalised
 # name followed by "benchmark" ("on IMO-AnswerBench", "on the Vicuna benchmark").
 # (and a lower-case name with a capital and then a lower-case letter inside: "nuScenes", "iNaturalist", not an
@@ -89,9 +92,9 @@ _MODEL = re.compile(
     r"(?P<m>[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)(?:\s(?P<size>\d+(?:\.\d+)?[BM]))?"
     r"(?![A-Za-z0-9-])"
 )
+# (it opens with the names, so that the scan jumps to where one starts; what precedes one is checked after)
 _FAMILY_MODEL = re.compile(
-    rf"(?<![A-Za-z0-9-])(?:{'|'.join(MODEL_FAMILIES)})\s\d+(?:\.\d+)?[BM]?(?:\s(?:\d+(?:\.\d+)?[BM]|[A-Z][a-z]+))?"
-    r"(?![A-Za-z0-9-])"
+    rf"(?:{'|'.join(MODEL_FAMILIES)})\s\d+(?:\.\d+)?[BM]?(?:\s(?:\d+(?:\.\d+)?[BM]|[A-Z][a-z]+))?(?![A-Za-z0-9-])"
 )
 # "FLOP-controlled", "GPT-style", "tokenizer-based" are adjectives, not models
 _ADJECTIVE_SUFFIX = re.compile(rf"-(?:{alternation(ADJECTIVE_SUFFIXES)})$")
@@ -111,9 +114,10 @@ def benchmark_after(text: str, start: int, end: int) -> tuple[str, int] | None:
 
 
 def known_benchmark_after(text: str, start: int, end: int) -> str | None:
-    """The first curated benchmark named after a number, within its clause: "faster decoding on MT-Bench"."""
-    m = _KNOWN.search(text, start, clause_end(text, start, end))
-    return m.group() if m else None
+    """The first curated benchmark named after a number, within its clause, after "on", "in" or "across":
+    "faster decoding on MT-Bench"."""
+    m = _ON_KNOWN.search(text, start, clause_end(text, start, end))
+    return m.group("name") if m else None
 
 
 def benchmark_before(text: str, start: int, end: int) -> str | None:
@@ -203,15 +207,29 @@ def _benchmark_like(name: str) -> bool:
     return not (_NOT_NAMES.match(name) or _MODEL_FAMILY.search(name) or _ADJECTIVE_SUFFIX.search(name))
 
 
-def models(text: str, start: int, end: int) -> list[tuple[int, int, int, str]]:
+def models(text: str, start: int, end: int) -> Iterator[tuple[int, int, int, str]]:
     """Each model-like name in text[start:end] as (match start, name end, end with its size, name with its size
-    if written after it: "Qwen2.5 7B"), in order; a family with its version counts too ("Llama 3 70B",
-    "Mistral 7B", "Claude 3.5 Sonnet")."""
-    found = [(m.start(), m.end("m"), m.end(), m.group("m") + (" " + m.group("size") if m.group("size") else ""))
-             for m in _MODEL.finditer(text, start, end) if looks_like_model(m.group("m"))
-             and not _KNOWN.fullmatch(m.group("m"))]
-    found += [(m.start(), m.end(), m.end(), m.group()) for m in _FAMILY_MODEL.finditer(text, start, end)]
-    return sorted(found) if len(found) > 1 else found
+    if written after it: "Qwen2.5 7B"), in order, found as they are asked for; a family with its version
+    counts too ("Llama 3 70B", "Mistral 7B", "Claude 3.5 Sonnet")."""
+    families = (m for m in _FAMILY_MODEL.finditer(text, start, end) if not _glued_before(text, m.start()))
+    family = next(families, None)
+    for m in _MODEL.finditer(text, start, end):
+        name = m.group("m")
+        if not looks_like_model(name) or _KNOWN.fullmatch(name):
+            continue
+        while family is not None and family.start() < m.start():
+            yield family.start(), family.end(), family.end(), family.group()
+            family = next(families, None)
+        yield m.start(), m.end("m"), m.end(), name + (" " + m.group("size") if m.group("size") else "")
+    while family is not None:
+        yield family.start(), family.end(), family.end(), family.group()
+        family = next(families, None)
+
+
+def _glued_before(text: str, pos: int) -> bool:
+    """Whether a letter, digit or hyphen (ASCII) is right before `pos`: the name there is part of a longer one."""
+    before = text[pos - 1 : pos] if pos else ""
+    return before.isascii() and (before.isalnum() or before == "-")
 
 
 @lru_cache(maxsize=4096)

@@ -77,8 +77,10 @@ def name_metric(text: str, unit: str, noun: str | None, span: tuple[int, int], w
         quantity ("and costs 40% less"): the benchmark does not name what changed."""
         if _changes_quantity(text, end):
             return None
-        # (a name far back in a long run of text, a table's cells read as prose, is no clue)
-        return benchmarks.benchmark_before(text, max(sentence_start, consumed, start - _EARLIER_REACH), start)
+        # (a name far back in a long run of text, a table's cells read as prose, is no clue; and the window
+        # before this score, from the previous one on, was read already and holds none)
+        reach = max(sentence_start, consumed, start - _EARLIER_REACH)
+        return benchmarks.benchmark_before(text, reach, prev_end) if reach < prev_end else None
 
     if unit in SCORE_UNITS or solved:
         if adjacent := benchmarks.benchmark_adjacent(text, prev_end, start):

@@ -218,6 +218,9 @@ def _after_counter(text: str, start: int) -> bool:
 
 def _next_char(text: str, pos: int, spaces: int | None = None) -> str:
     """The first character at or after `pos` that is not whitespace, looking past at most `spaces` of it."""
+    char = text[pos : pos + 1]
+    if not char.isspace():
+        return char  # (most numbers: their unit is glued to them, or nothing is)
     end = len(text) if spaces is None else min(len(text), pos + spaces)
     while pos < end and text[pos].isspace():
         pos += 1

@@ -84,7 +84,7 @@ def looks_like_year(q: Quantity, text: str) -> bool:
 
 def parse_digits(raw: str) -> float:
     """"1,000" -> 1000.0, "2.5" -> 2.5."""
-    return float(raw.replace(",", ""))
+    return float(raw.replace(",", "") if "," in raw else raw)
 
 
 _KOREAN_PART = re.compile(rf"(?P<n>\d+(?:\.\d+)?)?(?P<m>[{''.join(KO_MAGNITUDES)}]+)")
@@ -104,17 +104,20 @@ def korean_value(value: float, magnitude: str) -> tuple[float, float]:
 
 
 def _digit_quantity(m: re.Match[str]) -> Quantity:
-    number = parse_digits(m.group("num"))
-    if exponent := m.group("exp") or m.group("e"):  # "3.8 × 10^25", "3.8e25"
+    # (the groups in one call: most numbers have none but "num", and a blurb holds dozens of numbers)
+    num, exp, e, power, ko, suffix, spaced, word = m.group("num", "exp", "e", "pow", "ko", "suffix", "spaced", "word")
+    number = parse_digits(num)
+    if exponent := exp or e:  # "3.8 × 10^25", "3.8e25"
         number *= 10.0 ** int(exponent.replace("−", "-"))
-    elif m.group("pow") and number in (2, 10):  # "10^25", "2^20"
-        number **= int(m.group("pow"))
-    if m.group("ko"):
-        value, scale = korean_value(number, m.group("ko"))
-        return Quantity(m.start(), m.end(), value, scale)
-    written = m.group("suffix") or m.group("spaced") or m.group("word")
+    elif power and number in (2, 10):  # "10^25", "2^20"
+        number **= int(power)
+    start, end = m.span()
+    if ko:
+        value, scale = korean_value(number, ko)
+        return Quantity(start, end, value, scale)
+    written = suffix or spaced or word
     scale = _SCALES[written.lower()] if written else 1.0
-    return Quantity(m.start(), m.end(), number * scale, scale)
+    return Quantity(start, end, number * scale, scale)
 
 
 def _word_quantity(m: re.Match[str]) -> Quantity:

@@ -69,14 +69,20 @@ _NAMEISH_PATTERN = (
     r"|[a-z]+[A-Z](?=[\w-]*[a-z])[A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"
 )
 _NAMEISH = re.compile(_NAMEISH_PATTERN)
+def _capitalized(nouns: tuple[str, ...]) -> str:
+    """`nouns` as an alternation that also takes each capitalised, as in a name ("the Open LLM Leaderboard")."""
+    return alternation({v for noun in nouns for v in (noun, noun[0].upper() + noun[1:])})
+
+
 _GENERIC_BRANCHES = (
     rf"\b(?i:{alternation(BENCHMARK_PREPOSITIONS)})\s+(?:the\s+)?(?P<a>{_NAMEISH_PATTERN})(?![A-Za-z0-9-])",
-    rf"\b(?P<b>[A-Z][\w-]*(?:\s[A-Z][\w-]*)?)\s+(?:{alternation(BENCHMARK_NOUNS)})\b",
+    rf"\b(?P<b>[A-Z][\w-]*(?:\s[A-Z][\w-]*)?)\s+(?:{_capitalized(BENCHMARK_NOUNS)})\b",
     rf"(?P<c>[A-Za-z][\w-]*)\s?(?:{alternation(KO_BENCHMARK_NOUNS)})",
 )
 # A word each of the last two branches needs: a window without it is scanned without that branch, which would
 # try (and fail) at every capitalised word or every word.
-_GENERIC_NEEDS = (first_words(BENCHMARK_NOUNS), first_words(KO_BENCHMARK_NOUNS))
+_GENERIC_NEEDS = (tuple(v for w in first_words(BENCHMARK_NOUNS) for v in (w, w.capitalize())),
+                  first_words(KO_BENCHMARK_NOUNS))
 _GENERIC = {
     (b, c): re.compile("|".join(p for p, on in zip(_GENERIC_BRANCHES, (True, b, c), strict=True) if on))
     for b in (False, True) for c in (False, True)
@@ -239,4 +245,6 @@ def looks_like_model(name: str) -> bool:
         return False
     if name in CASED_SCORE_UNITS or name.lower() in SCORE_UNIT_WORDS:
         return False  # "mAP", "mIoU": units of a score
+    if "-" in name and _NOT_NAMES.match(name.split("-", 1)[0]) and name.split("-", 1)[1].islower():
+        return False  # "KV-cache", "GPU-hours": a part or a machine with a common noun
     return not (_NOT_NAMES.match(name) or _ADJECTIVE_SUFFIX.search(name) or _NOT_MODEL.fullmatch(name))

@@ -21,12 +21,14 @@ from extractors.metric_words import (
     BASELINE_PHRASES,
     BASELINE_WORDS,
     DEGREE_WORDS,
+    DIRECTION_BEFORE,
     DURING_WORDS,
     INCREASE_WORDS,
     KO_INCREASE_STEMS,
     KO_NOT_SUBJECT_PARTICLES,
     KO_REDUCTION_STEMS,
     KO_VERSUS,
+    MODEL_FAMILIES,
     QUALIFIERS_AFTER,
     QUALIFIERS_BEFORE,
     RANGE_QUALIFIERS,
@@ -49,6 +51,20 @@ _NOT_SUBJECT_AFTER = re.compile(
     rf"^(?:\s\d+(?:\.\d+)?[BM])?(?:{alternation(KO_NOT_SUBJECT_PARTICLES)}|\s?(?:{alternation(KO_VERSUS)})"
     r"|['’]s\b)|^\s?\(\s?[+−-]\d"
 )
+
+
+_PARENTHESIS_AFTER = re.compile(r"\s?\(([^()]{2,40})\)")
+
+
+def subject_after(text: str, end: int) -> str | None:
+    """A model named in parentheses right after a score: "72.7% (Claude Opus 4), 69.1% (o3)"."""
+    if text[end : end + 2].lstrip()[:1] != "(":
+        return None
+    m = _PARENTHESIS_AFTER.match(text, end)
+    inside = m.group(1).strip() if m else ""
+    head = inside.split()[0] if inside else ""
+    named = head[:1].isalpha() and (benchmarks.looks_like_model(head) or head in MODEL_FAMILIES)
+    return inside[:MAX_NAME] if named and not benchmarks.is_known_benchmark(inside) else None
 
 
 def subject(text: str, start: int, end: int, sentence_end: int | None = None) -> str | None:
@@ -161,7 +177,13 @@ def direction(text: str, phrase: tuple[int, int], clause_start: int, next_start:
             return "increase"
         if word.startswith(KO_REDUCTION_STEMS):
             return "reduction"
-    return _direction_before(text[clause_start:start], unit) or _sign(text, start)
+    return _direction_before(text[clause_start:start], unit) or _sign(text, start) or _up_or_down(text, start)
+
+
+def _up_or_down(text: str, start: int) -> str | None:
+    """"up 4.2 points from its predecessor", "down 12% year over year"."""
+    word = text[max(0, start - 6) : start].rstrip().rsplit(None, 1)[-1:]
+    return DIRECTION_BEFORE.get(word[0].lower()) if word and word[0].isalpha() else None
 
 
 def _direction_before(before: str, unit: str) -> str | None:

@@ -25,6 +25,7 @@ from extractors.metric_words import (
     KO_COUNTER_NOUNS,
     KO_COUNTER_QUALIFIERS,
     KO_COUNTERS,
+    KO_DURATION_DAYS,
     KO_MODEL_NOUNS,
     KO_NOT_BAE,
     KO_NOT_COUNTED_AFTER,
@@ -123,6 +124,7 @@ _CONTEXT_BEFORE = re.compile(
 # "the 94th percentile", "a 96th-percentile rating", "94번째 백분위": a rank among people, a score
 _PERCENTILE = re.compile(r"(?:st|nd|rd|th)[\s-]percentile\b", re.IGNORECASE)
 _KO_PERCENTILE = re.compile(r"\s?번째\s?백분위")
+_KO_DAYS = re.compile(rf"\s?(?:{alternation(KO_DURATION_DAYS)})")
 _AFTER_COMMA = re.compile(r",\s(?=[A-Za-z])")
 # Counters after a number ("1 comment", "12 comments"), before it ("Likes: 34", "Views 1.2K": plural only, since
 # "gains like 5%" is no counter), and in Korean before it, bare or with 수 or a particle ("조회수 1.2만", "공유가 9")
@@ -259,6 +261,8 @@ def _korean(text: str, q: Quantity) -> Reading | None:
         return None
     if m := _KO_PERCENTILE.match(text, q.end):
         return Reading("percentile", "score", end=m.end())
+    if m := _KO_DAYS.match(text, q.end):
+        return Reading("days", "size", end=m.end())  # "3일 만에": a duration, not the 3rd
     if q.scale >= 1e6 and _KO_SIZE_AHEAD.match(text, q.end):
         return Reading("params", "size", noun="parameters", end=q.end, explicit=False)  # "32B 세 가지 크기"
     if _KO_NOT_METRIC.match(text, q.end):

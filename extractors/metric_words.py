@@ -60,12 +60,13 @@ MULTIPLIER_SPELLINGS = ("x", "X", "×", "fold", "-fold", "times", "배")
 POSITION_COMPARATIVES = frozenset("above ahead below behind".split())
 INCREASE_COMPARATIVES = frozenset("faster quicker higher more larger bigger greater better longer above ahead".split())
 INCREASE_NOUNS = frozenset(
-    "speedup speed-up speedups improvement improvements increase increases gain gains boost".split()
+    "speedup speed-up speedups improvement improvements increase increases gain gains boost jump jumps rise "
+    "uplift".split()
 )
 REDUCTION_COMPARATIVES = frozenset(
     "fewer less lower smaller cheaper shorter slower lighter leaner below behind".split()
 )
-REDUCTION_NOUNS = frozenset("reduction reductions decrease decreases drop savings".split())
+REDUCTION_NOUNS = frozenset("reduction reductions decrease decreases drop drops savings decline fall".split())
 INCREASE_WORDS = INCREASE_COMPARATIVES | INCREASE_NOUNS
 REDUCTION_WORDS = REDUCTION_COMPARATIVES | REDUCTION_NOUNS
 #: Nouns of change that a preposition and the changed quantity may follow ("improvement in latency").
@@ -172,6 +173,8 @@ KO_NOUN_COUNTERS = ("문항", "문제")
 KO_COUNTER_QUALIFIERS = ("이상", "이하", "가량", "정도", "남짓", "미만")
 #: Korean words after a number that make it a date, money, a week, a rank, an ordinal or a minute ("30분의 1"
 #: is a fraction).
+#: Korean words after a number of days that make it a duration, not a date ("3일 만에", "10일 동안", "5일간").
+KO_DURATION_DAYS = ("일 만에", "일 동안", "일간")
 KO_NOT_METRIC = (
     "년", "월", "일", "주", "원", "달러", "엔", "위안", "분", "위", "등", "번", "회", "차", "호", "살", "세기",
 )
@@ -198,8 +201,10 @@ TIMES_END_WORDS = ("over", "compared", "relative")
 #: percentiles, which name no measure), and a few words of their own.
 MEASURES_BEFORE = {
     **{word: unit for word, unit in SCORE_UNIT_WORDS.items() if unit not in ("points", "percentile")},
-    "score": "score", "rating": "score", "speedup": "x", "speed-up": "x",
+    "score": "score", "rating": "score", "average": "score", "speedup": "x", "speed-up": "x",
 }
+#: Words right before a number that say it is a change up or down ("up 4.2 points", "down 12%").
+DIRECTION_BEFORE = {"up": "increase", "down": "reduction"}
 #: Words before a bare size that make it a context length ("a context window of 128K", "컨텍스트 길이 32K").
 CONTEXT_BEFORE = ("context", "context window", "context length", "컨텍스트", "컨텍스트 길이", "문맥 길이")
 #: Comparatives that may stand between a size and its unit noun ("6 trillion more tokens", "2B fewer parameters").

@@ -117,5 +117,5 @@ def _metric(text: str, d: Draft, window: tuple[int, int | None], spans: list[tup
         kind="relative" if d.unit == "%" and direction else d.kind,
         qualifier=qualifier,
         direction=direction,
-        subject=d.subject or context.subject(text, s_start, d.start, s_end),
+        subject=d.subject or context.subject_after(text, d.end) or context.subject(text, s_start, d.start, s_end),
     ), consumed

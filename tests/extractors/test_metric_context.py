@@ -35,6 +35,10 @@ SUBJECTS = [
      "DeepSeek-Prover-V2"),
     ("GPT-4o gets 88% on MMLU; Llama-3-70B gets 82%.", 82, "Llama-3-70B"),
     ("DeepSeek-R1 leads; it scores 79.8% on AIME 2024.", 79.8, "DeepSeek-R1"),
+    # a model in parentheses right after a score is its subject
+    ("SWE-bench Verified: 72.7% (Claude Opus 4), 69.1% (o3).", 69.1, "o3"),
+    ("MMLU: 88.7% (GPT-4o) vs 86.8% (Claude 3 Opus).", 86.8, "Claude 3 Opus"),
+    ("It scores 56% (5-shot) on MMLU.", 56, None),
 ]
 
 # (text, value, qualifier)
@@ -63,6 +67,10 @@ DIRECTIONS = [
     ("메모리 사용량은 약 40% 줄었습니다.", 40, "reduction"),
     ("We see a +1.5pp gain on GSM8K.", 1.5, "increase"),
     ("It beats GPT-4 with 56% on MMLU.", 56, None),  # a score, not a change
+    # "up" or "down" right before a number, and a noun of change after it
+    ("It scores 68.4 on MMLU-Pro, up 4.2 points from its predecessor.", 4.2, "increase"),
+    ("Latency is down 30% from the last release.", 30, "reduction"),
+    ("It reaches 81% on GPQA, a 6-point jump.", 6, "increase"),
 ]
 
 

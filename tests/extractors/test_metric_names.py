@@ -75,6 +75,7 @@ def test_benchmark_names(text: str, finder, name: str | None) -> None:
 
 
 @pytest.mark.parametrize(("name", "model"), [("DeepSeek-R1", True), ("LLaMA3", True), ("vLLM", True),
+                                             ("KV-cache", False), ("GPU-hours", False), ("mAP", False),
                                              ("GPT-4o", True), ("GPU", False), ("H100", False), ("FP8", False),
                                              ("GPT-style", False), ("Transformer", False)])
 def test_model_like_names(name: str, model: bool) -> None:

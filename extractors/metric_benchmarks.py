@@ -53,8 +53,12 @@ def _by_first_letter(names: tuple[str, ...]) -> str:
 # split or variant glued on by a hyphen is one name ("miniF2F-test", "GSM8K-Platinum"), but not one made an
 # adjective ("MMLU-style prompts") or a model by its size ("Vicuna-13B").
 _VARIANT = rf"(?:-(?!(?:{alternation(ADJECTIVE_SUFFIXES)}|\d+(?:\.\d+)?[BMT])(?![A-Za-z0-9]))[A-Za-z0-9]+)*"
+# (the lookahead, a class of every character a name opens with, lets the scan pass over the others quicker)
+_OPENERS = "".join(
+    sorted({n[0] for n in (*BENCHMARKS, *CASED_BENCHMARKS) if not n[0].isascii()} | set(CASE_BLIND_EXTRAS))
+)
 _KNOWN = re.compile(
-    rf"(?<![A-Za-z0-9-])(?:{'|'.join(QUALIFIED_BENCHMARKS)}"
+    rf"(?=[A-Za-z0-9{_OPENERS}])(?<![A-Za-z0-9-])(?:{'|'.join(QUALIFIED_BENCHMARKS)}"
     r"|" + _by_first_letter(BENCHMARKS) +
     r"|" + "|".join(CASED_BENCHMARKS) + rf"){_VARIANT}(?![A-Za-z0-9-])"
 )

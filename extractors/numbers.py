@@ -51,6 +51,8 @@ _WORD_QUANTITY = (
 )
 _DIGIT = re.compile(_DIGIT_QUANTITY)
 _WORD = re.compile(_WORD_QUANTITY, re.IGNORECASE)
+# (in the lowered text, with no boundary around it, so that the scan jumps from one first letter to the next)
+_WORD_START = re.compile(alternation(NUMBER_WORDS))
 # Neither pattern opens with something the regex engine can look for quickly, so the scans look for where a
 # number can start first: a run of digits, dots and commas (the digit pattern never starts after one of these,
 # so only where a run starts), and a number word in the lowered text.
@@ -161,27 +163,23 @@ def _word_matches(text: str, lower: str) -> list[re.Match[str]]:
     """`_WORD.finditer(text)`, trying the pattern only where the lowered text (`lower`) holds a number word."""
     if len(lower) != len(text) or has_case_blind_extras(text):
         return list(_WORD.finditer(text))  # lowering moved or missed letters: scan the whole text
-    starts = []
-    for word in NUMBER_WORDS:
-        at = lower.find(word)
-        while at >= 0:
-            starts.append(at)
-            at = lower.find(word, at + 1)
-    return _matches_from(_WORD, text, sorted(starts))
+    return _matches_from(_WORD, text, [m.start() for m in _WORD_START.finditer(lower)])
 
 
-# ("3x3", "256×256" glued, "1024 x 768" spaced on both sides; not "3.6x 16 languages", a multiplier and a count;
-# the lookahead lets "3x3x3" give every side)
-_BY = re.compile(r"\d(?=(?:[×xX*]|\s[×xX*]\s)(?P<by>)\d)")
+# The times sign of a size: glued to both sides ("3x3", "256×256") or spaced from both ("1024 x 768"); not "3.6x 16
+# languages", a multiplier and a count. (It opens with the sign, so that the scan jumps from one sign to the next.)
+_BY = re.compile(r"[×xX*](?:(?<=\d[×xX*])(?=\d)|(?<=\d\s[×xX*])(?=\s\d))")
 
 
 def _dimension_sides(text: str) -> tuple[set[int], set[int]] | None:
     """Where the sides of sizes written "256×256", "1024 x 768" or "3x3" end and start (a resolution or a
     kernel: neither side is a quantity), or None where the text has none."""
-    found = list(_BY.finditer(text))
-    if not found:
-        return None
-    return {m.end() for m in found}, {m.end("by") for m in found}
+    ends, starts = set(), set()
+    for m in _BY.finditer(text):
+        gap = 0 if text[m.start() - 1].isdigit() else 1  # (1: spaced from both sides)
+        ends.add(m.start() - gap)
+        starts.add(m.end() + gap)
+    return (ends, starts) if ends else None
 
 
 def find_quantities(text: str) -> list[Quantity]:

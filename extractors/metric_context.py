@@ -19,6 +19,7 @@ from extractors.metric_units import TIME_UNITS
 from extractors.metric_words import (
     AS_MORE,
     BASELINE_PHRASES,
+    BASELINE_VERBS,
     BASELINE_WORDS,
     DEGREE_WORDS,
     DIRECTION_BEFORE,
@@ -33,6 +34,7 @@ from extractors.metric_words import (
     QUALIFIERS_BEFORE,
     RANGE_QUALIFIERS,
     REDUCTION_WORDS,
+    SUBJECT_BREAKS,
     alternation,
     change_verb_forms,
 )
@@ -40,9 +42,15 @@ from extractors.prefilter import ends_near, ends_with, first_words, last_words, 
 
 # --- subject --------------------------------------------------------------------------------------------
 
+# (whole words: "whereas" does not end with the baseline word "as")
 _NOT_SUBJECT_BEFORE = re.compile(
-    rf"(?:{alternation(BASELINE_WORDS)})\s+$|{alternation(BASELINE_PHRASES)}", re.IGNORECASE
+    rf"(?:(?<![A-Za-z])(?:{alternation(BASELINE_WORDS)}))\s+$|{alternation(BASELINE_PHRASES)}", re.IGNORECASE
 )
+_POSSESSOR = re.compile(r"(?<![A-Za-z])[A-Z][\w.-]*['’]s\s+$")
+_BASELINE_VERB_NEAR = re.compile(
+    rf"(?<![A-Za-z])(?:{alternation(BASELINE_VERBS)})\s+(?:[A-Za-z][\w-]*\s+){{1,3}}$", re.IGNORECASE
+)
+_BASELINE_VERB_WORDS = stems(BASELINE_VERBS)  # (one is in every match of _BASELINE_VERB_NEAR)
 # (what `_NOT_SUBJECT_BEFORE` can end with, lowered, or hold anywhere)
 _BASELINE_ENDINGS = last_words(BASELINE_WORDS)
 _BASELINE_PHRASE_WORDS = first_words(BASELINE_PHRASES)
@@ -53,6 +61,10 @@ _NOT_SUBJECT_AFTER = re.compile(
 )
 
 
+_PART_BREAK = re.compile(
+    rf"{alternation(b for b in SUBJECT_BREAKS if not b.isalpha())}"
+    rf"|\b(?:{alternation(b for b in SUBJECT_BREAKS if b.isalpha())})\b"
+)
 _PARENTHESIS_AFTER = re.compile(r"\s?\(([^()]{2,40})\)")
 
 
@@ -69,21 +81,31 @@ def subject_after(text: str, end: int) -> str | None:
 
 def subject(text: str, start: int, end: int, sentence_end: int | None = None) -> str | None:
     """The model a sentence reports on: the first model-like name before `end` that is not a baseline, in the
-    part of the sentence after its last semicolon before `end` if one is named there ("A has 235B total
-    parameters; B solves 49 of 658 problems"). Pass `sentence_end` when asking for several numbers of one
-    sentence: the sentence is then read once."""
+    part of the sentence that opens with its last break before `end` if one is named there ("A has 235B total
+    parameters; B solves 49 of 658 problems", "GPT-4o gets 53.6% while o1 gets 83.3%"). Pass `sentence_end`
+    when asking for several numbers of one sentence: the sentence is then read once."""
     stop = end if sentence_end is None else sentence_end
-    semicolon = text.rfind(";", start, end)
-    if semicolon >= 0 and (found := _first_subject(text, semicolon + 1, stop)) is not None and found[0] <= end:
+    part = _last_part_start(text, start, end)
+    if part > start and (found := _first_subject(text, part, stop, start)) is not None and found[0] <= end:
         return found[1]
-    found = _first_subject(text, start, stop)
+    found = _first_subject(text, start, stop, start)
     return found[1] if found is not None and found[0] <= end else None
 
 
+def _last_part_start(text: str, start: int, end: int) -> int:
+    """Where the last part of text[start:end] opened by one of `SUBJECT_BREAKS` starts, or `start`."""
+    last = start
+    for m in _PART_BREAK.finditer(text, start, end):
+        last = m.end()
+    return last
+
+
 @lru_cache(maxsize=256)  # str hashes are cached, so a long text costs nothing to look up again
-def _first_subject(text: str, start: int, end: int) -> tuple[int, str] | None:
+def _first_subject(text: str, start: int, end: int, sentence_start: int) -> tuple[int, str] | None:
+    """The first model in text[start:end] that is not a baseline (the words before it are read back to
+    `sentence_start`: "beats GPT-4 and |Claude-3" is still a baseline)."""
     for at, name_end, end_with_size, name in benchmarks.models(text, start, end):
-        if _after_baseline_word(text, max(start, at - 40), at):
+        if _after_baseline_word(text, max(sentence_start, at - 40), at):
             continue
         if _NOT_SUBJECT_AFTER.match(text[name_end : name_end + 8]):
             continue
@@ -92,8 +114,12 @@ def _first_subject(text: str, start: int, end: int) -> tuple[int, str] | None:
 
 
 def _after_baseline_word(text: str, start: int, end: int) -> bool:
-    """`_NOT_SUBJECT_BEFORE.search(text, start, end)`, tried only where its words are there."""
-    before = text[start:end]
+    """Whether the model at `end` is a baseline: a baseline word right before it (an owner's name between
+    does not count: "as OpenAI's o1"), a baseline verb a few words before it ("beats the much larger
+    GPT-4"), or a comparison earlier in its clause ("compared to")."""
+    before = _POSSESSOR.sub("", text[start:end])  # ("Zhipu's GLM-4.5" is Zhipu's, and no baseline)
+    if may_hold(before, _BASELINE_VERB_WORDS) and _BASELINE_VERB_NEAR.search(before):
+        return True
     at_end = before[-1:].isspace() and ends_with(before, _BASELINE_ENDINGS)
     if not at_end and not may_hold(before, _BASELINE_PHRASE_WORDS):
         return False

@@ -262,11 +262,15 @@ ADJECTIVE_SUFFIXES = ("controlled", "based", "style", "like", "aware", "free", "
                       "time", "size", "shot")
 #: Words before a model that make it the baseline, not the subject ("than GPT-4", "compared to o1").
 _BASELINE_WORDS = (
-    "than", "over", "vs", "vs.", "versus", "with", "against", "like", "compared to", "from", "matches", "matched",
-    "and", "or", "on", "to", "of", "as", "'s", "’s",
+    "than", "over", "vs", "vs.", "versus", "with", "against", "like", "unlike", "compared to", "from", "matches",
+    "matched",
+    "and", "or", "on", "to", "of", "as", "for",
 )
 #: Phrases anywhere before a model that make it the baseline ("compared with", "relative to").
 BASELINE_PHRASES = ("compared", "relative to", "versus")
+#: Words that open a part of a sentence about a model of its own ("GPT-4o gets 53.6% while o1 gets 83.3%",
+#: "A has 235B parameters; B solves 49 of 658 problems"): a number's subject is looked for there first.
+SUBJECT_BREAKS = (";", "while", "whereas", "but")
 #: Korean particles after a name that make it an object or a baseline, not the subject ("GPT-4보다").
 KO_NOT_SUBJECT_PARTICLES = ("를", "을", "와", "과", "보다", "에서", "으로", "로", "및")
 #: What joins the items of a list ("MMLU, GSM8K and MATH", "56% and 70%", "MMLU와 GSM8K", "MMLU 및 GSM8K"):
@@ -331,6 +335,11 @@ def change_verb_forms(direction: str | None = None, *, takes: str | None = None)
 
 #: (and every form of the verbs whose object is a baseline: "beat", "outperformed", "surpassing")
 BASELINE_WORDS = (*_BASELINE_WORDS, *change_verb_forms(takes="baseline"))
+#: Of those, the ones that make a model a baseline a few words on too ("beats the much larger GPT-4", "matches
+#: a full-precision LLaMA"): the rest ("and", "on", "of") only right before it.
+BASELINE_VERBS = (
+    "than", "vs", "vs.", "versus", "against", "unlike", "matches", "matched", *change_verb_forms(takes="baseline"),
+)
 #: Verbs and copulas that end a noun phrase read backwards from a number ("throughput" in "X improves
 #: throughput by 2x", not "X improves throughput").
 PHRASE_VERBS = frozenset({*change_verb_forms(), "is", "are", "was", "were"})

@@ -30,11 +30,23 @@ SUBJECTS = [
     ("The 70B model beat Llama-3.1 on 7 of 10 benchmarks.", 7, None),
     ("Our model outperformed GPT-4o with 56% on MMLU.", 56, None),
     ("Surpassing Qwen2.5-72B, it reaches 70% on GPQA.", 70, None),
+    # a baseline verb a few words before a model makes it a baseline; an owner's name before it does not
+    ("The 70B model beats the much larger Llama-3.1-405B with 88% on MMLU.", 88, None),
+    ("It matches a full-precision LLaMA-7B baseline with 60% on MMLU.", 60, None),
+    ("It ties with OpenAI's o1 at 79% on AIME.", 79, None),
+    ("Zhipu's GLM-4.5 has 32B active parameters.", 32e9, "GLM-4.5"),
+    ("Meta's Llama-3-70B scores 82% on MMLU.", 82, "Llama-3-70B"),
     # a semicolon starts a part of the sentence about the model named in it, if one is
     ("Qwen3-30B-A3B has 3B active parameters; DeepSeek-Prover-V2 solves 49 of the 658 problems.", 49,
      "DeepSeek-Prover-V2"),
     ("GPT-4o gets 88% on MMLU; Llama-3-70B gets 82%.", 82, "Llama-3-70B"),
     ("DeepSeek-R1 leads; it scores 79.8% on AIME 2024.", 79.8, "DeepSeek-R1"),
+    # ... and so do "while", "whereas" and "but" (not "and": a baseline after "and" stays one)
+    ("GPT-4o gets 53.6% while o1 gets 83.3% on AIME.", 83.3, "o1"),
+    ("DeepSeek-R1 scores 80% on AIME, but o1 gets 79%.", 79, "o1"),
+    ("Qwen2.5-72B reaches 85% on MMLU, whereas Llama-3-70B reaches 82%.", 82, "Llama-3-70B"),
+    ("X-1 beats GPT-4 and Claude-3 with 80% on MMLU.", 80, "X-1"),
+    ("DeepSeek-R1 scores 79.8% on AIME 2024 and 97.3% on MATH-500.", 97.3, "DeepSeek-R1"),
     # a model in parentheses right after a score is its subject
     ("SWE-bench Verified: 72.7% (Claude Opus 4), 69.1% (o3).", 69.1, "o3"),
     ("MMLU: 88.7% (GPT-4o) vs 86.8% (Claude 3 Opus).", 86.8, "Claude 3 Opus"),

@@ -26,7 +26,8 @@ from extractors.prefilter import ends_near, ends_with, last_words, may_hold, ste
 # pieces of the patterns' own words, in any case and with the letters a case-blind match also takes
 _PIECES = ["unsubscribe", "manage your preferences", "You are receiving this", "구독 취소", "수신거부",
            "improves", "speeds up", "REDUCES", "boosting", "the", "throughput", "by", " ", "ſ", "K", "ı", "İ", "x",
-           "about", "at least", "up to", "than", "compared", "relative to", "Versus", "GPT-4", "~", "≥", "of"]
+           "about", "at least", "up to", "than", "compared", "relative to", "Versus", "GPT-4", "~", "≥", "of",
+           "beats", "the much", "larger", "Outperformed", "MATCHES"]
 _TEXT = st.lists(st.sampled_from(_PIECES), max_size=8).map("".join)
 
 
@@ -70,6 +71,12 @@ def test_every_qualifier_before_a_number_is_read_and_let_through(found: str, phr
     before = f"It gets {phrase} "
     assert ends_with(before, metric_context._QUALIFIER_ENDINGS)
     assert metric_context.qualifier(before + "40%", (len(before), len(before) + 2), len(before) + 3, 0, "%") == found
+
+
+@given(_TEXT)
+def test_baseline_verb_words_let_every_baseline_verb_through(text: str) -> None:
+    matched = metric_context._BASELINE_VERB_NEAR.search(text) is not None
+    assert not matched or may_hold(text, metric_context._BASELINE_VERB_WORDS)
 
 
 @pytest.mark.parametrize("word", BASELINE_WORDS + BASELINE_PHRASES)

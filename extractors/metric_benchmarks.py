@@ -85,8 +85,7 @@ _GENERIC_BRANCHES = (
 )
 # A word each of the last two branches needs: a window without it is scanned without that branch, which would
 # try (and fail) at every capitalised word or every word.
-_GENERIC_NEEDS = (tuple(v for w in first_words(BENCHMARK_NOUNS) for v in (w, w.capitalize())),
-                  first_words(KO_BENCHMARK_NOUNS))
+_GENERIC_NEEDS = (first_words(BENCHMARK_NOUNS), first_words(KO_BENCHMARK_NOUNS))  # (in the lowered window)
 _GENERIC = {
     (b, c): re.compile("|".join(p for p, on in zip(_GENERIC_BRANCHES, (True, b, c), strict=True) if on))
     for b in (False, True) for c in (False, True)
@@ -200,7 +199,8 @@ def _benchmarks(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Benchmark names in text[start:end], in order, none overlapping: a known name wins over a guess
     ("On the SWE-bench Verified benchmark" is one name, not "SWE-bench" and "Verified")."""
     found = [(m.start(), m.end(), m.group(), 0) for m in _KNOWN.finditer(text, start, end)]
-    generic = _GENERIC[tuple(any(text.find(w, start, end) >= 0 for w in words) for words in _GENERIC_NEEDS)]
+    window = text[start:end].lower()
+    generic = _GENERIC[tuple(any(w in window for w in words) for words in _GENERIC_NEEDS)]
     for m in generic.finditer(text, start, end):
         group = m.lastgroup  # each branch has one group
         if group != "a" or _benchmark_like(m.group(group)):

@@ -61,10 +61,8 @@ _NOT_SUBJECT_AFTER = re.compile(
 )
 
 
-_PART_BREAK = re.compile(
-    rf"{alternation(b for b in SUBJECT_BREAKS if not b.isalpha())}"
-    rf"|\b(?:{alternation(b for b in SUBJECT_BREAKS if b.isalpha())})\b"
-)
+# (a break word between spaces: "while", not "meanwhile")
+_PART_MARKS = tuple(f" {b} " if b.isalpha() else b for b in SUBJECT_BREAKS)
 _PARENTHESIS_AFTER = re.compile(r"\s?\(([^()]{2,40})\)")
 
 
@@ -94,10 +92,8 @@ def subject(text: str, start: int, end: int, sentence_end: int | None = None) ->
 
 def _last_part_start(text: str, start: int, end: int) -> int:
     """Where the last part of text[start:end] opened by one of `SUBJECT_BREAKS` starts, or `start`."""
-    last = start
-    for m in _PART_BREAK.finditer(text, start, end):
-        last = m.end()
-    return last
+    ends = [at + len(mark) for mark in _PART_MARKS if (at := text.rfind(mark, start, end)) >= 0]
+    return max(ends, default=start)
 
 
 @lru_cache(maxsize=256)  # str hashes are cached, so a long text costs nothing to look up again

@@ -51,8 +51,6 @@ _WORD_QUANTITY = (
 )
 _DIGIT = re.compile(_DIGIT_QUANTITY)
 _WORD = re.compile(_WORD_QUANTITY, re.IGNORECASE)
-# (in the lowered text, with no boundary around it, so that the scan jumps from one first letter to the next)
-_WORD_START = re.compile(alternation(NUMBER_WORDS))
 # Neither pattern opens with something the regex engine can look for quickly, so the scans look for where a
 # number can start first: a run of digits, dots and commas (the digit pattern never starts after one of these,
 # so only where a run starts), and a number word in the lowered text.
@@ -163,7 +161,15 @@ def _word_matches(text: str, lower: str) -> list[re.Match[str]]:
     """`_WORD.finditer(text)`, trying the pattern only where the lowered text (`lower`) holds a number word."""
     if len(lower) != len(text) or has_case_blind_extras(text):
         return list(_WORD.finditer(text))  # lowering moved or missed letters: scan the whole text
-    return _matches_from(_WORD, text, [m.start() for m in _WORD_START.finditer(lower)])
+    starts = []
+    for word in NUMBER_WORDS:
+        at = lower.find(word)
+        while at >= 0:
+            # (`_WORD` opens with a word boundary: a candidate inside a word, "ten" in "attention", never matches)
+            if not at or not (lower[at - 1].isalnum() or lower[at - 1] == "_"):
+                starts.append(at)
+            at = lower.find(word, at + 1)
+    return _matches_from(_WORD, text, sorted(starts))
 
 
 # The times sign of a size: glued to both sides ("3x3", "256×256") or spaced from both ("1024 x 768"); not "3.6x 16

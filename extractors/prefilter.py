@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 #: Letters a case-blind pattern matches besides the ASCII cases ("ſ" for "s", Kelvin "K" for "k", "ı" and
 #: "İ" for "i"): where one is in a text, its lowered form misses words that the pattern finds.
-CASE_BLIND_EXTRAS = "ſKıİ"
+CASE_BLIND_EXTRAS = "\u017f\u212a\u0131\u0130"  # ſ, Kelvin sign, ı, İ
 
 
 def has_case_blind_extras(text: str) -> bool:

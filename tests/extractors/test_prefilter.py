@@ -4,6 +4,9 @@ word of that list and on random mixes of them."""
 
 from __future__ import annotations
 
+import re
+import string
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,7 +24,15 @@ from extractors.metric_words import (
     change_verb_forms,
 )
 from extractors.numbers import find_quantities
-from extractors.prefilter import ends_near, ends_with, last_words, may_hold, stems
+from extractors.prefilter import (
+    CASE_BLIND_EXTRAS,
+    ends_near,
+    ends_with,
+    has_case_blind_extras,
+    last_words,
+    may_hold,
+    stems,
+)
 
 # pieces of the patterns' own words, in any case and with the letters a case-blind match also takes
 _PIECES = ["unsubscribe", "manage your preferences", "You are receiving this", "구독 취소", "수신거부",
@@ -102,6 +113,13 @@ def test_every_unit_spelling_is_read_and_let_through(spellings: tuple[str, ...],
     for spelling in spellings:  # written glued to the number, or after a space ("3x", "3 times", "3 %")
         texts = [f"It is 3{gap}{spelling} faster" for gap in ("", " ")]
         assert any(metric_units.read_unit(t, find_quantities(t)[0]).unit == unit for t in texts), spelling
+
+
+def test_the_case_blind_extras_are_the_non_ascii_letters_a_case_blind_ascii_pattern_takes() -> None:
+    # (an ASCII letter here would send every text holding it, and any non-ASCII character, down the slow path)
+    for extra in CASE_BLIND_EXTRAS:
+        assert not extra.isascii() and any(re.fullmatch(a, extra, re.I) for a in string.ascii_letters), extra
+    assert not has_case_blind_extras("a 128K context — “quoted”") and has_case_blind_extras("a 128\u212a context —")
 
 
 def test_last_words_are_what_a_phrase_ends_with() -> None:

@@ -295,6 +295,10 @@ def _korean_noun(text: str, pos: int, q: Quantity) -> Reading | None:
 _LAST_WORD = re.compile(r"([가-힣A-Za-z]+)\s*$")
 # (the singular of each unit noun whose plural is one too: "parameter", "param", "token", "epoch")
 _UNIT_NOUNS = {**SIZE_NOUNS, **COUNT_UNITS}
+# The stopwords that are no unit, no comparative and no word of the scan's own: one of them after a number ends
+# the scan with no unit
+_PLAIN_STOPWORDS = STOPWORDS - {*SIZE_NOUNS, *TIME_NOUNS, *COUNT_UNITS, *SCORE_UNIT_WORDS, *CONTEXT_NOUNS, *MODEL_NOUNS,
+                                *NOT_METRIC_NOUNS, *MOE_PART_WORDS, *SIZE_COMPARATIVES, *_COUNTERS_AFTER}
 _SINGULAR_END = re.compile(
     rf"\b({alternation(n for n in _UNIT_NOUNS if _UNIT_NOUNS.get(n + 's') == _UNIT_NOUNS[n])})$", re.IGNORECASE
 )
@@ -334,9 +338,12 @@ def _english(text: str, q: Quantity) -> Reading | None:
         word, glued = m.group("w"), m.start("w") == q.end
         words.append(word)
         lower = word.lower()
+        if lower in _PLAIN_STOPWORDS and not glued and "-" not in text[pos : m.start("w")]:
+            return Reading(None, end=q.end)  # ("56 on", "2024 and": most numbers; what follows is no unit)
         if glued and not words[1:] and (rank := _PERCENTILE.match(text, q.end)):
             return Reading("percentile", "score", end=rank.end())
-        if _head(word) in NOT_METRIC_NOUNS or (_head(word) in TIME_NOUNS and _NOT_DURATION.match(text, m.end())):
+        head = _head(word)
+        if head in NOT_METRIC_NOUNS or (head in TIME_NOUNS and _NOT_DURATION.match(text, m.end())):
             return Reading(None, end=q.end, excluded=True)
         if len(words) == 1 and lower in _COUNTERS_AFTER:
             return Reading(None, end=q.end, excluded=True)  # "12 comments", "1.2K views": a popularity counter

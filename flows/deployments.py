@@ -83,6 +83,31 @@ def serve_deployments(prefect_yaml: Path, config: Path) -> None:
     serve(*runner_deployments(prefect_yaml, config))
 
 
+def deployed_to_work_pools(prefect_yaml: Path) -> list[str]:
+    """prefect.yaml's deployments that exist on the server deployed to a work pool (`radar deploy`).
+
+    Serving one of them would leave a deployment whose runs try to load the flow from the storage
+    `prefect deploy` recorded, and crash: delete those first, or run a worker instead."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    found = []
+    with get_client(sync_client=True) as client:
+        for spec in load_deployments(prefect_yaml):
+            name = f"{flow_name(spec.entrypoint)}/{spec.name}"
+            try:
+                if client.read_deployment_by_name(name).work_pool_name:
+                    found.append(name)
+            except ObjectNotFound:
+                pass
+    return found
+
+
+def flow_name(entrypoint: str) -> str:
+    """The flow's name for an entrypoint ("flows.arxiv:poll_arxiv" -> "poll-arxiv"), without importing it."""
+    return entrypoint.split(":")[1].replace("_", "-")
+
+
 def runner_deployments(prefect_yaml: Path, config: Path) -> list:
     """What `serve_deployments` serves: prefect.yaml's deployments as Prefect RunnerDeployments."""
     from prefect.client.schemas.schedules import CronSchedule

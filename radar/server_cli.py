@@ -61,7 +61,7 @@ def setup(config: ConfigOption = None, prefect_file: PrefectFile = ROOT / "prefe
 def deploy(config: ConfigOption = None, prefect_file: PrefectFile = ROOT / "prefect.yaml") -> None:
     """Deploy every deployment of prefect.yaml, with its schedule, to run with this config file."""
     from flows.deployments import deploy as deploy_all
-    from flows.deployments import load_deployments
+    from flows.deployments import flow_name, load_deployments
 
     settings = _deployed_config(config)
     url = _api_url()
@@ -70,7 +70,7 @@ def deploy(config: ConfigOption = None, prefect_file: PrefectFile = ROOT / "pref
         fail(f"prefect deploy to {url} failed (exit {proc.returncode}):\n{(proc.stdout + proc.stderr)[-3000:]}")
     deployments = load_deployments(prefect_file)
     for d in deployments:
-        flow = d.entrypoint.split(":")[1].replace("_", "-")
+        flow = flow_name(d.entrypoint)
         when = ", ".join(f"{s['cron']} {s.get('timezone', 'UTC')}" for s in d.schedules if s.get("active", True))
         out.print(f"deployed {flow}/{d.name}  ({when or 'no schedule: run it by hand'})", highlight=False)
     pools = " and ".join(sorted({d.work_pool for d in deployments}))
@@ -79,10 +79,13 @@ def deploy(config: ConfigOption = None, prefect_file: PrefectFile = ROOT / "pref
 
 def serve(config: ConfigOption = None, prefect_file: PrefectFile = ROOT / "prefect.yaml") -> None:
     """Serve every flow with its schedules and this config from this process: instead of a work pool and worker."""
-    from flows.deployments import serve_deployments
+    from flows.deployments import deployed_to_work_pools, serve_deployments
 
     settings = _deployed_config(config)
     _api_url()
+    if taken := deployed_to_work_pools(prefect_file):
+        fail(f"already deployed to a work pool on this server: {', '.join(taken)}. Run a worker for them, or "
+             "delete them first to serve from here (prefect deployment delete NAME)")
     serve_deployments(prefect_file, settings.config_file)
 
 

@@ -3,9 +3,10 @@
 
 The first test runs every deployment once as the deployed config (the bundled demo) and checks that
 each scheduled and triggered run used that file and that no process (server, worker, flow runs)
-looked up or contacted any host but localhost. The others run the newsletter, alert and backfill
-deployments against feeds and a Slack fake served over real HTTP, passing their own config per run,
-and check what lands in DuckDB and in the runs' artifacts."""
+looked up or contacted any host but localhost; the last does the same with `radar serve --config`
+instead of the worker. The others run the newsletter, alert and backfill deployments against feeds
+and a Slack fake served over real HTTP, passing their own config per run, and check what lands in
+DuckDB and in the runs' artifacts."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import yaml
 
 from tests.alerts.fakes import FakeSlack, everything_to_slack
 from tests.alerts.test_email_chromium import FLAGS, ink, need_chromium
-from tests.e2e.conftest import ROOT, Deployed, PrefectServer
+from tests.e2e.conftest import BIN, ROOT, Deployed, PrefectServer, start, stop
 
 DEMO = ROOT / "demo"
 pytestmark = pytest.mark.timeout(600)  # generous: server start-up alone may take 120 s on a loaded machine
@@ -269,3 +270,32 @@ def test_deployments_cover_every_flow(deployed: Deployed):
     assert flow_files <= {d["entrypoint"].split(":")[0].replace(".", "/") + ".py" for d in spec}
     for d in spec:
         assert d["work_pool"]["name"] and d.get("description") and d.get("tags"), d["name"]
+
+
+def test_served_deployments_run_with_the_config_and_contact_nothing_but_localhost(deployed: Deployed):
+    """`radar serve --config` instead of a worker (it takes over the deployments of the same names: last)."""
+    server, config = deployed.server, deployed.config
+    for worker in server.processes:
+        stop(worker)  # the served process alone runs what is scheduled now
+    refused = server.run("radar", "serve", "--config", str(config), check=False, timeout=120)
+    assert refused.returncode == 2 and "already deployed to a work pool on this server" in refused.stderr
+    for d in server.api("POST", "/deployments/filter", json={}).json():
+        server.api("DELETE", f"/deployments/{d['id']}")  # as the refusal says
+    before = {e["pid"] for e in server.netguard_events()}
+    log = server.home / "serve.log"
+    serving = start([str(BIN / "radar"), "serve", "--config", str(config)], server.env, log)
+    server.processes.append(serving)
+    deadline = time.monotonic() + 180
+    while "Your deployments are being served" not in log.read_text() and time.monotonic() < deadline:
+        assert serving.poll() is None, log.read_text()
+        time.sleep(1)
+    deployments = server.api("POST", "/deployments/filter", json={}).json()
+    assert {d["parameters"].get("config") for d in deployments} == {str(config)}
+    scheduled = [schedule_one_run(server, d) for d in deployments if d["schedules"]]
+    runs = wait_for(server, scheduled)
+    assert len(runs) == 5 and {r["state"]["type"] for r in runs} == {"COMPLETED"}, [r["state"] for r in runs]
+    assert {r["parameters"]["config"] for r in runs} == {str(config)}
+    events = [e for e in server.netguard_events() if e["pid"] not in before]
+    assert serving.pid in {e["pid"] for e in events if e["event"] == "loaded"}
+    assert {r["id"] for r in runs} <= {e["flow_run_id"] for e in events if e["event"] == "loaded"}
+    assert [e for e in events if e["event"] == "refused"] == []

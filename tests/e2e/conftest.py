@@ -10,7 +10,7 @@ instead of 10 s, so waiting for it does not dominate the tests.
 
 Every Python process started here (server, worker, and the flow-run processes the worker spawns) has
 tests/e2e/netguard on its PYTHONPATH: its `sitecustomize` refuses and records any DNS lookup or
-connection to a host but localhost. The test process installs the same guard for the session.
+connection to a host but localhost. The test process installs the same guard for each e2e test.
 Every process is started in its own session and killed with its whole group at teardown.
 """
 
@@ -112,8 +112,9 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(autouse=True)
 def guarded_test_process() -> Iterator[None]:
+    """The guard in this process too, for each end-to-end test (and only for them)."""
     netguard.install()
     try:
         yield
@@ -122,7 +123,7 @@ def guarded_test_process() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def prefect_server(tmp_path_factory, guarded_test_process) -> Iterator[PrefectServer]:
+def prefect_server(tmp_path_factory) -> Iterator[PrefectServer]:
     home = tmp_path_factory.mktemp("prefect-home")
     port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"

@@ -1,7 +1,8 @@
-"""The layouts corpus's tuning sets, scored by the shared corpus scorer as a user runs it, as one corpus: the
-open part (tests/extractors/layouts/labels.json); round 1's set (layouts/round1/, sealed during issue 11's
-first round and unsealed after it) joins it when issue 11's second round meets the bars on both together. The sealed part (layouts/sealed2/)
-is read by no test: it is scored by hand at the start and the end of a round, so that nobody tunes on it."""
+"""The layouts corpus's tuning sets, scored by the shared corpus scorer as a user runs it, as one corpus:
+the open part (tests/extractors/layouts/labels.json); round 1's set (layouts/round1/, sealed during issue
+11's first round and unsealed after it) joins it when issue 11's second round meets the bars on both
+together. The sealed part (layouts/sealed2/) is read by no test: it is scored by hand at the start and the
+end of a round, so that nobody tunes on it."""
 
 from __future__ import annotations
 

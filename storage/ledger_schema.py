@@ -1,4 +1,5 @@
-"""Migration 5's text: the delivery ledger (the `alerts` table) and its readable view (`alerts_log`).
+"""Migration texts of the delivery ledger: the `alerts` table and its readable view `alerts_log`
+(migration 5), and the Slack thread a reply was posted in (migration 6).
 
 Kept apart from storage/ledger.py (the ledger's reads and writes) so that storage/schema.py can
 import it without importing the connection code. Released text: never edit; append a migration.
@@ -32,6 +33,19 @@ CREATE OR REPLACE VIEW alerts_log AS
     SELECT a.channel, a.alert_key, a.kind, a.arxiv_id, p.title, a.rules, a.mode, a.status, a.attempts,
            a.last_error, a.external_id, a.possible_duplicate, a.created_at, a.sent_at,
            coalesce(a.sent_at, a.updated_at) AS last_change_at
+    FROM alerts a LEFT JOIN papers p ON p.arxiv_id = a.arxiv_id
+    ORDER BY last_change_at DESC, a.channel, a.alert_key;
+"""
+
+#: Migration 6: alerts delivered as replies in a Slack thread (a run with more alerts than a channel's
+#: `fold_after`) record the parent message's ts; `alerts_log` shows it.
+ALERTS_THREADS_V6 = """
+ALTER TABLE alerts ADD COLUMN thread_ts VARCHAR;
+
+CREATE OR REPLACE VIEW alerts_log AS
+    SELECT a.channel, a.alert_key, a.kind, a.arxiv_id, p.title, a.rules, a.mode, a.status, a.attempts,
+           a.last_error, a.external_id, a.possible_duplicate, a.created_at, a.sent_at,
+           coalesce(a.sent_at, a.updated_at) AS last_change_at, a.thread_ts
     FROM alerts a LEFT JOIN papers p ON p.arxiv_id = a.arxiv_id
     ORDER BY last_change_at DESC, a.channel, a.alert_key;
 """

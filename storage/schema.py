@@ -13,8 +13,8 @@ table, view and column is documented in docs/schema.md.
 
 from __future__ import annotations
 
-from storage.ledger_schema import ALERTS_V5
-from storage.views import PAPER_CODE_V4, PAPERS_OVERVIEW_V4, VIEWS_V1
+from storage.ledger_schema import ALERTS_THREADS_V6, ALERTS_V5
+from storage.views import METRICS_BY_BENCHMARK_V7, PAPER_CODE_V4, PAPERS_OVERVIEW_V4, VIEWS_V1
 
 MIGRATIONS: list[tuple[int, str, str]] = [
     (
@@ -158,6 +158,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """ + PAPER_CODE_V4 + PAPERS_OVERVIEW_V4,
     ),
     (5, "alert delivery ledger and the alerts_log view", ALERTS_V5),
+    (6, "the Slack thread of alerts delivered as thread replies", ALERTS_THREADS_V6),
+    (7, "arXiv abstracts' scores in metrics_by_benchmark, with their origin", METRICS_BY_BENCHMARK_V7),
 ]
 
 #: How a document or an arXiv entry came in, which decides whether it may be alerted on:

@@ -217,3 +217,22 @@ CREATE OR REPLACE VIEW papers_overview AS
     LEFT JOIN headline h ON h.arxiv_id = p.arxiv_id
     ORDER BY p.last_seen_at DESC, p.arxiv_id;
 """
+
+#: Migration 7: `metrics_by_benchmark` also lists the scores arXiv abstracts and comments report (rows
+#: in `metrics` with source 'arxiv', which have no newsletter document), with `origin` saying which:
+#: 'newsletter' or 'arxiv'. An arXiv row's document is the abstract page, dated by the paper's v1.
+METRICS_BY_BENCHMARK_V7 = """
+-- Leaderboard rows: named scores only; sizes, counts and relative gains stay in `metrics`.
+CREATE OR REPLACE VIEW metrics_by_benchmark AS
+    SELECT m.name AS benchmark, m.value, m.unit, m.qualifier, m.subject, m.arxiv_id, p.title AS paper_title,
+           m.source,
+           CASE WHEN d.doc_key IS NULL THEN 'https://arxiv.org/abs/' || m.arxiv_id ELSE d.url END AS document_url,
+           d.title AS document_title,
+           coalesce(d.published_at, d.first_seen_at, p.published_at, p.first_seen_at) AS published_at, m.snippet,
+           CASE WHEN d.doc_key IS NULL THEN 'arxiv' ELSE 'newsletter' END AS origin
+    FROM metrics m
+    LEFT JOIN documents d ON d.source = m.source AND d.doc_key = m.doc_key
+    LEFT JOIN papers p ON p.arxiv_id = m.arxiv_id
+    WHERE m.kind = 'score' AND m.name IS NOT NULL AND (d.doc_key IS NOT NULL OR m.source = 'arxiv')
+    ORDER BY lower(m.name), m.unit, m.value DESC, published_at DESC;
+"""

@@ -126,3 +126,32 @@ def test_a_duckdb_1_4_client_reads_every_table_and_view(sample_db):
     assert proc.returncode == 0, proc.stderr
     version, *counts = proc.stdout.split()
     assert version.startswith("1.4.") and all(int(n) > 0 for n in counts)
+
+
+def test_metrics_by_benchmark_lists_scores_only_an_arxiv_abstract_gives_with_their_origin(tmp_path):
+    """The README's best-score query finds a score that only the paper's abstract states."""
+    import re
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from records.arxiv import ArxivEntry, ArxivPaper
+    from records.documents import Metric
+    from storage.arxiv import save_arxiv_entries
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    query = next(q for q in re.findall(r"```sql\n(.*?)```", readme, flags=re.S) if "metrics_by_benchmark" in q)
+    at = datetime(2025, 11, 3, 10, tzinfo=UTC)
+    paper = ArxivPaper("2511.00009", 1, "Abstract Only", ("Ada",), "It reaches 71.5% on MMLU.", "cs.CL", ("cs.CL",),
+                       at, at)
+    path = make_sample_db(tmp_path / "radar.duckdb")
+    with open_db(path) as c:
+        save_arxiv_entries(c, [ArxivEntry(paper, (), (Metric(71.5, "%", "MMLU", "It reaches 71.5% on MMLU.",
+                                                             kind="score"),))], at=at, ingest_mode="poll")
+        best = rows(c, query)
+        origins = {r["origin"] for r in rows(c, "SELECT origin FROM metrics_by_benchmark")}
+        arxiv_row = rows(c, "SELECT * FROM metrics_by_benchmark WHERE origin = 'arxiv'")
+    assert (best[0]["value"], best[0]["origin"], best[0]["source"]) == (71.5, "arxiv", "arxiv")
+    assert [r["origin"] for r in best[1:]] == ["newsletter"] * (len(best) - 1) and len(best) >= 2
+    assert origins == {"arxiv", "newsletter"}
+    assert arxiv_row[0]["document_url"] == "https://arxiv.org/abs/2511.00009"
+    assert arxiv_row[0]["published_at"] == at and arxiv_row[0]["paper_title"] == "Abstract Only"

@@ -111,6 +111,7 @@ def flow_name(entrypoint: str) -> str:
 def runner_deployments(prefect_yaml: Path, config: Path) -> list:
     """What `serve_deployments` serves: prefect.yaml's deployments as Prefect RunnerDeployments."""
     from prefect.client.schemas.schedules import CronSchedule
+    from prefect.deployments.runner import EntrypointType
     from prefect.flows import load_flow_from_entrypoint
 
     deployments = []
@@ -118,9 +119,13 @@ def runner_deployments(prefect_yaml: Path, config: Path) -> list:
         flow = load_flow_from_entrypoint(spec.entrypoint)
         schedules = [CronSchedule(cron=s["cron"], timezone=s.get("timezone", "UTC"))
                      for s in spec.schedules if s.get("active", True) and "cron" in s]
+        # A module path ("flows.backfill.backfill"), as in prefect.yaml: with the default file path, a
+        # run would load flows/backfill.py as a script with flows/ on sys.path, where flows/arxiv.py
+        # shadows the `arxiv` package and the run crashes on a circular import.
         deployments.append(flow.to_deployment(name=spec.name, description=spec.description,
                                               parameters={**spec.parameters, "config": str(config)},
-                                              tags=list(spec.tags), schedules=schedules or None))
+                                              tags=list(spec.tags), schedules=schedules or None,
+                                              entrypoint_type=EntrypointType.MODULE_PATH))
     return deployments
 
 

@@ -4,7 +4,8 @@
 The first test runs every deployment once as the deployed config (the bundled demo) and checks that
 each scheduled and triggered run used that file and that no process (server, worker, flow runs)
 looked up or contacted any host but localhost; the last does the same with `radar serve --config`
-instead of the worker. The others run the newsletter, alert and backfill deployments against feeds
+instead of the worker. Both then poll a config naming a real host, to show the guard was there to
+catch it. The others run the newsletter, alert and backfill deployments against feeds
 and a Slack fake served over real HTTP, passing their own config per run, and check what lands in
 DuckDB and in the runs' artifacts."""
 
@@ -117,13 +118,20 @@ def test_every_deployment_runs_with_the_deployed_config_and_contacts_nothing_but
     loaded = {e["pid"] for e in events if e["event"] == "loaded"}
     assert {server.pid, *(w.pid for w in server.processes)} <= loaded, "the server or worker ran unguarded"
 
-    # The guard would have caught it: a config naming a real host fails that source, loudly, in the flow run.
-    control = tmp_path / "radar.toml"
+    guard_catches_a_leak(server, tmp_path)
+
+
+def guard_catches_a_leak(server: PrefectServer, tmp_path: Path) -> None:
+    """The guard would have caught a lookup: a config naming a real host fails that source, loudly, in
+    the flow-run process, and the refusal is recorded under that flow run (a control for the checks above)."""
+    control = tmp_path / "leak" / "radar.toml"
+    control.parent.mkdir()
     control.write_text('database = "radar.duckdb"\n[[sources]]\nname = "remote"\nkind = "feed"\n'
                        'url = "https://feeds.example.com/feed"\n', encoding="utf-8")
+    seen = len(server.netguard_events())
     leak = radar_run(server, "poll-newsletters/hourly", config=str(control))
     assert leak["state"]["type"] == "COMPLETED"  # a failed source does not fail the run
-    refused = [e for e in server.netguard_events() if e["event"] == "refused"]
+    refused = [e for e in server.netguard_events()[seen:] if e["event"] == "refused"]
     assert refused and {(e["flow_run_id"], e["host"]) for e in refused} == {(leak["id"], "feeds.example.com")}
     assert "failed" in leak["printed"] and "netguard" in leak["printed"], leak["printed"]
 
@@ -272,7 +280,7 @@ def test_deployments_cover_every_flow(deployed: Deployed):
         assert d["work_pool"]["name"] and d.get("description") and d.get("tags"), d["name"]
 
 
-def test_served_deployments_run_with_the_config_and_contact_nothing_but_localhost(deployed: Deployed):
+def test_served_deployments_run_with_the_config_and_contact_nothing_but_localhost(deployed: Deployed, tmp_path):
     """`radar serve --config` instead of a worker (it takes over the deployments of the same names: last)."""
     server, config = deployed.server, deployed.config
     for worker in server.processes:
@@ -291,11 +299,14 @@ def test_served_deployments_run_with_the_config_and_contact_nothing_but_localhos
         time.sleep(1)
     deployments = server.api("POST", "/deployments/filter", json={}).json()
     assert {d["parameters"].get("config") for d in deployments} == {str(config)}
+    assert len(deployments) == 6, [d["name"] for d in deployments]
     scheduled = [schedule_one_run(server, d) for d in deployments if d["schedules"]]
-    runs = wait_for(server, scheduled)
-    assert len(runs) == 5 and {r["state"]["type"] for r in runs} == {"COMPLETED"}, [r["state"] for r in runs]
+    backfill = radar_run(server, "backfill/manual", start="2025-11-01", end="2025-11-07")
+    runs = wait_for(server, scheduled) + [backfill]
+    assert len(runs) == 6 and {r["state"]["type"] for r in runs} == {"COMPLETED"}, [r["state"] for r in runs]
     assert {r["parameters"]["config"] for r in runs} == {str(config)}
     events = [e for e in server.netguard_events() if e["pid"] not in before]
     assert serving.pid in {e["pid"] for e in events if e["event"] == "loaded"}
     assert {r["id"] for r in runs} <= {e["flow_run_id"] for e in events if e["event"] == "loaded"}
     assert [e for e in events if e["event"] == "refused"] == []
+    guard_catches_a_leak(server, tmp_path)

@@ -5,6 +5,8 @@ directory's radar.toml."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -38,6 +40,23 @@ def test_served_deployments_carry_the_config(tmp_path):
     assert {d.name for d in served} == {d.name for d in load_deployments(PREFECT_YAML)}
     assert {d.parameters["config"] for d in served} == {str(config)}
     assert {d.name for d in served if d.schedules} == {"hourly", "daily", "enrich", "instant", "digest"}
+
+
+# What a served run's process does first: load its deployment's flow from the entrypoint, in a fresh process.
+_LOAD = ("import sys; from prefect.flows import load_flow_from_entrypoint as load; "
+         "print(load(sys.argv[1], use_placeholder_flow=False).name)")
+
+
+def test_every_served_flow_loads_in_a_fresh_process(tmp_path):
+    """Served entrypoints are module paths: a file path would load e.g. flows/backfill.py as a script with
+    flows/ on sys.path, where flows/arxiv.py shadows the `arxiv` package (an ImportError, the run Crashed)."""
+    served = runner_deployments(PREFECT_YAML, tmp_path / "radar.toml")
+    for deployment in served:
+        assert ":" not in deployment.entrypoint and deployment.entrypoint.startswith("flows."), deployment.entrypoint
+        proc = subprocess.run([sys.executable, "-c", _LOAD, deployment.entrypoint], cwd=ROOT, capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert proc.stdout.split()[-1] == deployment.flow_name, proc.stdout
 
 
 def test_a_run_without_a_config_fails_instead_of_reading_the_working_directory(tmp_path, monkeypatch):

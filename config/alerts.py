@@ -161,7 +161,6 @@ class LlmSettings(BaseModel):
     model: str = ""
     api_key: SecretRef | None = None
     timeout_seconds: float = Field(default=20.0, gt=0, le=300)
-    max_words: int = Field(default=60, ge=10, le=300)
 
 
 class AlertSettings(BaseModel):

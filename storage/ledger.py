@@ -50,7 +50,7 @@ def load_paper_facts(conn: duckdb.DuckDBPyConnection) -> list[PaperFacts]:
     metrics: dict[str, list[MetricFact]] = defaultdict(list)
     for arxiv_id, *rest in conn.execute(
         "SELECT m.arxiv_id, m.name, m.value, m.unit, m.kind, m.qualifier, m.source, "
-        "coalesce(d.published_at, d.first_seen_at), m.ordinal "
+        "coalesce(d.published_at, d.first_seen_at), m.ordinal, m.direction, m.snippet "
         "FROM metrics m LEFT JOIN documents d ON d.source = m.source AND d.doc_key = m.doc_key "
         "WHERE m.arxiv_id IS NOT NULL ORDER BY m.arxiv_id, m.source, m.doc_key, m.position, m.ordinal"
     ).fetchall():

@@ -1,7 +1,8 @@
 """How fast the extractor is next to the cheapest reading of the same HTML.
 
-Runs by hand (`.venv/bin/python benchmarks/extract_speed.py [REPEAT]`) and, with a small REPEAT, from
-tests/extractors/test_extract_speed.py. The documents are those of the labelled dev corpus
+Runs by hand (`.venv/bin/python -m benchmarks.extract_speed [REPEAT]`, REPEAT 100 by default), which gives
+the ratio the notes report, and with a small REPEAT from tests/extractors/test_extract_speed.py, which holds
+only a generous regression bound. The documents are those of the labelled dev corpus
 (../shared/corpus/dev), parsed once; each repetition times, back to back in one process:
 
 - get_text: `BeautifulSoup(doc.body, "lxml").get_text()` on every document's body (the entry HTML);

@@ -35,6 +35,8 @@ class Block:
     body: str = ""  # `text` without `lead`
     level: int = 0  # 1-6 for <h1>-<h6>; 0 for headings recognised otherwise (bold paragraphs, text)
     rows: list[list[str]] | None = None  # a results table's cell texts, row by row (html_blocks)
+    card: bool = False  # a link card (extractors/cards.py): `text` is the card's title, its one link
+    label: bool = False  # a section label recognised by its repetition (extract_items marks these)
 
     @cached_property
     def paper_ids(self) -> list[str]:
@@ -43,19 +45,78 @@ class Block:
         return list(dict.fromkeys(ids))
 
 
-# Section labels inside a story: bold or headed like a title, but never the start of a new story.
+# Labels of related reading: what follows them is a story's further reading, not its paper or code.
+RELATED = re.compile(
+    r"^\W*(?:further reading|related(?: work| reading| papers?| posts?| links?)?|see also|references?|more reading"
+    r"|more from|previously|더\s?읽어\s?보기|관련\s?(?:글|링크|자료|논문|포스트)|참고\s?(?:자료|문헌|링크)?"
+    r"|함께\s?읽기)\W*$",
+    re.I,
+)
+# Section labels inside a story: bold or headed like a title, but never the start of a new story. English
+# newsletter labels, Axios-style ones ("The gist", "Zoom in") and Korean ones ("논문 소개", "핵심 요약").
 LABEL = re.compile(
     r"^\W*(?:why (?:this|it) matters|read more|read it|read the paper|code|links?|resources?|tl;?\s?dr"
-    r"|results?|takeaways?|key (?:points|findings|results|takeaways)|what['’]?s new|how it works|(?:the )?bottom line"
-    r"|(?:our|my) take|notes?|update|bonus|also|p\.?s\.?|behind the news|yes,? but|we['’]?re thinking|background"
-    r"|context|method|approach|findings|limitations|verdict|papers?|arxiv|pdf|blog(?: post)?|project(?: page)?"
-    r"|website|github|demo|weights|models?|datasets?|authors?|affiliations?|venue|published|date)\W*$",
+    r"|results?|takeaways?|key (?:points|findings|results|takeaways|ideas?|numbers)|what['’]?s new|how it works"
+    r"|(?:the )?bottom line|(?:our|my) take|notes?|update|bonus|also|p\.?s\.?|behind the news|yes,? but"
+    r"|we['’]?re thinking|background|context|method|approach|findings|limitations|caveats?|verdict|papers?|arxiv|pdf"
+    r"|blog(?: post)?|project(?: page)?|website|github|demo|weights|models?|datasets?|authors?|affiliations?|venue"
+    r"|published|date|summary|overview|abstract|highlights?|in (?:short|brief)|the (?:gist|details|catch|upshot|idea"
+    r"|problem|fix|result|numbers|big picture|takeaway)|zoom (?:in|out)|between the lines|go deeper|what['’]?s next"
+    r"|by the numbers|what (?:they|it) (?:did|does|found|changed)|why (?:now|you should care)|the short version"
+    r"|논문\s?(?:소개|링크|요약|정보|주소)|(?:핵심|주요)\s?(?:내용|아이디어|결과|요약|포인트|기여|특징)?|요약|한\s?줄\s?요약"
+    r"|세\s?줄\s?요약|소개|개요|배경|방법(?:론)?|결과|실험(?:\s?결과)?|성능|의의|시사점|결론|한계(?:점)?|링크|코드|원문|출처"
+    r")\W*$"
+    r"|" + RELATED.pattern,
     re.I,
 )
 RULE = re.compile(r"^\s*(?:([-=_*~#•·—–◆◇❖✦★☆])(?:\s*\1){2,}|[⁂❧§])\s*$")  # "***", "- - -", "⁂"
 SPACE = re.compile(r"\s+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|<\s*>")
 URL = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)|<?(https?://[^\s<>\"'\]]+|www\.[^\s<>\"'\]]+)", re.I)
+
+
+# Page chrome that counts readers' reactions: "12 likes", "댓글 3개", "3개의 댓글", "공감 27", "조회수 1,204",
+# "❤️ 42 · 💬 7", "Like (12) · Comment · Restack", "1.2K claps", "5 min read". A block or an element that
+# says nothing else is never a paper's result.
+_COUNTER_WORD = (
+    r"(?:likes?|comments?|replies|reply|shares?|shared|restacks?|reposts?|retweets?|views?|viewed|claps?|responses?"
+    r"|reactions?|upvotes?|downvotes?|votes?|points?|hearts?|bookmarks?|saves?|followers?|subscribers?|readers?"
+    r"|reads?|min(?:ute)?s?\s+read|댓글|공감|좋아요|조회수?|추천|구독자?|스크랩|공유|하트|읽음|답글|팔로워)"
+)
+_COUNTER_ICON = (r"[\u2605\u2606\u2661\u2665\u2764\u21bb\u2191\u25b2\u2B50\uFE0F"
+                 r"\U0001F44D\U0001F44F\U0001F4AC\U0001F501\U0001F5E8]")
+_COUNT = r"\d[\d,.]*\s*(?:[kKmM]|만|천)?\+?(?:\s*(?:개의|개|회|명|번))?"
+_COUNTER_PART = (rf"(?:{_COUNTER_ICON}+\s*)?"
+                 rf"(?:{_COUNTER_WORD}\s*[(:]?\s*{_COUNT}\)?|{_COUNT}\s*{_COUNTER_WORD}|{_COUNT}|{_COUNTER_WORD})")
+COUNTER_LINE = re.compile(rf"\s*{_COUNTER_PART}(?:\s*[·•|/,]?\s*{_COUNTER_PART})*\s*", re.I)
+_COUNTER_HINT = re.compile(rf"\d|{_COUNTER_ICON}")
+
+
+def is_counter(text: str, bare: bool = False) -> bool:
+    """`text` is only reaction counters (with at least one count or counter icon); with `bare`, a number alone
+    counts too (a block that is only "61" beside a vote arrow; inside a sentence it could be a cell of prose)."""
+    if len(text) > 80 or _COUNTER_HINT.search(text) is None or COUNTER_LINE.fullmatch(text) is None:
+        return False
+    return bare or any(c.isalpha() for c in text) or re.search(_COUNTER_ICON, text) is not None
+
+
+def find_word(text: str, word: str, folded: bool = False) -> list[int]:
+    """Where `word` stands in `text` as a whole word (no letter, digit, "_" or "-" glued to either end). A
+    plain search, not a pattern made per word: the names of papers would crowd out `re`'s cache of the
+    patterns the rest of the extractor uses."""
+    if folded:
+        text, word = text.casefold(), word.casefold()
+    found, at = [], text.find(word)
+    while at >= 0 and word:
+        end = at + len(word)
+        if (at == 0 or not _glued(text[at - 1])) and (end == len(text) or not _glued(text[end])):
+            found.append(at)
+        at = text.find(word, at + 1)
+    return found
+
+
+def _glued(char: str) -> bool:
+    return char.isalnum() or char in "_-"
 
 
 def norm(text: str) -> str:

@@ -1,8 +1,8 @@
 """Read an HTML body (a feed entry, a web page, an email) into blocks, on lxml's own tree.
 
-Runs inside `extract_items`. Owns what counts as page chrome (navigation, page header and footer,
-subscribe widgets, share buttons, footnotes, hidden preheaders), which part of a page is the article, and
-how headings, bold title paragraphs, list items, rules and paragraphs are recognised in HTML.
+Runs inside `extract_items`. Owns how headings, bold title paragraphs, list items, rules, paragraphs and
+tables (results tables, tables whose rows are papers) are recognised in HTML. What is page chrome and which
+part of a page is the article: extractors/html_chrome.py; link cards: extractors/cards.py.
 
 The tree is lxml's (the parse BeautifulSoup's "lxml" builder runs too, without building a second tree on
 top of it): a node of a run is an element, a comment or processing instruction, or a `str` (an element's
@@ -13,14 +13,16 @@ tag's `get_text()` leaves out ruby annotations (`<rt>`, `<rp>`) unless asked on 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from bisect import bisect_left
 from urllib.parse import urljoin
 
 from lxml import etree
 
-from extractors.blocks import LABEL, RULE, Anchor, Block, is_link_line, norm
-from extractors.links import visible_target
-from extractors.metric_tables import is_results_table
+from extractors.blocks import LABEL, RULE, Anchor, Block, is_counter, is_link_line, norm, strip_urls
+from extractors.cards import CARD_MARK, rewrite_cards
+from extractors.html_chrome import article_root, attached, drop, sort_out
+from extractors.links import find_arxiv_in_url, visible_target
+from extractors.metric_tables import is_number_cell, is_results_table
 
 Node = str | etree._Element  # text, an element, or a comment / processing instruction
 
@@ -32,37 +34,12 @@ _BLOCK_TAGS = frozenset({
 })
 _BLOCK_LIST = tuple(sorted(_BLOCK_TAGS))
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_CHROME_TAGS = [
-    "head", "script", "style", "noscript", "template", "nav", "form", "button", "svg", "iframe", "input",
-    "select", "textarea", "aside", "object", "video", "audio", "canvas",
-]
-_CHROME_TOKENS = frozenset({
-    "subscribe", "subscription", "share", "sharing", "social", "footer", "navbar", "nav", "navigation",
-    "sidebar", "comments", "related", "footnote", "footnotes", "paywall", "cookie", "cookies", "signup",
-    "breadcrumb", "breadcrumbs", "menu", "toolbar", "advert", "advertisement", "ads", "sponsor", "sponsored",
-    "promo",
-})
-_CHROME_COMPONENT = re.compile(r"subscribe|share|paywall|footnote|comment", re.I)
-_BUTTON_CHROME = re.compile(r"subscribe|share|comment", re.I)
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
-_WORD_SPLIT = re.compile(r"[\s_-]+")
 _HTTP = re.compile(r"https?://", re.I)
-# The article part of a page, most specific first: CSS classes (all must be present) or an itemprop.
-_ARTICLE_SELECTORS: tuple[tuple[frozenset[str], str | None], ...] = (
-    (frozenset({"post-content"}), None),
-    (frozenset({"entry-content"}), None),
-    (frozenset({"available-content"}), None),
-    (frozenset({"body", "markup"}), None),
-    (frozenset(), "articleBody"),  # [itemprop=articleBody]
-    (frozenset({"article-body"}), None),
-    (frozenset({"post-body"}), None),
-)
-_ARTICLE_CLASSES = frozenset().union(*(classes for classes, _ in _ARTICLE_SELECTORS))
-_CHROME_NAMES = frozenset(_CHROME_TAGS)
 _BOLD_TAGS = frozenset({"strong", "b", *_HEADINGS})
 _WRAPPER_TAGS = frozenset({"a", "span", "em", "i", "u", "font", "p", "div"})
 _RUBY = ("rt", "rp")  # BeautifulSoup keeps their strings out of an enclosing tag's get_text()
+_NEWLINE = re.compile("\n")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)  # an href that is absolute already (https:, mailto:)
 
 
@@ -86,35 +63,19 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     if root is None:
         return []
     tags = list(root.iter(etree.Element))  # elements only: no comments or processing instructions
+    cards, dropped, marked = sort_out(tags)
+    tags += rewrite_cards(cards)  # before chrome goes: cards sit in <aside> and <iframe>
     _resolve_links(root, base)
-    # Chrome by its tag, by its attributes, and a page's header and footer (a story's own <header> inside
-    # <article> or <section> is not chrome). The order of removal does not matter: each keeps its tail.
-    dropped = [t for t in tags if t.tag in _CHROME_NAMES or _is_chrome(t) or (
-        t.tag in ("header", "footer") and next(t.iterancestors("article", "section"), None) is None)]
     if any(t is root for t in dropped):
         return []  # the whole page is chrome (a hidden <html>)
     for tag in dropped:
-        _drop(tag)
+        drop(tag)
     blocks: list[Block] = []
-    article = _article_root(root)
+    article = article_root(root, [t for t in marked if attached(t, root)])
     # `tags` keeps every element's Python proxy alive, so that elements stay the same set members throughout
     holding = _holding_blocks(root)
     _walk(_children(article) if article is not None else [root], blocks, None, holding)
-    return blocks
-
-
-def _drop(tag: etree._Element) -> None:
-    """Remove `tag` and what is inside it, keeping the text that follows it."""
-    parent = tag.getparent()
-    if parent is None:
-        return
-    if tag.tail:
-        before = tag.getprevious()
-        if before is not None:
-            before.tail = (before.tail or "") + tag.tail
-        else:
-            parent.text = (parent.text or "") + tag.tail
-    parent.remove(tag)
+    return [b for b in blocks if not is_counter(b.text, bare=True)]
 
 
 def _resolve_links(root: etree._Element, base: str | None) -> None:
@@ -139,56 +100,6 @@ def _join(base: str, href: str) -> str | None:
         return urljoin(base, href)
     except ValueError:  # a malformed link (an unclosed IPv6 host) stays as it is
         return None
-
-
-def _is_chrome(tag: etree._Element) -> bool:
-    attrs = tag.attrib
-    if not attrs:
-        return False  # most tags: nothing below can match
-    style, component = attrs.get("style"), attrs.get("data-component-name")
-    if (style and _HIDDEN.search(style)) or attrs.get("aria-hidden") == "true":
-        return True
-    if attrs.get("role") in ("navigation", "banner", "contentinfo", "complementary"):
-        return True
-    if component and _CHROME_COMPONENT.search(component):
-        return True
-    classes, ident = attrs.get("class"), attrs.get("id")
-    if not classes and not ident:
-        return False
-    button, chrome = _chrome_names(classes or "", ident or "")
-    if button:  # Substack buttons: chrome when they share or subscribe
-        return bool(_BUTTON_CHROME.search(etree.tostring(tag, encoding=str, method="html", with_tail=False)))
-    return chrome
-
-
-@lru_cache(maxsize=4096)  # pure; a page repeats its few class names on most of its tags
-def _chrome_names(classes: str, ident: str) -> tuple[bool, bool]:
-    """Whether a tag's class and id make it a Substack button, and whether they name chrome."""
-    words = " ".join([*classes.split(), ident]).lower()
-    if "button-wrap" in words or "captioned-button" in words:
-        return True, False
-    return False, bool(_CHROME_TOKENS.intersection(_WORD_SPLIT.split(words)))
-
-
-def _article_root(root: etree._Element) -> etree._Element | None:
-    """The article element: the one match of the most specific article selector, else the one <article>,
-    else <main>, role=main or <body>; None for a page with none of these (walk the whole document)."""
-    candidates = [(t, frozenset(t.get("class", "").split()), t.get("itemprop"))
-                  for t in root.iter() if isinstance(t.tag, str) and (t.get("itemprop") == "articleBody" or (
-                      "class" in t.attrib and not _ARTICLE_CLASSES.isdisjoint(t.get("class", "").split())))]
-    for classes, itemprop in _ARTICLE_SELECTORS:
-        found = [t for t, has, prop in candidates if (prop == itemprop if itemprop else classes <= has)]
-        if len(found) == 1:
-            return found[0]
-    articles = list(root.iter("article"))
-    if len(articles) == 1:
-        return articles[0]
-    for found in (next(root.iter("main"), None),
-                  next((t for t in root.iter() if isinstance(t.tag, str) and t.get("role") == "main"), None),
-                  next(root.iter("body"), None)):
-        if found is not None:
-            return found
-    return None
 
 
 def _name(node: Node | None) -> str | None:
@@ -288,11 +199,18 @@ def _visit(tag: etree._Element, out: list[Block], outer: str | None, holding: se
         if heading and LABEL.match(heading.text):
             heading.kind = "para"
         out.extend([heading] if heading else [])
+    elif name == "table" and (papers := _paper_rows(tag, outer)) is not None:
+        out.extend(papers)
     elif name == "table" and (rows := _results_table(tag)) is not None:
         table = _make_block("para", [tag], outer)
         if table:
             table.rows = rows
             out.append(table)
+    elif tag.get(CARD_MARK):
+        card = _make_block("para", _children(tag), outer)
+        if card:
+            card.card, card.lead, card.body = True, card.text, ""
+            out.append(card)
     elif name == "li" and not _holds_list_of_papers(tag):
         item = _make_block("li", _children(tag), outer)
         out.extend([item] if item else [])
@@ -304,21 +222,86 @@ def _visit(tag: etree._Element, out: list[Block], outer: str | None, holding: se
         _emit_run(_children(tag), out, outer)
 
 
+def _cells(tr: etree._Element, links_blank: bool = False) -> list[str]:
+    """A row's cell texts, a cell spanning n columns repeated n times; with `links_blank`, a cell that is only
+    a link ("2502.07640", "GitHub") reads as empty: it points somewhere, it reports nothing."""
+    cells: list[str] = []
+    for cell in tr:
+        if cell.tag not in ("td", "th"):
+            continue
+        span = cell.get("colspan") or "1"
+        text = norm(get_text(cell, " "))
+        if links_blank and text and any(norm(get_text(a, " ")) == text for a in cell.iter("a")):
+            text = ""
+        cells += [text] * (min(int(span), 20) if span.isdigit() and span != "0" else 1)
+    return cells
+
+
 def _results_table(table: etree._Element) -> list[list[str]] | None:
     """The cell texts of a results table (models by benchmarks), kept whole so that each number keeps its
     row and column; None for a layout table (one holding another) or any table that is not results."""
     if next(table.iterdescendants("table"), None) is not None:
         return None
-    rows = []
-    for tr in table.iterdescendants("tr"):
-        cells: list[str] = []
-        for cell in tr:
-            if cell.tag not in ("td", "th"):
-                continue
-            span = cell.get("colspan") or "1"
-            cells += [norm(get_text(cell, " "))] * (min(int(span), 20) if span.isdigit() and span != "0" else 1)
-        rows.append(cells)
+    rows = [_cells(tr) for tr in table.iterdescendants("tr")]
     return rows if is_results_table(rows) else None
+
+
+def _paper_rows(table: etree._Element, outer: str | None) -> list[Block] | None:
+    """A table whose rows are different papers, each with its own links (a comparison of several papers):
+    one list item per paper row, titled by its first cell, its numbers read under the table's header.
+    None for any other table."""
+    if next(table.iterdescendants("table"), None) is not None:
+        return None
+    trs = list(table.iterdescendants("tr"))
+    if len(trs) < 3 or len({pid for tr in trs for pid in _linked_papers(tr)}) < 2:
+        return None  # most tables: fewer than two papers linked, no need to read their rows
+    rows = [(tr, _make_block("li", [tr], outer)) for tr in trs]
+    papers = [b for _, b in rows if b is not None and b.paper_ids]
+    if len({b.paper_ids[0] for b in papers}) < 2:
+        return None
+    cells = [_cells(tr, links_blank=True) for tr in trs]
+    for tr, row in zip(trs[1:], cells[1:], strict=True):
+        if row:
+            row[0] = _row_name(tr) or row[0]  # the row's name, as its item is titled
+    table = _numeric_columns(cells)
+    out = []
+    for tr, block in rows[1:]:
+        if block is None or not block.paper_ids:
+            continue  # a baseline's row: not a paper of this page
+        block.rows = table  # items keep, of the table's numbers, those of this row
+        block.lead = _row_name(tr)
+        block.body = ""
+        out.append(block)
+    return out
+
+
+def _linked_papers(tr: etree._Element) -> list[str]:
+    refs = (find_arxiv_in_url(a.get("href") or "") for a in tr.iter("a"))
+    return [ref.arxiv_id for ref in refs if ref is not None]
+
+
+def _row_name(tr: etree._Element) -> str | None:
+    """What a paper's row is called: its first cell with text, less the links in it that are not its name
+    ("Prover-A (code)" is "Prover-A")."""
+    for cell in tr:
+        if cell.tag not in ("td", "th") or not norm(get_text(cell, " ")):
+            continue
+        text = norm(get_text(cell, " "))
+        for a in cell.iter("a"):
+            link = norm(get_text(a, " "))
+            if link and link != text and "arxiv" not in (a.get("href") or "").lower():
+                text = text.replace(link, " ")
+        return strip_urls(text) or None
+    return None
+
+
+def _numeric_columns(rows: list[list[str]]) -> list[list[str]]:
+    """The table without its columns that hold no number below the header ("Paper", "Code", "Budget"), the
+    first (naming) column kept."""
+    width = max(map(len, rows))
+    keep = [c for c in range(width) if c == 0 or any(c < len(r) and any(ch.isdigit() for ch in r[c])
+                                                     and is_number_cell(r[c]) for r in rows[1:])]
+    return [[r[c] if c < len(r) else "" for c in keep] for r in rows]
 
 
 def _holds_list_of_papers(li: etree._Element) -> bool:
@@ -393,11 +376,12 @@ def _lead_index(nodes: list[Node]) -> int | None:
     return None
 
 
-def _lead_text(nodes: list[Node]) -> str | None:
-    """The bold title a block opens with, looking inside a leading paragraph (`<li><p><b>T</b> ...`)."""
+def _lead_text(nodes: list[Node], rendered: str | None = None) -> str | None:
+    """The bold title a block opens with, looking inside a leading paragraph (`<li><p><b>T</b> ...`);
+    `rendered`, where known, is the text of `nodes` up to the end of their first solid node."""
     first = next((n for n in nodes if _solid(n)), None)
     if _is_bold(first):
-        return norm(_render([first])[0]) or None
+        return norm(rendered if rendered is not None else _render([first])[0]) or None
     if _name(first) in ("p", "div"):
         return _lead_text(_children(first))
     return None
@@ -409,7 +393,11 @@ def _is_whole_bold(nodes: list[Node], text: str) -> bool:
         return False
     if text.endswith((".", "!")) and not text.endswith("...") and len(text.split()) >= 8:
         return False  # a bold sentence, not a title
-    return sum(map(_solid_len, _bold_texts(nodes))) >= 0.9 * _solid_len(text)
+    whole = _solid_len(text)
+    first = next((n for n in nodes if _solid(n)), None)
+    if type(first) is str and _solid_len(first) > 0.1 * whole:
+        return False  # it opens with more plain text than a bold paragraph may hold (most paragraphs)
+    return sum(map(_solid_len, _bold_texts(nodes))) >= 0.9 * whole
 
 
 def _solid_len(text: str) -> int:
@@ -425,36 +413,47 @@ def _bold_texts(nodes: list[Node]) -> list[str]:
 
 
 def _make_block(kind: str, nodes: list[Node], outer: str | None) -> Block | None:
-    raw, spans = _render(nodes)
+    raw, spans, first_end = _render(nodes)
     text = norm(raw)
     if not text and not spans:
         return None
-    link_lines: dict[tuple[int, int], bool] = {}  # anchors on one line share the answer
-    anchors = [_anchor(raw, href, start, end, spans, link_lines) for href, start, end in spans]
+    anchors = _anchors(raw, spans)
     if outer:
         anchors.insert(0, Anchor(outer, text, "", True))  # the whole block is the link's text
-    lead = _lead_text(nodes)
+    lead = _lead_text(nodes, raw[:first_end])
     if lead and LABEL.match(lead):
         lead = None
     body = norm(text[len(lead):]) if lead and text.startswith(lead) else text
     return Block(kind, text, anchors, lead, body)
 
 
-def _anchor(raw: str, href: str, start: int, end: int, spans: list[tuple[str, int, int]],
-            link_lines: dict[tuple[int, int], bool]) -> Anchor:
-    line_start = raw.rfind("\n", 0, start) + 1
-    line_end = raw.find("\n", end)
-    line_end = len(raw) if line_end < 0 else line_end
-    link_line = link_lines.get((line_start, line_end))
-    if link_line is None:
-        on_line = [norm(raw[s:e]) for _, s, e in spans if s >= line_start and e <= line_end]
-        link_line = link_lines[line_start, line_end] = is_link_line(norm(raw[line_start:line_end]), on_line)
-    text = norm(raw[start:end])
-    return Anchor(visible_target(href, text), text, norm(raw[line_start:start]), link_line)
+def _anchors(raw: str, spans: list[tuple[str, int, int]]) -> list[Anchor]:
+    """The links of a block, each with the words before it on its line and whether that line is only links
+    (anchors on one line share the answer). A line runs from the break before a link to the break after it."""
+    if not spans:
+        return []
+    breaks = [m.start() for m in _NEWLINE.finditer(raw)] if "\n" in raw else []
+    by_line: dict[int, list[tuple[str, int, int]]] = {}
+    for span in spans:
+        by_line.setdefault(bisect_left(breaks, span[1]), []).append(span)
+    link_lines: dict[tuple[int, int], bool] = {}
+    anchors = []
+    for href, start, end in spans:
+        first, last = bisect_left(breaks, start), bisect_left(breaks, end)  # breaks before start, before end
+        line_start = breaks[first - 1] + 1 if first else 0
+        line_end = breaks[last] if last < len(breaks) else len(raw)
+        if (first, last) not in link_lines:
+            near = by_line[first] if first == last else spans  # a link across a line break: look at all
+            on_line = [norm(raw[s:e]) for _, s, e in near if s >= line_start and e <= line_end]
+            link_lines[first, last] = is_link_line(norm(raw[line_start:line_end]), on_line)
+        text = norm(raw[start:end])
+        anchors.append(Anchor(visible_target(href, text), text, norm(raw[line_start:start]), link_lines[first, last]))
+    return anchors
 
 
-def _render(nodes: list[Node]) -> tuple[str, list[tuple[str, int, int]]]:
-    """Visible text with `\\n` at line breaks, and (href, start, end) of every link in it."""
+def _render(nodes: list[Node]) -> tuple[str, list[tuple[str, int, int]], int]:
+    """Visible text with `\\n` at line breaks, (href, start, end) of every link in it, and where the text of
+    the first solid node (an element, or text that is not blank) ends."""
     parts: list[str] = []
     spans: list[tuple[str, int, int]] = []
     length = 0
@@ -491,14 +490,19 @@ def _render(nodes: list[Node]) -> tuple[str, list[tuple[str, int, int]]]:
             parts.append("\n")
             length += 1
 
+    first_end = -1
     for n in nodes:
         if type(n) is str:
             piece = sub(n)
             parts.append(piece)
             length += len(piece)
+            if first_end < 0 and piece.strip():
+                first_end = length
         elif isinstance(n.tag, str):
             visit(n)
-    return "".join(parts), spans
+            if first_end < 0:
+                first_end = length
+    return "".join(parts), spans, first_end if first_end >= 0 else length
 
 
 def _squash(text: str) -> str:

@@ -1,32 +1,65 @@
 """Split a document into items, one per paper it discusses, with the paper's links, code and metrics.
 
-Runs after `parse_*` on every stored document (and again whenever the extractor changes). Owns the
-rules for where one story ends and the next begins (headings, bold title paragraphs, rules, list
-items), what is not a story (sponsor blocks, footers), which paper a story is about ("primary") and
-which it only names in passing ("mention"), and which repository links belong to it.
+Runs after `parse_*` on every stored document (and again whenever the extractor changes). Owns the model of
+where one story ends and the next begins, and which paper a story, a code link or a number belongs to.
+
+The segmentation model
+----------------------
+Blocks (extractors/blocks.py) arrive in document order: headings (`<h1>`-`<h6>` by level; bold-only
+paragraphs and plain-text title lines rank below every `<h*>`), paragraphs (some open with a bold lead),
+list items, link cards (extractors/cards.py) and rules.
+
+1. *Boundaries.* A sponsor block or a footer starts a run that is dropped up to the next heading or rule; a
+   sign-off ("Thanks for reading", "Subscribe now") closes the story before it. A rule closes a story.
+2. *Section labels* ("TL;DR", "Why it matters", "Key results", "논문 소개", "논문 링크", "더 읽어보기"; see
+   `blocks.LABEL`) are sub-headings whatever their markup: never a story's title, never its start. Links under a
+   label of related reading ("Further reading", "더 읽어보기", "References") are the story's mentions, never its
+   paper or its code.
+3. *Titles and their rank.* A heading carries a paper when it links one or its text up to the next heading
+   does. The item titles' rank is the highest rank of a heading that carries a paper. A heading at that rank (or
+   above) starts a new story, which may have no paper: a news item stays paperless (and is dropped) instead of
+   being folded into the paper before it. A lower-ranked heading is a sub-heading inside the current story, unless
+   it names a paper of its own (linked in it or on the line right under it) that the story does not have yet.
+4. *Documents delimited by rules.* Where every paper title after the first follows a rule, the rule is the
+   story delimiter: titles of any rank that carry no paper of their own between two rules are sub-headings.
+5. *A facts list* (a run of list items that carry no paper) right above a paper-bearing heading belongs to that
+   heading's story.
+6. *Stories inside a story.* Within a story, list items, bold-led paragraphs and link cards that carry two or more
+   different papers are each a story of their own (a digest list, a card per paper); a titled paragraph runs on
+   to the next such title, a list item is whole.
+7. *One item per paper.* Items whose subject is the same paper (an issue discussing one paper in two sections, a
+   table of contents, a recap) are one item: the fullest one, with the others' code and numbers.
+
+Inside a story, each number and each code link belongs to the paper its own clause is about (extractors/
+attribution.py): the one its clause or sentence names (nearest before it, else the subject), else the one named
+last before it in the same block, else the story's own paper. What belongs to a paper the story only mentions
+becomes that paper's own item; what cannot be decided (two papers as joint subject) belongs to none.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from urllib.parse import urljoin
 
-from extractors.blocks import Anchor, Block, norm, strip_urls
+from extractors.attribution import Owners, Piece, assign
+from extractors.blocks import LABEL, RELATED, Block, find_word, strip_urls
 from extractors.html_blocks import html_blocks
-from extractors.links import (
-    clean_url,
-    find_arxiv_in_text,
-    find_arxiv_in_url,
-    find_code_link,
-    is_tracking_link,
-    unwrap_redirect,
+from extractors.item_links import (
+    Link,
+    code_links,
+    flagged,
+    item_title,
+    links_of,
+    mention_names,
+    papers_of,
+    title_names,
+    words,
 )
 from extractors.metric_tables import table_metrics
-from extractors.metrics import extract_metrics
+from extractors.metrics import locate_metrics
 from extractors.prefilter import may_hold
 from extractors.text_blocks import text_blocks
-from records.documents import CodeLink, Document, Item, PaperRef
+from records.documents import CodeLink, Document, Item, Metric, PaperRef
 
 _SPONSOR = re.compile(
     r"^\W*(?:(?:this|today['’]?s|our|the)\s+(?:\w+\s+){0,2}(?:is|was)\s+)?"
@@ -50,26 +83,20 @@ _FOOTER_WORDS = ("unsubscribe", "receiving", "no longer wish", "manage", "prefer
 # Sign-offs and calls to subscribe close the story before them; what follows is not dropped.
 _SIGN_OFF = re.compile(
     r"^\W*(?:thanks? (?:you )?for reading|that['’]?s (?:all|it) for|see you next|until next (?:time|week)"
-    r"|happy reading|subscribe (?:now|for free|here|to))",
+    r"|happy reading|subscribe (?:now|for free|here|to)|cheers\b|(?:best|warm|kind) regards|all the best\b)",
     re.I,
 )
-_PAPER_CUE = re.compile(
-    r"\b(?:paper|arxiv|pdf|preprint|read more|abstract|tech(?:nical)? report)\b|논문|论文|論文", re.I
-)
-_PAPER_CUE_BEFORE = re.compile(r"(?:\bread\b[\w\s]{0,20}|\bpaper|\barxiv|\bpdf|\bpreprint|논문|论文)\W*$", re.I)
-_CODE_CUE = re.compile(r"\b(?:code|github|gitlab|repo|repository|source|implementation|codebase|demo|space)\b"
-                       r"|코드|代码|コード", re.I)
-_CODE_CUE_BEFORE = re.compile(r"(?:\bcode|\bgithub|\brepo(?:sitory)?|\bsource|\bimplementation|코드)\W*$", re.I)
-_GENERIC = re.compile(  # link texts that say "a paper is here" without naming it
-    r"\W*(?:(?:read|the|full|paper|here|link|pdf|arxiv|alphaxiv|abstract|abs|more|this|on|report|technical"
-    r"|preprint|see|check|out|it|view|open|html|논문|论文|論文)\b\W*)*",
-    re.I,
-)
-# What digests tack onto a title about the link, not the paper: "(22 MINUTE READ)", "(GitHub Repo)"
-_BADGE = re.compile(r"(?:\s*[(\[](?:\d+\s*min(?:ute)?s?(?:\s+read)?|github repo|sponsor|website|pdf)[)\]])+\s*$", re.I)
-_IMAGE = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif)$", re.I)
-_WORD = re.compile(r"[^\W_]{3,}|\d+[^\W_]*", re.U)
-_STOPWORDS = frozenset({"the", "and", "for", "with", "from", "via", "arxiv", "paper", "code", "github", "read", "more"})
+_TITLE_RANK = 7  # bold-only paragraphs and plain-text title lines: below every <h*>
+
+
+@dataclass
+class _Segment:
+    """A run of blocks under one heading (or none), up to the next heading, rule or boundary."""
+
+    head: Block | None
+    body: list[Block] = field(default_factory=list)
+    after_rule: bool = False  # a rule, a sign-off or the document's start is right before it
+    dropped: bool = False  # a sponsor block or a footer
 
 
 @dataclass
@@ -79,21 +106,47 @@ class _Unit:
     title: str
     blocks: list[Block] = field(default_factory=list)
     heading: Block | None = None
+    aside: set[int] = field(default_factory=set)  # ids of blocks under a label of related reading
 
 
 def extract_items(doc: Document) -> list[Item]:
     """The paper-bearing items of `doc`, in document order."""
     blocks = text_blocks(doc.body) if doc.body_type == "text" else html_blocks(doc.body, doc.url)
-    units = [unit for section in _sections(blocks) for unit in _units(section)]
-    items = [item for item in (_item(unit, doc) for unit in units) if item is not None]
-    items = _drop_recaps(items)
-    return [_at(item, n) for n, item in enumerate(items)]
+    _mark_labels(blocks)
+    units = [unit for story in _stories(_segments(blocks)) for unit in _units(story)]
+    found = [_items(unit, doc) for unit in units]
+    if any(not made and unit.heading is not None for unit, made in zip(units, found, strict=True)):
+        subjects = _subject_names([item for items in found for item in items])
+        for n, unit in enumerate(units):
+            subject = _named_subject(unit, subjects) if not found[n] else None
+            if subject is not None:
+                found[n] = _items(unit, doc, subject)
+    items = [item for made in found for item in made]
+    return [replace(item, position=n) for n, item in enumerate(_one_per_paper(items))]
+
+
+def _subject_names(items: list[Item]) -> list[tuple[set[str], str, PaperRef]]:
+    """The documents' papers (the subjects of its items), each with its item title and the title's words."""
+    return [(words(i.title), i.title, i.papers[0]) for i in items if i.papers[0].role == "primary"]
+
+
+def _named_subject(unit: _Unit, subjects: list[tuple[set[str], str, PaperRef]]) -> PaperRef | None:
+    """A paperless section titled by the name of a paper that another section of the document links ("Deep
+    dive: Differential Transformer"): a second section about that paper."""
+    if unit.heading is None:
+        return None
+    heading = unit.heading.text
+    own = words(heading)
+    for shared, title, ref in subjects:
+        if shared & own and any(find_word(heading, name) for name in title_names(title) if len(name) >= 4):
+            return ref
+    return None
 
 
 extract_document = extract_items
 
 
-# --- sections and units ------------------------------------------------------------------------------
+# --- segments: cut at headings, rules and boundaries -------------------------------------------------
 
 def _is_sponsor(block: Block) -> bool:
     return bool(_SPONSOR.match(block.text[:120])) or (len(block.text) <= 60 and "sponsor" in block.text.lower())
@@ -103,62 +156,178 @@ def _is_footer(text: str) -> bool:
     return may_hold(text, _FOOTER_WORDS) and _FOOTER.search(text) is not None
 
 
-def _sections(blocks: list[Block]) -> list[list[Block]]:
-    """Runs of blocks between headings and rules; sponsor blocks and footers start runs that are dropped."""
-    sections: list[list[Block]] = [[]]
-    ruled: set[int] = set()  # sections that a rule opened
+def is_label(block: Block) -> bool:
+    """A section label: a short heading or paragraph that only names a part of a story (`_mark_labels`)."""
+    return block.label
+
+
+def _mark_labels(blocks: list[Block]) -> None:
+    """Mark the section labels: short headings and paragraphs in `blocks.LABEL`'s words, and short headings
+    whose words come back in several stories ("The gist", "Key results", "논문 링크"), whatever their words."""
+    counts: dict[str, int] = {}
     for block in blocks:
-        if block.kind == "sep":
-            ruled.add(len(sections))
-            sections.append([])
+        if block.kind == "heading" and len(block.text) <= 40:
+            key = block.text.casefold().strip(" :.")
+            counts[key] = counts.get(key, 0) + 1
+    for block in blocks:
+        if block.kind not in ("heading", "para") or block.card or len(block.text) > 60:
+            continue
+        if LABEL.match(block.text) is not None:
+            block.label = True
+        elif block.kind == "heading" and counts.get(block.text.casefold().strip(" :."), 0) >= 2 and not block.paper_ids:
+            block.kind, block.label = "para", True
+
+
+def _segments(blocks: list[Block]) -> list[_Segment]:
+    segments = [_Segment(None, after_rule=True)]
+    for block in blocks:
+        if block.kind == "sep" or (block.kind != "li" and _SIGN_OFF.match(block.text)):
+            segments.append(_Segment(None, after_rule=True))
         elif block.kind == "li" and (_is_sponsor(block) or _is_footer(block.text)):
             continue  # a sponsored entry in a list: drop it, not the rest of the list
-        elif block.kind == "heading" or _is_sponsor(block) or _is_footer(block.text):
-            sections.append([block])
-        elif _SIGN_OFF.match(block.text):
-            sections.append([])
+        elif _is_sponsor(block) or _is_footer(block.text):
+            segments.append(_Segment(None, [block], dropped=True))
+        elif block.kind == "heading" and not is_label(block):
+            last = segments[-1]
+            ruled = last.head is None and not last.body and last.after_rule
+            segments.append(_Segment(block, after_rule=ruled))
         else:
-            sections[-1].append(block)
-    kept = [(s, n in ruled) for n, s in enumerate(sections) if s and not _is_dropped(s)]
-    return _merge_subsections(kept)
+            segments[-1].body.append(block)
+    return [s for s in segments if (s.head or s.body) and not s.dropped]
 
 
-def _is_dropped(section: list[Block]) -> bool:
-    return _is_sponsor(section[0]) or _is_footer(section[0].text)
+def _rank(block: Block) -> int:
+    return block.level if 1 <= block.level <= 6 else _TITLE_RANK
 
 
-def _merge_subsections(sections: list[tuple[list[Block], bool]]) -> list[list[Block]]:
-    """A paperless run under a deeper <h*> than the story before it ("Results", "Limitations") is part
-    of that story."""
-    merged: list[list[Block]] = []
-    for section, after_rule in sections:
-        top, head = (merged[-1][0] if merged else None), section[0]
-        if (top is not None and not after_rule and top.kind == head.kind == "heading" and 0 < top.level < head.level
-                and not any(b.paper_ids for b in section) and any(b.paper_ids for b in merged[-1])):
-            merged[-1].extend(section)
+def _papers(blocks: list[Block]) -> set[str]:
+    return {pid for b in blocks if b.paper_ids for pid in b.paper_ids}
+
+
+def _has_paper(blocks: list[Block]) -> bool:
+    return any(b.paper_ids for b in blocks)
+
+
+def _own_papers(segment: _Segment) -> set[str]:
+    """Papers a heading names itself: linked in it, or on the short line or card right under it."""
+    assert segment.head is not None
+    own = set(segment.head.paper_ids)
+    first = segment.body[0] if segment.body else None
+    if first is not None and (first.card or len(first.text) <= 100 or all(a.link_line for a in first.anchors)):
+        own |= set(first.paper_ids)
+    return own
+
+
+# --- stories: fold sub-headings into the story above them ----------------------------------------------
+
+@dataclass
+class _Story:
+    head: Block | None
+    blocks: list[Block] = field(default_factory=list)
+    papers: set[str] = field(default_factory=set)
+
+
+def _stories(segments: list[_Segment]) -> list[_Story]:
+    segments = _lift_facts_lists(segments)
+    bearing = [s for s in segments if s.head is not None and _has_paper([s.head, *s.body])]
+    title_rank = min((_rank(s.head) for s in bearing if s.head), default=0)
+    ruled = len(bearing) >= 2 and all(s.after_rule for s in bearing[1:])
+    stories: list[_Story] = []
+    for seg in segments:
+        current = stories[-1] if stories else None
+        blocks = [seg.head, *seg.body] if seg.head else seg.body
+        if current is None or seg.head is None or seg.after_rule or _starts_story(seg, current, title_rank, ruled):
+            stories.append(_Story(seg.head, list(seg.body), _papers(blocks)))
         else:
-            merged.append(section)
-    return merged
+            current.blocks += blocks
+            current.papers |= _papers(blocks)
+    return stories
 
 
-def _is_sub_start(block: Block) -> bool:
-    """A list item or a titled paragraph that carries its own paper: a story inside a digest section."""
-    return bool(block.paper_ids) and (block.kind == "li" or (block.kind == "para" and block.lead is not None))
+def _starts_story(seg: _Segment, current: _Story, title_rank: int, ruled: bool) -> bool:
+    assert seg.head is not None
+    had = current.papers
+    if _own_papers(seg) - had:
+        return True  # a title with a paper of its own
+    at_rank = _rank(seg.head) <= title_rank
+    above = current.head is None or _rank(current.head) < title_rank  # a masthead, a category, an intro
+    if not had and (at_rank or (above and _has_paper(seg.body))):
+        return True  # the paperless story above does not take a story at the titles' rank or a paper's section
+    return at_rank and not ruled  # between two rules, a title without a paper of its own is a sub-heading
 
 
-def _units(section: list[Block]) -> list[_Unit]:
-    heading = section[0] if section[0].kind == "heading" else None
-    body = section[1:] if heading else section
-    starts = [b for b in body if _is_sub_start(b)]
-    rest_has_paper = any(b.paper_ids for b in body if b not in starts)
-    single_titled = len(starts) == 1 and starts[0].lead is not None and not rest_has_paper
+def _is_stub(block: Block) -> bool:
+    """A block with no words of its own: an image link, a bare count."""
+    return len(block.text) <= 3 or sum(c.isalnum() for c in block.text[:40]) <= 3
+
+
+def _lift_facts_lists(segments: list[_Segment]) -> list[_Segment]:
+    """What stands right above a paper-bearing heading and says nothing of its own belongs to its story: a run
+    of paperless list items standing alone (a facts box), and the blocks without words at the end of the
+    segment before (a card's image link, its vote count)."""
+    out: list[_Segment] = []
+    for seg in segments:
+        last = out[-1] if out else None
+        if last is None or seg.head is None or seg.after_rule:
+            out.append(seg)
+            continue
+        lifted: list[Block] = []
+        while last.body and last.body[-1].kind in ("para", "li") and _is_stub(last.body[-1]):
+            lifted.insert(0, last.body.pop())
+        facts = last.head is None and last.body and all(b.kind == "li" for b in last.body) and not _has_paper(
+            last.body)
+        if facts and _has_paper([seg.head, *lifted, *seg.body]):
+            out[-1] = _Segment(seg.head, [*last.body, *lifted, *seg.body], after_rule=last.after_rule)
+            continue
+        keeps_own = _has_paper([last.head] if last.head else []) or _has_paper(last.body) or not last.body
+        below = _papers([seg.head, *seg.body])
+        if lifted and (not (below or _has_paper(lifted)) or not (keeps_own or _papers(lifted) <= below)):
+            last.body.extend(lifted)  # not a paper's title, or the only link of the story above (and not of this)
+            lifted = []
+        seg.body[:0] = lifted
+        if last.head is not None or last.body:
+            out.append(seg)
+        else:
+            out[-1] = _Segment(seg.head, seg.body, after_rule=last.after_rule)
+    return out
+
+
+# --- units: stories inside a story -------------------------------------------------------------------
+
+def _asides(blocks: list[Block]) -> set[int]:
+    """Blocks under a label of related reading, up to the next label or sub-heading."""
+    aside: set[int] = set()
+    inside = False
+    for block in blocks:
+        if block.kind == "heading" or is_label(block):
+            inside = bool(RELATED.match(block.text))
+        elif inside:
+            aside.add(id(block))
+    return aside
+
+
+def _is_sub_start(block: Block, aside: set[int]) -> bool:
+    """A list item, a titled paragraph or a card that carries its own paper: a story inside a story."""
+    if not block.paper_ids or id(block) in aside:
+        return False
+    return block.kind == "li" or (block.kind == "para" and block.lead is not None)
+
+
+def _units(story: _Story) -> list[_Unit]:
+    heading, body = story.head, story.blocks
+    aside = _asides(body)
+    title = heading.text if heading else ""
+    starts = [b for b in body if _is_sub_start(b, aside)]
+    rest_has_paper = any(b.paper_ids for b in body if b not in starts and id(b) not in aside)
+    single_titled = (len(starts) == 1 and starts[0].lead is not None and not starts[0].card and not rest_has_paper
+                     and heading is not None)
     if len({b.paper_ids[0] for b in starts}) < 2 and not single_titled:
-        return [_Unit(heading.text if heading else "", body, heading)]
-    main = _Unit(heading.text if heading else "", [], heading)
+        return [_Unit(title, body, heading, aside)]
+    main = _Unit(title, [], heading, aside)
     units, current = [main], None
     for block in body:
         if block in starts:
-            unit = _Unit(block.lead or "", [block])
+            unit = _Unit(block.lead or "", [block], None, aside)
             units.append(unit)
             current = unit if block.kind == "para" else None  # a titled paragraph runs on; a list item is whole
         else:
@@ -168,174 +337,92 @@ def _units(section: list[Block]) -> list[_Unit]:
 
 # --- items -------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Link:
-    anchor: Anchor
-    url: str  # unwrapped and cleaned
-    in_heading: bool
-
-
-def _item(unit: _Unit, doc: Document) -> Item | None:
-    links = _links(unit, doc.url)
-    papers = _papers(unit, links)
-    if not papers:
-        return None
-    text = strip_urls(" ".join(_blurb(b) for b in unit.blocks))
-    return Item(
-        document_key=doc.key,
-        position=0,
-        title=_title(unit, links, papers[0]),
-        text=text,
-        links=tuple(dict.fromkeys(lk.url for lk in links if not (is_tracking_link(lk.url) or _IMAGE.search(lk.url)))),
-        papers=tuple(papers),
-        code=tuple(_code(unit, links)),
-        metrics=tuple(extract_metrics(text)) + tuple(m for b in unit.blocks if b.rows for m in table_metrics(b.rows)),
-    )
-
-
 def _blurb(block: Block) -> str:
-    if block.rows is not None:
+    if block.rows is not None or is_label(block):
         return ""  # a results table read as prose gives numbers without their row or column
     return block.body if block.lead is not None else block.text
 
 
-def _links(unit: _Unit, base: str | None) -> list[_Link]:
-    found: list[_Link] = []
-    pairs = [(a, True) for a in (unit.heading.anchors if unit.heading else [])]
-    pairs += [(a, False) for b in unit.blocks for a in b.anchors]
-    for anchor, in_heading in pairs:
-        href = _absolute(anchor.href.strip(), base)
-        if href and href.lower().startswith(("http://", "https://")):
-            found.append(_Link(anchor, clean_url(unwrap_redirect(href)), in_heading))
-    return found
-
-
-def _absolute(href: str, base: str | None) -> str | None:
-    if href[:8].lower().startswith(("http://", "https://")):
-        return href  # absolute already (html_blocks resolved relative links): joining would only re-parse it
-    try:
-        return urljoin(base, href) if base else href
-    except ValueError:  # a malformed link (an unclosed IPv6 host) is skipped, not fatal
-        return None
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
-
-
-def _names_title(text: str, title: str) -> bool:
-    words = _words(text)
-    shared = words & _words(title)
-    return bool(shared) and len(shared) >= 0.3 * len(words)
-
-
-def _paper_score(link: _Link, title: str) -> int:
-    """How surely a link is to the unit's own paper: in the heading; named like the title; "paper" or
-    "arXiv" as the whole link text or right before it ("Read more:"); on a line of links."""
-    a = link.anchor
-    generic = bool(_GENERIC.fullmatch(a.text) and _PAPER_CUE.search(a.text))
-    cue = 3 * generic or (1 if _PAPER_CUE.search(a.text) else 0)
-    return 8 * link.in_heading + 4 * _names_title(a.text, title) + cue + 3 * bool(
-        _PAPER_CUE_BEFORE.search(a.before)) + 2 * a.link_line
-
-
-def _papers(unit: _Unit, links: list[_Link]) -> list[PaperRef]:
-    """Papers of the unit, the one it is about first ("primary"), the others as "mention"s."""
-    title = unit.title or next((b.lead for b in unit.blocks if b.lead), "") or ""
-    scored: dict[str, tuple[int, int, PaperRef]] = {}
-    for order, link in enumerate(links):
-        ref = find_arxiv_in_url(link.url)
-        if ref:
-            _keep_best(scored, ref, _paper_score(link, title), order)
-    for block in unit.blocks:
-        for ref in find_arxiv_in_text(block.text):
-            _keep_best(scored, ref, 2 + 2 * (len(block.text) <= 80), len(links))
-    ranked = sorted(scored.values(), key=lambda s: (-s[0], s[1]))
-    if not ranked:
+def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[Item]:
+    """The unit's item, and one for each paper it only mentions that a number or code link of its own belongs
+    to; a unit that links no paper is about `subject`, if given."""
+    links = links_of(unit.heading, unit.blocks, doc.url)
+    papers = papers_of(unit.title, unit.blocks, links, unit.aside) or ([subject] if subject else [])
+    if not papers:
         return []
-    ordered = [ranked[0][2], *sorted((s[2] for s in ranked[1:]), key=lambda r: scored[r.arxiv_id][1])]
-    return [_with_role(ref, "primary" if n == 0 else "mention") for n, ref in enumerate(ordered)]
+    primary = papers[0].arxiv_id
+    if len(papers) == 1:  # everything is the one paper's: no need to know which block a number is in
+        pieces, text = [], strip_urls(" ".join(_blurb(b) for b in unit.blocks))
+    else:
+        pieces = [p for p in (Piece(b, strip_urls(_blurb(b))) for b in unit.blocks) if p.text]
+        text = " ".join(p.text for p in pieces)
+    located = locate_metrics(text)
+    code = code_links(unit.title, links, unit.aside)
+    owners = assign(pieces, located, code, papers, lambda: mention_names(unit.title, links, papers))
+    tables = [m for b in unit.blocks if b.rows for m in table_metrics(b.rows)
+              if b.kind != "li" or m.subject == b.lead]  # a paper's row of a table of papers: its own cells
+    item = Item(
+        document_key=doc.key,
+        position=0,
+        title=item_title(unit.title, unit.blocks, links, papers[0], shared=len(owners.split_off) > 0),
+        text=text,
+        links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept)),
+        papers=tuple(p for p in papers if p.arxiv_id == primary or p.arxiv_id not in owners.split_off),
+        code=tuple(flagged([c for c in code if owners.code.get(c[0].url, primary) == primary])),
+        metrics=tuple(m for (_, _, m), who in zip(located, owners.metrics, strict=True) if who == primary)
+        + tuple(tables),
+    )
+    return [item, *_split_off(owners, papers, located, code, links, doc)]
 
 
-def _keep_best(scored: dict[str, tuple[int, int, PaperRef]], ref: PaperRef, score: int, order: int) -> None:
-    """One entry per paper: its best score, its first position, the ref of its best-scored link."""
-    old = scored.get(ref.arxiv_id)
-    if old is None:
-        scored[ref.arxiv_id] = (score, order, ref)
-        return
-    better = old[2].url is None or (ref.url is not None and score > old[0])
-    scored[ref.arxiv_id] = (max(score, old[0]), min(order, old[1]), ref if better else old[2])
-
-
-def _with_role(ref: PaperRef, role: str) -> PaperRef:
-    return PaperRef(arxiv_id=ref.arxiv_id, version=ref.version, url=ref.url, role=role)
-
-
-def _code(unit: _Unit, links: list[_Link]) -> list[CodeLink]:
-    """Repositories linked from the unit; where some are flagged as its code, only those."""
-    found: dict[str, tuple[int, CodeLink]] = {}
-    for link in links:
-        code = find_code_link(link.url)
-        if code is None:
+def _split_off(owners: Owners, papers: list[PaperRef], located: list[tuple[int, int, Metric]],
+               code: list[tuple[CodeLink, Link, int]], links: list[Link], doc: Document) -> list[Item]:
+    """Items for the papers a unit mentions that numbers or code links of their own belong to."""
+    items = []
+    for ref in papers[1:]:
+        pid = ref.arxiv_id
+        if pid not in owners.split_off:
             continue
-        a = link.anchor
-        cue = bool(_CODE_CUE.search(a.text) or _CODE_CUE_BEFORE.search(a.before))
-        score = 2 * cue + 2 * a.link_line + 4 * _names_title(code.url.rsplit("/", 1)[-1], unit.title)
-        key = code.url.lower()
-        if key not in found or score > found[key][0]:
-            found[key] = (score, found[key][1] if key in found else code)
-    flagged = [c for s, c in found.values() if s > 0]
-    return flagged or [c for _, c in found.values()]
+        metrics = tuple(m for (_, _, m), who in zip(located, owners.metrics, strict=True) if who == pid)
+        items.append(Item(
+            document_key=doc.key,
+            position=0,
+            title=item_title("", [], links, ref),
+            text=" ".join(owners.sentences.get(pid, [])),
+            links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept and lk.paper == pid)),
+            papers=(ref,),  # still a mention: the story is not about it, only these numbers and links are
+            code=tuple(flagged([c for c in code if owners.code.get(c[0].url) == pid])),
+            metrics=metrics,
+        ))
+    return items
 
 
-def _title(unit: _Unit, links: list[_Link], primary: PaperRef) -> str:
-    """The item's title; a heading that does not name the paper ("Paper of the week") gets the
-    paper's name from its link text appended."""
-    title = re.sub(r"[\s:;,|–—-]+$", "", _BADGE.sub("", _raw_title(unit, links, primary)))
-    name = next((n for n in _paper_names(links, primary) if len(n.split()) >= 3), None)
-    if unit.title and name and not _words(name) & _words(title):
-        return f"{title} — {name}"
-    return title
-
-
-def _paper_names(links: list[_Link], paper: PaperRef) -> list[str]:
-    """Link texts of `paper`'s links that name it (not "paper", "arXiv", "here"), "(arXiv)" dropped."""
-    texts = (re.sub(r"\s*[(\[](?:arxiv|pdf|paper|alphaxiv|hugging ?face)[)\]]\W*$", "", lk.anchor.text, flags=re.I)
-             for lk in links if _is_paper_link(lk, paper))
-    return [t for t in texts if not _GENERIC.fullmatch(t)]
-
-
-def _raw_title(unit: _Unit, links: list[_Link], primary: PaperRef) -> str:
-    """The heading; else the bold lead; else the primary paper's link text where it names the paper;
-    else the first sentence."""
-    if unit.title:
-        return unit.title
-    lead = next((b.lead for b in unit.blocks if b.lead), None)
-    if lead:
-        return lead
-    first = next((b.text for b in unit.blocks if b.text), "")
-    for text in _paper_names(links, primary):
-        if text and (first.startswith(text) or len(text) > 12):
-            return text
-    return norm(re.split(r"(?<=[.!?])\s", strip_urls(first), maxsplit=1)[0])[:120]
-
-
-def _is_paper_link(link: _Link, paper: PaperRef) -> bool:
-    ref = find_arxiv_in_url(link.url)
-    return ref is not None and ref.arxiv_id == paper.arxiv_id
-
-
-def _drop_recaps(items: list[Item]) -> list[Item]:
-    """Drop tables of contents and recaps: an item all of whose papers are the subject of other items,
-    its own subject among them in a fuller item."""
-    def covered(item: Item) -> bool:
-        others = [i for i in items if i is not item]
-        fuller = any(i.papers[0].arxiv_id == item.papers[0].arxiv_id and len(i.text) > len(item.text) for i in others)
-        return fuller and {p.arxiv_id for p in item.papers} <= {i.papers[0].arxiv_id for i in others}
-
-    return [i for i in items if not covered(i)]
-
-
-def _at(item: Item, position: int) -> Item:
-    return replace(item, position=position)
-
+def _one_per_paper(items: list[Item]) -> list[Item]:
+    """Items with the same paper as their subject made one: the fullest keeps its place and title and takes the
+    others' code, numbers and links; their mentions that are other items' subjects are dropped."""
+    subjects = {i.papers[0].arxiv_id for i in items}
+    groups: dict[str, list[Item]] = {}
+    for item in items:
+        groups.setdefault(item.papers[0].arxiv_id, []).append(item)
+    out = []
+    for item in items:
+        group = groups[item.papers[0].arxiv_id]
+        fullest = max(group, key=lambda i: (i.papers[0].role == "primary", len(i.text)))
+        if item is not fullest:
+            continue
+        if len(group) == 1:
+            out.append(item)
+            continue
+        others = [i for i in group if i is not fullest]
+        mentions = [p for i in group for p in i.papers[1:] if i is fullest or p.arxiv_id not in subjects]
+        subject = next((i.papers[0] for i in group if i.papers[0].url and i.papers[0].role == "primary"),
+                       fullest.papers[0])
+        out.append(replace(
+            fullest,
+            papers=(subject, *{p.arxiv_id: p for p in mentions if p.arxiv_id != fullest.papers[0].arxiv_id}
+                    .values()),
+            code=tuple({c.url: c for i in (fullest, *others) for c in i.code}.values()),
+            metrics=fullest.metrics + tuple(m for i in others for m in i.metrics if m not in fullest.metrics),
+            links=tuple(dict.fromkeys(u for i in (fullest, *others) for u in i.links)),
+        ))
+    return out

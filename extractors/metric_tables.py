@@ -13,45 +13,94 @@ from __future__ import annotations
 import math
 import re
 
-from extractors import metric_context as context
+from extractors.metric_benchmarks import is_known_benchmark
+from extractors.metric_spans import short_name
+from extractors.metric_words import (
+    CASED_SCORE_UNITS,
+    COUNTER_NOUNS,
+    KO_COUNTER_NOUNS,
+    MAGNITUDE_SUFFIXES,
+    QUALIFIERS_BEFORE,
+    SCORE_UNIT_WORDS,
+    alternation,
+    plural,
+)
 from records.documents import Metric
 
+# A qualifier sign before a cell's number ("~2.3x", "≥12.5"), and the magnitudes a cell may carry ("7B")
+_QUALIFIERS = {sign: found for found, phrases in QUALIFIERS_BEFORE.items() for sign in phrases
+               if len(sign) == 1 and not sign.isalnum()}
+_SCALES = {suffix: scale for suffix, scale in MAGNITUDE_SUFFIXES.items() if len(suffix) == 1 and suffix.isupper()}
 _CELL = re.compile(
-    r"(?P<q>[~≈∼<>≤≥]\s?)?(?P<sign>[+\-−–])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)"
-    r"\s?(?P<unit>%|[xX×]|[KMBT](?![A-Za-z]))?"
+    rf"(?P<q>[{re.escape(''.join(_QUALIFIERS))}]\s?)?(?P<sign>[+\-−–])?\s?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)"
+    rf"\s?(?P<unit>%|[xX×]|[{''.join(_SCALES)}](?![A-Za-z]))?"
     # what may follow a number in a cell: a spread ("± 0.3", "(+2.1)"), a footnote mark, an arrow
     r"\s*(?:\(?\s*(?:±|\+/-|[+\-−])\s?\d*\.?\d+\s*%?\s*\)?)?\s*[†‡*§¹²³↑↓▲▼]*"
 )
+# An arXiv id in a "Paper" column is a link's text, not a number; "49 / 658" solved out of a whole is a count
+_ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?")
+_FRACTION = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)\s?/\s?(?P<whole>\d{1,3}(?:,\d{3})+|\d+)")
 _PERCENT_HEADER = re.compile(r"\(\s*%\s*\)|%|\bpercent\b", re.IGNORECASE)
 _HEADER_NOISE = re.compile(r"\(\s*%\s*\)|[↑↓▲▼†‡*]|\(\s*(?:higher|lower)\s+is\s+better\s*\)", re.IGNORECASE)
 _PARAMS_HEADER = re.compile(r"\b(?:#\s?)?(?:params|parameters|model\s+size|size)\b", re.IGNORECASE)
 _TOKENS_HEADER = re.compile(r"\b(?:tokens|context(?:\s+length)?)\b", re.IGNORECASE)
 # Columns that number or date the rows, or count a paper's popularity, rather than measure a result
+_COUNTERS = (*COUNTER_NOUNS, *map(plural, COUNTER_NOUNS), *KO_COUNTER_NOUNS)
+# (a header that is only "#" or "No.", or opens with one of the words: "Price ($/M tokens)", "Stars ⭐")
 _NOT_MEASURED = re.compile(
-    r"#|no\.?|rank(?:ing)?|id|year|date|released?|order|(?:up)?votes?|stars?|likes?|views?|downloads?|comments?"
-    r"|citations?|cited\s+by|authors?|pages?",
+    rf"(?:#|no\.?)$|(?:rank(?:ing)?|id|year|date|released?|order|{alternation(_COUNTERS)}|cited\s+by|authors?|pages?"
+    r"|papers?|arxiv|code|links?|prices?|costs?)(?![A-Za-z0-9])|\$",
     re.IGNORECASE,
 )
-_SCORE_HEADER = re.compile(r"(Elo|BLEU|F1|ROUGE(?:-\w+)?|EM|CIDEr|FID|mAP|perplexity)\b", re.IGNORECASE)
-_SCALES = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
-_QUALIFIERS = {"~": "approximate", "≈": "approximate", "∼": "approximate", ">": "at least", "≥": "at least",
-               "<": "up to", "≤": "up to"}
+# The header of a column of results that names no model ("Score (%)", "Result", "Accuracy")
+_GENERIC_HEADER = re.compile(r"scores?|results?|accuracy|value|performance|metric|%|percent", re.IGNORECASE)
+# A header that names its unit ("Elo", "BLEU", "ROUGE-L"): one of the score units written after a number
+_SCORE_WORDS = alternation(w for w, unit in SCORE_UNIT_WORDS.items() if unit not in ("points", "ROUGE", "ROUGE-L"))
+_SCORE_HEADER = re.compile(rf"((?i:ROUGE(?:-\w+)?|{_SCORE_WORDS})|{alternation(CASED_SCORE_UNITS)})\b")
 _MAX_CELLS = 2000  # a table this large is a data dump, not a results table
 
 
 def is_number_cell(cell: str) -> bool:
-    return _CELL.fullmatch(cell.strip()) is not None
+    cell = cell.strip()
+    if _ARXIV_ID.fullmatch(cell):
+        return False
+    return _CELL.fullmatch(cell) is not None or _FRACTION.fullmatch(cell) is not None
 
 
 def is_results_table(rows: list[list[str]]) -> bool:
-    """A header row over data rows, two columns or more, and numbers in most data cells (two at least)."""
+    """A header row over data rows, two columns or more, and at least one measured column (numbers in most
+    of its cells), two numbers at least. Other columns may hold text beside them: a benchmark's setting, a
+    sampling budget, a paper's link ("Benchmark | Setting | Score (%)")."""
     shape = _shape(rows)
     if shape is None:
         return False
     header_rows, label_column, body = shape
-    cells = [row[c] for row in body for c in range(len(row)) if c != label_column and row[c].strip()]
-    numbers = sum(map(is_number_cell, cells))
-    return numbers >= 2 and numbers >= 0.6 * len(cells)
+    if any(_paper_ids(body, c) for c in range(max(map(len, body)))):
+        return False  # each row is a paper of its own, with its own links: a table of papers, read row by row
+    numbers = sum(len(_measured_cells(body, c)) for c in _measured_columns(body, label_column))
+    return numbers >= 2
+
+
+def _paper_ids(body: list[list[str]], column: int) -> bool:
+    """Whether most rows hold an arXiv id in `column`."""
+    return sum(column < len(row) and _ARXIV_ID.fullmatch(row[column].strip()) is not None for row in body) \
+        >= max(2, 0.6 * len(body))
+
+
+def _measured_columns(body: list[list[str]], label_column: int) -> list[int]:
+    """The columns, other than the one naming the rows, with numbers in most of their non-empty cells."""
+    width = max(map(len, body))
+    measured = []
+    for c in range(width):
+        cells = [row[c] for row in body if c < len(row) and row[c].strip()]
+        if c != label_column and cells and len(_measured_cells(body, c)) >= 0.6 * len(cells):
+            measured.append(c)
+    return measured
+
+
+def _measured_cells(body: list[list[str]], column: int) -> list[str]:
+    return [row[column] for row in body if column < len(row) and is_number_cell(row[column])]
 
 
 def table_metrics(rows: list[list[str]]) -> list[Metric]:
@@ -60,19 +109,22 @@ def table_metrics(rows: list[list[str]]) -> list[Metric]:
     if not is_results_table(rows):
         return []
     header_rows, label_column, body = _shape(rows) or (0, 0, [])
-    if _benchmarks_down_the_side(rows, header_rows, label_column):
+    turned = _benchmarks_down_the_side(rows, header_rows, label_column)
+    if turned:  # its one header row is the benchmarks that named its rows; every other row is data
         rows = _transpose(rows, header_rows, label_column)
-        header_rows, label_column, body = _shape(rows) or (0, 0, [])
+        header_rows, label_column, body = 1, 0, rows[1:]
     names = _column_names(rows[:header_rows], max(map(len, rows)))
     metrics: list[Metric] = []
     for row in body:
-        subject = row[label_column].strip() if label_column < len(row) else ""
-        if not subject:
+        label = row[label_column].strip() if label_column < len(row) else ""
+        if not label:
             continue  # a row that names no model: its numbers would be about nothing
+        # a turned table's rows were its columns: "Score (%)" says the unit, and names no model
+        subject = None if turned and _GENERIC_HEADER.fullmatch(_HEADER_NOISE.sub("", label).strip(" :")) else label
         for c, cell in enumerate(row):
-            if c == label_column or not names[c] or _NOT_MEASURED.fullmatch(names[c]):
+            if c == label_column or not names[c] or _NOT_MEASURED.match(names[c]):
                 continue
-            metric = _cell_metric(cell.strip(), names[c], subject)
+            metric = _cell_metric(cell.strip(), names[c], label if turned else "", subject, label)
             if metric is not None:
                 metrics.append(metric)
     return metrics
@@ -108,7 +160,7 @@ def _benchmarks_down_the_side(rows: list[list[str]], header_rows: int, label_col
 
 def _benchmark_share(cells: list[str]) -> float:
     cells = [cell.strip() for cell in cells if cell.strip()]
-    return sum(map(context.is_known_benchmark, cells)) / len(cells) if cells else 0.0
+    return sum(map(is_known_benchmark, cells)) / len(cells) if cells else 0.0
 
 
 def _transpose(rows: list[list[str]], header_rows: int, label_column: int) -> list[list[str]]:
@@ -132,15 +184,23 @@ def _column_names(header: list[list[str]], width: int) -> list[str]:
     return names
 
 
-def _cell_metric(cell: str, header: str, subject: str) -> Metric | None:
+def _cell_metric(cell: str, header: str, hint: str, subject: str | None, label: str) -> Metric | None:
+    """The metric of one cell under `header` (its column's name), in the row `label`; `hint` is the row's
+    label where it was a column's header (a turned table: "Score (%)")."""
+    if _ARXIV_ID.fullmatch(cell):
+        return None
+    name = short_name(_HEADER_NOISE.sub("", header).strip(" :")) or None
+    if fraction := _FRACTION.fullmatch(cell):  # "49 / 658": solved out of a whole
+        value = float(fraction.group("num").replace(",", ""))
+        return Metric(value=value, unit="count", name=name, text=f"{label} | {header} | {cell}", kind="count",
+                      subject=short_name(subject))
     m = _CELL.fullmatch(cell)
     if m is None or not math.isfinite(float(m.group("num").replace(",", ""))):
         return None
     value = float(m.group("num").replace(",", ""))
     suffix = m.group("unit") or ""
-    name = context.short_name(_HEADER_NOISE.sub("", header).strip(" :")) or None
     kind, unit = "score", "score"
-    if suffix == "%" or _PERCENT_HEADER.search(header):
+    if suffix == "%" or _PERCENT_HEADER.search(header) or _PERCENT_HEADER.search(hint):
         unit = "%"
     elif scored := _SCORE_HEADER.match(header):  # the unit as written: "Elo", "BLEU"
         unit = scored.group(1)
@@ -161,9 +221,9 @@ def _cell_metric(cell: str, header: str, subject: str) -> Metric | None:
         value=value,
         unit=unit,
         name=name,
-        text=f"{subject} | {header} | {cell}",
+        text=f"{label} | {header} | {cell}",
         kind=kind,
         qualifier=qualifier,
         direction=direction,
-        subject=context.short_name(subject),
+        subject=short_name(subject),
     )

@@ -2,126 +2,146 @@
 "매개변수", "8개의 전문가"), normalised to the units `Metric` records carry, and the numbers that are
 never metrics (prices, dates, durations of a reading, ordinals).
 
-Runs inside `extractors.metrics`, once per number that `extractors.numbers` found; pure.
+The reader's second stage: runs inside `extractors.metrics`, once per number that `extractors.numbers`
+found; pure. The words are in `extractors.metric_words`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from extractors.numbers import Quantity
+from extractors import metric_benchmarks as benchmarks
+from extractors.metric_words import (
+    CASED_SCORE_UNITS,
+    CONTEXT_BEFORE,
+    CONTEXT_NOUNS,
+    COUNT_UNITS,
+    COUNTER_NOUNS,
+    DISCOUNT_WORDS,
+    INCREASE_WORDS,
+    KO_ACTIVE,
+    KO_CONTEXT_NOUNS,
+    KO_COUNTER_NOUNS,
+    KO_COUNTER_QUALIFIERS,
+    KO_COUNTERS,
+    KO_DURATION_DAYS,
+    KO_MODEL_NOUNS,
+    KO_NOT_BAE,
+    KO_NOT_COUNTED_AFTER,
+    KO_NOT_METRIC,
+    KO_NOUN_COUNTERS,
+    KO_PARTICLES,
+    KO_PER_SUFFIXES,
+    KO_UNIT_NOUNS,
+    MEASURES_BEFORE,
+    MODEL_NOUNS,
+    MOE_PART_WORDS,
+    MULTIPLIER_SPELLINGS,
+    NOT_COUNT_PLURALS,
+    NOT_COUNTED,
+    NOT_DURATION_AFTER,
+    NOT_METRIC_NOUNS,
+    PERCENT_SPELLINGS,
+    POINT_SPELLINGS,
+    RANGE_QUALIFIERS,
+    REDUCTION_WORDS,
+    SCORE_PREPOSITIONS,
+    SCORE_UNIT_WORDS,
+    SIZE_COMPARATIVES,
+    SIZE_NOUNS,
+    STOPWORDS,
+    TIME_NOUNS,
+    TIMES_BEFORE,
+    TIMES_END_WORDS,
+    alternation,
+    change_verb_forms,
+    plural,
+)
+from extractors.numbers import Quantity, looks_like_year
+from extractors.prefilter import stems
 
-#: Words that end a noun phrase: a unit or a name never runs across them.
-STOPWORDS = frozenset(
-    "a an the of on in at to for by with from into onto over under than as and or but nor so is are was "
-    "were be been being has have had do does did it its their they them his her our your this that these "
-    "those which who whom whose what when where while per vs versus via each every all both only just also "
-    "even still then there here now not no more most less least fewer about around roughly approximately "
-    "nearly almost up down out off across between within without after before during since until against "
-    "among like such same other another any some many much can could will would should may might must "
-    "keeps keep make makes made get gets got take takes took using used use uses yet if because though "
-    "although whereas whether alone overall respectively times again ago compared relative absolute".split()
-)
-INCREASE_WORDS = frozenset(
-    "faster quicker higher more larger bigger greater better speedup speed-up speedups improvement "
-    "improvements increase increases gain gains boost longer".split()
-)
-REDUCTION_WORDS = frozenset(
-    "fewer less lower smaller cheaper reduction reductions decrease decreases drop savings shorter slower "
-    "lighter leaner".split()
-)
-_COMPARATIVES = "|".join(sorted(INCREASE_WORDS | REDUCTION_WORDS | {"as", "the", "its", "their", "that"}))
+#: Units that score a result, as opposed to sizing or counting something.
+SCORE_UNITS = frozenset({"%", "pp", "score", *SCORE_UNIT_WORDS.values(), *CASED_SCORE_UNITS.values()})
+TIME_UNITS = frozenset({*TIME_NOUNS.values(), "GPU hours"})
 
 _PP = re.compile(r"\s?(?:%\s?p(?![A-Za-z])|%\s?포인트|퍼센트\s?포인트|percentage[\s-]points?\b|pp\b|p\.p\.)")
 _PERCENT = re.compile(r"\s?(?:%|percent\b|per\s?cent\b|퍼센트)")
 _X = re.compile(r"(?:[xX]|\s?×)(?![\w×])(?!\s?\d)")
-_X_GPUS = re.compile(r"[xX×]\s+(?=(?:[AHBLV]\d{2,3}|GPU|TPU)s?\b)")
+_GPU_WORDS = r"(?:[AHBLV]\d{2,3}|GPU|TPU)s?"  # "16 H100s", "8 GPUs"
+_X_GPUS = re.compile(rf"[xX×]\s+(?={_GPU_WORDS}\b)")
 _FOLD = re.compile(r"-?fold\b")
-_TIMES = re.compile(rf"\s+times\b(?=\s+(?:{_COMPARATIVES})\b)", re.IGNORECASE)
-_TIMES_AT_END = re.compile(r"\s+times\b(?=\s*(?:[.,;)]|$|over\b|compared\b|relative\b))", re.IGNORECASE)
+_TIMES = re.compile(rf"\s+times\b(?=\s+(?:{alternation(INCREASE_WORDS | REDUCTION_WORDS | set(TIMES_BEFORE))})\b)",
+                    re.IGNORECASE)
+_TIMES_AT_END = re.compile(rf"\s+times\b(?=\s*(?:[.,;)]|$|(?:{alternation(TIMES_END_WORDS)})\b))", re.IGNORECASE)
+# (a verb whose object is what it changes, in any form: "boosts throughput 5.76 times")
 _CHANGE_VERB = re.compile(
-    r"\b(?:improv|increas|boost|speed|accelerat|reduc|cut|lower|decreas|shrink|compress)\w*\s+(?:\S+\s+){0,4}$",
-    re.IGNORECASE,
+    rf"\b(?:{alternation(stems(change_verb_forms(takes='object')))})\w*\s+(?:\S+\s+){{0,4}}$", re.IGNORECASE
 )
-_BAE = re.compile(r"\s?배(?![포치열정경달송])")
-_PERCENT_OPENERS = frozenset("%p퍼")
-_MULTIPLIER_OPENERS = frozenset("xX×-ftT배")
-_DISCOUNT = re.compile(r"\s*(?:off\b(?!-)|discount|할인|쿠폰)", re.IGNORECASE)
+_BAE = re.compile(rf"\s?배(?![{KO_NOT_BAE}])")
+# What the percent and multiplier patterns open with, after at most one space (after any, for a multiplier):
+# most numbers are neither, and are turned away on one character.
+_PERCENT_OPENERS = frozenset(c for s in PERCENT_SPELLINGS + POINT_SPELLINGS for c in (s[0], s[0].upper()))
+_MULTIPLIER_OPENERS = frozenset(c for s in MULTIPLIER_SPELLINGS for c in (s[0], s[0].upper()))
+_DISCOUNT = re.compile(rf"\s*(?:off\b(?!-)|{alternation(DISCOUNT_WORDS)})", re.IGNORECASE)
 
 _NEXT_WORD = re.compile(r"\+?[\s-]{0,2}(?P<w>[A-Za-z][A-Za-z0-9]*(?:[-/][A-Za-z]+)?)(?![A-Za-z0-9])")
 # "11 min read", "3 days ago": the time it takes to read the post, or since something happened
-_NOT_DURATION = re.compile(r"[\s-]+(?:read|ago|later|earlier)\b", re.IGNORECASE)
+_NOT_DURATION = re.compile(rf"[\s-]+(?:{alternation(NOT_DURATION_AFTER)})\b", re.IGNORECASE)
 _PER_SECOND = re.compile(r"\s*(?:per\s+second|/\s?s(?:ec)?\b|a\s+second)", re.IGNORECASE)
 _NEXT_HANGUL = re.compile(r"\s?(?P<w>[가-힣]+)")
-
-_SIZE_NOUNS = {
-    "parameters": "params", "parameter": "params", "params": "params", "param": "params",
-    "tokens": "tokens", "token": "tokens", "bytes": "bytes",
-}
-_TIME_NOUNS = {
-    "hours": "hours", "hour": "hours", "hrs": "hours", "hr": "hours", "h": "hours", "days": "days",
-    "day": "days", "minutes": "minutes", "minute": "minutes", "mins": "minutes", "min": "minutes",
-    "seconds": "seconds", "second": "seconds", "secs": "seconds", "sec": "seconds", "ms": "ms",
-}
-_COUNT_UNITS = {"epochs": "epochs", "epoch": "epochs", "steps": "steps"}
-_SCORE_UNITS = {
-    "elo": "Elo", "bleu": "BLEU", "f1": "F1", "rouge": "ROUGE", "rouge-l": "ROUGE-L", "em": "EM", "cider": "CIDEr",
-    "fid": "FID", "perplexity": "perplexity", "ppl": "perplexity", "points": "points", "point": "points",
-    "pts": "points", "map": "mAP",
-}
-#: Units that score a result, as opposed to sizing or counting something.
-SCORE_UNITS = frozenset({"%", "pp", "score", *_SCORE_UNITS.values()})
-TIME_UNITS = frozenset({"hours", "GPU hours", "days", "minutes", "seconds", "ms"})
+# "32B 세 가지 크기", "72B까지 다양한 크기", "14B 등 여러 규모": a size noun past a few words that only say how many
+# kinds ("세 가지", "다양한", "여러", "등") or close a range ("까지")
+_KO_SIZE_AHEAD = re.compile(
+    r"\s?(?:까지|부터)?\s?(?:등\s)?(?:다양한\s|여러\s|(?:[가-힣]{1,2}|\d+)\s?가지\s?)?(?:의\s?)?"
+    rf"(?:{alternation(n for n in KO_MODEL_NOUNS if n != '모델')})"
+)
 _MEASURE_UNIT = re.compile(r"^(?:[KMGTP]i?B|[KMGTPE]?FLOP[sS]?(?:/s)?|tokens?/s|tok/s|it/s|QPS|TOPS)$")
-_CONTEXT_NOUNS = frozenset({"context", "contexts", "context-window", "window"})
-_MODEL_NOUNS = frozenset(
-    "model models variant variants version versions checkpoint checkpoints llm llms moe transformer size sizes "
-    "teacher student backbone".split()
-)
-# Durations and money are never a paper's metric: "for 3 years", "6 months ago", "11 min read", "$5".
-_NOT_METRIC_NOUNS = frozenset(
-    "years year months month weeks week decades decade ago dollars dollar usd eur euros yuan rmb cents "
-    "st nd rd th".split()
-)
-# Counts of these describe the newsletter or the paper's popularity, not the paper's work.
-_NOT_COUNTED = frozenset(
-    "takeaways reasons things ways lessons tips links highlights thoughts stars likes followers subscribers "
-    "readers views downloads retweets upvotes comments restacks shares reactions authors pages sections "
-    "chapters".split()
-)
 # Units whose noun phrase says what is measured ("total parameters", "pre-training tokens").
 _NAMED_UNITS = frozenset({"params", "tokens", "bytes", "epochs", "steps"})
-_NOT_COUNT_PLURALS = frozenset(
-    "times ones others yes thanks news means always perhaps sometimes".split()
-    # verbs that follow a model's name: "Mistral 7B beats Llama 2 13B"
-    + "beats matches outperforms achieves reaches requires needs shows scores gets runs makes takes leads "
-    "improves reduces surpasses exceeds remains becomes seems appears works performs yields delivers offers "
-    "provides supports handles uses trains learns generates produces tops wins ranks".split()
-)
-
-_KO_NOUNS = (
-    ("매개변수", "params", "size"), ("파라미터", "params", "size"), ("토큰", "tokens", "size"),
-    ("에폭", "epochs", "count"), ("에포크", "epochs", "count"), ("시간", "hours", "size"), ("점", "points", "score"),
-)
-_KO_COUNTERS = re.compile(r"\s?(?:개|편|명|종|가지|줄|건|문항)")
+_KO_COUNTERS = re.compile(rf"\s?(?:{alternation(KO_COUNTERS)})")
 # The counted noun follows the counter after "의" or a space ("8개의 전문가", "1,000개 이상의 문제",
 # "10개 언어"); a particle glued to the counter ("2개를") means it came before.
 _COUNTED_AFTER = re.compile(
-    r"(?:\s?(?:이상|이하|가량|정도|남짓|미만)?의\s?|\s)([가-힣]+|[A-Za-z][A-Za-z0-9-]*(?:\s[A-Z][A-Za-z0-9]*)?)"
+    rf"(?:\s?(?:{alternation(KO_COUNTER_QUALIFIERS)})?의\s?|\s)([가-힣]+|[A-Za-z][A-Za-z0-9-]*(?:\s[A-Z][A-Za-z0-9]*)?)"
 )
-_KO_NOT_COUNTED = ("구독자", "독자", "회원", "팔로워", "조회", "좋아요", "스타")
-# Dates, money, weeks, ranks, ordinals and minutes ("30분의 1" is a fraction) are left alone.
-_KO_NOT_METRIC = re.compile(r"\s?(?:년|월|일|주|원|달러|엔|위안|분|위|등|번|회|차|호|살|세기)")
-_KO_PARTICLES = re.compile(r"(?:에서는|에서|에는|으로|별로|마다|[은는을를의도와과로에])$")
+_KO_NOT_METRIC = re.compile(rf"\s?(?:{alternation(KO_NOT_METRIC)})")
+_KO_PARTICLES = re.compile(rf"(?:{alternation(KO_PARTICLES)})$")
 _GPU_BEFORE = re.compile(r"GPU[^.\n]{0,12}$")
-_GPU = re.compile(r"[GT]PUs?|[AHBLV]\d{2,3}s?", re.IGNORECASE)
+# A unit said before the number: "an Elo rating of 2,029", "a BLEU score of 41.2", "a speedup of 2.3".
+# ... and the high side of a change of one: "FID from 18.65 to 1.73", "perplexity drops from 12.3 to 9.8"
+_MEASURE_BEFORE = re.compile(
+    rf"\b(?P<m>ROUGE(?:-\w+)?|{alternation(set(MEASURES_BEFORE) - {'rouge'})})(?:\s+(?:score|rating))?\s+"
+    r"(?:(?:[a-z]+\s+)?(?:of|to|from(?:\s+\d[\d.,]*\s+(?:to|->|→))?)\s+)?"
+    rf"(?:(?:{alternation(RANGE_QUALIFIERS)})\s+)?$",
+    re.IGNORECASE,
+)
+# "the context from 16K to 128K", "a context window of 128K", "context length: 32K", "컨텍스트 길이 128K"
+_CONTEXT_BEFORE = re.compile(
+    rf"(?:\b(?i:{alternation(CONTEXT_BEFORE)}))(?:[은는을를이가]|\s*[:=]|\s+(?:of|from|to|is|up\s+to))?\s*"
+    r"(?:\d[\d.,]*[KkMB]?\s*(?:to|에서|->|→)\s*)?$"
+)
+# "the 94th percentile", "a 96th-percentile rating", "94번째 백분위": a rank among people, a score
+_PERCENTILE = re.compile(r"(?:st|nd|rd|th)[\s-]percentile\b", re.IGNORECASE)
+_KO_PERCENTILE = re.compile(r"\s?번째\s?백분위")
+_KO_DAYS = re.compile(rf"\s?(?:{alternation(KO_DURATION_DAYS)})")
+_AFTER_COMMA = re.compile(r",\s(?=[A-Za-z])")
+# Counters after a number ("1 comment", "12 comments"), before it ("Likes: 34", "Views 1.2K": plural only, since
+# "gains like 5%" is no counter), and in Korean before it, bare or with 수 or a particle ("조회수 1.2만", "공유가 9")
+_COUNTERS_AFTER = frozenset({*COUNTER_NOUNS, *map(plural, COUNTER_NOUNS)})
+_COUNTERS_BEFORE = frozenset(map(plural, COUNTER_NOUNS))
+_KO_COUNTERS_BEFORE = frozenset(
+    {*KO_COUNTER_NOUNS, *(n + "수" for n in KO_COUNTER_NOUNS), *(n + p for n in KO_COUNTER_NOUNS for p in "가이는은도")}
+)
+_ON = re.compile(rf"\s+(?:{alternation(SCORE_PREPOSITIONS)})\s+(?:the\s+)?")
+_SCORE_END = re.compile(r"\s*(?:[,;)]|\.(?!\d)|$|\s(?:and|on|vs\.?|versus|while|with)\b)")
+_GPU = re.compile(_GPU_WORDS, re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """The unit read after a number. `unit is None` when nothing was written; `excluded` when what
-    was written says the number is not a metric (a price, a date, a discount)."""
+    was written says the number is not a metric (a price, a date, a discount). (A named tuple: one is
+    made for every number.)"""
 
     unit: str | None
     kind: str | None = None
@@ -133,7 +153,7 @@ class Reading:
 
 def is_plural_noun(word: str) -> bool:
     lower = word.lower()
-    if lower in STOPWORDS or lower in _NOT_COUNT_PLURALS or lower in _NOT_METRIC_NOUNS or lower in _NOT_COUNTED:
+    if lower in STOPWORDS or lower in NOT_COUNT_PLURALS or lower in NOT_METRIC_NOUNS or lower in NOT_COUNTED:
         return False
     if _GPU.fullmatch(word) and lower.endswith("s"):
         return True  # "8 A100s", "16 GPUs"
@@ -151,7 +171,7 @@ def strip_particle(word: str) -> str:
 
 
 def read_unit(text: str, q: Quantity) -> Reading:
-    """What `q` measures, read from the text right after it."""
+    """What `q` measures, read from the text right after it (`read_unit_before` reads what is before it)."""
     if q.unit_hint:
         return Reading(q.unit_hint, "relative", end=q.end)
     readers = (_multiplier,) if q.word else (_percent, _multiplier, _korean, _english)
@@ -162,8 +182,47 @@ def read_unit(text: str, q: Quantity) -> Reading:
     return Reading(None, end=q.end)
 
 
+def read_unit_before(text: str, q: Quantity, r: Reading) -> Reading:
+    """Where nothing after `q` (read as `r`) says its unit: a unit said before the number or by the benchmark
+    around it, "an Elo rating of 2,029", "a speedup of 2.3", "scores 8.9 on MT-Bench", "MMLU: 70.1"."""
+    if r.excluded or q.word:
+        return r
+    # (a counter's name before its number matters where the number counts something or is a bare size, which
+    # may take a neighbour's unit: "Views 1.2K", "조회수 1.2만")
+    if (r.unit == "count" or (r.unit is None and q.scale > 1)) and _after_counter(text, q.start):
+        return Reading(None, end=q.end, excluded=True)
+    if r.unit is None and q.scale >= 1e3 and _CONTEXT_BEFORE.search(text, max(0, q.start - 40), q.start):
+        return Reading("tokens", "size", noun="context", end=q.end)
+    if r.unit is not None or q.scale > 1:
+        return r
+    if m := _MEASURE_BEFORE.search(text, max(0, q.start - 60), q.start):
+        unit = MEASURES_BEFORE.get(m.group("m").lower(), m.group("m").upper())
+        return Reading(unit, "relative" if unit == "x" else "score", end=q.end)
+    number = text[q.start : q.end]
+    on = _ON.match(text, q.end)
+    if on and benchmarks.starts_with_benchmark(text, on.end()) and not looks_like_year(q, text):
+        return Reading("score", "score", end=q.end)
+    # a bare decimal right after a known benchmark: "MMLU 70.1, GSM8K 80.2"
+    scored = "." in number and _SCORE_END.match(text, q.end)
+    if scored and benchmarks.benchmark_adjacent(text, max(0, q.start - 40), q.start):
+        return Reading("score", "score", end=q.end)
+    return r
+
+
+def _after_counter(text: str, start: int) -> bool:
+    """Whether the word right before a number (past a colon, a dot or a bar) names a counter: "Likes: 34"."""
+    before = text[max(0, start - 16) : start].rstrip(" :·|\t")
+    if not before or not before[-1].isalpha():
+        return False  # (most numbers follow a space after a digit, a sign or punctuation)
+    word = before.rsplit(None, 1)[-1]
+    return word.lower() in _COUNTERS_BEFORE or word in _KO_COUNTERS_BEFORE
+
+
 def _next_char(text: str, pos: int, spaces: int | None = None) -> str:
     """The first character at or after `pos` that is not whitespace, looking past at most `spaces` of it."""
+    char = text[pos : pos + 1]
+    if not char.isspace():
+        return char  # (most numbers: their unit is glued to them, or nothing is)
     end = len(text) if spaces is None else min(len(text), pos + spaces)
     while pos < end and text[pos].isspace():
         pos += 1
@@ -200,11 +259,19 @@ def _korean(text: str, q: Quantity) -> Reading | None:
     rest = text[q.end : q.end + 2].lstrip()
     if not rest or not ("가" <= rest[0] <= "힣"):
         return None
+    if m := _KO_PERCENTILE.match(text, q.end):
+        return Reading("percentile", "score", end=m.end())
+    if m := _KO_DAYS.match(text, q.end):
+        return Reading("days", "size", end=m.end())  # "3일 만에": a duration, not the 3rd
+    if q.scale >= 1e6 and _KO_SIZE_AHEAD.match(text, q.end):
+        return Reading("params", "size", noun="parameters", end=q.end, explicit=False)  # "32B 세 가지 크기"
     if _KO_NOT_METRIC.match(text, q.end):
         return Reading(None, end=q.end, excluded=True)
     if noun := _korean_noun(text, q.end, q):
         return noun
     if m := _KO_COUNTERS.match(text, q.end):
+        if (counter := m.group().strip()) in KO_NOUN_COUNTERS:
+            return Reading("count", "count", noun=counter, end=m.end())  # "5문제": the counter names what it counts
         return _korean_count(text, q, m.end())
     return Reading(None, end=q.end)
 
@@ -213,11 +280,11 @@ def _korean_noun(text: str, pos: int, q: Quantity) -> Reading | None:
     m = _NEXT_HANGUL.match(text, pos)
     if not m:
         return None
-    if q.scale >= 1e3 and m.group("w").startswith(("컨텍스트", "문맥")):
+    if q.scale >= 1e3 and m.group("w").startswith(KO_CONTEXT_NOUNS):
         return Reading("tokens", "size", noun=m.group("w")[:4].rstrip("의로에"), end=m.end())
-    if q.scale >= 1e6 and m.group("w").startswith("모델"):
+    if q.scale >= 1e6 and m.group("w").startswith(KO_MODEL_NOUNS):
         return Reading("params", "size", noun="parameters", end=q.end, explicit=False)
-    for noun, unit, kind in _KO_NOUNS:
+    for noun, unit, kind in KO_UNIT_NOUNS:
         if m.group("w").startswith(noun):
             if unit == "hours" and _GPU_BEFORE.search(text, max(0, q.start - 24), q.start):
                 unit = "GPU hours"
@@ -226,51 +293,91 @@ def _korean_noun(text: str, pos: int, q: Quantity) -> Reading | None:
 
 
 _LAST_WORD = re.compile(r"([가-힣A-Za-z]+)\s*$")
-_SINGULAR_END = re.compile(r"\b(parameter|token|byte|epoch)$")
+# (the singular of each unit noun whose plural is one too: "parameter", "param", "token", "epoch")
+_UNIT_NOUNS = {**SIZE_NOUNS, **COUNT_UNITS}
+# The stopwords that are no unit, no comparative and no word of the scan's own: one of them after a number ends
+# the scan with no unit
+_PLAIN_STOPWORDS = STOPWORDS - {*SIZE_NOUNS, *TIME_NOUNS, *COUNT_UNITS, *SCORE_UNIT_WORDS, *CONTEXT_NOUNS, *MODEL_NOUNS,
+                                *NOT_METRIC_NOUNS, *MOE_PART_WORDS, *SIZE_COMPARATIVES, *_COUNTERS_AFTER}
+_SINGULAR_END = re.compile(
+    rf"\b({alternation(n for n in _UNIT_NOUNS if _UNIT_NOUNS.get(n + 's') == _UNIT_NOUNS[n])})$", re.IGNORECASE
+)
 
 
 def _korean_count(text: str, q: Quantity, end: int) -> Reading:
     """"전문가 2개", "매개변수는 370억 개", "8개의 전문가", "10개 언어": the noun after the counter says what
     is counted, else the noun before it."""
     after = _COUNTED_AFTER.match(text, end)
+    if after and (after.group(1) in KO_NOT_COUNTED_AFTER or after.group(1).startswith(KO_ACTIVE)):
+        after = None  # "8개 중 2개": "among" counts nothing; "220억 개 활성": what is active is for the drafts
     before = _LAST_WORD.search(text[max(0, q.start - 30) : q.start])
+    if before and before.group(1).endswith(KO_PER_SUFFIXES):
+        # "토큰당 220억 개": the noun a rate is per is not what is counted; the word before it may be
+        before = _LAST_WORD.search(text[max(0, q.start - 30) : q.start - len(before.group(0))])
+    if before and before.group(1) in KO_NOT_COUNTED_AFTER:
+        before = None
     for candidate in (after, before):
         if candidate is None:
             continue
         word = strip_particle(candidate.group(1))
-        for noun, unit, kind in _KO_NOUNS:
+        for noun, unit, kind in KO_UNIT_NOUNS:
             if word.startswith(noun):
                 return Reading(unit, kind, noun=noun, end=end)
     counted = after or before
     noun = strip_particle(counted.group(1)) if counted else None
-    if noun and noun.startswith(_KO_NOT_COUNTED):
+    if noun and noun.startswith(KO_COUNTER_NOUNS):
         return Reading(None, end=end, excluded=True)
     return Reading("count", "count", noun=noun if noun and len(noun) >= 2 else None, end=end)
 
 
 def _english(text: str, q: Quantity) -> Reading | None:
-    """Scan up to four words after the number: modifiers ("total", "H100", "pre-training") then a unit."""
+    """Scan up to four words after the number: modifiers ("total", "H100", "pre-training", "licensed,
+    privacy-respecting") then a unit."""
     pos, words = q.end, []
-    while len(words) < 4 and (m := _NEXT_WORD.match(text, pos)):
+    while len(words) < 4 and (m := _NEXT_WORD.match(text, pos) or _after_modifier_comma(text, pos, words)):
         word, glued = m.group("w"), m.start("w") == q.end
         words.append(word)
-        if _head(word) in _NOT_METRIC_NOUNS or (_head(word) in _TIME_NOUNS and _NOT_DURATION.match(text, m.end())):
+        lower = word.lower()
+        if lower in _PLAIN_STOPWORDS and not glued and "-" not in text[pos : m.start("w")]:
+            return Reading(None, end=q.end)  # ("56 on", "2024 and": most numbers; what follows is no unit)
+        if glued and not words[1:] and (rank := _PERCENTILE.match(text, q.end)):
+            return Reading("percentile", "score", end=rank.end())
+        head = _head(word)
+        if head in NOT_METRIC_NOUNS or (head in TIME_NOUNS and _NOT_DURATION.match(text, m.end())):
             return Reading(None, end=q.end, excluded=True)
+        if len(words) == 1 and lower in _COUNTERS_AFTER:
+            return Reading(None, end=q.end, excluded=True)  # "12 comments", "1.2K views": a popularity counter
         if found := _classify(words, q):
             unit, kind, explicit = found
             if unit == "tokens" and (per := _PER_SECOND.match(text, m.end())):
                 return Reading("tokens/s", "size", end=per.end())
             first = _NEXT_WORD.match(text, q.end)
             noun = text[first.start("w") : m.end("w")] if kind == "count" or unit in _NAMED_UNITS else None
-            noun = noun if explicit else "parameters"
+            parts = [w.lower() for w in words if w.lower() in MOE_PART_WORDS]
+            noun = noun if explicit else f"{parts[0]} parameters" if parts else "parameters"  # "a 3B-active model"
             return Reading(unit, kind, noun=_plural_head(noun), end=m.end(), explicit=explicit)
         hyphenated = len(words) == 1 and "-" in text[q.end : m.start("w")]
+        if lower in SIZE_COMPARATIVES and not glued and (n := _NEXT_WORD.match(text, m.end())) \
+                and _head(n.group("w")) in SIZE_NOUNS:
+            pos = m.end()  # "6 trillion more tokens": a comparative between a size and its unit
+            continue
+        if len(words) == 1 and lower in MOE_PART_WORDS and not glued and q.scale >= 1e6:
+            # "355B total / 32B active", "a 3B-active model": a bare size the drafts stage may make parameters
+            pos = m.end()
+            continue
         if glued or hyphenated or not _is_modifier(word):
             # a letter glued to the number that is no unit ("3D", "4o", "2nd") makes it part of a name, and
             # a hyphen makes it an adjective ("a 3-part series", "4-bit weights"): neither is a quantity
             return Reading(None, end=q.end, excluded=glued or hyphenated)
         pos = m.end()
     return None
+
+
+def _after_modifier_comma(text: str, pos: int, words: list[str]) -> re.Match[str] | None:
+    """The next word past a comma between two modifiers ("11 million licensed, privacy-respecting images")."""
+    if not words or not (comma := _AFTER_COMMA.match(text, pos)):
+        return None
+    return _NEXT_WORD.match(text, comma.end())
 
 
 def _plural_head(noun: str | None) -> str | None:
@@ -285,20 +392,20 @@ def _head(word: str) -> str:
 
 def _classify(words: list[str], q: Quantity) -> tuple[str, str, bool] | None:
     word, head, position = words[-1], _head(words[-1]), len(words) - 1
-    if head in _SIZE_NOUNS:
-        return (_SIZE_NOUNS[head], "size", True)
+    if head in SIZE_NOUNS:
+        return (SIZE_NOUNS[head], "size", True)
     if _MEASURE_UNIT.match(word):
         return (word, "size", True)
-    if head in _TIME_NOUNS and position <= 2:
+    if head in TIME_NOUNS and position <= 2:
         gpu = any(_GPU.fullmatch(part) for w in words for part in w.split("-"))
-        return ("GPU hours" if gpu and head.startswith("h") else _TIME_NOUNS[head], "size", True)
-    if head in _SCORE_UNITS and position == 0:
-        return (_SCORE_UNITS[head], "score", True)
-    if head in _COUNT_UNITS:
-        return (_COUNT_UNITS[head], "count", True)
-    if q.scale >= 1e3 and head in _CONTEXT_NOUNS:
+        return ("GPU hours" if gpu and head.startswith("h") else TIME_NOUNS[head], "size", True)
+    if position == 0 and (unit := CASED_SCORE_UNITS.get(word) or SCORE_UNIT_WORDS.get(head)):
+        return (unit, "score", True)
+    if head in COUNT_UNITS:
+        return (COUNT_UNITS[head], "count", True)
+    if q.scale >= 1e3 and head in CONTEXT_NOUNS:
         return ("tokens", "size", True)
-    if q.scale >= 1e6 and head in _MODEL_NOUNS and position <= 1:
+    if q.scale >= 1e6 and head in MODEL_NOUNS and position <= 1:
         return ("params", "size", False)  # "a 7B model"; its name is "parameters", set by the caller
     if position <= 2 and is_plural_noun(word) and q.value.is_integer():
         return ("count", "count", True)

@@ -10,42 +10,44 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
+from extractors.metric_words import (
+    CURRENCY_SIGNS,
+    DOUBLE_BEFORE,
+    KO_MAGNITUDES,
+    KO_NUMBER_WORDS,
+    MAGNITUDE_SUFFIXES,
+    MAGNITUDE_WORDS,
+    NUMBER_WORDS,
+    TWICE_BEFORE,
+    alternation,
+)
 from extractors.prefilter import has_case_blind_extras
 
-_SCALES = {
-    "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9,
-    "t": 1e12, "trillion": 1e12,
-}
-_KOREAN_SCALES = {"십": 1e1, "백": 1e2, "천": 1e3, "만": 1e4, "억": 1e8, "조": 1e12}
-_WORD_NUMBERS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "hundred": 100,
-}
-_KOREAN_WORD_NUMBERS = {
-    "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10,
-}
+_SCALES = {**{s.lower(): v for s, v in MAGNITUDE_SUFFIXES.items()}, **MAGNITUDE_WORDS}
+_MAGNITUDE_WORD = alternation(MAGNITUDE_WORDS)
+_SUFFIX = alternation(MAGNITUDE_SUFFIXES)
+_SPACED_SUFFIX = "".join(s for s in MAGNITUDE_SUFFIXES if len(s) == 1 and s.isupper())  # "7 B parameters"
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+(?=\s?%)"  # ".5%" drops its zero
-_KOREAN_MAGNITUDE = r"[천백]?[만억조]|천"
+_KOREAN_MAGNITUDE = r"[천백]?[만억조]|천"  # (the magnitudes of KO_MAGNITUDES that open a number's scale)
 # A number glued to a letter, a version dot, a time or a currency sign is part of something else:
 # "H100", "Qwen2.5", "3:12", "pass@1", "#118", "$5M", "arXiv:2401.15077".
 _DIGIT_QUANTITY = (
-    rf"(?<![A-Za-z0-9_.,@#/:^$€£¥₩])(?P<num>{_DIGITS})"
+    rf"(?<![A-Za-z0-9_.,@#/:^{re.escape(CURRENCY_SIGNS)}])(?P<num>{_DIGITS})"
     r"(?:\s?[×x*]\s?10\^(?P<exp>[-−]?\d{1,2})|\^(?P<pow>\d{1,2})|e(?P<e>[+-]?\d{1,2})(?![A-Za-z0-9]))?"
     rf"(?:(?P<ko>(?:{_KOREAN_MAGNITUDE})(?:\s?\d+(?:\.\d+)?(?:{_KOREAN_MAGNITUDE}))?)"
-    r"|(?P<suffix>[KkMBT]|bn)(?![A-Za-z0-9])"
+    rf"|(?P<suffix>{_SUFFIX})(?![A-Za-z0-9])"
     # "7 B parameters", "a 1.5 B model": a spaced magnitude only before what it sizes
-    r"|\s(?P<spaced>[KMBT])(?=[\s-](?:param|token|model|LLM|context))"
-    r"|[\s-](?P<word>thousand|million|billion|trillion)\b)?"
+    rf"|\s(?P<spaced>[{_SPACED_SUFFIX}])(?=[\s-](?:param|token|model|LLM|context))"
+    rf"|[\s-](?P<word>(?i:{_MAGNITUDE_WORD}))\b)?"
     r"(?![:/]\d|\.\d)"
 )
-_RANGE_START = re.compile(r"[(\[~≈]*\d[\d.,]*(?:[xX×%]|[KkMBT]|bn)?[-–—]")
+_RANGE_START = re.compile(rf"[(\[~≈]*\d[\d.,]*(?:[xX×%]|{_SUFFIX})?[-–—]")
 _WORD_QUANTITY = (
-    r"\b(?P<w>" + "|".join(_WORD_NUMBERS) + r")"
-    r"(?:\s(?P<scale>thousand|million|billion))?(?P<fold>fold)?\b"
+    rf"\b(?P<w>{alternation(NUMBER_WORDS)})"
+    rf"(?:\s(?P<scale>{_MAGNITUDE_WORD}))?(?P<fold>fold)?\b"
 )
 _DIGIT = re.compile(_DIGIT_QUANTITY)
 _WORD = re.compile(_WORD_QUANTITY, re.IGNORECASE)
@@ -54,18 +56,18 @@ _WORD = re.compile(_WORD_QUANTITY, re.IGNORECASE)
 # so only where a run starts), and a number word in the lowered text.
 _DIGIT_RUN = re.compile(r"[\d.](?:(?<=\d)|(?=\d))[\d.,]*")  # (a dot only before a digit: ".5%")
 # Korean number words are only multipliers here ("두 배"): elsewhere 세/네/열 are ordinary words.
-_KOREAN_WORD_QUANTITY = re.compile(r"(?<![가-힣])(?P<w>" + "|".join(_KOREAN_WORD_NUMBERS) + r")(?=\s?배)")
+_KOREAN_WORD_QUANTITY = re.compile(rf"(?<![가-힣])(?P<w>{alternation(KO_NUMBER_WORDS)})(?=\s?배)")
 # "twice" and "double" are multipliers only before what they multiply: "double quantization" is not.
 _TWICE = re.compile(
-    r"\b(?:twice(?=\s+(?:as|the|its|their|that|more|faster|larger|bigger|higher)\b)"
-    r"|doubl(?:e|es|ed|ing)(?=\s+(?:the|its|their|that)\b))",
+    rf"\b(?:twice(?=\s+(?:{alternation(TWICE_BEFORE)})\b)"
+    rf"|doubl(?:e|es|ed|ing)(?=\s+(?:{alternation(DOUBLE_BEFORE)})\b))",
     re.IGNORECASE,
 )
 
 
-@dataclass(frozen=True)
-class Quantity:
-    """A number found in text. `scale` is the magnitude it was written with (1e9 for "B"), 1 if none."""
+class Quantity(NamedTuple):
+    """A number found in text. `scale` is the magnitude it was written with (1e9 for "B"), 1 if none.
+    (A named tuple, not a dataclass: a blurb holds dozens, and a tuple is made several times faster.)"""
 
     start: int
     end: int
@@ -75,18 +77,26 @@ class Quantity:
     unit_hint: str | None = None  # the unit the word itself carries ("twice", "threefold" -> "x")
 
 
+def looks_like_year(q: Quantity, text: str) -> bool:
+    """"2024 papers" is a year far more often than a count; "2,048 GPUs" is not a year."""
+    return text[q.start : q.end].isdigit() and 1900 <= q.value <= 2039
+
+
 def parse_digits(raw: str) -> float:
     """"1,000" -> 1000.0, "2.5" -> 2.5."""
-    return float(raw.replace(",", ""))
+    return float(raw.replace(",", "") if "," in raw else raw)
+
+
+_KOREAN_PART = re.compile(rf"(?P<n>\d+(?:\.\d+)?)?(?P<m>[{''.join(KO_MAGNITUDES)}]+)")
 
 
 def korean_value(value: float, magnitude: str) -> tuple[float, float]:
     """Value and leading scale of 6710 + "억", or of a compound such as 1 + "조 2000억"."""
     total, lead = 0.0, 0.0
-    for part in re.finditer(r"(?P<n>\d+(?:\.\d+)?)?(?P<m>[십백천만억조]+)", magnitude):
+    for part in _KOREAN_PART.finditer(magnitude):
         scale = 1.0
         for ch in part.group("m"):
-            scale *= _KOREAN_SCALES[ch]
+            scale *= KO_MAGNITUDES[ch]
         n = float(part.group("n")) if part.group("n") else value
         total += n * scale
         lead = lead or scale
@@ -94,21 +104,24 @@ def korean_value(value: float, magnitude: str) -> tuple[float, float]:
 
 
 def _digit_quantity(m: re.Match[str]) -> Quantity:
-    number = parse_digits(m.group("num"))
-    if exponent := m.group("exp") or m.group("e"):  # "3.8 × 10^25", "3.8e25"
+    # (the groups in one call: most numbers have none but "num", and a blurb holds dozens of numbers)
+    num, exp, e, power, ko, suffix, spaced, word = m.group("num", "exp", "e", "pow", "ko", "suffix", "spaced", "word")
+    number = parse_digits(num)
+    if exponent := exp or e:  # "3.8 × 10^25", "3.8e25"
         number *= 10.0 ** int(exponent.replace("−", "-"))
-    elif m.group("pow") and number in (2, 10):  # "10^25", "2^20"
-        number **= int(m.group("pow"))
-    if m.group("ko"):
-        value, scale = korean_value(number, m.group("ko"))
-        return Quantity(m.start(), m.end(), value, scale)
-    written = m.group("suffix") or m.group("spaced") or m.group("word")
+    elif power and number in (2, 10):  # "10^25", "2^20"
+        number **= int(power)
+    start, end = m.span()
+    if ko:
+        value, scale = korean_value(number, ko)
+        return Quantity(start, end, value, scale)
+    written = suffix or spaced or word
     scale = _SCALES[written.lower()] if written else 1.0
-    return Quantity(m.start(), m.end(), number * scale, scale)
+    return Quantity(start, end, number * scale, scale)
 
 
 def _word_quantity(m: re.Match[str]) -> Quantity:
-    value = float(_WORD_NUMBERS[m.group("w").lower()])
+    value = float(NUMBER_WORDS[m.group("w").lower()])
     if m.group("scale"):
         value *= _SCALES[m.group("scale").lower()]
     return Quantity(m.start(), m.end(), value, word=True, unit_hint="x" if m.group("fold") else None)
@@ -144,33 +157,51 @@ def _digit_matches(text: str) -> list[re.Match[str]]:
     return _matches_from(_DIGIT, text, (run.start() for run in _DIGIT_RUN.finditer(text)))
 
 
-def _word_matches(text: str) -> list[re.Match[str]]:
-    """`_WORD.finditer(text)`, trying the pattern only where the lowered text holds a number word."""
-    lower = text.lower()
+def _word_matches(text: str, lower: str) -> list[re.Match[str]]:
+    """`_WORD.finditer(text)`, trying the pattern only where the lowered text (`lower`) holds a number word."""
     if len(lower) != len(text) or has_case_blind_extras(text):
         return list(_WORD.finditer(text))  # lowering moved or missed letters: scan the whole text
     starts = []
-    for word in _WORD_NUMBERS:
+    for word in NUMBER_WORDS:
         at = lower.find(word)
         while at >= 0:
-            starts.append(at)
+            # (`_WORD` opens with a word boundary: a candidate inside a word, "ten" in "attention", never matches)
+            if not at or not (lower[at - 1].isalnum() or lower[at - 1] == "_"):
+                starts.append(at)
             at = lower.find(word, at + 1)
     return _matches_from(_WORD, text, sorted(starts))
 
 
+# The times sign of a size: glued to both sides ("3x3", "256×256") or spaced from both ("1024 x 768"); not "3.6x 16
+# languages", a multiplier and a count. (It opens with the sign, so that the scan jumps from one sign to the next.)
+_BY = re.compile(r"[×xX*](?:(?<=\d[×xX*])(?=\d)|(?<=\d\s[×xX*])(?=\s\d))")
+
+
+def _dimension_sides(text: str) -> tuple[set[int], set[int]] | None:
+    """Where the sides of sizes written "256×256", "1024 x 768" or "3x3" end and start (a resolution or a
+    kernel: neither side is a quantity), or None where the text has none."""
+    ends, starts = set(), set()
+    for m in _BY.finditer(text):
+        gap = 0 if text[m.start() - 1].isdigit() else 1  # (1: spaced from both sides)
+        ends.add(m.start() - gap)
+        starts.add(m.end() + gap)
+    return (ends, starts) if ends else None
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every number in `text`, in order, none overlapping another."""
-    found = [_digit_quantity(m) for m in _digit_matches(text) if not _inside_name(text, m.start())]
-    words = _word_matches(text)
+    sides = _dimension_sides(text)
+    found = [_digit_quantity(m) for m in _digit_matches(text) if not _inside_name(text, m.start())
+             and not (sides and (m.end() in sides[0] or m.start() in sides[1]))]
+    lower = text.lower()
     extra = len(found)
-    found += [_word_quantity(m) for m in words]
+    found += [_word_quantity(m) for m in _word_matches(text, lower)]
     # the rarer forms are looked for only where their telltale is in the text: a whole-text scan costs more
     if "배" in text:
         found += [
-            Quantity(m.start(), m.end(), float(_KOREAN_WORD_NUMBERS[m.group("w")]), word=True)
+            Quantity(m.start(), m.end(), float(KO_NUMBER_WORDS[m.group("w")]), word=True)
             for m in _KOREAN_WORD_QUANTITY.finditer(text)
         ]
-    lower = text.lower()
     if "twice" in lower or "doubl" in lower:
         found += [Quantity(m.start(), m.end(), 2.0, word=True, unit_hint="x") for m in _TWICE.finditer(text)]
     if len(found) == extra:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.blocks import LABEL, RULE, URL, Anchor, Block, is_link_line, norm, strip_urls
+from extractors.blocks import LABEL, RULE, URL, Anchor, Block, is_counter, is_link_line, norm, strip_urls
 
 _BULLET = re.compile(  # "*", "-", "•", "1.", "(1)", "[1]" or an emoji/symbol, then a space
     r"^\s{0,3}(?:[*\-•·▪►◆◦‣→➤–—+]|\d{1,2}[.)]|\(\d{1,2}\)|\[\d{1,2}\]"
@@ -34,7 +34,7 @@ def text_blocks(text: str) -> list[Block]:
     for i, line in enumerate(lines):
         _add_line(entries, line, lines[i + 1] if i + 1 < len(lines) else "")
     entries = _titled_entries([(k, b) for k, b in entries if k == "sep" or (b and k != "end")])
-    blocks = [_text_block(kind, body, refs) for kind, body in entries]
+    blocks = [b for b in (_text_block(kind, body, refs) for kind, body in entries) if not is_counter(b.text, bare=True)]
     for i, block in enumerate(blocks[:-1]):  # a one-line bullet over a paragraph is that paragraph's title
         if block.kind == "li" and not block.body and not block.anchors and blocks[i + 1].kind == "para":
             block.kind = "heading"

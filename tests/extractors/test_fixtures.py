@@ -1,5 +1,7 @@
 """Every file in fixtures/ run through `parse_document_bytes` and `extract_items`, checked against the
-expectation in its sibling `<name>.expected.json` (its `_case` says what the file is there for)."""
+expectation in its sibling `<name>.expected.json` (its `_case` says what the file is there for): per item its
+papers, code and title, optionally its roles and numbers it must carry (`metrics_include`), and numbers that
+no item may carry (`values_never`: counters, prices, another paper's results)."""
 
 from __future__ import annotations
 
@@ -47,6 +49,11 @@ def test_fixture(fixture: Path) -> None:
             assert all(i.document_key == doc.key for i in items)
             if "roles" in want_item:
                 assert [p.role for p in item.papers] == want_item["roles"]
+            got = {(m.value, m.unit) for m in item.metrics}
+            for value, unit in want_item.get("metrics_include", []):
+                assert (value, unit) in got, f"{item.title}: no {value} {unit} in {sorted(got)}"
+        never = {m.value for item in items for m in item.metrics} & set(expected.get("values_never", []))
+        assert not never, f"chrome or another paper's numbers came out as metrics: {sorted(never)}"
         for link in (link for item in items for link in item.links):
             for fragment in expected.get("links_must_not_contain", []):
                 assert fragment not in link, f"{fragment!r} survived in {link}"

@@ -94,8 +94,11 @@ TABLES = [
      {("M-1", "Params", 7e9, "params", "size", None, None), ("M-1", "Tokens", 2e12, "tokens", "size", None, None),
       ("M-1", "HLE", 12.5, "score", "score", "at least", None), ("M-2", "Params", 1.5e9, "params", "size", None, None),
       ("M-2", "Tokens", 1e12, "tokens", "size", None, None), ("M-2", "HLE", 5, "score", "score", "up to", None)}),
-    # a digest's table of papers: popularity is no result
+    # a digest's table of papers: popularity is no result, in any language
     ([["Paper", "Upvotes", "Stars"], ["Fast Decoding", "312", "1,204"], ["Slow Decoding", "12", "40"]], set()),
+    ([["Post", "Comments", "Likes", "Forks"], ["Fast Decoding", "12", "34", "5"], ["Slow Decoding", "1", "3", "0"]],
+     set()),
+    ([["논문", "좋아요", "댓글"], ["Fast Decoding", "17", "2"], ["Slow Decoding", "5", "1"]], set()),
     # an empty row on top, a row that names no model
     ([["", ""], ["Model", "MMLU"], ["A-1", "70.1"], ["B-2", "71.0"], ["", "69.0"]],
      {("A-1", "MMLU", 70.1, "score", "score", None, None), ("B-2", "MMLU", 71.0, "score", "score", None, None)}),
@@ -107,7 +110,28 @@ TABLES = [
      {("Gemini-2.5", "Elo", 1470, "Elo", "score", None, None), ("GPT-4.1", "Elo", 1411, "Elo", "score", None, None)}),
 ]
 
+# Tables with text columns beside the measured ones, a turned table whose one column of results names no
+# model, and cells that count what was solved out of a whole
+MIXED_TABLES = [
+    ([["Benchmark", "Setting", "Score (%)"], ["MMLU-Pro", "5-shot", "71.2"], ["GPQA Diamond", "pass@1", "55.0"],
+      ["LiveCodeBench", "pass@1", "40.3"]],
+     {(None, "MMLU-Pro", 71.2, "%", "score", None, None), (None, "GPQA Diamond", 55.0, "%", "score", None, None),
+      (None, "LiveCodeBench", 40.3, "%", "score", None, None)}),
+    ([["Model", "Budget", "MMLU", "Notes"], ["A-1", "pass@32", "70.1", "open weights"],
+      ["B-2", "pass@8", "71.0", "API only"]],
+     {("A-1", "MMLU", 70.1, "score", "score", None, None), ("B-2", "MMLU", 71.0, "score", "score", None, None)}),
+    ([["Prover", "miniF2F (%)", "Solved"], ["P-1", "57.6", "7 / 644"], ["P-2", "88.9", "49/658"],
+      ["P-3", "80.7", "n/a"]],
+     {("P-1", "miniF2F", 57.6, "%", "score", None, None), ("P-2", "miniF2F", 88.9, "%", "score", None, None),
+      ("P-3", "miniF2F", 80.7, "%", "score", None, None), ("P-1", "Solved", 7, "count", "count", None, None),
+      ("P-2", "Solved", 49, "count", "count", None, None)}),
+    ([["Model", "MMLU", "Price ($/M tokens)"], ["A-1", "70.1", "0.25"], ["B-2", "71.0", "1.10"]],
+     {("A-1", "MMLU", 70.1, "score", "score", None, None), ("B-2", "MMLU", 71.0, "score", "score", None, None)}),
+]
+
 NOT_RESULTS = [
+    # a table of papers, each row with its own arXiv id: read row by row, not as one table of results
+    [["Model", "Paper", "MMLU"], ["A-1", "2502.07640", "70.1"], ["B-2", "2504.11354", "71.0"]],
     [["Paper", "Link"], ["Fast Decoding", "arXiv"], ["Slow Decoding", "PDF"]],
     [["Published", "2024-12-27"], ["Authors", "Wei et al."], ["Venue", "ICLR"]],
     [["Model", "MMLU"], ["A", "70.1"]],  # a single number
@@ -117,7 +141,8 @@ NOT_RESULTS = [
 ]
 
 
-@pytest.mark.parametrize(("rows", "expected"), TABLES, ids=[f"table-{i}" for i in range(len(TABLES))])
+@pytest.mark.parametrize(("rows", "expected"), TABLES + MIXED_TABLES,
+                         ids=[f"table-{i}" for i in range(len(TABLES + MIXED_TABLES))])
 def test_table_cells_read_as_metrics(rows, expected):
     got = {(m.subject, m.name, round(m.value, 6), m.unit, m.kind, m.qualifier, m.direction)
            for m in table_metrics(rows)}

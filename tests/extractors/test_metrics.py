@@ -128,6 +128,130 @@ ENGLISH = [
     ("Training took 3 epochs.", [(3, "epochs", {"name": "epochs", "kind": "count"})]),
 ]
 
+# A mixture of experts' total and active parameters, the unit written once, after the last, or not at all
+MOE_SIZES = [
+    ("The MoE has 480B total / 35B active parameters.",
+     [(480e9, "params", {"name": "total parameters"}), (35e9, "params", {"name": "active parameters"})]),
+    ("Its small sibling runs 30B total and 3B activated parameters.",
+     [(30e9, "params", {"name": "total parameters"}), (3e9, "params", {"name": "activated parameters"})]),
+    ("Both are sparse: 120B total / 12B active, and 21B total / 3.6B active.",
+     [(120e9, "params", {"name": "total parameters"}), (12e9, "params", {"name": "active parameters"}),
+      (21e9, "params", {"name": "total parameters"}), (3.6e9, "params", {"name": "active parameters"})]),
+    ("A 671B-total, 37B-active model weighs 1T in total with 32B active per token.",
+     [(671e9, "params", {"name": "total parameters"}), (37e9, "params", {"name": "active parameters"}),
+      (1e12, "params", {"name": "total parameters"}), (32e9, "params", {"name": "active parameters"})]),
+    # "total" alone, where nothing is active, may count anything: only a written unit says what
+    ("It was trained on 5T total tokens; the corpus has 2T total.", [(5e12, "tokens", {"name": "total tokens"})]),
+    # Korean: the active part per token ("토큰당", "토큰마다" is the per of a rate, not the unit)
+    ("토큰당 220억 개 활성 매개변수를 씁니다.", [(22e9, "params", {"name": "active parameters"})]),
+    ("총 4560억 개 파라미터 중 토큰당 459억 개만 활성화됩니다.",
+     [(456e9, "params", {}), (45.9e9, "params", {"name": "active parameters"})]),
+    ("모두 4천억 개 중 토큰마다 170억 개가 활성화된다.",
+     [(400e9, "params", {"name": "total parameters"}), (17e9, "params", {"name": "active parameters"})]),
+    ("활성 파라미터는 토큰당 30억 개입니다.", [(3e9, "params", {"name": "파라미터"})]),
+    # small counts of experts stay counts
+    ("전문가 8개 중 2개가 활성화됩니다.", [(8, "count", {"name": "전문가"}), (2, "count", {})]),
+]
+
+# A count of evaluation items out of a whole is one result, the part; the whole is the size of the test
+PARTS_OF_A_WHOLE = [
+    ("The prover settles 12 out of 30 open problems.", [(12, "count", {"name": "open problems", "kind": "count"})]),
+    ("It passes 140 of 164 HumanEval problems.", [(140, "count", {"name": "HumanEval problems"})]),
+    ("On PutnamBench the agent proves 49 of the 657 theorems.", [(49, "count", {"name": "PutnamBench"})]),
+    ("The 70B model wins on 7 of 10 benchmarks.", [(70e9, "params", {}), (7, "count", {"name": "benchmarks"})]),
+    ("더 어려운 벤치마크에서 164문제 중 140문제를 풀었습니다.", [(140, "count", {"name": "문제"})]),
+    ("전체 30개 중 12개의 과제를 해결했습니다.", [(12, "count", {"name": "과제"})]),
+    # parts of a model are no score: the whole is a fact of its own
+    ("Each token goes to 2 of 8 experts.", [(8, "count", {"name": "experts"})]),
+]
+
+# A benchmark named earlier in the sentence names the scores after it that name none, unless a score after
+# it took it, or the number is a change of some other quantity
+EARLIER_BENCHMARKS = [
+    ("On AIME 2024 it reaches 86.7%, and 70.0% with majority voting.",
+     [(86.7, "%", {"name": "AIME 2024"}), (70.0, "%", {"name": "AIME 2024"})]),
+    ("For LiveCodeBench, the base model gets 40.1% and the tuned one 51.3%.",
+     [(40.1, "%", {"name": "LiveCodeBench"}), (51.3, "%", {"name": "LiveCodeBench"})]),
+    ("MMLU에서 기본 모델은 70.2%, 미세조정 모델은 75.8%를 기록했습니다.",
+     [(70.2, "%", {"name": "MMLU"}), (75.8, "%", {"name": "MMLU"})]),
+    ("GSM8K: 40% → 62% after tuning.", [(40, "%", {"name": "GSM8K"}), (62, "%", {"name": "GSM8K"})]),
+    ("On the AIME, the 7B model solves 9 of the 30 problems, that is 30%.",
+     [(7e9, "params", {}), (9, "count", {"name": "AIME"}), (30, "%", {"name": "AIME"})]),
+    ("It scores 56% on MMLU and 70% overall.", [(56, "%", {"name": "MMLU"}), (70, "%", {"name": None})]),
+    ("On MMLU it reaches 80% and costs 40% less.", [(80, "%", {"name": "MMLU"}), (40, "%", {"name": None})]),
+]
+
+# Number forms the unit stage reads: a measure before a change ("FID falls from 9.3 to 2.1"), a context length
+# said before its size, percentile ranks, magnitudes in title case, modifiers joined by a comma, a comparative
+# between a size and its unit, and score units that are ordinary words in other cases
+UNIT_FORMS = [
+    ("Its FID falls from 9.3 to 2.1.", [(9.3, "FID", {}), (2.1, "FID", {})]),
+    ("Perplexity goes from 12.3 to 9.8 on WikiText-103.", [(12.3, "perplexity", {}), (9.8, "perplexity", {})]),
+    ("BLEU rises from 27.1 to 29.4, and the Elo rating climbs to 1350.",
+     [(27.1, "BLEU", {}), (29.4, "BLEU", {}), (1350, "Elo", {})]),
+    ("It extends the context from 4K to 128K.", [(4e3, "tokens", {"name": "context"}), (128e3, "tokens", {})]),
+    ("It has a context window of 200K.", [(200e3, "tokens", {"name": "context"})]),
+    ("It tops the Open LLM Leaderboard with an average of 71.3.", [(71.3, "score", {"name": "Open LLM"})]),
+    ("The models post an average of 64.0 on the HELM leaderboard.", [(64.0, "score", {"name": "HELM"})]),
+    ("Context length: 32K.", [(32e3, "tokens", {})]),
+    ("컨텍스트 길이 128K를 지원합니다.", [(128e3, "tokens", {})]),
+    ("It ranks in the 89th percentile on Codeforces.", [(89, "percentile", {"name": "Codeforces", "kind": "score"})]),
+    ("A 96th-percentile rating on Codeforces.", [(96, "percentile", {"name": "Codeforces"})]),
+    ("Codeforces 기준 98번째 백분위를 기록했다.", [(98, "percentile", {"name": "Codeforces"})]),
+    ("A 1.5 Billion Parameter Model Trained On 3 Trillion Tokens",
+     [(1.5e9, "params", {"name": "Parameters"}), (3e12, "tokens", {})]),
+    ("It holds 3 million curated, deduplicated documents.",
+     [(3e6, "count", {"name": "curated, deduplicated documents"})]),
+    ("We collect 40,000 hand-written, verified proofs.", [(40_000, "count", {})]),
+    ("It was trained on 2 trillion more tokens and needs 3B fewer parameters.",
+     [(2e12, "tokens", {"name": "more tokens"}), (3e9, "params", {"name": "fewer parameters"})]),
+    ("It adds 500B additional tokens but used 500 more GPUs.", [(500e9, "tokens", {})]),
+    ("It reaches 50.2 mAP on COCO and 3.8 WER on LibriSpeech.",
+     [(50.2, "mAP", {"name": "COCO"}), (3.8, "WER", {"name": "LibriSpeech", "subject": None})]),
+    ("It is 3.6x faster on 16 languages.", [(3.6, "x", {}), (16, "count", {"name": "languages"})]),
+]
+
+# Scores listed together and benchmarks listed together pair up in order ("respectively"); a multiplier is
+# named by what it measures and the benchmark it was measured on
+LISTS = [
+    ("It scores 56% and 70% on MMLU and GSM8K, and 80% on HellaSwag.",
+     [(56, "%", {"name": "MMLU"}), (70, "%", {"name": "GSM8K"}), (80, "%", {"name": "HellaSwag"})]),
+    ("Accuracy on GSM8K, MATH and AIME rises to 92.1%, 75.3% and 40.0%.",
+     [(92.1, "%", {"name": "GSM8K"}), (75.3, "%", {"name": "MATH"}), (40.0, "%", {"name": "AIME"})]),
+    ("MMLU와 GSM8K에서 각각 70.1%와 80.2%를 기록했습니다.",
+     [(70.1, "%", {"name": "MMLU"}), (80.2, "%", {"name": "GSM8K"})]),
+    ("On ALFWorld and WebShop the agent beats both baselines by 28% and 12%.",
+     [(28, "%", {"name": "ALFWorld"}), (12, "%", {"name": "WebShop"})]),
+    # as many scores as benchmarks, or no pairing
+    ("It scores 56% and 70% on MMLU.", [(56, "%", {"name": None}), (70, "%", {"name": "MMLU"})]),
+    ("It brings 1.9x faster decoding on MT-Bench.", [(1.9, "x", {"name": "decoding on MT-Bench"})]),
+    ("It gives 2.3x higher throughput on ShareGPT.", [(2.3, "x", {"name": "throughput on ShareGPT"})]),
+    ("It needs 3x less memory on LongBench v2.", [(3, "x", {"name": "memory on LongBench"})]),
+    ("It runs 6x faster decoding on consumer GPUs.", [(6, "x", {"name": "decoding"})]),
+]
+
+# Korean sizes listed before a noun of size, with a count of kinds between ("세 가지 크기"), joined by a particle
+KOREAN_SIZES = [
+    ("모델은 2.4B, 7.8B, 32B 세 가지 크기로 나왔습니다.",
+     [(2.4e9, "params", {}), (7.8e9, "params", {}), (32e9, "params", {})]),
+    ("7B와 70B 두 가지 규모로 공개됐다.", [(7e9, "params", {}), (70e9, "params", {})]),
+    ("1B 및 8B 사이즈의 체크포인트를 제공합니다.", [(1e9, "params", {}), (8e9, "params", {})]),
+    # a range of sizes before a noun of size ("A부터 B까지 다양한 크기"), and a few words that only say how many kinds
+    ("0.5B부터 14B까지 다양한 크기의 모델이 나왔다.",
+     [(0.5e9, "params", {"qualifier": "range-low"}), (14e9, "params", {"qualifier": "range-high"})]),
+    ("3B, 7B, 14B 등 여러 규모의 모델이 있다.", [(3e9, "params", {}), (7e9, "params", {}), (14e9, "params", {})]),
+    ("10억 명이 쓰는 모델이다.", [(1e9, "count", {})]),
+]
+
+# points above, ahead of or below a baseline are a change in that direction
+POINTS = [
+    ("Its 57% was 7.6 points above the previous best.",
+     [(57, "%", {}), (7.6, "points", {"direction": "increase", "name": None})]),
+    ("It scores 5 points ahead of o1 on AIME.", [(5, "points", {"direction": "increase", "name": "AIME"})]),
+    ("It lands 2 points behind GPT-4 and 3 points below Claude.",
+     [(2, "points", {"direction": "reduction"}), (3, "points", {"direction": "reduction"})]),
+]
+
 KOREAN = [
     ("DeepSeek-V3는 총 6710억 개의 매개변수를 가진 모델입니다.", [(671e9, "params", {"subject": "DeepSeek-V3"})]),
     ("실제로 활성화되는 매개변수는 370억 개입니다.", [(37e9, "params", {})]),
@@ -156,7 +280,7 @@ KOREAN = [
     # the unit noun after the number or before it, and 개/편/줄 as counts only without a measured noun
     ("매개변수는 370억 개입니다.", [(37e9, "params", {"name": "매개변수", "kind": "size"})]),
     ("DeepSeek-V3는 6710억 개의 매개변수 중 370억 개만 활성화합니다.",
-     [(671e9, "params", {"subject": "DeepSeek-V3"}), (37e9, "params", {"name": "매개변수", "kind": "size"})]),
+     [(671e9, "params", {"subject": "DeepSeek-V3"}), (37e9, "params", {"name": "active parameters", "kind": "size"})]),
     ("6710억 개의 매개변수를 씁니다.", [(671e9, "params", {"name": "매개변수", "kind": "size"})]),
     ("17억 매개변수 모델입니다.", [(1.7e9, "params", {"kind": "size"})]),
     ("토큰 1.5조 개로 학습했습니다.", [(1.5e12, "tokens", {"name": "토큰"})]),
@@ -165,6 +289,10 @@ KOREAN = [
     ("코드 300줄로 구현됩니다.", [(300, "count", {"kind": "count"})]),
     ("최대 6배 빠릅니다.", [(6, "x", {"qualifier": "up to", "kind": "relative"})]),
     ("3 에폭 동안 학습했습니다.", [(3, "epochs", {"kind": "count"})]),
+    # days as a duration, not a date
+    ("3일 만에 학습을 마쳤습니다.", [(3, "days", {"kind": "size"})]),
+    ("10일 동안 학습했다.", [(10, "days", {})]),
+    ("5일간 훈련한 모델입니다.", [(5, "days", {})]),
     ("12시간 만에 학습했습니다.", [(12, "hours", {"kind": "size"})]),
     ("SWE-bench 성능이 2.1%p 향상됐습니다.", [(2.1, "pp", {"direction": "increase", "kind": "relative"})]),
     ("DeepSeek-R1은 AIME 2024에서 79.8%를 기록했습니다.",
@@ -172,6 +300,15 @@ KOREAN = [
 ]
 
 NOT_METRICS = [
+    # a family's version opening a sentence is part of the model's name
+    "Llama 2 models are strong.",
+    "Gemma 3 models come in four sizes.",
+    "Qwen 2 checkpoints are on the hub.",
+    # the sides of a resolution or a kernel, and "map" as a word
+    "It renders at 1024 x 768 pixels.",
+    "A 3x3 kernel and a 7×7 patch.",
+    "The grid grows from 1×1 up to 16×16.",
+    "There are 3 map views.",
     "Published April 8, 2024 at 3:12 a.m.",
     "In 2025 the IMO 2025 results came out.",
     "Context Engineering 2.0 builds on Qwen2.5 and Llama 2.",
@@ -206,6 +343,25 @@ NOT_METRICS = [
 ]
 
 
+# Popularity counters in running text and page chrome, English and Korean, before or after their number
+COUNTERS = [
+    "The post drew 12 comments, 34 likes and 5 restacks.",
+    "Posted by Ana · 1.2K views · 56 upvotes · 1 reply",
+    "2.3K claps and 15 responses; you have 0 referrals so far.",
+    "Likes: 34 · Comments: 12 · Stars 1.2K",
+    "The repo has 1,204 stars and 56 forks.",
+    "댓글 12개 · 좋아요 5 · 조회수 1.2만",
+    "3개의 댓글이 달렸고 공유가 9회 이뤄졌습니다.",
+    "답글 2개, 좋아요 17개, 구독자 2만 명",
+]
+# ... and the same words where they count nothing: a preposition, a compound noun
+NOT_COUNTERS = [
+    ("It gains like 5% on MMLU.", [(5, "%", {"name": "MMLU"})]),
+    ("반응속도는 3배 빨라졌습니다.", [(3, "x", {"name": "반응속도", "direction": "increase"})]),
+    ("It saw 2T tokens, says the post with 12 comments.", [(2e12, "tokens", {})]),
+]
+
+
 def _matches(metric: Metric, value: float, unit: str, fields: dict[str, str]) -> bool:
     if metric.unit != unit or abs(metric.value - value) > 1e-6 * max(1.0, abs(value)):
         return False
@@ -218,6 +374,33 @@ def _pairs(pairs: list[tuple[float, str]]) -> list[tuple[float, str]]:
 
 @pytest.mark.parametrize(("sentence", "expected"), ENGLISH, ids=[s[:50] for s, _ in ENGLISH])
 def test_english_sentence_yields_its_metrics(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
+    _assert_metrics(sentence, expected)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), PARTS_OF_A_WHOLE + EARLIER_BENCHMARKS,
+                         ids=[s[:40] for s, _ in PARTS_OF_A_WHOLE + EARLIER_BENCHMARKS])
+def test_parts_of_a_whole_and_earlier_benchmarks(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
+    _assert_metrics(sentence, expected)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), KOREAN_SIZES + POINTS,
+                         ids=[s[:30] for s, _ in KOREAN_SIZES + POINTS])
+def test_korean_size_lists(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
+    _assert_metrics(sentence, expected)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), LISTS, ids=[s[:40] for s, _ in LISTS])
+def test_lists_and_where_a_multiplier_was_measured(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
+    _assert_metrics(sentence, expected)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), UNIT_FORMS, ids=[s[:40] for s, _ in UNIT_FORMS])
+def test_unit_forms(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
+    _assert_metrics(sentence, expected)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), MOE_SIZES, ids=[s[:40] for s, _ in MOE_SIZES])
+def test_mixture_of_experts_sizes(sentence: str, expected: list[tuple[float, str, dict[str, str]]]):
     _assert_metrics(sentence, expected)
 
 
@@ -236,6 +419,16 @@ def _assert_metrics(sentence: str, expected: list[tuple[float, str, dict[str, st
 @pytest.mark.parametrize("sentence", NOT_METRICS, ids=[f"none-{i:02d}" for i in range(len(NOT_METRICS))])
 def test_sentence_yields_no_metric(sentence: str):
     assert extract_metrics(sentence) == []
+
+
+@pytest.mark.parametrize("text", COUNTERS, ids=[f"counter-{i:02d}" for i in range(len(COUNTERS))])
+def test_counters_are_no_metrics(text: str):
+    assert extract_metrics(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), NOT_COUNTERS, ids=[t[:40] for t, _ in NOT_COUNTERS])
+def test_counter_words_that_count_nothing(text: str, expected):
+    _assert_metrics(text, expected)
 
 
 def test_identical_metrics_are_reported_once():

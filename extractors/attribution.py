@@ -1,0 +1,216 @@
+"""Which paper of a story each number and each code link belongs to: the one its own clause is about.
+
+Runs inside `extract_items` (extractors/items.py), once per story that names two or more papers (a story with
+one paper gets everything). Owns the reading of clauses and sentences for that question:
+
+1. the papers a block names, where: its links to them (the link's text), arXiv ids written out, and the names
+   they go by (extractors/item_links.py `mention_names`); a bold lead names the block's first paper;
+2. a paper named as a baseline ("than X", "over X", "compared with X", "unlike X", "X보다", "X 대비") is never
+   the owner of the clause's numbers;
+3. a number or code link belongs to the paper named nearest before it in its clause, else the one it is
+   said to be for or by, right after it ("21% for X", "a 3x speedup reported by X"), else the one named
+   nearest before it in its sentence, else the last one named earlier in its block, else the story's own paper;
+4. two papers named together right before it ("X and Y both reach 80%"), or a sentence that speaks of several
+   papers at once without naming one ("the pair gave 1.8x", "두 방법 모두"), make it undecidable: it belongs to
+   no paper rather than to both.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from extractors.blocks import Anchor, Block, find_word, strip_urls
+from extractors.item_links import BASELINE_BEFORE, Link
+from extractors.links import find_arxiv_in_url
+from records.documents import CodeLink, Metric, PaperRef
+
+_SENTENCE_END = re.compile(r"(?<!\d)[.!?](?=\s|$)|[。！？]")
+_CLAUSE_END = re.compile(
+    r"(?<!\d)[.!?](?=\s|$)|[;。！？]|\s[—–]\s|\s--\s"
+    r"|,\s+(?=(?:while|whereas|but|although|though|meanwhile|and\s+(?:its|their|the)\s+\w+\s+(?:model|method|paper)"
+    r")\b)|,?\s+(?=(?:반면|한편)\b)",
+    re.I,
+)
+_BASELINE_AFTER = re.compile(r"^\s*(?:보다|대비|에\s?비해|와\s?비교|과\s?비교)")
+# "21% for X", "a 3x speedup reported by X": the number is X's, though X comes after it
+_FOR = re.compile(r"\S*(?:\s+[\w-]+){0,4}?\s+(?:for|by|from)\s+(?:the\s+)?(?:\w+\s+){0,3}$", re.I)
+# A sentence about several papers at once, naming none of them: "the pair", "between them", "두 방법 모두"
+_JOINT_REFERENCE = re.compile(
+    r"\b(?:the pair|between them|both of them|the two(?: of them)?|both (?:papers|methods|models|approaches|systems))\b"
+    r"|두\s?(?:논문|모델|방법|연구|기법)|둘\s?다",
+    re.I,
+)
+_JOINT = re.compile(r"^\s*(?:,|and|&|or|과|와|및|,\s*and)\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A block and its text as it stands in the item's text (URLs and a bold lead removed)."""
+
+    block: Block
+    text: str
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int  # -1 for a bold lead (before the text)
+    end: int
+    paper: str
+    baseline: bool
+
+
+@dataclass
+class Owners:
+    """Whose each number and code link is: an arXiv id, or None where it cannot be decided."""
+
+    metrics: list[str | None]  # one per located metric, in order
+    code: dict[str, str | None] = field(default_factory=dict)  # by repository URL
+    split_off: set[str] = field(default_factory=set)  # mentioned papers that own something
+    sentences: dict[str, list[str]] = field(default_factory=dict)  # the sentences of what they own
+
+
+def assign(pieces: list[Piece], located: list[tuple[int, int, Metric]], code: list[tuple[CodeLink, Link, int]],
+           papers: list[PaperRef], names_of: Callable[[], dict[str, list[str]]]) -> Owners:
+    """Whose each located metric and code link is; `names_of` gives the names the papers go by (asked only
+    where there are two papers or more)."""
+    primary = papers[0].arxiv_id
+    if len(papers) == 1:
+        return Owners([primary] * len(located), {c.url: primary for c, _, _ in code})
+    starts, at = [], 0
+    for piece in pieces:
+        starts.append(at)
+        at += len(piece.text) + 1
+    names = names_of()
+    found: dict[int, list[_Mention]] = {}
+
+    def mentions_in(i: int) -> list[_Mention]:  # only the blocks that hold a number or a code link
+        if i not in found:
+            found[i] = _mentions(pieces[i], papers, names)
+        return found[i]
+
+    owners = Owners([])
+    for start, _, _ in located:
+        i = max(0, bisect_right(starts, start) - 1)
+        who, sentence = _owner(pieces[i].text, mentions_in(i), start - starts[i], primary)
+        owners.metrics.append(who)
+        _note(owners, who, primary, sentence)
+    by_block = {id(p.block): n for n, p in enumerate(pieces)}
+    for repo, link, _ in code:
+        n = by_block.get(id(link.block)) if link.block is not None else None
+        if n is None:
+            owners.code[repo.url] = primary
+            continue
+        pos = locate(link.anchor, pieces[n].text)
+        who, sentence = _owner(pieces[n].text, mentions_in(n), max(pos, 0), primary)
+        owners.code[repo.url] = who
+        _note(owners, who, primary, sentence)
+    return owners
+
+
+def _note(owners: Owners, who: str | None, primary: str, sentence: str) -> None:
+    if who is not None and who != primary:
+        owners.split_off.add(who)
+        kept = owners.sentences.setdefault(who, [])
+        if sentence not in kept:
+            kept.append(sentence)
+
+
+def _mentions(piece: Piece, papers: list[PaperRef], names: dict[str, list[str]]) -> list[_Mention]:
+    text, block = piece.text, piece.block
+    found: list[tuple[int, int, str]] = []
+    known = {p.arxiv_id for p in papers}
+    if block.lead is not None and block.paper_ids and block.paper_ids[0] in known:
+        found.append((-1, -1, block.paper_ids[0]))
+    for anchor in block.anchors:
+        pid = _anchor_paper(anchor.href, known)
+        if pid is None or not anchor.text:
+            continue
+        if anchor.text == block.text:  # a link around the whole block (an email card)
+            found.append((-1, -1, pid))
+            continue
+        pos = locate(anchor, text)
+        if pos >= 0:
+            found.append((pos, pos + len(anchor.text), pid))
+    for pid in known:
+        for name in (pid, *names.get(pid, [])):
+            found += [(at, at + len(name), pid) for at in find_word(text, name)]
+    out = []
+    for start, end, pid in sorted(set(found)):
+        baseline = start >= 0 and bool(BASELINE_BEFORE.search(text[max(0, start - 40):start])
+                                       or _BASELINE_AFTER.match(text[end:end + 8]))
+        out.append(_Mention(start, end, pid, baseline))
+    return out
+
+
+def locate(anchor: Anchor, text: str) -> int:
+    """Where a link's text sits in `text`: the occurrence that the words before the link on its line lead
+    to ("... 4.5x faster (code). AWQ ... (code)" has two "code" links); -1 if it is not there."""
+    if not anchor.text:
+        return -1
+    spots, at = [], text.find(anchor.text)
+    while at >= 0:
+        spots.append(at)
+        at = text.find(anchor.text, at + 1)
+    if len(spots) <= 1:
+        return spots[0] if spots else -1
+    lead = strip_urls(anchor.before)[-30:].strip()
+    return next((pos for pos in spots if lead and text[:pos].rstrip().endswith(lead)), spots[0])
+
+
+def _anchor_paper(href: str, known: set[str]) -> str | None:
+    ref = find_arxiv_in_url(href)
+    return ref.arxiv_id if ref is not None and ref.arxiv_id in known else None
+
+
+@lru_cache(maxsize=256)  # a paragraph's breaks, asked again for each of its numbers
+def _breaks(pattern: re.Pattern[str], text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    found = list(pattern.finditer(text))
+    return tuple(m.start() for m in found), tuple(m.end() for m in found)
+
+
+def _bounds(pattern: re.Pattern[str], text: str, pos: int) -> tuple[int, int]:
+    """The start and end of the sentence or clause (as `pattern` ends them) around `pos`."""
+    starts, ends = _breaks(pattern, text)
+    before = bisect_right(ends, pos)  # breaks that end at or before `pos`
+    start = ends[before - 1] if before else 0
+    after = next((s for s in starts[before:] if s >= pos), len(text))
+    return start, after
+
+
+def _owner(text: str, mentions: list[_Mention], pos: int, primary: str) -> tuple[str | None, str]:
+    """The paper the clause around `pos` is about (see the module docstring), and its sentence."""
+    subjects = [m for m in mentions if not m.baseline]
+    if not subjects:
+        return primary, ""
+    s0, s1 = _bounds(_SENTENCE_END, text, pos)
+    sentence = text[s0:s1 + 1].strip()
+    if not any(s0 <= m.start < s1 for m in subjects) and len({m.paper for m in subjects}) > 1 and (
+            _JOINT_REFERENCE.search(sentence)):
+        return None, sentence  # "... and in our test the pair gave 1.8x": both papers', so neither's
+    c0, c1 = _bounds(_CLAUSE_END, text, pos)
+    before = [m for m in subjects if c0 <= m.start <= pos]
+    if before:
+        return _nearest(before, text), sentence
+    named_for = next((m for m in subjects if pos < m.start < c1 and _FOR.match(text, pos, m.start)), None)
+    if named_for is not None:
+        return named_for.paper, sentence
+    before = [m for m in subjects if s0 <= m.start <= pos]
+    if before:
+        return _nearest(before, text), sentence
+    earlier = [m for m in subjects if m.start < s0]
+    return (earlier[-1].paper if earlier else primary), sentence
+
+
+def _nearest(before: list[_Mention], text: str) -> str | None:
+    last = before[-1]
+    for other in reversed(before[:-1]):
+        if other.paper == last.paper:
+            continue
+        if other.end >= 0 and _JOINT.match(text[other.end:last.start]):
+            return None  # "X and Y both ...": the two together, not one of them
+        break
+    return last.paper

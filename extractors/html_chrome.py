@@ -1,0 +1,183 @@
+"""Page chrome and the article part of an HTML page, on lxml's tree: what is not the newsletter's text.
+
+Runs inside `html_blocks` (extractors/html_blocks.py), before blocks are read. Owns what counts as chrome
+(navigation, page header and footer, subscribe widgets, share buttons, reaction bars and counters, footnotes,
+hidden preheaders), which elements are link cards to rewrite (extractors/cards.py), and which element is the
+article.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lxml import etree
+
+from extractors.blocks import is_counter, norm
+from extractors.cards import is_card, is_card_class
+
+_CHROME_TAGS = [
+    "head", "script", "style", "noscript", "template", "nav", "form", "button", "svg", "iframe", "input",
+    "select", "textarea", "aside", "object", "video", "audio", "canvas",
+]
+_CHROME_TOKENS = frozenset({
+    "subscribe", "subscription", "share", "sharing", "social", "footer", "navbar", "nav", "navigation",
+    "sidebar", "comments", "related", "footnote", "footnotes", "paywall", "cookie", "cookies", "signup",
+    "breadcrumb", "breadcrumbs", "menu", "toolbar", "advert", "advertisement", "ads", "sponsor", "sponsored",
+    "promo",
+    # reaction bars and counters (Substack's "ufi", Tistory's like box, Medium's claps, forum votes) and the
+    # post's byline (author, date, reading time, counts)
+    "ufi", "like", "likes", "reaction", "reactions", "restack", "clap", "claps", "upvote", "upvotes", "vote",
+    "votes", "counter", "count", "comment", "meta", "byline",
+})
+_WORD_SPLIT = re.compile(r"[\s_-]+")
+_CHROME_COMPONENT = re.compile(r"subscribe|share|paywall|footnote|comment", re.I)
+_BUTTON_CHROME = re.compile(r"subscribe|share|comment", re.I)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# The article part of a page, most specific first: CSS classes (all must be present) or an itemprop.
+_ARTICLE_SELECTORS: tuple[tuple[frozenset[str], str | None], ...] = (
+    (frozenset({"post-content"}), None),
+    (frozenset({"entry-content"}), None),
+    (frozenset({"available-content"}), None),
+    (frozenset({"body", "markup"}), None),
+    (frozenset(), "articleBody"),  # [itemprop=articleBody]
+    (frozenset({"article-body"}), None),
+    (frozenset({"post-body"}), None),
+)
+_ARTICLE_CLASSES = frozenset().union(*(classes for classes, _ in _ARTICLE_SELECTORS))
+_CHROME_NAMES = frozenset(_CHROME_TAGS)
+# Inline tags that may hold a counter inside a line of other text; a block-level element that is only a
+# counter is its own block, and `is_counter` drops that block.
+_COUNTER_TAGS = frozenset({"span", "a", "small", "button", "time", "label", "strong", "b", "em", "i"})
+
+def drop(tag: etree._Element) -> None:
+    """Remove `tag` and what is inside it, keeping the text that follows it."""
+    parent = tag.getparent()
+    if parent is None:
+        return
+    if tag.tail:
+        before = tag.getprevious()
+        if before is not None:
+            before.tail = (before.tail or "") + tag.tail
+        else:
+            parent.text = (parent.text or "") + tag.tail
+    parent.remove(tag)
+
+
+Tags = list[etree._Element]
+
+
+def sort_out(tags: Tags) -> tuple[Tags, Tags, Tags]:
+    """In one pass over the tree: the link cards; the chrome, by its tag, by its attributes, reaction
+    counters, and a page's header and footer (a story's own <header> inside <article> or <section> is not
+    chrome; the order of removal does not matter: each keeps its tail); and the tags that may mark the
+    article (`_article_root`)."""
+    cards, dropped, marked = [], [], []
+    for t in tags:
+        name = t.tag
+        attrs = t.attrib
+        if attrs:
+            classes, ident = attrs.get("class"), attrs.get("id")
+            names = _chrome_names(classes or "", ident or "") if classes or ident else _NO_NAMES
+            if len(attrs) == 1 and classes is not None:  # only a class (most tags): its names tell all
+                if names[3]:
+                    marked.append(t)
+                kind = _kind(t, names) if names[0] or names[1] or names[2] else None
+            else:
+                if names[3] or attrs.get("itemprop") == "articleBody" or attrs.get("role") == "main":
+                    marked.append(t)
+                kind = _kind(t, names)
+            if kind is _CARD:
+                cards.append(t)
+                continue
+            if kind is _CHROME or name in _CHROME_NAMES or (name in _COUNTER_TAGS and len(t) <= 3
+                                                            and _is_counter_element(t)):
+                dropped.append(t)
+                continue
+        elif name in _CHROME_NAMES:
+            dropped.append(t)
+            continue
+        if name in ("header", "footer") and next(t.iterancestors("article", "section"), None) is None:
+            dropped.append(t)
+    return cards, dropped, marked
+
+
+def attached(tag: etree._Element, root: etree._Element) -> bool:
+    """Still in the tree under `root` (not inside chrome that was removed)."""
+    return tag is root or any(a is root for a in tag.iterancestors())
+
+
+_CARD, _CHROME = "card", "chrome"
+
+
+def _kind(tag: etree._Element, names: tuple[bool, bool, bool, bool]) -> str | None:
+    """A tag with attributes (and what its class and id name, `_chrome_names`): a link card, chrome (hidden, a
+    navigation role, chrome names in its class or id, a Substack share or subscribe button), or neither."""
+    attrs = tag.attrib
+    style, component = attrs.get("style"), attrs.get("data-component-name")
+    if (style and _HIDDEN.search(style)) or attrs.get("aria-hidden") == "true":
+        return _CHROME
+    if attrs.get("role") in ("navigation", "banner", "contentinfo", "complementary"):
+        return _CHROME
+    if component and _CHROME_COMPONENT.search(component):
+        return _CHROME
+    if names is _NO_NAMES:
+        return _CARD if tag.tag == "iframe" and is_card(tag) or attrs.get("data-ke-type") == "opengraph" else None
+    button, chrome, card, _ = names
+    if card or tag.tag == "iframe" or attrs.get("data-ke-type") == "opengraph":
+        return _CARD if is_card(tag) else None
+    if button:  # Substack buttons: chrome when they share or subscribe
+        html = etree.tostring(tag, encoding=str, method="html", with_tail=False)
+        return _CHROME if _BUTTON_CHROME.search(html) else None
+    return _CHROME if chrome else None
+
+
+def _is_counter_element(tag: etree._Element) -> bool:
+    """A small element of the page's markup (one with attributes) that only counts reactions:
+    `<span class="count">341 upvotes</span>`, `<div class="label">12</div>` beside a like icon."""
+    if not len(tag):  # most: a leaf, whose text is its own
+        text = tag.text
+        return bool(text) and len(text) <= 80 and is_counter(text.strip())
+    pieces: list[str] = []
+    size = 0
+    for piece in tag.itertext():
+        pieces.append(piece)
+        size += len(piece)
+        if size > 80:
+            return False
+    return is_counter(norm("".join(pieces)))
+
+
+@lru_cache(maxsize=4096)  # pure; a page repeats its few class names on most of its tags
+def _chrome_names(classes: str, ident: str) -> tuple[bool, bool, bool, bool]:
+    """Whether a tag's class and id make it a Substack button, whether they name chrome, a link card, and
+    the article (one of `_ARTICLE_CLASSES`)."""
+    article = not _ARTICLE_CLASSES.isdisjoint(classes.split())
+    if is_card_class(classes):
+        return False, False, True, article
+    words = " ".join([*classes.split(), ident]).lower()
+    if "button-wrap" in words or "captioned-button" in words:
+        return True, False, False, article
+    return False, bool(_CHROME_TOKENS.intersection(_WORD_SPLIT.split(words))), False, article
+
+
+_NO_NAMES = (False, False, False, False)
+
+
+def article_root(root: etree._Element, marked: Tags) -> etree._Element | None:
+    """The article element: the one match of the most specific article selector, else the one <article>,
+    else <main>, role=main or <body>; None for a page with none of these (walk the whole document). `marked`:
+    the tags with an article class, itemprop or role, in document order."""
+    candidates = [(t, frozenset(t.get("class", "").split()), t.get("itemprop")) for t in marked]
+    for classes, itemprop in _ARTICLE_SELECTORS:
+        found = [t for t, has, prop in candidates if (prop == itemprop if itemprop else classes <= has)]
+        if len(found) == 1:
+            return found[0]
+    articles = list(root.iter("article"))
+    if len(articles) == 1:
+        return articles[0]
+    for found in (next(root.iter("main"), None), next((t for t in marked if t.get("role") == "main"), None),
+                  next(root.iter("body"), None)):
+        if found is not None:
+            return found
+    return None

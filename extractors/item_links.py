@@ -1,0 +1,258 @@
+"""Which of a story's links are its paper, its code and its title: scoring the links of one unit of blocks.
+
+Runs inside `extract_items` (extractors/items.py), once per story. Owns how surely a link is the story's own
+paper ("primary") rather than one it names in passing ("mention"), which repository links are its code, what
+the item is titled, and the names a paper goes by in the text (for extractors/attribution.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from extractors.blocks import Anchor, Block, find_word, norm, strip_urls
+from extractors.links import (
+    clean_url,
+    find_arxiv_in_text,
+    find_arxiv_in_url,
+    find_code_link,
+    is_tracking_link,
+    unwrap_redirect,
+)
+from records.documents import CodeLink, PaperRef
+
+_PAPER_CUE = re.compile(
+    r"\b(?:paper|arxiv|pdf|preprint|read more|abstract|tech(?:nical)? report)\b|논문|论文|論文", re.I
+)
+_PAPER_CUE_BEFORE = re.compile(r"(?:\bread\b[\w\s]{0,20}|\bpaper|\barxiv|\bpdf|\bpreprint|논문|论文)\W*$", re.I)
+_CODE_CUE = re.compile(r"\b(?:code|github|gitlab|repo|repository|source|implementation|codebase|demo|space)\b"
+                       r"|코드|代码|コード", re.I)
+_CODE_CUE_BEFORE = re.compile(r"(?:\bcode|\bgithub|\brepo(?:sitory)?|\bsource|\bimplementation|코드)\W*$", re.I)
+_GENERIC = re.compile(  # link texts that say "a paper is here" without naming it
+    r"\W*(?:(?:read|the|full|paper|here|link|pdf|arxiv|alphaxiv|abstract|abs|more|this|on|report|technical"
+    r"|preprint|see|check|out|it|view|open|html|논문|论文|論文)\b\W*)*",
+    re.I,
+)
+# What digests tack onto a title about the link, not the paper: "(22 MINUTE READ)", "(GitHub Repo)"
+_BADGE = re.compile(r"(?:\s*[(\[](?:\d+\s*min(?:ute)?s?(?:\s+read)?|github repo|sponsor|website|pdf)[)\]])+\s*$", re.I)
+# A paper named as what another is compared with ("faster than X", "compared with X", "unlike X"): a baseline,
+# neither the story's subject nor the owner of its clause's numbers
+BASELINE_BEFORE = re.compile(
+    r"(?:\bthan|\bover|\bvs\.?|\bversus|\bcompared\s+(?:to|with)|\bagainst|\bbeat(?:s|ing)?|\boutperform(?:s|ing|ed)?"
+    r"|\bsurpass(?:es|ing|ed)?|\bunlike|\brelative\s+to|\bbaselines?(?:\s+such\s+as)?"
+    r"|\bimprov(?:es|ing|ed)\s+(?:on|upon))(?:\s+(?:the|prior|earlier))?(?:\s+\w+)?\s*$",
+    re.I,
+)
+_IMAGE = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif)$", re.I)
+_WORD = re.compile(r"[^\W_]{3,}|\d+[^\W_]*", re.U)
+_STOPWORDS = frozenset({"the", "and", "for", "with", "from", "via", "arxiv", "paper", "code", "github", "read", "more"})
+_WEAK = frozenset({"without", "learning", "model", "models", "language", "large", "features", "towards", "using",
+                   "via", "efficient", "training", "data", "network", "networks"})
+_SOURCE_SUFFIX = re.compile(r"\s*[(\[](?:arxiv|pdf|paper|alphaxiv|hugging ?face)[)\]]\W*$", re.I)
+# A short name in a title: "QLoRA: Efficient ...", "... with PagedAttention", "Direct Preference Optimization (DPO)"
+_NAME_BEFORE_COLON = re.compile(r"^\s*(?:\d+[.)]\s*)?([^\s:]+(?:\s[^\s:]+){0,2}?)\s*[:—–-]\s+\S")
+_COINED = re.compile(r"\b(?:[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}[a-z]*\w*|\w+-\d[\w.]*|[A-Z][a-z]*\d\w*)")
+_ACRONYM = re.compile(r"\(([A-Z][\w-]{1,15})\)")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link of a unit: where it points once unwrapped and cleaned, and where it sits."""
+
+    anchor: Anchor
+    url: str
+    in_heading: bool
+    block: Block | None  # None for the heading's links
+    paper: str | None  # the arXiv id it points at
+
+    @property
+    def kept(self) -> bool:
+        """Stored with the item: not an opaque click-tracker (it names the subscriber), not an image."""
+        return not (is_tracking_link(self.url) or _IMAGE.search(self.url))
+
+
+def links_of(heading: Block | None, blocks: list[Block], base: str | None) -> list[Link]:
+    found: list[Link] = []
+    pairs = [(a, None) for a in (heading.anchors if heading else [])]
+    pairs += [(a, b) for b in blocks for a in b.anchors]
+    for anchor, block in pairs:
+        href = _absolute(anchor.href.strip(), base)
+        if href and href.lower().startswith(("http://", "https://")):
+            url = clean_url(unwrap_redirect(href))
+            ref = find_arxiv_in_url(url)
+            found.append(Link(anchor, url, block is None, block, ref.arxiv_id if ref else None))
+    return found
+
+
+def _absolute(href: str, base: str | None) -> str | None:
+    if href[:8].lower().startswith(("http://", "https://")):
+        return href  # absolute already (html_blocks resolved relative links): joining would only re-parse it
+    try:
+        return urljoin(base, href) if base else href
+    except ValueError:  # a malformed link (an unclosed IPv6 host) is skipped, not fatal
+        return None
+
+
+def words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
+
+
+def _names_title(text: str, title: str) -> bool:
+    own = words(text)
+    shared = own & words(title)
+    return bool(shared) and len(shared) >= 0.3 * len(own)
+
+
+def _paper_score(link: Link, title: str, several: bool) -> int:
+    """How surely a link is to the unit's own paper: in the heading; a card; named like the title; "paper" or
+    "arXiv" as the whole link text or right before it ("Read more:"); on a line of links; among `several`
+    papers, not named as a baseline."""
+    a = link.anchor
+    generic = bool(_GENERIC.fullmatch(a.text) and _PAPER_CUE.search(a.text))
+    cue = 3 * generic or (1 if _PAPER_CUE.search(a.text) else 0)
+    card = link.block is not None and link.block.card
+    baseline = several and bool(a.before) and BASELINE_BEFORE.search(a.before[-40:]) is not None
+    return 8 * link.in_heading + 4 * card + 4 * _names_title(a.text, title) + cue + 3 * bool(
+        _PAPER_CUE_BEFORE.search(a.before)) + 2 * a.link_line - 3 * baseline
+
+
+def papers_of(title: str, blocks: list[Block], links: list[Link], aside: set[int]) -> list[PaperRef]:
+    """Papers of the unit, the one it is about first ("primary"), the others as "mention"s. A paper linked only
+    under a label of related reading is never the primary while another is linked elsewhere."""
+    linked = [lk for lk in links if lk.paper]
+    texts = [ref for b in blocks for ref in find_arxiv_in_text(b.text)]
+    if len(linked) == 1 and not texts:  # one link to one paper (most stories): nothing to weigh
+        ref = find_arxiv_in_url(linked[0].url)
+        return [_with_role(ref, "primary")] if ref else []
+    title = title or next((b.lead for b in blocks if b.lead), "") or ""
+    scored: dict[str, tuple[int, int, PaperRef]] = {}
+    several = len({lk.paper for lk in linked}) > 1
+    for order, link in enumerate(links):
+        ref = find_arxiv_in_url(link.url) if link.paper else None
+        if ref:
+            aside_penalty = 100 if link.block is not None and id(link.block) in aside else 0
+            _keep_best(scored, ref, _paper_score(link, title, several) - aside_penalty, order)
+    for block in blocks if texts else []:
+        for ref in find_arxiv_in_text(block.text):
+            penalty = 100 if id(block) in aside else 0
+            _keep_best(scored, ref, 2 + 2 * (len(block.text) <= 80) - penalty, len(links))
+    ranked = sorted(scored.values(), key=lambda s: (-s[0], s[1]))
+    if not ranked:
+        return []
+    ordered = [ranked[0][2], *sorted((s[2] for s in ranked[1:]), key=lambda r: scored[r.arxiv_id][1])]
+    return [_with_role(ref, "primary" if n == 0 else "mention") for n, ref in enumerate(ordered)]
+
+
+def _keep_best(scored: dict[str, tuple[int, int, PaperRef]], ref: PaperRef, score: int, order: int) -> None:
+    """One entry per paper: its best score, its first position, the ref of its best-scored link."""
+    old = scored.get(ref.arxiv_id)
+    if old is None:
+        scored[ref.arxiv_id] = (score, order, ref)
+        return
+    better = old[2].url is None or (ref.url is not None and score > old[0])
+    scored[ref.arxiv_id] = (max(score, old[0]), min(order, old[1]), ref if better else old[2])
+
+
+def _with_role(ref: PaperRef, role: str) -> PaperRef:
+    return PaperRef(arxiv_id=ref.arxiv_id, version=ref.version, url=ref.url, role=role)
+
+
+def code_links(title: str, links: list[Link], aside: set[int]) -> list[tuple[CodeLink, Link, int]]:
+    """Repositories linked from the unit, each with the link that names it best and how surely it is code
+    (named code, on a line of links, named like the title). Under a label of related reading only a
+    repository named like the paper counts ("GitHub - allenai/OLMoE" under "더 읽어보기"), not an explainer."""
+    repos = [(link, code) for link in links if (code := find_code_link(link.url)) is not None]
+    if len({code.url.lower() for _, code in repos}) == 1 and not any(
+            link.block is not None and id(link.block) in aside for link, _ in repos):
+        return [(repos[0][1], repos[0][0], 1)]  # one repository (most stories): nothing to weigh
+    found: dict[str, tuple[int, CodeLink, Link]] = {}
+    for link, code in repos:
+        named = _names_title(code.url.rsplit("/", 1)[-1], title)
+        if link.block is not None and id(link.block) in aside and not named:
+            continue
+        a = link.anchor
+        cue = bool(_CODE_CUE.search(a.text) or _CODE_CUE_BEFORE.search(a.before))
+        score = 2 * cue + 2 * a.link_line + 4 * named
+        key = code.url.lower()
+        if key not in found or score > found[key][0]:
+            kept = found[key][1] if key in found else code
+            found[key] = (score, kept, found[key][2] if key in found else link)
+    return [(c, lk, s) for s, c, lk in found.values()]
+
+
+def flagged(code: list[tuple[CodeLink, Link, int]]) -> list[CodeLink]:
+    """Of one paper's repositories, those flagged as code where some are, else all."""
+    marked = [c for c, _, s in code if s > 0]
+    return marked or [c for c, _, _ in code]
+
+
+def item_title(title: str, blocks: list[Block], links: list[Link], primary: PaperRef, shared: bool = False) -> str:
+    """The item's title; a heading that does not name the paper ("Paper of the week") gets the paper's name
+    from its link text appended: a long name always, a short one ("SparseGPT") where the title is `shared`
+    by several papers ("Pruning, twice.")."""
+    text = re.sub(r"[\s:;,|–—-]+$", "", _BADGE.sub("", _raw_title(title, blocks, links, primary)))
+    name = next((n for n in _paper_names(links, primary)
+                 if len(n.split()) >= 3 or (shared and _COINED.search(n) and "/" not in n)), None)
+    titled = bool(title) or any(b.lead and not b.card for b in blocks)  # a heading or a bold lead, not a link's text
+    if titled and name and not _names_paper(text, name):
+        return f"{text} — {name}"
+    return text
+
+
+def _names_paper(heading: str, name: str) -> bool:
+    """The heading names the paper: it holds one of the paper's own names (its short name, a coined word or an
+    acronym of it) or two of its words ("Features without labels" does not name "DINOv2: Learning Robust
+    Visual Features without Supervision")."""
+    own = [n for n in title_names(name) if len(n) >= 3 and n != name] or [name]
+    if any(find_word(heading, n, folded=True) for n in own):
+        return True
+    shared = words(name) & words(heading)
+    return len(shared) >= 2 and bool(shared - _WEAK)
+
+
+def _paper_names(links: list[Link], paper: PaperRef) -> list[str]:
+    """Link texts of `paper`'s links that name it (not "paper", "arXiv", "here"), "(arXiv)" dropped; a card's
+    title first."""
+    own = sorted((lk for lk in links if lk.paper == paper.arxiv_id),
+                 key=lambda lk: not (lk.block is not None and lk.block.card))
+    texts = (_SOURCE_SUFFIX.sub("", lk.anchor.text) for lk in own)
+    return [t for t in texts if not _GENERIC.fullmatch(t)]
+
+
+def _raw_title(title: str, blocks: list[Block], links: list[Link], primary: PaperRef) -> str:
+    """The heading; else the bold lead; else the primary paper's card title or link text where it names the
+    paper; else the first sentence."""
+    if title:
+        return title
+    lead = next((b.lead for b in blocks if b.lead and not b.card), None)
+    if lead:
+        return lead
+    first = next((b.text for b in blocks if b.text), "")
+    names = [t for t in _paper_names(links, primary) if t]
+    for text in names:
+        if first.startswith(text) or len(text) > 12 or not first:
+            return text
+    return norm(re.split(r"(?<=[.!?])\s", strip_urls(first), maxsplit=1)[0])[:120]
+
+
+def title_names(text: str) -> list[str]:
+    """The names a title gives its paper: itself when short, the name before its colon, its coined words and
+    acronyms ("QLoRA" of "QLoRA: Efficient Finetuning of Quantized LLMs")."""
+    text = _BADGE.sub("", text).strip()
+    found = [text] if 0 < len(text.split()) <= 8 else []
+    m = _NAME_BEFORE_COLON.match(text)
+    if m:
+        found.append(m.group(1))
+    return found + _ACRONYM.findall(text) + _COINED.findall(text)
+
+
+def mention_names(title: str, links: list[Link], papers: list[PaperRef]) -> dict[str, list[str]]:
+    """The names each paper of a unit goes by in its text: its link texts, the short name in its title
+    ("QLoRA" of "QLoRA: Efficient Finetuning of Quantized LLMs"), coined words and acronyms in them."""
+    names: dict[str, list[str]] = {}
+    for n, ref in enumerate(papers):
+        texts = _paper_names(links, ref) + ([title] if n == 0 and title else [])
+        found = [name for text in texts for name in title_names(text)]
+        names[ref.arxiv_id] = list(dict.fromkeys(f for f in found if len(f) >= 3))
+    return names

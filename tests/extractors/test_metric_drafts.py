@@ -1,0 +1,44 @@
+"""Stage 3 of the metric reader (extractors/metric_drafts.py): ranges paired, bare sizes given the unit of
+their neighbours, and what only looks like a metric dropped."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.metric_drafts import read_drafts
+from extractors.metric_spans import sentences
+from extractors.numbers import find_quantities
+
+
+def _drafts(text: str) -> list[tuple[float, str, str | None]]:
+    return [(round(d.value, 6), d.unit, d.role) for d in read_drafts(text, find_quantities(text), sentences(text))]
+
+
+# (text, drafts as (value, unit, range role))
+DRAFTS = [
+    # ranges: both ends share the unit written after the high end
+    ("Kernels reach 50-73% of peak.", [(50, "%", "range-low"), (73, "%", "range-high")]),
+    ("It is between 2.2 and 3.6 times faster.", [(2.2, "x", "range-low"), (3.6, "x", "range-high")]),
+    ("They trained on 5 to 500 billion tokens.", [(5e9, "tokens", "range-low"), (500e9, "tokens", "range-high")]),
+    ("2.7배에서 최대 3.5배 빠릅니다.", [(2.7, "x", "range-low"), (3.5, "x", "range-high")]),
+    # a falling pair is two numbers, not a range
+    ("Loss fell from 9% to 3%.", [(9, "%", None), (3, "%", None)]),
+    # bare sizes take the unit of the size they are listed with or part of
+    ("We release 7B, 13B and 70B parameters checkpoints.",
+     [(7e9, "params", None), (13e9, "params", None), (70e9, "params", None)]),
+    ("It has 52B total parameters, of which only 12B are active.", [(52e9, "params", None), (12e9, "params", None)]),
+    ("DeepSeek-V3 (671B) is the base.", [(671e9, "params", None)]),
+    ("The 27B model saw 13 trillion tokens and the 9B model 8 trillion.",
+     [(27e9, "params", None), (13e12, "tokens", None), (9e9, "params", None), (8e12, "tokens", None)]),
+    ("6710억 개의 매개변수 중 370억 개만 씁니다.", [(671e9, "params", None), (37e9, "params", None)]),
+    # a size inside a model's name, a year, a label, a price: none is a metric
+    ("Llama 2 70B and LLaMA3 8B were the baselines.", []),
+    ("Mistral 7B beats Llama 2 13B.", []),
+    ("In 2024 papers got longer; see Table 4 results and the top 10 papers.", []),
+    ("Training cost $5.6M, or about €5 million.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DRAFTS, ids=[t[:40] for t, _ in DRAFTS])
+def test_drafts(text: str, expected: list[tuple[float, str, str | None]]) -> None:
+    assert _drafts(text) == [(round(float(v), 6), u, r) for v, u, r in expected]

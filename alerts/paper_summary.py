@@ -255,9 +255,10 @@ def summarise_paper(paper: PaperFacts, summariser: Summariser) -> Summary:
         links.append(Link("Code", paper.code_urls[0]))
     newsletters: dict[str, Link] = {}
     for m in paper.mentions:
-        url = m.doc_url or m.link
-        if url and url.startswith(("http://", "https://")):
-            newsletters.setdefault(url, Link(m.doc_title or m.source, url))
+        # An email newsletter has no address of its own: its name, not the paper link it carried.
+        url = m.doc_url if m.doc_url and m.doc_url.startswith(("http://", "https://")) else ""
+        label = m.doc_title or m.source
+        newsletters.setdefault(url or label, Link(label, url))
     return Summary(arxiv_id=paper.arxiv_id, title=paper.display_title, tldr=summariser.tldr(paper),
                    metrics=tuple(c.text for c in make_chips(paper.metrics)), links=tuple(links),
                    newsletters=tuple(newsletters.values()), authors=paper.authors, categories=paper.categories)

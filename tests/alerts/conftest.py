@@ -80,6 +80,34 @@ timeout_seconds = 5
     return "\n".join(parts)
 
 
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+def save_files(db: Path, *files: Path) -> Path:
+    """Newsletter files parsed, extracted and saved as a regular poll saves them (ingest mode `poll`)."""
+    import logging
+    from datetime import UTC, datetime
+
+    from flows.pipeline.extract import extract_documents, parse_any
+    from sources.local import read_path
+    from storage.db import open_db
+    from storage.newsletters import save_extractions
+
+    documents = [d for f in files for d in parse_any(read_path(f, source=f.stem), f.stem.replace("_", "-"))]
+    extracted = extract_documents(documents, logging.getLogger(__name__))
+    with open_db(db) as conn:
+        save_extractions(conn, extracted.extractions, fetched_at=datetime.now(UTC))
+    return db
+
+
+@pytest.fixture(scope="session")
+def ten_paper_db(tmp_path_factory) -> Path:
+    """One Korean issue of ten papers (tests/alerts/fixtures/tensor_weekly_ko_12.xml) and a second newsletter
+    that mentions three of them."""
+    return save_files(tmp_path_factory.mktemp("ten-papers") / "radar.duckdb",
+                      FIXTURES / "tensor_weekly_ko_12.xml", FIXTURES / "side_notes_7.xml")
+
+
 def write_config(tmp_path: Path, db: Path, body: str, *, head: str = "") -> Path:
     config = tmp_path / "radar.toml"
     config.write_text(f'database = "{db}"\nlock_wait_seconds = 5\n\n[alerts]\nmax_attempts = 3\n{head}\n{body}\n',

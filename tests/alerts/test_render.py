@@ -45,15 +45,36 @@ def test_summary_has_key_metrics_and_clean_links():
     assert [n.url for n in s.newsletters] == ["https://importai.example.org/p/401"]  # no utm_*
 
 
-def test_slack_escapes_everything_from_feeds():
-    message = render_instant(alert(paper(title=EVIL, text=EVIL + ". Second.")))
-    dumped = json.dumps(message.payload())
-    assert "<!channel>" not in dumped and "<https://evil" not in dumped
-    assert "&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;" in dumped
-    assert "<!channel>" not in message.text
+def mrkdwn_texts(payload: dict) -> list[str]:
+    """Every string Slack parses as mrkdwn: the `text` fallback and each mrkdwn text object in the blocks."""
+    found = [payload["text"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn":
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(payload["blocks"])
+    return found
+
+
+def test_slack_escapes_everything_from_feeds_and_plain_text_keeps_it_raw():
+    message = render_instant(alert(paper(title=EVIL, text=EVIL + ". Second sentence of it.")))
+    payload = message.payload()
+    for text in mrkdwn_texts(payload):
+        assert "<!channel>" not in text and "<https://evil" not in text, text
+    assert "&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;" in payload["text"]
+    header = payload["blocks"][0]
+    assert header["type"] == "header" and header["text"] == {"type": "plain_text", "text": EVIL, "emoji": False}
     kinds = [b["type"] for b in message.blocks]
     assert kinds == ["header", "section", "section", "context", "actions"]
-    assert message.payload()["unfurl_links"] is False and message.payload()["unfurl_media"] is False
+    assert payload["blocks"][1]["text"]["type"] == "plain_text"  # the TL;DR, as written
+    assert payload["unfurl_links"] is False and payload["unfurl_media"] is False
     assert escape("a&b<c>d") == "a&amp;b&lt;c&gt;d"
 
 

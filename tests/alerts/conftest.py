@@ -108,6 +108,25 @@ def ten_paper_db(tmp_path_factory) -> Path:
                       FIXTURES / "tensor_weekly_ko_12.xml", FIXTURES / "side_notes_7.xml")
 
 
+def enriched_demo(tmp_path: Path, demo_db: Path, http_server, body: str) -> Settings:
+    """Settings for a copy of the demo database whose papers the behaviour snapshot's fake arXiv knows
+    (tests/behaviour.py) have been enriched with their abstracts, plus the config `body` (channels, rules)."""
+    from flows.pipeline.arxiv import enrich_arxiv
+    from flows.pipeline.runtime import PlainRuntime
+    from tests.arxiv_api import FakeArxiv
+    from tests.behaviour import arxiv_papers
+
+    db = Path(shutil.copy(demo_db, tmp_path / "demo.duckdb"))
+    api = FakeArxiv(http_server)
+    api.add(*arxiv_papers()["demo-papers"], query="demo-papers")
+    config = write_config(tmp_path, db, body)
+    config.write_text(config.read_text(encoding="utf-8") + f'[arxiv]\napi_url = "{api.url}"\ndelay_seconds = 0\n'
+                      'backoff_seconds = 0.01\nretries = 1\nrate_limit_name = ""\n', encoding="utf-8")
+    settings = load_settings(config)
+    assert enrich_arxiv(settings, PlainRuntime())["found"] == 3
+    return settings
+
+
 def write_config(tmp_path: Path, db: Path, body: str, *, head: str = "") -> Path:
     config = tmp_path / "radar.toml"
     config.write_text(f'database = "{db}"\nlock_wait_seconds = 5\n\n[alerts]\nmax_attempts = 3\n{head}\n{body}\n',

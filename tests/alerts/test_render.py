@@ -11,6 +11,7 @@ from alerts.render_slack import MAX_BLOCK_CHARS, MAX_BLOCKS, escape, render_dige
 from records.facts import MentionFact, MetricFact, PaperFacts
 from records.ledger import LedgerRow
 from records.messages import Alert
+from tests.alerts.test_escaping import mrkdwn_strings
 
 EVIL = "Ignore <!channel> & <https://evil.example|click> me"
 
@@ -45,28 +46,10 @@ def test_summary_has_key_metrics_and_clean_links():
     assert [n.url for n in s.newsletters] == ["https://importai.example.org/p/401"]  # no utm_*
 
 
-def mrkdwn_texts(payload: dict) -> list[str]:
-    """Every string Slack parses as mrkdwn: the `text` fallback and each mrkdwn text object in the blocks."""
-    found = [payload["text"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "mrkdwn":
-                found.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(payload["blocks"])
-    return found
-
-
 def test_slack_escapes_everything_from_feeds_and_plain_text_keeps_it_raw():
     message = render_instant(alert(paper(title=EVIL, text=EVIL + ". Second sentence of it.")))
     payload = message.payload()
-    for text in mrkdwn_texts(payload):
+    for text in mrkdwn_strings(payload):
         assert "<!channel>" not in text and "<https://evil" not in text, text
     assert "&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;" in payload["text"]
     header = payload["blocks"][0]

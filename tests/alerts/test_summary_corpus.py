@@ -10,7 +10,6 @@ from __future__ import annotations
 import email
 import json
 import re
-import shutil
 from email import policy
 from pathlib import Path
 
@@ -18,16 +17,11 @@ import pytest
 
 from alerts.chips import chip_name
 from alerts.paper_summary import ExtractiveSummariser, summarise_paper
-from config.settings import load_settings
-from flows.pipeline.arxiv import enrich_arxiv
 from flows.pipeline.delivery import deliver
-from flows.pipeline.runtime import PlainRuntime
 from storage.db import open_db
 from storage.ledger import load_paper_facts
-from tests.alerts.conftest import channels_toml, save_files, write_config
+from tests.alerts.conftest import channels_toml, enriched_demo, save_files
 from tests.alerts.summary_checks import chip_is_named, has_result_sentence, problems
-from tests.arxiv_api import FakeArxiv
-from tests.behaviour import arxiv_papers
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYOUTS = ROOT / "tests" / "extractors" / "layouts"
@@ -87,18 +81,10 @@ def measure(papers, delivered: dict[str, tuple[str, list[str]]]) -> dict:
 
 
 def test_every_alert_the_demo_produces_meets_the_bar(tmp_path, demo_alert_db, slack, smtp, http_server):
-    db = Path(shutil.copy(demo_alert_db, tmp_path / "demo.duckdb"))
-    api = FakeArxiv(http_server)
-    api.add(*arxiv_papers()["demo-papers"], query="demo-papers")
-    arxiv = (f'[arxiv]\napi_url = "{api.url}"\ndelay_seconds = 0\nbackoff_seconds = 0.01\nretries = 1\n'
-             'rate_limit_name = ""\n')
-    config = write_config(tmp_path, db, channels_toml(slack, smtp.port) + EVERYTHING)
-    config.write_text(config.read_text(encoding="utf-8") + arxiv, encoding="utf-8")
-    settings = load_settings(config)
-    assert enrich_arxiv(settings, PlainRuntime())["found"] == 3
+    settings = enriched_demo(tmp_path, demo_alert_db, http_server, channels_toml(slack, smtp.port) + EVERYTHING)
     report = deliver(settings)
     assert not report.failed, [r.errors for r in report.results]
-    with open_db(db, read_only=True) as conn:
+    with open_db(settings.database, read_only=True) as conn:
         papers = load_paper_facts(conn)
     assert sum(bool(p.abstract) for p in papers) == 3
     for name, delivered in [("bot", slack_summaries(slack.posts)), ("webhook", slack_summaries(slack.webhook_posts)),

@@ -132,10 +132,11 @@ def render_channel(channel: ChannelConfig, alerts: Sequence[Alert], rules: Seque
     papers = sorted((a for a in alerts if a.summary is not None), key=lambda a: a.importance)
     threads: dict[str, list[Alert]] = {}
     for a in papers:
-        if a.row.thread_ts:
+        if a.row.thread_ts and channel.kind == "slack":  # (a channel turned into a webhook starts afresh)
             threads.setdefault(a.row.thread_ts, []).append(a)
     out += [Thread(None, tuple(_reply(a) for a in group), thread_ts=ts) for ts, group in threads.items()]
-    shown, overflow = _cap([a for a in papers if not a.row.thread_ts], {r.name: r.max_per_run for r in rules})
+    fresh = [a for a in papers if not (a.row.thread_ts and channel.kind == "slack")]
+    shown, overflow = _cap(fresh, {r.name: r.max_per_run for r in rules})
     if len(shown) > fold_after:
         out += _fold(channel, shown, overflow, now)
         return [o for o in out if o.keys]

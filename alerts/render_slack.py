@@ -135,16 +135,22 @@ def render_instant(alert: Alert) -> SlackMessage:
     return SlackMessage(_clip(text, TEXT_CHARS), tuple(blocks), (alert.row.alert_key,))
 
 
-def listing(alerts: Sequence[Alert], overflow: Mapping[str, Sequence[Alert]], where: str) -> list[str]:
-    """The numbered lines a folded run opens with: title and first chip per paper (at most `MAX_LISTED`),
-    then a line per rule whose papers past `max_per_run` are listed `where`."""
+def listing(alerts: Sequence[Alert], overflow: Mapping[str, Sequence[Alert]], where: str,
+            budget: int = MAX_BLOCK_CHARS // 2) -> list[str]:
+    """The numbered lines a folded run opens with: title and first chip per paper (at most `MAX_LISTED`, and
+    no more than `budget` characters of blocks), then a line per rule whose papers past `max_per_run` are
+    listed `where`."""
     lines = []
     for n, a in enumerate(alerts[:MAX_LISTED], 1):
         s = a.summary
+        url, title = (s.links[0].url, s.title) if s else ("", a.notice or "")
         chip = f" · {neutralise(s.metrics[0])}" if s and s.metrics else ""
-        lines.append(f"{n}. {link(s.links[0].url, s.title)}{chip}" if s else f"{n}. {neutralise(a.notice or '')}")
-    if len(alerts) > MAX_LISTED:
-        lines.append(f"…and {len(alerts) - MAX_LISTED} more {where}")
+        line = f"{n}. {link(url, _clip(title, HEADER_CHARS))}{chip}"
+        if len(json.dumps(_list_sections([*lines, line]), ensure_ascii=False)) > budget:
+            break
+        lines.append(line)
+    if len(alerts) > len(lines):
+        lines.append(f"…and {len(alerts) - len(lines)} more {where}")
     lines += [f"…and {len(extra)} more for {neutralise(rule)}, listed {where}" for rule, extra in overflow.items()]
     return lines
 

@@ -83,3 +83,15 @@ def test_email_has_plain_and_html_parts_and_no_header_injection():
     html = msg.get_body(("html",)).get_content()
     assert "<script" not in html and "&lt;script&gt;" in html
     assert msg.get_body(("plain",)).get_content().startswith("Paper Radar: Big news")
+
+
+def test_a_folded_run_of_many_long_titles_stays_within_slack_limits():
+    from alerts.render_slack import MAX_BLOCK_CHARS, MAX_BLOCKS, render_parent
+
+    alerts = [alert(paper(n, title="A very long title " * 20)) for n in range(60)]
+    parent = render_parent(alerts, {"swe": alerts[:5]}, "Paper Radar: 65 new papers")
+    blocks = list(parent.blocks)
+    assert len(blocks) <= MAX_BLOCKS and len(json.dumps(blocks, ensure_ascii=False)) <= MAX_BLOCK_CHARS
+    assert len(parent.listed) == 65 and parent.keys == ()  # it lists every paper for the thread
+    text = json.dumps(blocks, ensure_ascii=False)
+    assert "more in the thread" in text and "…and 5 more for swe, listed in the thread" in text

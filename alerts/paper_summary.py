@@ -152,8 +152,11 @@ def _candidates(paper: PaperFacts, inputs: SummaryInputs, max_chars: int) -> lis
 def _without_title(s: Sentence, titles: Sequence[str]) -> Sentence:
     """A sentence that opens with the paper's title, as layouts with a title line before the blurb give it."""
     for title in titles:
-        if s.text.casefold().startswith(title.casefold() + " ") and len(s.text) > len(title) + 10:
-            return Sentence(s.text[len(title):].lstrip(), s.language, s.position)
+        rest = s.text[len(title):].lstrip()
+        # Only a title line fused with the next sentence ("DINOv2: ... Supervision The recent ..."); in
+        # "Mistral 7B beats Llama 2" the title is the sentence's subject.
+        if s.text.casefold().startswith(title.casefold() + " ") and len(rest) > 10 and not rest[0].islower():
+            return Sentence(rest, s.language, s.position)
     return s
 
 

@@ -133,6 +133,18 @@ def test_the_result_may_come_from_another_newsletter(blurbs, result):
     assert tldr == f"{blurbs[0]} {result}"
 
 
+@pytest.mark.parametrize("title, blurb, wanted", [
+    ("Mistral 7B", "Mistral 7B beats Llama 2 13B and scores 60.1% on MMLU.",
+     "Mistral 7B beats Llama 2 13B and scores 60.1% on MMLU."),  # the title is the subject: kept
+    ("DuoAttention", "DuoAttention keeps a full cache only for retrieval heads, for a 60.1% MMLU score.",
+     "DuoAttention keeps a full cache only for retrieval heads, for a 60.1% MMLU score."),
+    ("DINOv2: Learning Robust Visual Features", "DINOv2: Learning Robust Visual Features The model reaches "
+     "60.1% on MMLU.", "The model reaches 60.1% on MMLU."),  # a title line fused with the sentence: dropped
+])
+def test_a_title_is_dropped_only_where_it_is_not_the_sentences_subject(title, blurb, wanted):
+    assert extract_tldr(paper(blurb, title=title, metrics=[metric("MMLU", 60.1)])) == wanted
+
+
 def test_never_a_cut_sentence_and_at_most_two_within_the_limit():
     long = "It " + "really " * 70 + "works on MMLU with 60.1%."
     p = paper(f"First we set the scene. {long} Then it scores 60.1% on MMLU. Fourth sentence here. Fifth one.",

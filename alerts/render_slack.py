@@ -8,7 +8,10 @@ newsletter can ping `<!channel>` or disguise a link) and writes `*`, `_`, `~` an
 has no escape for, as the look-alikes `∗ ˍ ∼ ˋ`: not a marker is left, so no reading of Slack's
 rules can make bold, italics, strike-through or code of them. (A zero-width joiner beside the
 marker would keep the character, but whether it stops the formatting depends on how Slack classes
-the joiner, which cannot be tested here.) Link targets are only the http(s) URLs we stored.
+the joiner, which cannot be tested here.) A block quote opens a line with `>`, escaped or not:
+feed text is made one line, and a `>` it opens with is written `›`. Every mrkdwn object is
+`verbatim`, so Slack does not turn a bare URL, `#channel` or `@here` in feed text into a link or a
+mention either. Link targets are only the http(s) URLs we stored.
 
 A digest is split into several messages when it would pass 50 blocks or ~12,000 characters of blocks
 (Slack answers `msg_blocks_too_long` around 13k). Each message carries the ledger keys it delivers,
@@ -19,6 +22,7 @@ delivers no key itself: it lists the papers whose details follow as replies in i
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -37,6 +41,7 @@ DUPLICATE_NOTE = "possible duplicate: resent after an interrupted delivery"
 #: mrkdwn's markers and the look-alikes feed text shows instead (asterisk operator, modifier letter low
 #: macron, tilde operator, modifier letter grave accent).
 LOOKALIKES = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
+_QUOTE_MARKS = re.compile(r"^(?:&gt;\s*)+")  # what a block quote opens with, once escaped
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,10 @@ def escape(text: str) -> str:
 
 
 def neutralise(text: str) -> str:
-    """Feed text for mrkdwn: escaped, and every *, _, ~ and ` written as its look-alike."""
-    return escape(text).translate(LOOKALIKES)
+    """Feed text for mrkdwn: one line, escaped, every *, _, ~ and ` written as its look-alike, and a leading
+    `>` (a block quote wherever the text opens a line) as `›`."""
+    text = escape(" ".join(text.split())).translate(LOOKALIKES)
+    return _QUOTE_MARKS.sub(lambda m: m.group(0).replace("&gt;", "\u203a"), text)
 
 
 def link(url: str, label: str) -> str:
@@ -78,7 +85,7 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _mrkdwn(text: str) -> dict:
-    return {"type": "mrkdwn", "text": _clip(text, SECTION_CHARS)}
+    return {"type": "mrkdwn", "text": _clip(text, SECTION_CHARS), "verbatim": True}
 
 
 def _plain(text: str, limit: int = SECTION_CHARS) -> dict:

@@ -10,7 +10,11 @@ not history, a pointer to another paper or chrome). When no sentence in the blur
 named result and the abstract (or another blurb) has one, that sentence is taken instead: the result
 matters more than the language. `LlmSummariser` asks an OpenAI-compatible chat endpoint
 (`[alerts.llm]`, off by default) with the same inputs and rules, and falls back to the extractive
-summary when the endpoint errs, times out, or answers with more than two sentences or characters.
+summary when the endpoint errs or times out, or its answer breaks a rule the extractive one keeps:
+more than two sentences or 400 characters, a piece that is no whole sentence, another language than
+the blurb's. After `LLM_MAX_FAILURES` endpoint failures in a row it is not asked again in that run,
+so a server that is down costs a run at most that many timeouts. `OncePerPaper` keeps one TL;DR per
+paper for a run (a paper routed to three channels is summarised, and an LLM asked, once).
 
 Chips are alerts/chips.py's. Links are the stored ones; the delivery orchestrator cleans them once
 more of tracking parameters before they get here (subscriber tokens never leave the database).
@@ -201,20 +205,36 @@ def _names_word(text: str, name: str) -> bool:
     return re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text) is not None
 
 
-def valid_tldr(text: str, max_chars: int = TLDR_CHARS) -> bool:
-    """What any TL;DR must be: non-empty, at most `max_chars` characters and `TLDR_SENTENCES` sentences."""
-    return 0 < len(text) <= max_chars and len(split_sentences(text)) <= TLDR_SENTENCES
+def tldr_problem(text: str, lang: str, max_chars: int = TLDR_CHARS) -> str | None:
+    """What keeps `text` from being a TL;DR in `lang` (None when nothing does): empty, over `max_chars`
+    characters or `TLDR_SENTENCES` sentences, a piece that is no whole sentence, another language."""
+    pieces = split_sentences(text)
+    if not text or len(text) > max_chars or len(pieces) > TLDR_SENTENCES:
+        return f"{len(text)} characters, {len(pieces)} sentences"
+    cut = next((s.text for s in pieces if not is_sentence(s, max_chars)), None)
+    if cut is not None:
+        return f"not a whole sentence: {cut[:60]!r}"
+    if language(text) != lang:
+        return f"written in {language(text)}, the blurb in {lang}"
+    return None
+
+
+LLM_MAX_FAILURES = 3
 
 
 class LlmSummariser:
-    """One chat-completions call per paper; any failure or over-long answer falls back to `fallback` (logged)."""
+    """One chat-completions call per paper; an endpoint failure or an answer that breaks the rules falls back
+    to `fallback` (logged); after `LLM_MAX_FAILURES` endpoint failures in a row, only `fallback` is asked."""
 
     def __init__(self, client: httpx.Client, url: str, model: str, *, api_key: str | None = None,
-                 fallback: Summariser | None = None) -> None:
+                 fallback: Summariser | None = None, owns_client: bool = False) -> None:
         self.client, self.url, self.model = client, url.rstrip("/"), model
         self.headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.fallback = fallback or ExtractiveSummariser()
-        self.failures = 0
+        self.owns_client = owns_client
+        self.failures = 0  # answers not used, for any reason
+        self.endpoint_failures = 0  # in a row
+        self.answered = 0
 
     def prompt(self, paper: PaperFacts) -> str:
         inputs = summary_inputs(paper)
@@ -227,24 +247,57 @@ class LlmSummariser:
                 "text below. Plain text only, no markdown.\n\n" + "\n\n".join(parts)[:6000])
 
     def tldr(self, paper: PaperFacts) -> str:
+        if self.endpoint_failures >= LLM_MAX_FAILURES:
+            return self.fallback.tldr(paper)
         try:
-            response = self.client.post(f"{self.url}/chat/completions", headers=self.headers, json={
-                "model": self.model, "temperature": 0,
-                "messages": [{"role": "user", "content": self.prompt(paper)}],
-            })
-            response.raise_for_status()
-            text = response.json()["choices"][0]["message"]["content"]
-            if not isinstance(text, str) or not text.strip():
-                raise ValueError("empty answer")
-            text = " ".join(text.split())
-            if not valid_tldr(text):
-                raise ValueError(f"answer of {len(text)} characters, {len(split_sentences(text))} sentences")
+            text = self._ask(paper)
         except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as e:
             self.failures += 1
-            log.warning("LLM summary of %s failed (%s: %s); using the extractive summary",
-                        paper.arxiv_id, type(e).__name__, e)
+            self.endpoint_failures += 1
+            log.warning("LLM summary of %s failed (%s: %s); using the extractive summary%s", paper.arxiv_id,
+                        type(e).__name__, e, "; the endpoint is not asked again this run"
+                        if self.endpoint_failures >= LLM_MAX_FAILURES else "")
             return self.fallback.tldr(paper)
+        self.endpoint_failures = 0
+        problem = tldr_problem(text, summary_inputs(paper).language)
+        if problem:
+            self.failures += 1
+            log.warning("LLM summary of %s not used (%s); using the extractive summary", paper.arxiv_id, problem)
+            return self.fallback.tldr(paper)
+        self.answered += 1
         return text
+
+    def _ask(self, paper: PaperFacts) -> str:
+        response = self.client.post(f"{self.url}/chat/completions", headers=self.headers, json={
+            "model": self.model, "temperature": 0,
+            "messages": [{"role": "user", "content": self.prompt(paper)}],
+        })
+        response.raise_for_status()
+        text = response.json()["choices"][0]["message"]["content"]
+        if not isinstance(text, str):
+            raise TypeError(f"answer of type {type(text).__name__}")
+        return " ".join(text.split())
+
+    def close(self) -> None:
+        if self.owns_client:
+            self.client.close()
+
+
+class OncePerPaper:
+    """One TL;DR per paper for the life of this object (a run): the wrapped summariser is asked once."""
+
+    def __init__(self, inner: Summariser) -> None:
+        self.inner, self.done = inner, {}
+
+    def tldr(self, paper: PaperFacts) -> str:
+        if paper.arxiv_id not in self.done:
+            self.done[paper.arxiv_id] = self.inner.tldr(paper)
+        return self.done[paper.arxiv_id]
+
+    def close(self) -> None:
+        close = getattr(self.inner, "close", None)
+        if close is not None:
+            close()
 
 
 def has_results(paper: PaperFacts) -> bool:
@@ -271,5 +324,6 @@ def make_summariser(llm: LlmSettings, api_key: str | None = None, client: httpx.
     """The LLM summariser when `[alerts.llm]` is enabled (falling back to extractive), else extractive."""
     if not llm.enabled:
         return ExtractiveSummariser()
+    owns = client is None
     client = client or httpx.Client(timeout=llm.timeout_seconds)
-    return LlmSummariser(client, llm.url, llm.model, api_key=api_key)
+    return LlmSummariser(client, llm.url, llm.model, api_key=api_key, owns_client=owns)

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 
 from alerts.compose import MODES, Outgoing, Thread, flatten, is_due, make_alert, ops_message, render_channel
 from alerts.errors import DeliveryError
-from alerts.paper_summary import Summariser, make_summariser
+from alerts.paper_summary import OncePerPaper, Summariser, make_summariser
 from alerts.rules import plan_alerts, plan_source_health
 from alerts.senders import HistorySender, Sender, channel_secret, make_sender
 from config.alerts import ChannelConfig, SecretRef
@@ -83,13 +83,17 @@ def match_rules(settings: Settings, runtime: Runtime, *, modes: Sequence[str] = 
             save_planned(conn, planned, now)
             due = load_due(conn, cfg.max_attempts)
     due = [r for r in due if (rule is None or rule in r.rules) and is_due(r, cfg.rules, modes, now)]
-    summariser = summariser or make_summariser(cfg.llm, _secret(cfg.llm.api_key, runtime))
+    once = OncePerPaper(summariser or make_summariser(cfg.llm, _secret(cfg.llm.api_key, runtime)))
     health_by_name = {h["name"]: h for h in health}
     grouped: dict[str, list[Alert]] = {}
-    for row in due:
-        alert = make_alert(row, papers.get(row.arxiv_id or ""), health_by_name, summariser, cfg.rules)
-        if alert is not None:
-            grouped.setdefault(row.channel, []).append(alert)
+    try:
+        for row in due:
+            alert = make_alert(row, papers.get(row.arxiv_id or ""), health_by_name, once, cfg.rules)
+            if alert is not None:
+                grouped.setdefault(row.channel, []).append(alert)
+    finally:
+        if summariser is None:  # ours to close (an LLM summariser's HTTP client)
+            once.close()
     runtime.log.info("%d new matches (%d suppressed); due: %s", len(planned),
                      sum(r.status == "suppressed" for r in planned),
                      {name: len(alerts) for name, alerts in grouped.items()} or "nothing")

@@ -5,7 +5,8 @@ closing quotes or brackets) before a space, but not after an abbreviation ("e.g.
 or an initial; Korean ends (`다.`, `니다.`, `요.`, and the nominal endings of bullet-style posts such
 as `공개함`, `구조임`, `개선됨`, `학습했음`, which often carry no full stop); and line breaks. Each
 piece loses the link bar or section label that newsletter layouts leave at its start ("Paper · Code",
-"arXiv: GitHub:", "📄 … · 💻 GitHub", "TL;DR", "Key results", "논문 소개"). `is_sentence` tells a
+"arXiv: GitHub:", "📄 … · 💻 GitHub", "TL;DR", "Key results", "논문 소개"), and a Korean text the one link
+word its link line left before its first sentence ("논문 중간 추론 과정을 ..."). `is_sentence` tells a
 sentence from what only looks like one: a flattened table, a code line, a card, a stray label.
 `language` tells Korean text from the rest by its share of Hangul letters.
 """
@@ -34,7 +35,8 @@ _EN_END = re.compile(r"""[.!?]["'”’)\]]*$""")
 _LABELS = re.compile(
     r"^(?:TL;?DR|Key results?|Results?|Why it matters|The gist|The details|Caveats?|What they changed|What's new|"
     r"What it does|How it works|(?:The )?bottom line|Takeaways?|In short|Summary|Highlights|Key findings|Findings|"
-    r"My take|Our take|논문 소개|논문 링크|더 읽어보기|핵심 아이디어|핵심 내용|주요 결과|결과|요약|"
+    r"My take|Our take|논문 소개|논문 링크|논문 읽기|논문 리뷰|오늘의 논문|더 읽어보기|핵심 아이디어|핵심 내용|"
+    r"주요 결과|결과|요약|"
     r"한 줄 요약|의의|한계)"
     r"\s*:?\s+(?=[\"'“‘(\[]?[A-Z0-9\uac00-\ud7a3])"
 )
@@ -45,6 +47,9 @@ _LINK_WORD = (r"(?:paper|code(?: and weights)?|pdf|arxiv|github|hugging face|web
               r"repo(?:sitory)?|weights|blog(?: post)?|models?|data(?:set)?|read it(?: on arxiv)?|read more|links?|"
               r"toolkit|slides|video|thread|podcast|"
               r"논문|코드|저장소|원문|링크|깃허브|데모|프로젝트)")
+#: A Korean text that opens with one link word and then its first sentence ("논문 중간 추론 과정을 ..."): the
+#: link line ("<a>논문</a>") a flattened item text keeps. A Korean subject would carry a particle (논문은, 논문에서).
+_KO_LONE_LINK = re.compile(r"^(?:논문|코드|원문|링크|깃허브|저장소|데모)\s+(?=[\uac00-\ud7a3A-Za-z0-9])")
 _EMOJI = r"[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?"
 _URL = r"(?:https?://\S+|(?:www\.)?(?:arxiv\.org|github\.com|huggingface\.co|alphaxiv\.org)/\S*)"
 #: One entry of a link bar: an optional emoji, then a link word, a bracketed one, or a URL; an optional
@@ -88,6 +93,9 @@ def split_sentences(text: str) -> list[Sentence]:
                 start = m.end()
         pieces.append(line[start:])
     cleaned = [strip_lead(p) for p in pieces]
+    first = next((n for n, c in enumerate(cleaned) if c), None)
+    if first is not None and language(cleaned[first]) == "ko":
+        cleaned[first] = strip_lead(_KO_LONE_LINK.sub("", cleaned[first]))
     return [Sentence(p, language(p), n) for n, p in enumerate(c for c in cleaned if c)]
 
 

@@ -77,9 +77,25 @@ def test_link_bars_are_dropped_from_a_sentence_start(text, first):
     ("Key results Across 29 tasks it beats RT-2-X by 16.5%.", "Across 29 tasks"),
     ("The gist: Qwen2.5-VL comes in three sizes.", "Qwen2.5-VL comes"),
     ("논문 소개 구조화된 상태 공간 모델을 제안합니다.", "구조화된 상태"),
+    ("논문 읽기 데이터 품질이 규모를 대신할 수 있음을 보였습니다.", "데이터 품질이"),
+    ("오늘의 논문 작은 모델이 큰 모델을 이기는 방법을 다룹니다.", "작은 모델이"),
+    ("논문 리뷰: 선호 쌍만으로 정책을 학습합니다.", "선호 쌍만으로"),
 ])
 def test_section_labels_are_dropped_from_a_sentence_start(text, first):
     assert texts(text)[0].startswith(first)
+
+
+@pytest.mark.parametrize("text, first", [
+    # <a>논문</a>, then the blurb
+    ("논문 중간 추론 과정을 담은 예시 몇 개만 보여 줘도 큰 모델이 추론을 해냅니다.", "중간 추론"),
+    ("코드 저자들이 학습 스크립트를 모두 공개했습니다.", "저자들이"),
+    ("원문 Meta가 공개한 두 번째 세대 모델입니다. 논문 저자들은 안전성도 다룹니다.", "Meta가"),
+    ("논문은 어텐션을 타일로 나눕니다.", "논문은"),  # the paper as the subject stays
+    ("논문에서 제안한 방법이 MMLU에서 64.3%를 기록했습니다.", "논문에서"),
+])
+def test_a_korean_link_word_before_the_first_sentence_is_dropped(text, first):
+    assert texts(text)[0].startswith(first)
+    assert all(t.startswith("논문 저자들은") for t in texts(text)[1:])  # only the text's first sentence
 
 
 @pytest.mark.parametrize("text", [

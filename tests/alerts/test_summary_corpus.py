@@ -1,7 +1,7 @@
 """Issue 15's bar, measured: every alert the demo produces (Slack bot token, webhook, email, with the
 demo's arXiv abstracts enriched from the fake arXiv) and every paper of the team's layouts corpus
 (tests/extractors/layouts: the open part and every subfolder, round1/ and the sealed sealed2/, read in
-place and never tuned on here) gets whole-sentence TL;DRs of at
+place and never tuned on here; sealed2's labels are not read) gets whole-sentence TL;DRs of at
 most 400 characters that state a named result when a blurb or abstract has one, and chips that
 each name what they measure, at least one for every paper with a named score (tests/alerts/
 summary_checks.py). The numbers each run measured are printed (`pytest -s`)."""
@@ -103,16 +103,20 @@ def test_every_alert_the_demo_produces_meets_the_bar(tmp_path, demo_alert_db, sl
 @pytest.fixture(scope="module")
 def layouts_papers(tmp_path_factory):
     files = sorted(f for f in LAYOUTS.rglob("*") if f.suffix in (".xml", ".html", ".eml", ".atom"))
-    assert len(files) >= 35  # 16 open, 9 of round 1, 12 sealed (sealed2/)
+    assert len(files) >= 36  # 16 open, 9 of round 1, 11 sealed (sealed2/)
     db = save_files(tmp_path_factory.mktemp("layouts") / "radar.duckdb", *files)
     with open_db(db, read_only=True) as conn:
         return [p for p in load_paper_facts(conn) if p.primary_mentions]
 
 
 def labelled_named_scores() -> dict[str, set[str]]:
-    """{arXiv id: benchmark names} the corpus's labels give (its ground truth, written before the extractor)."""
+    """{arXiv id: benchmark names} the labels of the open part and round1/ give (their ground truth, written
+    before the extractor). A sealed part's labels are read by its scorer only: its papers are checked here
+    by what the extractor finds, like any newsletter's."""
     names: dict[str, set[str]] = {}
     for labels in sorted(LAYOUTS.rglob("labels.json")):
+        if any(part.startswith("sealed") for part in labels.relative_to(LAYOUTS).parts):
+            continue
         for key, doc in json.loads(labels.read_text(encoding="utf-8")).items():
             if key.startswith("_"):
                 continue

@@ -23,6 +23,7 @@ from radar.alerts_cli import alerts_app
 from radar.arxiv_cli import arxiv_app, backfill_command
 from radar.console import ConfigOption, err, fail, load_config, out, run, run_flow
 from radar.sql import sql_command
+from radar.storage_cli import migrate_storage_command
 
 app = typer.Typer(help="Paper Radar: papers, code and metrics from AI newsletters, into DuckDB.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -188,6 +189,7 @@ def _print_poll_summary(summary: dict) -> None:
 
 
 app.command("sql")(sql_command)
+app.command("migrate-storage")(migrate_storage_command)
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(arxiv_app, name="arxiv")
 app.command("backfill")(backfill_command)

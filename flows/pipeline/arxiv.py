@@ -116,7 +116,7 @@ def poll_arxiv(settings: Settings, runtime: Runtime) -> dict:
                 batches.append(QueryBatch(query, [], error=str(e)))
             report("arXiv queries", 1)
     reports, warnings = runtime.step(save_and_guard, "save-and-guard")(settings, runtime, batches)
-    summary = {"database": str(settings.database), "queries": [asdict(r) for r in reports],
+    summary = {"database": str(settings.store), "queries": [asdict(r) for r in reports],
                "warnings": [asdict(w) for w in warnings],
                "failures": [{"query": r.query, "error": r.error} for r in reports if r.status == "failed"]}
     runtime.artifact("poll-arxiv-summary", render_arxiv_poll_report(summary),
@@ -154,6 +154,6 @@ def enrich_arxiv(settings: Settings, runtime: Runtime) -> dict:
                 break
             totals = {k: totals[k] + done[k] for k in totals}
             report("arXiv ids", done["asked"])
-    summary = {"database": str(settings.database), **totals, "failures": failures}
+    summary = {"database": str(settings.store), **totals, "failures": failures}
     runtime.artifact("enrich-arxiv-summary", render_enrich_report(summary), "arXiv look-ups of newsletter papers")
     return summary

@@ -126,7 +126,7 @@ def publish(settings: Settings, runtime: Runtime) -> None:
     """A consistent read snapshot (Parquet + views.sql) for long-lived readers; see docs/schema.md."""
     try:
         with open_writer(settings, runtime) as conn:
-            publish_snapshot(conn, settings.database, snapshot_dir_for(settings.database))
+            publish_snapshot(conn, settings.store, snapshot_dir_for(settings.database))
     except (StorageError, OSError) as e:  # the data is saved; a stale snapshot is not worth failing the run
         runtime.log.warning("read snapshot not published: %s", e)
 
@@ -139,7 +139,7 @@ def poll_newsletters(settings: Settings, runtime: Runtime) -> dict:
     fetching = {s.name: runtime.submit(fetch_source, f"fetch-{s.name}", s, settings.fetch, states.get(s.name),
                                        runtime.log) for s in settings.enabled_sources}
     batches = [collect(settings, runtime, s, fetching[s.name], states.get(s.name)) for s in settings.enabled_sources]
-    summary = poll_summary(runtime.step(save_batches, "save-batches")(settings, runtime, batches), settings.database)
+    summary = poll_summary(runtime.step(save_batches, "save-batches")(settings, runtime, batches), settings.store)
     runtime.step(publish, "publish-snapshot")(settings, runtime)
     runtime.artifact("poll-newsletters-summary", render_poll_report(summary),
                      "What this poll fetched and saved, per source")

@@ -74,7 +74,7 @@ class PostgresForTests:
 
 
 def new_lake(pg: PostgresServer, folder: Path) -> StorageSettings:
-    """An empty lake: a new catalog database, its data under `folder`."""
+    """An empty lake: a new catalog database, its data in `folder`/lake-data/."""
     dsn = pg.create_database(f"lake_{os.getpid()}_{next(_names)}")
     return StorageSettings(backend="ducklake", catalog=dsn, data_path=f"{folder / 'lake-data'}/")
 

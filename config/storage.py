@@ -2,7 +2,8 @@
 
 `backend = "duckdb"` (the default) is the embedded file named by the top-level `database` key.
 `backend = "ducklake"` is a DuckLake: its catalog in a database (`catalog`) and its rows as Parquet
-files in a folder or bucket (`data_path`). Three catalogs:
+files in a folder (`data_path`; every machine must mount it at the same path; an s3:// bucket is not
+supported yet). Three catalogs:
 
     catalog = "postgresql://radar@db.internal:5432/radar"   PostgreSQL (also "postgres:dbname=... host=...",
                                                              or a libpq "key=value ..." string): many
@@ -14,7 +15,8 @@ files in a folder or bucket (`data_path`). Three catalogs:
 A password never goes in the file: DuckDB repeats connection strings in its error messages, so a
 password there would reach logs. libpq reads it from `PGPASSWORD` or `~/.pgpass` (`PGPASSFILE`), for
 DuckDB's PostgreSQL extension and the writer lock's client alike. A catalog string that holds one is
-a config error. `Settings.store` (config/settings.py) is what storage/ is given to open.
+a config error. With backend "duckdb", `catalog` and `data_path` may still name a lake: `radar
+migrate-storage` copies to and from it. `Settings.store` (config/settings.py) is what storage/ opens.
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ class StorageSettings(BaseModel):
             raise ValueError('a DuckLake needs `catalog` (e.g. "postgresql://radar@db-host/radar")')
         if not self.data_path or not self.data_path.strip():
             raise ValueError('a DuckLake needs `data_path` (a shared folder, or s3://bucket/prefix/)')
+        if "://" in self.data_path:
+            raise ValueError("`data_path` must be a folder: s3:// and other remote data paths are not supported yet "
+                             "(see README, 'Shared store'); use a folder every machine mounts at the same path")
         if _holds_password(self.catalog):
             raise ValueError("`catalog` must not hold a password (DuckDB repeats it in error messages): "
                              "set PGPASSWORD or use ~/.pgpass instead")
@@ -74,10 +79,6 @@ class StorageSettings(BaseModel):
         """The PostgreSQL connection string, or the SQLite / DuckDB catalog file's path."""
         return catalog_parts(self.catalog or "")[1]
 
-    @property
-    def remote_data(self) -> bool:
-        return "://" in (self.data_path or "")
-
     def with_paths_resolved(self, base: Path) -> StorageSettings:
         """File catalogs and a local data path made absolute against the config file's folder."""
         if not self.lake_configured:
@@ -86,9 +87,7 @@ class StorageSettings(BaseModel):
         catalog = self.catalog
         if kind != "postgres":
             catalog = f"{kind}:{_absolute(target, base)}"
-        data_path = self.data_path or ""
-        if not self.remote_data:
-            data_path = str(_absolute(data_path, base))
+        data_path = str(_absolute(self.data_path or "", base))
         if not data_path.endswith("/"):
             data_path += "/"  # DuckLake joins file names to it as text
         return self.model_copy(update={"catalog": catalog, "data_path": data_path})

@@ -8,8 +8,9 @@ runs unchanged on it.
 extensions as `duckdb-ext-*` packages (a namespace package `duckdb_ext` holding
 `extensions/v1.4.4/<platform>/*.duckdb_extension`); the connection points `extension_directory` at
 it and turns autoinstall and autoload off, so DuckDB never tries its download site. Only what the
-catalog needs is loaded (about 0.2 s each): `ducklake`, then `postgres_scanner` or `sqlite_scanner`,
-and `httpfs` for an `s3://` data path.
+catalog needs is loaded (about 0.25 s each, DuckDB checking each file's signature): `ducklake`, then
+`postgres_scanner` or `sqlite_scanner`. (The extra also installs `httpfs`, for an s3:// data path
+once that is supported.)
 
 **One writer at a time, readers never wait.** DuckLake commits optimistically: two writers that add
 the same new key both succeed (two rows), and writers that touch the same data file conflict at
@@ -90,10 +91,7 @@ def connect_lake(settings: StorageSettings, *, read_only: bool, snapshot: int | 
 
 
 def extensions_for(settings: StorageSettings) -> list[str]:
-    needed = ["ducklake", CATALOG_EXTENSIONS[settings.catalog_kind]]
-    if settings.remote_data:
-        needed.append("httpfs")
-    return [e for e in needed if e]
+    return [e for e in ("ducklake", CATALOG_EXTENSIONS[settings.catalog_kind]) if e]
 
 
 def attach_statement(settings: StorageSettings, *, read_only: bool, snapshot: int | str | None = None,

@@ -33,9 +33,11 @@ from __future__ import annotations
 
 import fcntl
 import importlib.util
+import itertools
 import os
 import re
 import socket
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,17 +72,21 @@ def extension_directory() -> str:
 
 
 def connect_lake(settings: StorageSettings, *, read_only: bool, snapshot: int | str | None = None) -> Opened:
-    """The lake attached as `lake` and in use; for a writer, with the writer lock held (else DatabaseLocked)."""
-    conn = duckdb.connect(config={"extension_directory": extension_directory(),
-                                  "autoinstall_known_extensions": False, "autoload_known_extensions": False})
-    release: Callable[[], None] = _nothing
+    """The lake attached (as `lake`, unless this process has it open already) and in use; for a writer,
+    with the writer lock held (else DatabaseLocked)."""
+    extensions = tuple(extensions_for(settings))
+    conn, alias = _engine_connection(extensions)
+    unlock: Callable[[], None] = _nothing
+
+    def release() -> None:  # after open_db closed `conn`
+        _detach(extensions, alias)
+        unlock()
+
     try:
-        for extension in extensions_for(settings):
-            conn.execute(f"LOAD {extension}")
         if not read_only:
-            release = writer_lock(settings)
-        conn.execute(attach_statement(settings, read_only=read_only, snapshot=snapshot))
-        conn.execute(f"USE {LAKE}")
+            unlock = writer_lock(settings)
+        conn.execute(attach_statement(settings, read_only=read_only, snapshot=snapshot, alias=alias))
+        conn.execute(f"USE {alias}")
         return Opened(conn, release)
     except BaseException as e:
         conn.close()
@@ -88,6 +94,45 @@ def connect_lake(settings: StorageSettings, *, read_only: bool, snapshot: int | 
         if isinstance(e, duckdb.Error):
             raise map_lake_error(settings, e, snapshot) from None
         raise
+
+
+# One in-memory DuckDB per process (per set of extensions), with the extensions loaded once: DuckDB
+# checks each extension file's signature on LOAD (about 0.25 s each, every time). Each open_db gets a
+# connection of its own to it (`cursor()`); attached databases are shared by an instance, so each
+# open lake gets its own alias, `lake` when this process has no other lake open.
+_ENGINES: dict[tuple[str, ...], duckdb.DuckDBPyConnection] = {}
+_ALIASES_IN_USE: set[str] = set()
+_ENGINE_LOCK = threading.Lock()
+
+
+def _engine_connection(extensions: tuple[str, ...]) -> tuple[duckdb.DuckDBPyConnection, str]:
+    with _ENGINE_LOCK:
+        engine = _ENGINES.get(extensions)
+        if engine is None:
+            engine = duckdb.connect(config={"extension_directory": extension_directory(),
+                                            "autoinstall_known_extensions": False,
+                                            "autoload_known_extensions": False})
+            try:
+                for extension in extensions:
+                    engine.execute(f"LOAD {extension}")
+            except duckdb.Error as e:
+                engine.close()
+                raise StorageError(f"cannot load DuckDB's {', '.join(extensions)} extensions: {e} "
+                                   f"({EXTRA_HINT})") from None
+            _ENGINES[extensions] = engine
+        candidates = itertools.chain([LAKE], (f"{LAKE}_{n}" for n in itertools.count(2)))
+        alias = next(a for a in candidates if a not in _ALIASES_IN_USE)
+        _ALIASES_IN_USE.add(alias)
+        return engine.cursor(), alias
+
+
+def _detach(extensions: tuple[str, ...], alias: str) -> None:
+    with _ENGINE_LOCK:
+        try:
+            with _ENGINES[extensions].cursor() as detaching:
+                detaching.execute(f"DETACH DATABASE IF EXISTS {alias}")
+        finally:
+            _ALIASES_IN_USE.discard(alias)
 
 
 def extensions_for(settings: StorageSettings) -> list[str]:
@@ -221,7 +266,8 @@ def redact(text: str) -> str:
 
 def list_snapshots(conn: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple]]:
     """The lake's snapshots, newest first: id, time, what changed."""
+    alias = conn.execute("SELECT current_database()").fetchone()[0]
     result = conn.execute(
-        f"SELECT snapshot_id, snapshot_time, changes FROM {LAKE}.snapshots() ORDER BY snapshot_id DESC"
+        f"SELECT snapshot_id, snapshot_time, changes FROM {alias}.snapshots() ORDER BY snapshot_id DESC"
     )
     return [d[0] for d in result.description], result.fetchall()

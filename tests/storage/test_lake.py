@@ -136,6 +136,27 @@ def test_time_travel_reads_an_earlier_snapshot(lake):
         run_readonly_query(lake, "SELECT 1", at="999999")
 
 
+def test_lakes_open_at_once_in_one_process_each_see_their_own_state_and_detach_when_closed(lake, tmp_path, postgres):
+    """One DuckDB engine per process holds every open lake, each under its own alias."""
+    other = new_lake(postgres.get(), tmp_path / "other")
+    with open_db(lake) as writer:
+        save_extractions(writer, extractions()[:1], fetched_at=NOW)
+        first = writer.execute("SELECT max(snapshot_id) FROM lake.snapshots()").fetchone()[0]
+        with open_db(lake, read_only=True) as reader, open_db(other) as elsewhere:
+            save_extractions(writer, extractions()[1:], fetched_at=NOW)
+            assert table_counts(reader)["documents"] == len(extractions())  # a new statement, a new snapshot
+            assert table_counts(elsewhere)["documents"] == 0
+            with open_db(lake, read_only=True, snapshot=first) as then:
+                assert table_counts(then)["documents"] == 1
+            names = {reader.execute("SELECT current_database()").fetchone()[0],
+                     elsewhere.execute("SELECT current_database()").fetchone()[0]}
+            assert len(names | {"lake"}) == 3
+    with open_db(lake, read_only=True) as again:
+        attached = {r[0] for r in again.execute("SELECT database_name FROM duckdb_databases() WHERE type = 'ducklake'"
+                                                ).fetchall()}
+        assert attached == {"lake"}  # the others were detached on close; the name is free again
+
+
 def outside_writer(lake: StorageSettings) -> duckdb.DuckDBPyConnection:
     """A notebook's read-write connection: it attaches the lake itself and takes no writer lock."""
     conn = duckdb.connect(config={"extension_directory": extension_directory(), "autoinstall_known_extensions": False})

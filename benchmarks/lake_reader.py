@@ -3,11 +3,13 @@
 Runs by hand (`.venv/bin/python -m benchmarks.lake_reader [ROUNDS]`, 5 rounds by default); needs the
 `lake` extra and PostgreSQL's binaries (it starts its own server, tests/postgres.py). Each round polls
 the bundled demo (its four sources, through the plain pipeline, without Prefect) into a fresh lake on
-that server, three times, in turn:
+that server, four times, in turn (and once into a fresh embedded file, for scale):
 
 - alone: no other process;
 - idle reader: another process has the lake attached (the README's notebook) and holds it, open and idle;
-- busy reader: that process queries `papers_overview` in a tight loop throughout the poll.
+- busy reader: that process queries `papers_overview` in a tight loop throughout the poll;
+- CPU burner: no reader, but a process spinning in pure Python throughout the poll, which is what
+  the busy reader costs a 2-core machine apart from any lock (the baseline for "busy reader").
 
 Every poll runs with `lock_wait_seconds = 0`, so a reader holding any lock would fail it. The medians
 and the ratios to "alone" are printed. For contrast, the embedded file with a reader holding it
@@ -35,14 +37,18 @@ from tests.postgres import PASSWORD, PostgresServer
 
 ROOT = Path(__file__).resolve().parents[1]
 READER = textwrap.dedent("""
-    import sys
+    import select, sys
+    if sys.argv[1] == "burn":
+        print("open", flush=True)
+        while not select.select([sys.stdin], [], [], 0)[0]:
+            sum(range(10000))
+        sys.exit()
     from config.storage import StorageSettings
     from storage.db import open_db
     busy = sys.argv[1] == "busy"
     with open_db(StorageSettings(backend="ducklake", catalog=sys.argv[2], data_path=sys.argv[3]), read_only=True) as c:
         print("open", flush=True)
         if busy:
-            import select
             while not select.select([sys.stdin], [], [], 0)[0]:
                 c.execute("SELECT count(*) FROM papers_overview").fetchone()
         sys.stdin.readline()
@@ -58,11 +64,17 @@ def demo_config(folder: Path, storage: str) -> Path:
 
 
 def timed_poll(pg: PostgresServer, folder: Path, reader: str | None) -> float:
-    lake = new_lake(pg, folder)
-    with open_db(lake):
-        pass  # the lake's schema exists before the clock starts
-    config = demo_config(folder, f'\n[storage]\nbackend = "ducklake"\ncatalog = "{lake.catalog}"\n'
-                                 f'data_path = "{lake.data_path}"\n')
+    if reader == "file":  # the embedded file, alone
+        config = demo_config(folder, "")
+        with open_db(load_settings(config).database):
+            pass
+        reader = None
+    else:
+        lake = new_lake(pg, folder)
+        with open_db(lake):
+            pass  # the lake's schema exists before the clock starts
+        config = demo_config(folder, f'\n[storage]\nbackend = "ducklake"\ncatalog = "{lake.catalog}"\n'
+                                     f'data_path = "{lake.data_path}"\n')
     holder = None
     if reader:
         holder = subprocess.Popen([sys.executable, "-c", READER, reader, lake.catalog or "", lake.data_path or ""],
@@ -100,10 +112,12 @@ def embedded_contrast(folder: Path) -> str:
 def main(rounds: int) -> None:
     pg = PostgresServer()
     os.environ["PGPASSWORD"] = PASSWORD
-    times: dict[str, list[float]] = {"alone": [], "idle reader": [], "busy reader": []}
+    variants = (("alone", None), ("idle reader", "idle"), ("busy reader", "busy"), ("CPU burner", "burn"),
+                ("file, alone", "file"))
+    times: dict[str, list[float]] = {label: [] for label, _ in variants}
     try:
         for n in range(rounds):
-            for label, reader in (("alone", None), ("idle reader", "idle"), ("busy reader", "busy")):
+            for label, reader in variants:
                 with tempfile.TemporaryDirectory() as folder:
                     times[label].append(timed_poll(pg, Path(folder), reader))
             print(f"round {n + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()), flush=True)

@@ -190,7 +190,7 @@ def _postgres_lock(settings: StorageSettings) -> Callable[[], None]:
         raise StorageError(f"{settings}: cannot reach the catalog for the writer lock: {redact(str(e))}") from None
     try:
         if lock.execute("SELECT pg_try_advisory_lock(%s, %s)", WRITER_LOCK).fetchone()[0]:
-            return lambda: _close_quietly(lock)
+            return lambda: _unlock(lock)
         holder = lock.execute(
             """
             SELECT a.application_name, a.client_addr::text FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
@@ -208,6 +208,17 @@ def _postgres_lock(settings: StorageSettings) -> Callable[[], None]:
     who = f"{name or 'a client with no application name'}" + (f" at {address}" if address else "")
     raise DatabaseLocked(f"{settings}: the writer lock is held by {who} (one writer at a time)",
                          int(pid.group(1)) if pid else None)
+
+
+def _unlock(lock) -> None:
+    """Unlock, then close. Closing alone releases the lock only once the server has ended that session,
+    which lags the client: the same process opening the lake again at once (a poll, then its read
+    snapshot) found its own lock still held."""
+    try:
+        lock.execute("SELECT pg_advisory_unlock(%s, %s)", WRITER_LOCK)
+    except Exception:  # the connection is gone, and the lock with it
+        pass
+    _close_quietly(lock)
 
 
 def _close_quietly(lock) -> None:

@@ -83,6 +83,20 @@ def test_a_second_writer_is_refused_naming_the_holder_then_gets_its_turn(lake):
     assert 0.8 < waited < 15
 
 
+def test_a_writer_that_closed_has_released_the_writer_lock_already(lake):
+    """A poll closes the lake and reopens it at once (its read snapshot), with no wait allowed: the lock
+    must be free when open_db returns, not once the server has noticed the lock's connection closed."""
+    import psycopg
+
+    with psycopg.connect(lake.catalog_target, password=PASSWORD, autocommit=True) as watcher:
+        for _ in range(10):
+            with open_db(lake, lock_wait_seconds=0):
+                pass
+            held = watcher.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                                   ).fetchone()[0]
+            assert held == 0
+
+
 def test_a_reader_holding_the_lake_never_delays_the_writer(lake):
     """The embedded file refuses this writer (tests/storage/test_concurrency.py); a lake does not."""
     with open_db(lake):

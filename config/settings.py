@@ -22,6 +22,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from config.alerts import AlertSettings
 from config.arxiv import ArxivSettings
+from config.storage import StorageSettings
 
 DEFAULT_CONFIG = "radar.toml"
 KIND_ALIASES = {"rss": "feed", "atom": "feed", "html": "page", "eml": "email"}
@@ -85,9 +86,12 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RADAR_", env_nested_delimiter="__", extra="forbid")
 
     config_file: Path | None = None
+    # The embedded file (backend "duckdb"); with any backend, the spool and the read snapshot sit beside it.
     database: Path = Path("data/radar.duckdb")
-    # How long the writer (and `radar sql`) waits for another process's lock on the database file.
+    # How long the writer (and `radar sql`) waits for another process's lock on the database file, or
+    # for the DuckLake writer lock.
     lock_wait_seconds: float = Field(default=60.0, ge=0, le=3600)
+    storage: StorageSettings = StorageSettings()
     fetch: FetchSettings = FetchSettings()
     sources: list[SourceConfig] = []
     arxiv: ArxivSettings = ArxivSettings()
@@ -113,6 +117,11 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # The TOML file arrives as init kwargs; the environment overrides it.
         return env_settings, init_settings
+
+    @property
+    def store(self) -> Path | StorageSettings:
+        """What storage/ opens: the embedded file, or the DuckLake of `[storage]`."""
+        return self.storage if self.storage.backend == "ducklake" else self.database
 
     @property
     def enabled_sources(self) -> list[SourceConfig]:
@@ -164,4 +173,5 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
         return p if p.is_absolute() else (base / p).resolve()
 
     sources = [s.model_copy(update={"path": resolve(s.path)}) if s.path else s for s in settings.sources]
-    return settings.model_copy(update={"database": resolve(settings.database.expanduser()), "sources": sources})
+    return settings.model_copy(update={"database": resolve(settings.database.expanduser()), "sources": sources,
+                                       "storage": settings.storage.with_paths_resolved(base)})

@@ -25,6 +25,7 @@ from radar.arxiv_cli import arxiv_app, backfill_command
 from radar.console import ConfigOption, err, fail, load_config, out, run, run_flow
 from radar.server_cli import deploy, run_deployment, serve, setup
 from radar.sql import sql_command
+from radar.storage_cli import migrate_storage_command
 
 if TYPE_CHECKING:
     from flows.pipeline.runtime import Runtime
@@ -160,6 +161,7 @@ def _print_poll_summary(summary: dict) -> None:
 
 
 app.command("sql")(sql_command)
+app.command("migrate-storage")(migrate_storage_command)
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(arxiv_app, name="arxiv")
 app.command("backfill")(backfill_command)

@@ -1,8 +1,11 @@
 """`radar sql`: ad-hoc read-only SQL on the Paper Radar database, printed as a table, CSV, JSON or Markdown.
 
 The query runs on a read-only connection opened for that query only (storage/query.py), so it can
-neither change the file nor keep the scheduled writer out for longer than it runs. The views and
-macros it can use are documented in docs/schema.md; `EXAMPLES` are the queries `--examples` lists.
+neither change the store nor keep the scheduled writer out for longer than it runs; on a DuckLake
+the same, on the lake of `[storage]`. The views and macros it can use are documented in
+docs/schema.md; `EXAMPLES` are the queries `--examples` lists. `--at` reads a past state (a lake's
+snapshot, or an embedded file's retained read snapshot), `--snapshots` lists what `--at` can name,
+and `--setup` prints the statements that open the store read-only in another DuckDB session.
 `sql_command` is registered by radar/cli.py as `radar sql`; `sql_app` runs it standalone (tests).
 """
 
@@ -26,8 +29,8 @@ from rich.table import Table
 from rich.text import Text
 
 from radar.console import fail, load_config
-from storage.db import StorageError
-from storage.query import QueryError, Rows, run_readonly_query
+from storage.db import StorageError, Target
+from storage.query import QueryError, Rows, load_snapshots, reader_script, run_readonly_query
 
 __all__ = ["EXAMPLES", "Example", "OutputFormat", "QueryError", "render", "run_query", "sql_app", "sql_command"]
 
@@ -78,10 +81,11 @@ EXAMPLES: list[Example] = [
 
 
 def run_query(
-    db_path: Path, sql: str, *, params: Sequence[Any] | dict[str, Any] | None = None, lock_wait_seconds: float = 0
+    target: Target, sql: str, *, params: Sequence[Any] | dict[str, Any] | None = None, lock_wait_seconds: float = 0,
+    at: str | None = None,
 ) -> tuple[list[str], Rows]:
-    """Run `sql` read-only on the database at `db_path`; raise QueryError (bad SQL) or StorageError."""
-    return run_readonly_query(Path(db_path), sql, params=params, lock_wait_seconds=lock_wait_seconds)
+    """Run `sql` read-only on the store (a database path, or a lake's settings); QueryError or StorageError."""
+    return run_readonly_query(target, sql, params=params, lock_wait_seconds=lock_wait_seconds, at=at)
 
 
 def render(columns: Sequence[str], rows: Rows, fmt: OutputFormat | str, *, width: int = 120) -> str:
@@ -187,6 +191,11 @@ def sql_command(
     file: Annotated[Path | None, typer.Option("--file", help="Read the SQL from this file ('-': stdin).")] = None,
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
     examples: Annotated[bool, typer.Option("--examples", help="List example queries and exit.")] = False,
+    at: Annotated[str | None, typer.Option(
+        "--at", help="Read a past state: a lake's snapshot id or timestamp, or a read snapshot's name.")] = None,
+    snapshots: Annotated[bool, typer.Option("--snapshots", help="List what --at can name, newest first.")] = False,
+    setup: Annotated[bool, typer.Option(
+        "--setup", help="Print the DuckDB statements that open the store read-only (for a notebook).")] = False,
     config: Annotated[
         Path | None, typer.Option("--config", "-c", help="Config file (default: $RADAR_CONFIG or ./radar.toml).")
     ] = None,
@@ -196,13 +205,21 @@ def sql_command(
         sys.stdout.write(render_examples())
         return
     # Errors on one line: stderr may be a log file, and a wrapped line is harder to grep.
-    try:
-        sql = read_sql(query, file)
-    except ValueError as e:
-        fail(str(e), one_line=True)
+    sql = ""
+    if not (setup or snapshots):
+        try:
+            sql = read_sql(query, file)
+        except ValueError as e:
+            fail(str(e), one_line=True)
     settings = load_config(config, one_line=True)
     try:
-        columns, rows = run_query(settings.database, sql, lock_wait_seconds=settings.lock_wait_seconds)
+        if setup:
+            sys.stdout.write(reader_script(settings.store))
+            return
+        if snapshots:
+            columns, rows = load_snapshots(settings.store)
+        else:
+            columns, rows = run_query(settings.store, sql, lock_wait_seconds=settings.lock_wait_seconds, at=at)
     except StorageError as e:  # QueryError is a StorageError
         fail(str(e), one_line=True)
     if format is OutputFormat.table:

@@ -22,6 +22,8 @@ from records.arxiv import ArxivEntry
 from records.documents import EXTRACTOR_VERSION
 from storage.db import transaction
 from storage.newsletters import CODE_SCHEMA, METRIC_SCHEMA, TS
+from storage.schema import KEYS
+from storage.staging import deduplicated, new_keys
 
 ARXIV_SOURCE = "arxiv"
 ARXIV_INGEST_MODES = ("poll", "first_poll", "backfill", "backfill_alert")
@@ -62,8 +64,7 @@ def save_arxiv_entries(
         with transaction(conn, f"saving {len(latest)} arXiv papers failed"):
             conn.register("stage_arxiv", _papers_table(latest.values()))
             fresh = _fresh_ids(conn)
-            new = conn.execute("SELECT count(*) FROM stage_arxiv WHERE arxiv_id NOT IN (SELECT arxiv_id FROM papers)"
-                               ).fetchone()[0]
+            new = new_keys(conn, "stage_arxiv", "papers", KEYS["papers"])
             _upsert_papers(conn, at, ingest_mode)
             code, metrics = _replace_extracted(conn, [latest[i] for i in fresh])
     finally:
@@ -85,27 +86,28 @@ def _fresh_ids(conn: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _upsert_papers(conn: duckdb.DuckDBPyConnection, at: datetime, ingest_mode: str | None) -> None:
-    newer = """papers.arxiv_status IS DISTINCT FROM 'ok' OR papers.updated_at IS NULL
-               OR (coalesce(papers.latest_version, 0), papers.updated_at) <= (excluded.latest_version,
-                                                                             excluded.updated_at)"""
+    newer = """p.arxiv_status IS DISTINCT FROM 'ok' OR p.updated_at IS NULL
+               OR (coalesce(p.latest_version, 0), p.updated_at) <= (s.version, s.updated_at)"""
     updated = ", ".join(
-        f"{c} = CASE WHEN {newer} THEN excluded.{c} ELSE papers.{c} END"
+        f"{c} = CASE WHEN {newer} THEN s.{c} ELSE p.{c} END"
         for c in ("title", "authors", "abstract", "primary_category", "categories", "published_at", "updated_at",
                   "doi", "journal_ref", "comments", "pdf_url")
     )
     conn.execute(
         f"""
-        INSERT INTO papers (arxiv_id, latest_version, title, first_seen_at, last_seen_at, arxiv_ingest_mode, authors,
-                            abstract, primary_category, categories, published_at, updated_at, doi, journal_ref,
-                            comments, pdf_url, arxiv_status, arxiv_checked_at)
-        SELECT arxiv_id, version, title, $at, $at, $mode, authors, abstract, primary_category, categories,
-               published_at, updated_at, doi, journal_ref, comments, pdf_url, 'ok', $at
-        FROM stage_arxiv
-        ON CONFLICT (arxiv_id) DO UPDATE SET
+        MERGE INTO papers AS p
+        USING {deduplicated("stage_arxiv", KEYS["papers"], "version DESC, updated_at DESC")} AS s
+        ON p.arxiv_id = s.arxiv_id
+        WHEN MATCHED THEN UPDATE SET
             {updated},
-            latest_version = greatest(papers.latest_version, excluded.latest_version),
-            arxiv_ingest_mode = coalesce(papers.arxiv_ingest_mode, excluded.arxiv_ingest_mode),
-            arxiv_status = 'ok', arxiv_checked_at = excluded.arxiv_checked_at
+            latest_version = greatest(p.latest_version, s.version),
+            arxiv_ingest_mode = coalesce(p.arxiv_ingest_mode, $mode),
+            arxiv_status = 'ok', arxiv_checked_at = $at
+        WHEN NOT MATCHED THEN INSERT (arxiv_id, latest_version, title, first_seen_at, last_seen_at, arxiv_ingest_mode,
+                                      authors, abstract, primary_category, categories, published_at, updated_at, doi,
+                                      journal_ref, comments, pdf_url, arxiv_status, arxiv_checked_at)
+            VALUES (s.arxiv_id, s.version, s.title, $at, $at, $mode, s.authors, s.abstract, s.primary_category,
+                    s.categories, s.published_at, s.updated_at, s.doi, s.journal_ref, s.comments, s.pdf_url, 'ok', $at)
         """,
         {"at": at, "mode": ingest_mode},
     )
@@ -212,20 +214,23 @@ def save_cursor(
     weekday = polled_at.weekday() < 5
     conn.execute(
         """
-        INSERT INTO arxiv_cursors VALUES ($name, $query, $newest, $at, CASE WHEN $n > 0 THEN $at END,
-                                          CASE WHEN $n > 0 THEN 1 ELSE 0 END,
-                                          CASE WHEN $n = 0 AND $weekday THEN 1 ELSE 0 END)
-        ON CONFLICT (query_name) DO UPDATE SET
-            search_query = excluded.search_query,
-            newest_updated_at = CASE WHEN arxiv_cursors.search_query = excluded.search_query
-                                     THEN greatest(arxiv_cursors.newest_updated_at, excluded.newest_updated_at)
-                                     ELSE excluded.newest_updated_at END,
-            last_poll_at = excluded.last_poll_at,
-            last_entries_at = coalesce(excluded.last_entries_at, arxiv_cursors.last_entries_at),
-            polls_with_entries = arxiv_cursors.polls_with_entries + excluded.polls_with_entries,
+        MERGE INTO arxiv_cursors AS c
+        USING (SELECT $name AS query_name, $query AS search_query, CAST($newest AS TIMESTAMPTZ) AS newest) AS s
+        ON c.query_name = s.query_name
+        WHEN MATCHED THEN UPDATE SET
+            search_query = s.search_query,
+            newest_updated_at = CASE WHEN c.search_query = s.search_query
+                                     THEN greatest(c.newest_updated_at, s.newest) ELSE s.newest END,
+            last_poll_at = $at,
+            last_entries_at = coalesce(CASE WHEN $n > 0 THEN CAST($at AS TIMESTAMPTZ) END, c.last_entries_at),
+            polls_with_entries = c.polls_with_entries + CASE WHEN $n > 0 THEN 1 ELSE 0 END,
             consecutive_empty_weekday_polls = CASE WHEN $n > 0 THEN 0
-                WHEN $weekday THEN arxiv_cursors.consecutive_empty_weekday_polls + 1
-                ELSE arxiv_cursors.consecutive_empty_weekday_polls END
+                WHEN $weekday THEN c.consecutive_empty_weekday_polls + 1
+                ELSE c.consecutive_empty_weekday_polls END
+        WHEN NOT MATCHED THEN INSERT VALUES (s.query_name, s.search_query, s.newest, $at,
+                                             CASE WHEN $n > 0 THEN CAST($at AS TIMESTAMPTZ) END,
+                                             CASE WHEN $n > 0 THEN 1 ELSE 0 END,
+                                             CASE WHEN $n = 0 AND $weekday THEN 1 ELSE 0 END)
         """,
         {"name": query_name, "query": search_query, "newest": newest, "at": polled_at, "n": entries,
          "weekday": weekday},
@@ -245,9 +250,12 @@ def save_checkpoint(
 ) -> None:
     conn.execute(
         """
-        INSERT INTO backfill_checkpoints VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (search_query, day) DO UPDATE SET
-            query_name = excluded.query_name, entries = excluded.entries, completed_at = excluded.completed_at
+        MERGE INTO backfill_checkpoints AS b
+        USING (SELECT ? AS search_query, CAST(? AS DATE) AS day, ? AS query_name, ? AS entries,
+                      CAST(? AS TIMESTAMPTZ) AS completed_at) AS s
+        ON b.search_query = s.search_query AND b.day = s.day
+        WHEN MATCHED THEN UPDATE SET query_name = s.query_name, entries = s.entries, completed_at = s.completed_at
+        WHEN NOT MATCHED THEN INSERT VALUES (s.search_query, s.day, s.query_name, s.entries, s.completed_at)
         """,
         [search_query, day, query_name, entries, at],
     )

@@ -13,6 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
+import pyarrow as pa
+
+from storage.db import transaction
+from storage.schema import KEYS
+from storage.staging import deduplicated, staged
+
+WARNING_SCHEMA = pa.schema([("subject", pa.string()), ("kind", pa.string()), ("message", pa.string())])
 
 
 @dataclass(frozen=True)
@@ -53,25 +60,34 @@ def stalled_feeds(conn: duckdb.DuckDBPyConnection, *, factor: float, now: dateti
 def save_health(
     conn: duckdb.DuckDBPyConnection, warnings: list[HealthWarning], *, checked: list[tuple[str, str]], at: datetime
 ) -> None:
-    """Open or refresh `warnings`; resolve open warnings among `checked` (subject, kind) that are not in it."""
-    for w in warnings:
+    """Open or refresh `warnings`; resolve open warnings among `checked` (subject, kind) that are not in it.
+
+    One transaction: a MERGE of the warnings (a resolved one reopened starts a new `first_seen_at`),
+    then one UPDATE for the resolved ones.
+    """
+    found = pa.Table.from_pylist([{"subject": w.subject, "kind": w.kind, "message": w.message} for w in warnings],
+                                 schema=WARNING_SCHEMA)
+    active = {(w.subject, w.kind) for w in warnings}
+    resolved = pa.Table.from_pylist([{"subject": s, "kind": k, "message": ""} for s, k in checked
+                                     if (s, k) not in active], schema=WARNING_SCHEMA)
+    with transaction(conn, "saving source-health warnings failed"), staged(conn, stage_found=found,
+                                                                           stage_resolved=resolved):
+        conn.execute(
+            f"""
+            MERGE INTO source_health_warnings AS w
+            USING {deduplicated("stage_found", KEYS["source_health_warnings"], "message")} AS s
+            ON w.subject = s.subject AND w.kind = s.kind
+            WHEN MATCHED THEN UPDATE SET
+                message = s.message, last_seen_at = $at, resolved_at = NULL,
+                first_seen_at = CASE WHEN w.resolved_at IS NULL THEN w.first_seen_at ELSE $at END
+            WHEN NOT MATCHED THEN INSERT VALUES (s.subject, s.kind, s.message, $at, $at, NULL)
+            """,
+            {"at": at},
+        )
         conn.execute(
             """
-            INSERT INTO source_health_warnings VALUES (?, ?, ?, ?, ?, NULL)
-            ON CONFLICT (subject, kind) DO UPDATE SET
-                message = excluded.message, last_seen_at = excluded.last_seen_at, resolved_at = NULL,
-                first_seen_at = CASE WHEN source_health_warnings.resolved_at IS NULL
-                                     THEN source_health_warnings.first_seen_at ELSE excluded.first_seen_at END
+            UPDATE source_health_warnings SET resolved_at = $at
+            WHERE resolved_at IS NULL AND (subject, kind) IN (SELECT subject, kind FROM stage_resolved)
             """,
-            [w.subject, w.kind, w.message, at, at],
+            {"at": at},
         )
-    active = {(w.subject, w.kind) for w in warnings}
-    for subject, kind in checked:
-        if (subject, kind) not in active:
-            conn.execute(
-                """
-                UPDATE source_health_warnings SET resolved_at = ?
-                WHERE subject = ? AND kind = ? AND resolved_at IS NULL
-                """,
-                [at, subject, kind],
-            )

@@ -19,7 +19,9 @@ import pyarrow as pa
 
 from records.facts import MentionFact, MetricFact, PaperFacts
 from records.ledger import LedgerRow
-from storage.db import transaction
+from storage.db import WriteConflict, transaction
+from storage.schema import KEYS
+from storage.staging import deduplicated, new_keys, staged
 
 STATUSES = ("pending", "sending", "sent", "failed", "suppressed")
 TS = pa.timestamp("us", tz="UTC")
@@ -114,29 +116,30 @@ def _row(r: Sequence) -> LedgerRow:
 
 def save_planned(conn: duckdb.DuckDBPyConnection, rows: Iterable[LedgerRow], at: datetime) -> int:
     """Insert new ledger rows; a row not yet delivered gains the rules that matched it since. Idempotent."""
-    staged = {(r.channel, r.alert_key): r for r in rows}
-    if not staged:
+    planned = {(r.channel, r.alert_key): r for r in rows}
+    if not planned:
         return 0
     table = pa.Table.from_pylist(
         [{"channel": r.channel, "alert_key": r.alert_key, "kind": r.kind, "arxiv_id": r.arxiv_id,
-          "rules": list(r.rules), "mode": r.mode, "status": r.status, "planned_at": at} for r in staged.values()],
+          "rules": list(r.rules), "mode": r.mode, "status": r.status, "planned_at": at} for r in planned.values()],
         schema=PLANNED_SCHEMA,
     )
-    before = conn.execute("SELECT count(*) FROM alerts").fetchall()[0][0]
-    conn.register("stage_alerts", table)
-    try:
+    with transaction(conn, f"saving {table.num_rows} planned alerts failed"), staged(conn, stage_alerts=table):
+        new = new_keys(conn, "stage_alerts", "alerts", KEYS["alerts"])
         conn.execute(
-            """
-            INSERT INTO alerts (channel, alert_key, kind, arxiv_id, rules, mode, status, created_at, updated_at)
-            SELECT channel, alert_key, kind, arxiv_id, rules, mode, status, planned_at, planned_at FROM stage_alerts
-            ON CONFLICT (channel, alert_key) DO UPDATE SET
-                rules = list_sort(list_distinct(list_concat(alerts.rules, excluded.rules)))
-                WHERE alerts.status IN ('pending', 'failed')
+            f"""
+            MERGE INTO alerts AS a
+            USING {deduplicated("stage_alerts", KEYS["alerts"], "planned_at DESC")} AS s
+            ON a.channel = s.channel AND a.alert_key = s.alert_key
+            WHEN MATCHED AND a.status IN ('pending', 'failed') THEN UPDATE SET
+                rules = list_sort(list_distinct(list_concat(a.rules, s.rules)))
+            WHEN NOT MATCHED THEN INSERT (channel, alert_key, kind, arxiv_id, rules, mode, status, created_at,
+                                          updated_at)
+                VALUES (s.channel, s.alert_key, s.kind, s.arxiv_id, s.rules, s.mode, s.status, s.planned_at,
+                        s.planned_at)
             """
         )
-    finally:
-        conn.unregister("stage_alerts")
-    return conn.execute("SELECT count(*) FROM alerts").fetchall()[0][0] - before
+    return new
 
 
 def mark_sending(
@@ -146,17 +149,25 @@ def mark_sending(
     """Claim a message's rows before its send (committed, so a crash after it leaves the evidence).
 
     All or nothing: only when every row is still due and (with `unchanged_since`) untouched since
-    then, so a run that planned earlier cannot send what another run has claimed or sent. DuckDB's
-    file lock makes the check and the update one step across processes. Returns whether it claimed.
+    then, so a run that planned earlier cannot send what another run has claimed or sent. Returns
+    whether it claimed. The check and the update are one step across processes because writers are
+    one at a time: the embedded file's lock, or a lake's writer lock (storage/lake.py), is held by
+    whoever opened the database to write. The claim counts distinct keys, so it needs no key
+    constraint; and a lake commit that meets another transaction's change to these rows (a writer that
+    skipped the lock) claims nothing.
     """
     where = """channel = $channel AND list_contains($keys, alert_key) AND status IN ('pending', 'sending', 'failed')
                AND ($since IS NULL OR updated_at <= $since)"""
     params = {"channel": channel, "keys": list(keys), "since": unchanged_since}
-    with transaction(conn):
-        if conn.execute(f"SELECT count(*) FROM alerts WHERE {where}", params).fetchall()[0][0] != len(set(keys)):
-            return False
-        conn.execute(f"UPDATE alerts SET status = 'sending', attempts = attempts + 1, sending_at = $at, "
-                     f"updated_at = $at WHERE {where}", {**params, "at": at})
+    try:
+        with transaction(conn):
+            due = conn.execute(f"SELECT count(DISTINCT alert_key) FROM alerts WHERE {where}", params).fetchall()[0][0]
+            if due != len(set(keys)):
+                return False
+            conn.execute(f"UPDATE alerts SET status = 'sending', attempts = attempts + 1, sending_at = $at, "
+                         f"updated_at = $at WHERE {where}", {**params, "at": at})
+    except WriteConflict:
+        return False
     return True
 
 

@@ -1,10 +1,11 @@
 """Saving and loading newsletter documents and what was extracted from them.
 
-Writes are set-based: each batch is staged as Arrow tables and merged in one transaction. Every
-write is idempotent: a document whose content is unchanged is not touched, so polling the same feed
-twice inserts nothing. A new or changed document (or any document, when re-extracting) has its
-items, mentions, code links and metrics replaced wholesale, so an extractor fix also removes the
-rows it used to get wrong.
+Writes are set-based: each batch is staged as Arrow tables and merged in one transaction
+(storage/staging.py: a MERGE on the key from a deduplicated batch, the same text on the embedded
+file and on a DuckLake). Every write is idempotent: a document whose content is unchanged is not
+touched, so polling the same feed twice inserts nothing. A new or changed document (or any document,
+when re-extracting) has its items, mentions, code links and metrics replaced wholesale, so an
+extractor fix also removes the rows it used to get wrong.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import pyarrow as pa
 
 from records.documents import EXTRACTOR_VERSION, Document, Extraction, Item
 from storage.db import transaction
-from storage.schema import INGEST_MODES, TABLES
+from storage.schema import INGEST_MODES, KEYS, TABLES
+from storage.staging import deduplicated
 
 TS = pa.timestamp("us", tz="UTC")
 DOC_SCHEMA = pa.schema([
@@ -67,7 +69,9 @@ def content_hash(doc: Document) -> str:
 
 
 def table_counts(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    # One statement: on a lake each statement pays a round trip to the catalog.
+    counts = conn.execute("SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in TABLES)).fetchone()
+    return dict(zip(TABLES, counts, strict=True))
 
 
 def save_extractions(
@@ -146,39 +150,43 @@ def _replace_rows(
 
 
 def _upsert_documents(conn: duckdb.DuckDBPyConnection, ingest_mode: str) -> None:
-    # ingest_mode is not updated on conflict: how a document first came in decides its alerts.
+    # ingest_mode is set on insert only: how a document first came in decides its alerts.
     conn.execute(
-        """
-        INSERT INTO documents (source, doc_key, url, title, author, published_at, body, body_type, content_hash,
-                               first_seen_at, fetched_at, extracted_at, extractor_version, ingest_mode)
-        SELECT source, doc_key, url, title, author, published_at, body, body_type, content_hash,
-               fetched_at, fetched_at, now(), ?, ?
-        FROM stage_todo
-        ON CONFLICT (source, doc_key) DO UPDATE SET
-            url = excluded.url, title = excluded.title, author = excluded.author,
-            published_at = excluded.published_at, body = excluded.body, body_type = excluded.body_type,
-            content_hash = excluded.content_hash,
-            fetched_at = CASE WHEN documents.content_hash <> excluded.content_hash
-                              THEN excluded.fetched_at ELSE documents.fetched_at END,
-            extracted_at = excluded.extracted_at, extractor_version = excluded.extractor_version
+        f"""
+        MERGE INTO documents AS d
+        USING {deduplicated("stage_todo", KEYS["documents"], "fetched_at DESC")} AS s
+        ON d.source = s.source AND d.doc_key = s.doc_key
+        WHEN MATCHED THEN UPDATE SET
+            url = s.url, title = s.title, author = s.author, published_at = s.published_at, body = s.body,
+            body_type = s.body_type, content_hash = s.content_hash,
+            fetched_at = CASE WHEN d.content_hash <> s.content_hash THEN s.fetched_at ELSE d.fetched_at END,
+            extracted_at = now(), extractor_version = $version
+        WHEN NOT MATCHED THEN INSERT (source, doc_key, url, title, author, published_at, body, body_type,
+                                      content_hash, first_seen_at, fetched_at, extracted_at, extractor_version,
+                                      ingest_mode)
+            VALUES (s.source, s.doc_key, s.url, s.title, s.author, s.published_at, s.body, s.body_type,
+                    s.content_hash, s.fetched_at, s.fetched_at, now(), $version, $mode)
         """,
-        [EXTRACTOR_VERSION, ingest_mode],
+        {"version": EXTRACTOR_VERSION, "mode": ingest_mode},
     )
 
 
 def _upsert_papers(conn: duckdb.DuckDBPyConnection) -> None:
-    # One row per paper in the batch (ON CONFLICT cannot see a key twice in one statement).
+    # The batch grouped to one row per paper: its newest version, its primary mention's title.
     conn.execute(
         """
-        INSERT INTO papers (arxiv_id, latest_version, title, first_seen_at, last_seen_at)
-        SELECT arxiv_id, max(version), arg_min(title, (role <> 'primary', seen_at)),
-               min(seen_at), max(seen_at)
-        FROM stage_mentions GROUP BY arxiv_id
-        ON CONFLICT (arxiv_id) DO UPDATE SET
-            latest_version = greatest(papers.latest_version, excluded.latest_version),
-            title = coalesce(papers.title, excluded.title),
-            first_seen_at = least(papers.first_seen_at, excluded.first_seen_at),
-            last_seen_at = greatest(papers.last_seen_at, excluded.last_seen_at)
+        MERGE INTO papers AS p
+        USING (SELECT arxiv_id, max(version) AS latest_version, arg_min(title, (role <> 'primary', seen_at)) AS title,
+                      min(seen_at) AS first_seen_at, max(seen_at) AS last_seen_at
+               FROM stage_mentions GROUP BY arxiv_id) AS s
+        ON p.arxiv_id = s.arxiv_id
+        WHEN MATCHED THEN UPDATE SET
+            latest_version = greatest(p.latest_version, s.latest_version),
+            title = coalesce(p.title, s.title),
+            first_seen_at = least(p.first_seen_at, s.first_seen_at),
+            last_seen_at = greatest(p.last_seen_at, s.last_seen_at)
+        WHEN NOT MATCHED THEN INSERT (arxiv_id, latest_version, title, first_seen_at, last_seen_at)
+            VALUES (s.arxiv_id, s.latest_version, s.title, s.first_seen_at, s.last_seen_at)
         """
     )
     # A paper that an extractor fix no longer finds anywhere goes too (unless arXiv polling found it).

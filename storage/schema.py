@@ -14,7 +14,13 @@ table, view and column is documented in docs/schema.md.
 from __future__ import annotations
 
 from storage.ledger_schema import ALERTS_THREADS_V6, ALERTS_V5
-from storage.views import METRICS_BY_BENCHMARK_V7, PAPER_CODE_V4, PAPERS_OVERVIEW_V4, VIEWS_V1
+from storage.views import (
+    METRICS_BY_BENCHMARK_V7,
+    PAPER_CODE_V4,
+    PAPERS_OVERVIEW_V4,
+    VIEWS_V1,
+    VIEWS_WITHOUT_MACROS_V8,
+)
 
 MIGRATIONS: list[tuple[int, str, str]] = [
     (
@@ -160,6 +166,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (5, "alert delivery ledger and the alerts_log view", ALERTS_V5),
     (6, "the Slack thread of alerts delivered as thread replies", ALERTS_THREADS_V6),
     (7, "arXiv abstracts' scores in metrics_by_benchmark, with their origin", METRICS_BY_BENCHMARK_V7),
+    (8, "trending and papers_overview without macros: every view one text on both backends",
+     VIEWS_WITHOUT_MACROS_V8),
 ]
 
 #: How a document or an arXiv entry came in, which decides whether it may be alerted on:
@@ -171,3 +179,21 @@ ALERTABLE_INGEST_MODES = ("poll", "backfill_alert")
 
 #: Every table the pipeline writes, in the order a document's rows depend on each other.
 TABLES = ("sources", "documents", "items", "papers", "mentions", "code_links", "metrics")
+
+#: Every table's natural key: what its MERGE matches on, what `radar migrate-storage` compares, and what
+#: the tests hold unique (count(*) = count(DISTINCT key)) on both backends. The embedded file also has
+#: these as PRIMARY KEYs (migrations 1, 4 and 5); a lake has no key constraints, so the writes uphold them.
+KEYS: dict[str, tuple[str, ...]] = {
+    "sources": ("name",),
+    "documents": ("source", "doc_key"),
+    "items": ("source", "doc_key", "position"),
+    "papers": ("arxiv_id",),
+    "mentions": ("arxiv_id", "source", "doc_key", "position"),
+    "code_links": ("repo_url", "source", "doc_key", "position"),
+    "metrics": ("source", "doc_key", "position", "ordinal"),
+    "arxiv_cursors": ("query_name",),
+    "backfill_checkpoints": ("search_query", "day"),
+    "source_health_warnings": ("subject", "kind"),
+    "alerts": ("channel", "alert_key"),
+    "schema_version": ("version",),
+}

@@ -34,12 +34,14 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from storage.db import StorageError, schema_version
+from storage.db import StorageError, Target, schema_version
 from storage.views import catalog_definitions
 
 log = logging.getLogger(__name__)
@@ -58,7 +60,7 @@ def snapshot_dir_for(db_path: Path) -> Path:
 
 
 def publish_snapshot(
-    conn: duckdb.DuckDBPyConnection, db_path: Path, snapshot_dir: Path, *, retain_hours: float = 24
+    conn: duckdb.DuckDBPyConnection, db_path: Target, snapshot_dir: Path, *, retain_hours: float = 24
 ) -> Path:
     """Export every table and the views to a new generation, point `current` at it; return its folder.
 
@@ -140,7 +142,7 @@ def render_views_sql(folder: Path, tables: list[str], statements: list[str]) -> 
 
 
 def _write_manifest(
-    folder: Path, conn: duckdb.DuckDBPyConnection, db_path: Path, rows: dict[str, int], stamp: str
+    folder: Path, conn: duckdb.DuckDBPyConnection, db_path: Target, rows: dict[str, int], stamp: str
 ) -> None:
     manifest = {
         "created_at": stamp,
@@ -197,6 +199,33 @@ def _published_at(generation: Path) -> float:
         return datetime.strptime(generation.name.removeprefix(PREFIX), STAMP).replace(tzinfo=UTC).timestamp()
     except ValueError:
         return math.inf  # not a name we write: never delete it
+
+
+def list_generations(snapshot_dir: Path) -> tuple[list[str], list[tuple]]:
+    """The retained generations, newest first: name, when published, rows per table (for `radar sql --at`)."""
+    rows = []
+    for generation in sorted(Path(snapshot_dir).glob(f"{PREFIX}*"), reverse=True):
+        try:
+            manifest = json.loads((generation / "manifest.json").read_text())
+        except (OSError, ValueError):
+            continue  # not one we published whole
+        published = datetime.strptime(manifest["created_at"], STAMP).replace(tzinfo=UTC)
+        rows.append((generation.name, published, manifest.get("tables", {})))
+    return ["snapshot", "published_at", "tables"], rows
+
+
+@contextmanager
+def connect_generation(snapshot_dir: Path, name: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB over one retained generation (`snapshot-<stamp>`, or the stamp alone)."""
+    generation = Path(snapshot_dir) / (name if name.startswith(PREFIX) else PREFIX + name)
+    if not (generation.is_dir() and (generation / "views.sql").is_file()) or "/" in name:
+        raise StorageError(f"{snapshot_dir}: no read snapshot {name!r} (`radar sql --snapshots` lists them)")
+    conn = duckdb.connect()
+    try:
+        conn.execute((generation / "views.sql").read_text())
+        yield conn
+    finally:
+        conn.close()
 
 
 def _literal(path: Path) -> str:

@@ -45,19 +45,22 @@ def save_source_attempt(
     ok = error is None
     conn.execute(
         """
-        INSERT INTO sources (name, kind, location, etag, last_modified, last_attempt_at, last_success_at,
-                             last_new_document_at, last_error, consecutive_failures)
-        VALUES ($name, $kind, $location, $etag, $lm, $at, CASE WHEN $ok THEN $at END,
-                CASE WHEN $new > 0 THEN $at END, $error, CASE WHEN $ok THEN 0 ELSE 1 END)
-        ON CONFLICT (name) DO UPDATE SET
-            kind = excluded.kind, location = excluded.location,
-            etag = CASE WHEN $ok THEN excluded.etag ELSE sources.etag END,
-            last_modified = CASE WHEN $ok THEN excluded.last_modified ELSE sources.last_modified END,
-            last_attempt_at = excluded.last_attempt_at,
-            last_success_at = coalesce(excluded.last_success_at, sources.last_success_at),
-            last_new_document_at = coalesce(excluded.last_new_document_at, sources.last_new_document_at),
-            last_error = excluded.last_error,
-            consecutive_failures = CASE WHEN $ok THEN 0 ELSE sources.consecutive_failures + 1 END
+        MERGE INTO sources AS t
+        USING (SELECT $name AS name, $kind AS kind, $location AS location) AS s
+        ON t.name = s.name
+        WHEN MATCHED THEN UPDATE SET
+            kind = s.kind, location = s.location,
+            etag = CASE WHEN $ok THEN $etag ELSE t.etag END,
+            last_modified = CASE WHEN $ok THEN $lm ELSE t.last_modified END,
+            last_attempt_at = $at,
+            last_success_at = CASE WHEN $ok THEN CAST($at AS TIMESTAMPTZ) ELSE t.last_success_at END,
+            last_new_document_at = CASE WHEN $new > 0 THEN CAST($at AS TIMESTAMPTZ) ELSE t.last_new_document_at END,
+            last_error = $error,
+            consecutive_failures = CASE WHEN $ok THEN 0 ELSE t.consecutive_failures + 1 END
+        WHEN NOT MATCHED THEN INSERT (name, kind, location, etag, last_modified, last_attempt_at, last_success_at,
+                                      last_new_document_at, last_error, consecutive_failures)
+            VALUES (s.name, s.kind, s.location, $etag, $lm, $at, CASE WHEN $ok THEN CAST($at AS TIMESTAMPTZ) END,
+                    CASE WHEN $new > 0 THEN CAST($at AS TIMESTAMPTZ) END, $error, CASE WHEN $ok THEN 0 ELSE 1 END)
         """,
         {"name": name, "kind": kind, "location": location, "etag": etag, "lm": last_modified, "at": at,
          "ok": ok, "new": new_documents, "error": error},

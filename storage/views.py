@@ -16,6 +16,8 @@ The view is called `paper_code`, not `code_links` as the issue suggests, because
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 VIEWS = ("paper_code", "papers_overview", "trending", "metrics_by_benchmark", "source_health")
@@ -146,7 +148,9 @@ def catalog_definitions(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]
     ).fetchall()
     found = [(oid, name, _macro_statement(name, kind, params, body)) for name, kind, params, body, oid in macros]
     found += [(oid, name, _or_replace(sql)) for name, sql, oid in views]
-    return [(name, statement) for _, name, statement in sorted(found)]
+    # A lake stores no macros: give its readers the released ones, as the embedded file does.
+    released = [] if macros else [(name, statement) for name, statement in MACRO_STATEMENTS]
+    return released + [(name, statement) for _, name, statement in sorted(found)]
 
 
 def _macro_statement(name: str, kind: str, params: list[str], body: str) -> str:
@@ -236,3 +240,89 @@ CREATE OR REPLACE VIEW metrics_by_benchmark AS
     WHERE m.kind = 'score' AND m.name IS NOT NULL AND (d.doc_key IS NOT NULL OR m.source = 'arxiv')
     ORDER BY lower(m.name), m.unit, m.value DESC, published_at DESC;
 """
+
+#: Migration 8: the two views that called a macro, with the macro's body written out, so that every
+#: view is one text on both backends (DuckLake stores no macros: "DuckLake does not support
+#: functions", and a view calling a connection's TEMP macro fails on every other connection). Same
+#: columns and rows as before. The macros stay in the embedded file for ad-hoc SQL; on a lake
+#: `radar sql` creates them for its connection (`MACROS_SQL`).
+VIEWS_WITHOUT_MACROS_V8 = """
+CREATE OR REPLACE VIEW trending AS
+    WITH seen AS (
+        SELECT m.arxiv_id, m.source, coalesce(d.published_at, d.first_seen_at) AS seen_at
+        FROM mentions m JOIN documents d ON d.source = m.source AND d.doc_key = m.doc_key
+    ), anchor AS (
+        SELECT least(max(seen_at), now()) AS window_end FROM seen
+    )
+    SELECT s.arxiv_id, p.title, count(DISTINCT s.source) AS n_sources,
+           list(DISTINCT s.source ORDER BY s.source) AS sources, count(*) AS n_mentions,
+           max(s.seen_at) AS last_seen_at
+    FROM seen s CROSS JOIN anchor a LEFT JOIN papers p ON p.arxiv_id = s.arxiv_id
+    WHERE s.seen_at > a.window_end - to_days(7)
+    GROUP BY s.arxiv_id, p.title
+    ORDER BY n_sources DESC, n_mentions DESC, last_seen_at DESC, s.arxiv_id;
+
+-- Headline metrics: scores first, then relative gains, sizes, counts; a number several
+-- newsletters report ranks higher; at most three. The metric is written as format_metric writes it.
+CREATE OR REPLACE VIEW papers_overview AS
+    WITH seen AS (
+        SELECT arxiv_id, count(DISTINCT source) AS n_sources, count(*) AS n_mentions,
+               list(DISTINCT source ORDER BY source) AS sources
+        FROM mentions GROUP BY arxiv_id
+    ), code AS (
+        SELECT arxiv_id, list(repo_url ORDER BY n_sources DESC, n_mentions DESC, first_seen_at, repo_url) AS urls
+        FROM paper_code GROUP BY arxiv_id
+    ), metric_text AS (
+        SELECT m.arxiv_id,
+               CASE m.qualifier WHEN 'approximate' THEN 'about ' WHEN 'at least' THEN 'at least '
+                                WHEN 'up to' THEN 'up to ' ELSE '' END
+                   || CASE WHEN abs(m.value) >= 1e12 THEN printf('%gT', round(m.value / 1e12, 2))
+                           WHEN abs(m.value) >= 1e9 THEN printf('%gB', round(m.value / 1e9, 2))
+                           WHEN abs(m.value) >= 1e6 THEN printf('%gM', round(m.value / 1e6, 2))
+                           ELSE printf('%g', round(m.value, 3)) END
+                   || CASE WHEN m.unit IN ('%', 'x') THEN m.unit WHEN m.unit IS NULL OR m.unit IN ('', 'count') THEN ''
+                           ELSE ' ' || m.unit END
+                   || CASE WHEN m.name IS NOT NULL AND m.kind IN ('score', 'relative', 'count')
+                           THEN ' ' || m.name ELSE '' END AS text,
+               min(CASE m.kind WHEN 'score' THEN 0 WHEN 'relative' THEN 1 WHEN 'size' THEN 2 ELSE 3 END) AS rank,
+               count(DISTINCT m.source) AS n_sources,
+               min(coalesce(d.published_at, d.first_seen_at)) AS first_at, min(m.ordinal) AS ordinal
+        FROM metrics m JOIN documents d ON d.source = m.source AND d.doc_key = m.doc_key
+        WHERE m.arxiv_id IS NOT NULL
+        GROUP BY m.arxiv_id, text
+    ), headline AS (
+        SELECT arxiv_id,
+               array_to_string(list(text ORDER BY rank, n_sources DESC, first_at, ordinal, text)[1:3], '; ')
+                   AS headline_metrics
+        FROM metric_text GROUP BY arxiv_id
+    )
+    SELECT p.arxiv_id, p.title, p.latest_version, p.first_seen_at, p.last_seen_at,
+           coalesce(s.n_sources, 0) AS n_sources, coalesce(s.n_mentions, 0) AS n_mentions,
+           coalesce(s.sources, []::VARCHAR[]) AS sources,
+           c.urls[1] AS code_url, coalesce(c.urls, []::VARCHAR[]) AS code_urls,
+           h.headline_metrics, 'https://arxiv.org/abs/' || p.arxiv_id AS abs_url,
+           p.authors, p.primary_category, p.categories, p.published_at AS arxiv_published_at, p.arxiv_status
+    FROM papers p
+    LEFT JOIN seen s ON s.arxiv_id = p.arxiv_id
+    LEFT JOIN code c ON c.arxiv_id = p.arxiv_id
+    LEFT JOIN headline h ON h.arxiv_id = p.arxiv_id
+    ORDER BY p.last_seen_at DESC, p.arxiv_id;
+"""
+
+
+def _macro_statements() -> list[tuple[str, str]]:
+    found = []
+    for statement in duckdb.extract_statements(VIEWS_V1):
+        match = re.search(r"^CREATE OR REPLACE MACRO (\w+)", statement.query, flags=re.M)
+        if match:
+            found.append((match.group(1), statement.query.strip() + ";"))
+    return found
+
+
+#: (name, CREATE OR REPLACE MACRO statement) of format_metric and trending_since as migration 2 released them.
+MACRO_STATEMENTS = _macro_statements()
+
+#: The same as TEMP macros, for a connection whose database has none (a lake): created in the
+#: connection's temporary catalog, which every query on that connection can call.
+MACROS_SQL = "\n".join(s.replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO", 1)
+                       for _, s in MACRO_STATEMENTS) + "\n"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.backends import BACKENDS, Backend, PostgresForTests, new_lake
 from tests.httpserver import LocalServer
 
 # Before anything imports prefect: runs and settings go to a throwaway home, and nothing phones home.
@@ -15,6 +16,8 @@ os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="radar-tests-prefect-")
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.pop("PREFECT_API_URL", None)
+for _name in [n for n in os.environ if n.startswith("RADAR_STORAGE__")]:  # a developer's own lake stays out
+    os.environ.pop(_name)
 
 
 @pytest.fixture
@@ -23,3 +26,22 @@ def http_server() -> Iterator[LocalServer]:
     with LocalServer() as server:
         yield server
     assert not server.errors, f"the test server's handlers raised: {server.errors!r}"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresForTests]:
+    """The session's PostgreSQL (tests/postgres.py), started by the first test that needs it."""
+    servers = PostgresForTests()
+    yield servers
+    servers.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path, postgres, monkeypatch) -> Backend:
+    """Each test twice: on the embedded file, and on a fresh DuckLake (tests/backends.py)."""
+    if request.param == "duckdb":
+        return Backend("duckdb")
+    chosen = Backend("ducklake", new_lake(postgres.get(), tmp_path))
+    for name, value in chosen.environment().items():
+        monkeypatch.setenv(name, value)
+    return chosen

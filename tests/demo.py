@@ -17,8 +17,9 @@ from storage.newsletters import save_extractions
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def save_demo(db: Path) -> Path:
-    documents = [d for source in load_settings(ROOT / "radar.toml").sources
+def save_demo(db: Path, *, leave_out: tuple[str, ...] = ()) -> Path:
+    """`leave_out`: sources (by name) not saved, for a later poll to add."""
+    documents = [d for source in load_settings(ROOT / "radar.toml").sources if source.name not in leave_out
                  for d in parse_any(read_path(source.path, source=source.name), source.name)]
     extracted = extract_documents(documents, logging.getLogger(__name__))
     with open_db(db) as conn:

@@ -128,7 +128,7 @@ def poll_arxiv(settings: Settings, runtime: Runtime) -> dict:
     with open_writer(settings, runtime) as conn:
         cursors = load_cursors(conn)
     batches = []
-    summary: dict = {"database": str(settings.database), "api_url": settings.arxiv.api_url}
+    summary: dict = {"database": str(settings.store), "api_url": settings.arxiv.api_url}
     if not queries:
         summary |= {"status": NOT_CONFIGURED, "message": not_configured(settings, runtime, "no [[arxiv.queries]]")}
     else:
@@ -173,7 +173,7 @@ def lookup_and_save(settings: Settings, runtime: Runtime, client: ArxivClient, i
 def enrich_arxiv(settings: Settings, runtime: Runtime) -> dict:
     """arXiv metadata for papers newsletters named; ids arXiv does not know are marked and rested."""
     totals = {"asked": 0, "found": 0, "unknown": 0, "code_links": 0, "metrics": 0}
-    summary: dict = {"database": str(settings.database), "api_url": settings.arxiv.api_url}
+    summary: dict = {"database": str(settings.store), "api_url": settings.arxiv.api_url}
     if not settings.arxiv.enrich:
         message = not_configured(settings, runtime, "no `enrich = true` under [arxiv]")
         summary |= {"status": NOT_CONFIGURED, "message": message, "to_look_up": 0, **totals, "requests": 0,

@@ -145,7 +145,7 @@ def backfill(settings: Settings, runtime: Runtime, start: date, end: date, sourc
                                                           lambda d: _in_range(d.published, start, end))
         reextracted = done["documents"]
     summary = {
-        "database": str(settings.database), "from": start.isoformat(), "to": end.isoformat(), "ingest_mode": mode,
+        "database": str(settings.store), "from": start.isoformat(), "to": end.isoformat(), "ingest_mode": mode,
         "arxiv": [{"query": d.query, "day": d.day.isoformat(), "entries": d.entries, "new_papers": d.new_papers,
                    "skipped": d.skipped} for d in arxiv_days],
         "reextracted_documents": reextracted, "archive": archived, "failures": failures,

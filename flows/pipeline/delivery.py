@@ -69,7 +69,7 @@ def match_rules(settings: Settings, runtime: Runtime, *, modes: Sequence[str] = 
     now = now or started_at
     rules = [r for r in cfg.rules if rule is None or r.name == rule]
     alertable = (*ALERTABLE_INGEST_MODES, *(("first_poll",) if cfg.alert_first_poll else ()))
-    with (open_db(settings.database, read_only=True, lock_wait_seconds=settings.lock_wait_seconds) if dry_run
+    with (open_db(settings.store, read_only=True, lock_wait_seconds=settings.lock_wait_seconds) if dry_run
           else open_writer(settings, runtime)) as conn:
         papers = {p.arxiv_id: clean_links(p) for p in load_paper_facts(conn)}
         ledger = load_ledger(conn)

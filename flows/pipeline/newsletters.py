@@ -127,7 +127,7 @@ def publish(settings: Settings, runtime: Runtime) -> None:
     """A consistent read snapshot (Parquet + views.sql) for long-lived readers; see docs/schema.md."""
     try:
         with open_writer(settings, runtime) as conn:
-            publish_snapshot(conn, settings.database, snapshot_dir_for(settings.database))
+            publish_snapshot(conn, settings.store, snapshot_dir_for(settings.database))
     except (StorageError, OSError) as e:  # the data is saved; a stale snapshot is not worth failing the run
         runtime.log.warning("read snapshot not published: %s", e)
 
@@ -146,7 +146,7 @@ def poll_newsletters(settings: Settings, runtime: Runtime) -> dict:
             runtime.log.info("source %s: %s, %d documents (%d new, %d changed), %d items, %d papers, %d code links, "
                              "%d metrics", r.source, r.status, r.fetched, r.new_documents, r.changed_documents,
                              r.items, r.papers, r.code_links, r.metrics)
-    summary = poll_summary(reports, settings.database)
+    summary = poll_summary(reports, settings.store)
     runtime.step(publish, "publish-snapshot")(settings, runtime)
     runtime.artifact("poll-newsletters-summary", render_poll_report(summary),
                      "What this poll fetched and saved, per source")

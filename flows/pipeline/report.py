@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
+from config.storage import StorageSettings
 from storage.newsletters import SaveResult
 
 
@@ -68,7 +69,7 @@ class SourceReport:
         return cls(source, "failed", error=error)
 
 
-def poll_summary(reports: list[SourceReport], database: Path) -> dict:
+def poll_summary(reports: list[SourceReport], database: Path | StorageSettings) -> dict:
     totals = {"documents": sum(r.new_documents for r in reports)}
     for key in ("items", "papers", "mentions", "code_links", "metrics"):
         totals[key] = sum(getattr(r, key) for r in reports)

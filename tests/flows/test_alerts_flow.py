@@ -12,11 +12,12 @@ from tests.httpserver import Reply
 from tests.storage.sample import SWE, make_sample_db
 
 
-def test_deliver_alerts_flow_sends_then_a_failure_ends_the_run_failed(tmp_path, http_server, monkeypatch):
+def test_deliver_alerts_flow_sends_then_a_failure_ends_the_run_failed(backend, tmp_path, http_server, monkeypatch):
     slack = FakeSlack(http_server)
     monkeypatch.setenv("RADAR_TEST_SLACK_TOKEN", TOKEN)
     monkeypatch.setenv("RADAR_TEST_WEBHOOK", slack.webhook_url)
-    db = make_sample_db(tmp_path / "radar.duckdb")
+    db = tmp_path / "radar.duckdb"
+    make_sample_db(backend.store(db))
     config = write_config(tmp_path, db, channels_toml(slack) + RULES.format(routes='["research"]'))
 
     summary = deliver_alerts(config=str(config))
@@ -24,7 +25,7 @@ def test_deliver_alerts_flow_sends_then_a_failure_ends_the_run_failed(tmp_path, 
     assert [p["metadata"]["event_payload"]["keys"] for p in slack.posts] == [[SWE]]
     assert deliver_digest(config=str(config))["channels"] == {}
 
-    other = Path(shutil.copy(db, tmp_path / "other.duckdb"))
+    other = db if backend.lake else Path(shutil.copy(db, tmp_path / "other.duckdb"))  # a lake: the same one
     config = write_config(tmp_path, other, channels_toml(slack) + RULES.format(routes='["hook"]'))
     slack.fail_next("webhook", Reply(403, b"invalid_token"))
     state = deliver_alerts(config=str(config), return_state=True)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import duckdb
-
 from flows.delivery import deliver_alerts
 from flows.newsletters import poll_newsletters
 from tests.alerts.fakes import TOKEN, FakeSlack, everything_to_slack
@@ -16,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VIEWS = ("papers_overview", "trending", "paper_code", "metrics_by_benchmark", "source_health", "alerts_log")
 
 
-def test_every_view_has_rows_on_the_demo(tmp_path, http_server, monkeypatch):
+def test_every_view_has_rows_on_the_demo(backend, tmp_path, http_server, monkeypatch):
     slack = FakeSlack(http_server)
     monkeypatch.setenv("RADAR_DEMO_SLACK_TOKEN", TOKEN)
     shutil.copytree(ROOT / "demo", tmp_path / "demo")
@@ -25,6 +23,6 @@ def test_every_view_has_rows_on_the_demo(tmp_path, http_server, monkeypatch):
     assert poll_newsletters(config=str(config))["failures"] == []
     deliver_alerts(config=str(config))
     assert slack.posts == []  # the demo sources' first poll is their archive: suppressed, not sent
-    with duckdb.connect(str(tmp_path / "data" / "radar.duckdb"), read_only=True) as conn:
+    with backend.read(tmp_path / "data" / "radar.duckdb") as conn:
         counts = {v: conn.execute(f"SELECT count(*) FROM {v}").fetchone()[0] for v in VIEWS}
     assert all(counts.values()), counts

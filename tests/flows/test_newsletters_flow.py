@@ -1,10 +1,9 @@
-"""The poll-newsletters flow through Prefect, against feeds served by a real local HTTP server."""
+"""The poll-newsletters flow through Prefect, against feeds served by a real local HTTP server, on both backends."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from flows.newsletters import poll_newsletters
@@ -57,24 +56,24 @@ path = "{DEMO / 'mail'}"
     return config
 
 
-def counts(db: Path) -> dict[str, int]:
-    with duckdb.connect(str(db), read_only=True) as conn:
+def counts(backend, db: Path) -> dict[str, int]:
+    with backend.read(db) as conn:
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
-def test_poll_saves_every_source_and_second_run_adds_nothing(tmp_path, served):
+def test_poll_saves_every_source_and_second_run_adds_nothing(backend, tmp_path, served):
     config = write_config(tmp_path, served)
     first = poll_newsletters(config=str(config))
     assert first["failures"] == []
     by_source = {s["source"]: s for s in first["sources"]}
     assert by_source["sparse"]["new_documents"] == 2
     assert by_source["mail"]["new_documents"] == 1
-    after_first = counts(tmp_path / "radar.duckdb")
+    after_first = counts(backend, tmp_path / "radar.duckdb")
     assert after_first["papers"] >= 12 and after_first["code_links"] >= 6 and after_first["metrics"] >= 10
     assert first["totals"]["papers"] == after_first["papers"]
 
     second = poll_newsletters(config=str(config))
-    assert counts(tmp_path / "radar.duckdb") == after_first
+    assert counts(backend, tmp_path / "radar.duckdb") == after_first
     assert set(second["totals"].values()) == {0}
     statuses = {s["source"]: s["status"] for s in second["sources"]}
     assert statuses == {"sparse": "unchanged", "span": "unchanged", "notes": "unchanged",
@@ -83,7 +82,7 @@ def test_poll_saves_every_source_and_second_run_adds_nothing(tmp_path, served):
     assert conditional[-1].headers.get("if-none-match") == '"sg-1"'
 
 
-def test_failing_sources_are_recorded_and_do_not_stop_the_others(tmp_path, served):
+def test_failing_sources_are_recorded_and_do_not_stop_the_others(backend, tmp_path, served):
     extra = f"""
 [[sources]]
 name = "broken"
@@ -103,12 +102,12 @@ url = "{served.url('/junk.xml')}"
     assert len([r for r in served.requests if r.path == "/broken"]) == 2  # 5xx is retried once
     ok = {s["source"] for s in summary["sources"] if s["status"] == "ok"}
     assert ok == {"sparse", "span", "notes", "mail"}
-    with duckdb.connect(str(tmp_path / "radar.duckdb"), read_only=True) as conn:
+    with backend.read(tmp_path / "radar.duckdb") as conn:
         rows = dict(conn.execute("SELECT name, consecutive_failures FROM sources").fetchall())
     assert rows["broken"] == 1 and rows["junk"] == 1 and rows["sparse"] == 0
 
 
-def test_first_poll_of_a_source_is_marked_so_it_never_floods_alerts(tmp_path, served):
+def test_first_poll_of_a_source_is_marked_so_it_never_floods_alerts(backend, tmp_path, served):
     config = write_config(tmp_path, served)
     poll_newsletters(config=str(config))
     # The feed publishes a new issue: that one is news, the archive seen on the first poll is not.
@@ -119,7 +118,7 @@ def test_first_poll_of_a_source_is_marked_so_it_never_floods_alerts(tmp_path, se
                  headers={"Content-Type": "application/rss+xml; charset=utf-8"}, etag='"sg-2"')
     summary = poll_newsletters(config=str(config))
     assert {s["source"]: s["new_documents"] for s in summary["sources"]}["sparse"] == 1
-    with duckdb.connect(str(tmp_path / "radar.duckdb"), read_only=True) as conn:
+    with backend.read(tmp_path / "radar.duckdb") as conn:
         modes = dict(conn.execute("SELECT doc_key, ingest_mode FROM documents WHERE source = 'sparse'").fetchall())
     assert modes == {"sparsegradients-issue-11": "first_poll", "sparsegradients-issue-12": "first_poll",
                      "sparsegradients-issue-13": "poll"}

@@ -1,6 +1,6 @@
-"""The plain pipelines (flows/pipeline/), run in this process without Prefect: their error isolation
-(one bad document, source or query never costs the others) and a backfill's extraction happening with
-the database closed."""
+"""The plain pipelines (flows/pipeline/), run in this process without Prefect, on both backends: their error
+isolation (one bad document, source or query never costs the others), a backfill's extraction happening
+with the database closed, and a poll locked out at write time losing nothing."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
 import flows.pipeline.extract
@@ -20,6 +19,7 @@ from flows.pipeline.arxiv import poll_arxiv
 from flows.pipeline.backfill import backfill
 from flows.pipeline.newsletters import poll_newsletters, reextract
 from flows.pipeline.runtime import PlainRuntime
+from storage.db import open_db
 from tests.arxiv_api import FakeArxiv, paper
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,9 +34,9 @@ def demo(tmp_path):
     return tmp_path / "radar.toml"
 
 
-def items_per_document(db: Path) -> dict[str, int]:
+def items_per_document(settings) -> dict[str, int]:
     """{"source/doc_key": number of items}"""
-    with duckdb.connect(str(db), read_only=True) as conn:
+    with open_db(settings.store, read_only=True) as conn:
         return dict(conn.execute("SELECT d.source || '/' || d.doc_key, count(i.position) FROM documents d "
                                  "LEFT JOIN items i USING (source, doc_key) GROUP BY ALL").fetchall())
 
@@ -52,13 +52,13 @@ def failing_on(key: str, monkeypatch):
     monkeypatch.setattr(flows.pipeline.extract, "extract_items", extract_items)
 
 
-def test_a_document_the_extractors_fail_on_is_kept_without_items_and_logged(demo, monkeypatch, caplog):
+def test_a_document_the_extractors_fail_on_is_kept_without_items_and_logged(backend, demo, monkeypatch, caplog):
     failing_on(BAD, monkeypatch)
     settings = load_settings(demo)
     with caplog.at_level(logging.WARNING, logger="paper_radar"):
         summary = poll_newsletters(settings, PlainRuntime())
     assert summary["failures"] == []
-    counts = items_per_document(settings.database)
+    counts = items_per_document(settings)
     bad = f"sparse-gradients/{BAD}"
     assert counts[bad] == 0 and len(counts) == 5
     assert all(n > 0 for key, n in counts.items() if key != bad), counts
@@ -69,11 +69,11 @@ def test_a_document_the_extractors_fail_on_is_kept_without_items_and_logged(demo
     failing_on(page.split("/", 1)[1], monkeypatch)
     done = reextract(settings, PlainRuntime())
     assert done["documents"] == 5 and done["failed"] == [f"{page}: RuntimeError: an extractor bug"]
-    after = items_per_document(settings.database)
+    after = items_per_document(settings)
     assert after[bad] > 0 and after[page] == 0 and all(n > 0 for k, n in after.items() if k != page)
 
 
-def test_an_unexpected_error_on_one_source_does_not_stop_the_others(demo, monkeypatch):
+def test_an_unexpected_error_on_one_source_does_not_stop_the_others(backend, demo, monkeypatch):
     import flows.pipeline.newsletters as pipeline
 
     real = pipeline.parse_fetched
@@ -90,7 +90,7 @@ def test_an_unexpected_error_on_one_source_does_not_stop_the_others(demo, monkey
         "sparse-gradients", "model-notes", "tensor-tuesday"}
 
 
-def test_one_failing_arxiv_query_does_not_cost_the_others(tmp_path, http_server):
+def test_one_failing_arxiv_query_does_not_cost_the_others(backend, tmp_path, http_server):
     api = FakeArxiv(http_server)
     api.add(paper("2511.00001", day=date(2025, 11, 3)), query="cat:cs.LG")
     api.script += [FakeArxiv.unavailable()] * 2  # the first query's two attempts
@@ -116,16 +116,18 @@ categories = ["cs.LG"]
     assert "503" in summary["failures"][0]["error"]
 
 
-def test_a_backfill_extracts_with_the_database_closed(demo, monkeypatch):
+def test_a_backfill_extracts_with_the_database_closed(backend, demo, monkeypatch):
     settings = load_settings(demo)
     poll_newsletters(settings, PlainRuntime())
     real = flows.pipeline.extract.extract_items
     held: list[bool] = []
+    # can another process open the store for writing right now (the file, or the lake's writer lock)?
+    probe_code = ("from config.settings import load_settings; from storage.db import open_db; "
+                  f"open_db(load_settings({str(demo)!r}).store).__enter__()")
 
     def extract_items(doc):
-        if not held:  # can another process open the file for writing right now?
-            probe = subprocess.run([sys.executable, "-c", f"import duckdb; duckdb.connect({str(settings.database)!r})"],
-                                   capture_output=True, text=True, timeout=60)
+        if not held:
+            probe = subprocess.run([sys.executable, "-c", probe_code], capture_output=True, text=True, timeout=60)
             held.append(probe.returncode != 0)
         return real(doc)
 
@@ -140,10 +142,12 @@ def test_a_backfill_extracts_with_the_database_closed(demo, monkeypatch):
     assert summary["archive"]["in_range"] == 1
 
 
-def test_a_poll_locked_out_at_write_time_spools_and_the_next_poll_writes_it(demo, monkeypatch):
+def test_a_poll_locked_out_at_write_time_spools_and_the_next_poll_writes_it(backend, demo, monkeypatch):
+    """A notebook holding the embedded file, or another writer holding a lake's writer lock."""
     from storage.db import DatabaseLocked
     from storage.spool import load_spooled, spool_dir_for
     from tests.storage.test_concurrency import reader_process
+    from tests.storage.test_lake import holding
 
     text = demo.read_text(encoding="utf-8").replace('database = "data/radar.duckdb"',
                                                     'database = "data/radar.duckdb"\nlock_wait_seconds = 0.5')
@@ -151,9 +155,10 @@ def test_a_poll_locked_out_at_write_time_spools_and_the_next_poll_writes_it(demo
     settings = load_settings(demo)
     real, holders = flows.pipeline.extract.extract_items, []
 
-    def extract_items(doc):  # a notebook opens the file while the poll is extracting
+    def extract_items(doc):  # the store is taken while the poll is extracting
         if not holders:
-            holders.append(reader_process(settings.database))
+            holder = holding(backend.lake, read_only=False) if backend.lake else reader_process(settings.database)
+            holders.append(holder)
             holders[0].__enter__()
         return real(doc)
 
@@ -166,11 +171,11 @@ def test_a_poll_locked_out_at_write_time_spools_and_the_next_poll_writes_it(demo
 
     summary = poll_newsletters(settings, PlainRuntime())  # writes the spool first: nothing new after it
     assert load_spooled(spool_dir_for(settings.database)) == [] and summary["totals"]["documents"] == 0
-    counts = items_per_document(settings.database)
+    counts = items_per_document(settings)
     assert len(counts) == 5 and all(n > 0 for n in counts.values())
 
 
-def test_a_snapshot_that_cannot_be_published_does_not_fail_the_poll(demo, caplog):
+def test_a_snapshot_that_cannot_be_published_does_not_fail_the_poll(backend, demo, caplog):
     from storage.snapshot import snapshot_dir_for
 
     settings = load_settings(demo)
@@ -182,12 +187,11 @@ def test_a_snapshot_that_cannot_be_published_does_not_fail_the_poll(demo, caplog
     assert "read snapshot not published" in caplog.text
 
 
-def test_enrichment_keeps_what_earlier_chunks_saved_when_a_later_one_fails(tmp_path, http_server):
+def test_enrichment_keeps_what_earlier_chunks_saved_when_a_later_one_fails(backend, tmp_path, http_server):
     from datetime import UTC, datetime
 
     from flows.pipeline.arxiv import enrich_arxiv
     from records.documents import Document, Extraction, Item, PaperRef
-    from storage.db import open_db
     from storage.newsletters import save_extractions
 
     api = FakeArxiv(http_server)
@@ -199,13 +203,13 @@ def test_enrichment_keeps_what_earlier_chunks_saved_when_a_later_one_fails(tmp_p
                       encoding="utf-8")
     settings = load_settings(config)
     doc = Document("news", "issue-1", None, "Issue", "<p/>", published=datetime(2025, 11, 4, tzinfo=UTC))
-    with open_db(settings.database) as conn:
+    with open_db(settings.store) as conn:
         item = Item("issue-1", 0, "Item", "text", papers=tuple(map(PaperRef, ids)))
         save_extractions(conn, [Extraction(doc, (item,))], fetched_at=datetime.now(UTC))
     api.script += [None] * 10 + [FakeArxiv.unavailable()] * 2  # the first chunk (10 requests), then 503s
     summary = enrich_arxiv(settings, PlainRuntime())
     assert summary["asked"] == 20 and summary["found"] == 20 and "503" in summary["failures"][0]
-    with duckdb.connect(str(settings.database), read_only=True) as conn:
+    with open_db(settings.store, read_only=True) as conn:
         statuses = dict(conn.execute("SELECT coalesce(arxiv_status, 'not asked'), count(*) FROM papers "
                                      "GROUP BY 1").fetchall())
     assert statuses == {"ok": 20, "not asked": 5}

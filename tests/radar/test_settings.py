@@ -87,3 +87,36 @@ def test_shipped_configs_load():
     assert all(s.path is not None and s.path.exists() for s in demo.sources)
     example = load_settings(root / "radar.example.toml")
     assert example.fetch.max_bytes == 10 * 1024 * 1024
+
+
+def test_the_default_store_is_the_embedded_file_and_a_storage_section_names_a_lake(tmp_path, monkeypatch):
+    assert load_settings(write(tmp_path, GOOD)).store == tmp_path / "conf" / "db" / "radar.duckdb"
+    lake = load_settings(write(tmp_path, GOOD.replace('database = "db/radar.duckdb"', (
+        'database = "db/radar.duckdb"\n'
+        'storage = {backend = "ducklake", catalog = "postgresql://radar@127.0.0.1:5432/radar", data_path = "lake"}'))))
+    assert lake.store.catalog_kind == "postgres" and lake.store.data_path == f"{tmp_path / 'conf' / 'lake'}/"
+    sqlite = load_settings(write(tmp_path, GOOD + '[storage]\nbackend = "ducklake"\ncatalog = "sqlite:meta.sqlite"\n'
+                                               'data_path = "/srv/lake/"\n'))
+    assert sqlite.store.catalog_target == str(tmp_path / "conf" / "meta.sqlite")
+    monkeypatch.setenv("RADAR_STORAGE__BACKEND", "ducklake")
+    monkeypatch.setenv("RADAR_STORAGE__CATALOG", "dbname=radar host=127.0.0.1")
+    monkeypatch.setenv("RADAR_STORAGE__DATA_PATH", "/srv/lake")
+    from_env = load_settings(write(tmp_path, GOOD)).store
+    assert (from_env.catalog_kind, from_env.catalog_target, from_env.data_path) == (
+        "postgres", "dbname=radar host=127.0.0.1", "/srv/lake/")
+
+
+@pytest.mark.parametrize("storage, message", [
+    ('backend = "ducklake"', "storage: Value error, a DuckLake needs `catalog`"),
+    ('backend = "ducklake"\ncatalog = "postgresql://radar@db/radar"', "a DuckLake needs `data_path`"),
+    ('backend = "ducklake"\ncatalog = "postgresql://radar:Secret-123@db/radar"\ndata_path = "x"',
+     "must not hold a password"),
+    ('backend = "ducklake"\ncatalog = "dbname=radar password=Secret-123"\ndata_path = "x"', "must not hold a password"),
+    ('backend = "ducklake"\ncatalog = "radar-db"\ndata_path = "x"', "expected a PostgreSQL connection string"),
+    ('backend = "ducklake"\ncatalog = "sqlite:x.sqlite"\ndata_path = "s3://bucket/radar/"', "not supported yet"),
+    ('backend = "lake"', "storage.backend: Input should be 'duckdb' or 'ducklake'"),
+])
+def test_a_bad_storage_section_names_the_key_and_never_echoes_a_password(tmp_path, storage, message):
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, GOOD + "[storage]\n" + storage + "\n"))
+    assert message.removeprefix("storage: Value error, ") in str(info.value) and "Secret-123" not in str(info.value)

@@ -9,10 +9,9 @@ stale and never successful. Dates are relative to now so that `source_health` is
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from records.documents import CodeLink, Document, Extraction, Item, Metric, PaperRef
-from storage.db import open_db
+from storage.db import Target, open_db
 from storage.newsletters import save_extractions
 from storage.source_state import save_source_attempt
 
@@ -82,7 +81,8 @@ def save_sample(conn) -> None:
                         error="connection refused")
 
 
-def make_sample_db(path: Path) -> Path:
-    with open_db(path) as conn:
+def make_sample_db(target: Target) -> Target:
+    """The sample week saved into `target`: a database path, or a lake's settings."""
+    with open_db(target) as conn:
         save_sample(conn)
-    return path
+    return target

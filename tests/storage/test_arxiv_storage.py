@@ -33,8 +33,8 @@ def entry(arxiv_id: str = "2511.00001", version: int = 1, **kw) -> ArxivEntry:
 
 
 @pytest.fixture
-def conn(tmp_path):
-    with open_db(tmp_path / "radar.duckdb") as conn:
+def conn(backend, tmp_path):
+    with open_db(backend.store(tmp_path / "radar.duckdb")) as conn:
         yield conn
 
 

@@ -15,8 +15,8 @@ def row(channel: str, key: str, rules=("a",), status: str = "pending") -> Ledger
     return LedgerRow(channel, key, "paper", key, tuple(rules), "instant", status)
 
 
-def test_saving_planned_rows_twice_changes_nothing_and_merges_rules_until_sent(tmp_path):
-    with open_db(tmp_path / "r.duckdb") as conn:
+def test_saving_planned_rows_twice_changes_nothing_and_merges_rules_until_sent(backend, tmp_path):
+    with open_db(backend.store(tmp_path / "r.duckdb")) as conn:
         planned = [row("c", "1"), row("c", "2"), row("d", "1"), row("c", "1")]  # a key twice in one batch
         assert save_planned(conn, planned, AT) == 3
         assert save_planned(conn, planned, AT) == 0
@@ -32,8 +32,8 @@ def test_saving_planned_rows_twice_changes_nothing_and_merges_rules_until_sent(t
         assert sent.external_id == "1764320000.000001"
 
 
-def test_due_rows_are_pending_crashed_or_failed_with_attempts_left(tmp_path):
-    with open_db(tmp_path / "r.duckdb") as conn:
+def test_due_rows_are_pending_crashed_or_failed_with_attempts_left(backend, tmp_path):
+    with open_db(backend.store(tmp_path / "r.duckdb")) as conn:
         save_planned(conn, [row("c", k) for k in "12345"] + [row("c", "6", status="suppressed")], AT)
         mark_sending(conn, "c", ["2"], AT)  # a crash left it here
         for _ in range(2):

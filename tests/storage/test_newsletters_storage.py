@@ -1,4 +1,5 @@
-"""Storage on a temporary DuckDB file: idempotent saves, re-extraction replacing rows, schema upkeep."""
+"""Storage on both backends (a temporary DuckDB file, a fresh DuckLake): idempotent saves, re-extraction
+replacing rows, keys upheld without key constraints, schema upkeep; and the embedded file's own traits."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from records.documents import CodeLink, Document, Extraction, Item, Metric, PaperRef
 from storage.db import STORAGE_COMPATIBILITY, DatabaseLocked, open_db, schema_version
 from storage.newsletters import load_documents, save_extractions, table_counts
-from storage.schema import MIGRATIONS, TABLES
+from storage.schema import KEYS, MIGRATIONS, TABLES
 
 NOW = datetime(2025, 11, 3, 9, 0, tzinfo=UTC)
 
@@ -45,8 +46,16 @@ def snapshot(conn) -> dict[str, list]:
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "radar.duckdb"
+def db_path(backend, tmp_path):
+    """The store each test writes: the embedded file, or a fresh lake."""
+    return backend.store(tmp_path / "radar.duckdb")
+
+
+def assert_keys_unique(conn) -> None:
+    """What a PRIMARY KEY would hold, checked on every table (a lake has no key constraints)."""
+    for table, key in KEYS.items():
+        total, distinct = conn.execute(f"SELECT count(*), count(DISTINCT ({', '.join(key)})) FROM {table}").fetchone()
+        assert total == distinct, f"{table}: {total} rows, {distinct} distinct keys"
 
 
 def test_second_identical_save_inserts_nothing(db_path):
@@ -61,6 +70,7 @@ def test_second_identical_save_inserts_nothing(db_path):
     assert set(second.inserted.values()) == {0}
     with open_db(db_path) as conn:
         assert snapshot(conn) == before  # not even timestamps moved
+        assert_keys_unique(conn)
 
 
 def test_reextraction_with_a_fixed_extractor_replaces_rows(db_path):
@@ -100,6 +110,7 @@ def test_duplicate_keys_in_one_batch_are_merged(db_path):
         result = save_extractions(conn, twice, fetched_at=NOW)
         assert result.new_documents == 2
         assert table_counts(conn)["documents"] == 2
+        assert_keys_unique(conn)
 
 
 def test_paper_keeps_latest_version_and_first_seen(db_path):
@@ -120,7 +131,16 @@ def test_raw_documents_round_trip_for_reextraction(db_path):
     assert docs[0] == doc("a")
 
 
-def test_schema_is_migrated_once_and_readable_by_duckdb_1_4(db_path):
+def test_schema_is_migrated_once(db_path):
+    with open_db(db_path) as conn:
+        assert schema_version(conn) == MIGRATIONS[-1][0]
+    with open_db(db_path) as conn:  # re-opening applies nothing twice
+        assert conn.execute("SELECT count(*), count(DISTINCT version) FROM schema_version").fetchone() == (
+            len(MIGRATIONS), len(MIGRATIONS))
+
+
+def test_schema_is_migrated_once_and_readable_by_duckdb_1_4(tmp_path):
+    db_path = tmp_path / "radar.duckdb"
     with open_db(db_path) as conn:
         assert schema_version(conn) == MIGRATIONS[-1][0]
     with open_db(db_path) as conn:  # re-opening applies nothing twice
@@ -137,7 +157,8 @@ def test_schema_is_migrated_once_and_readable_by_duckdb_1_4(db_path):
         assert conn.execute("SELECT count(*) FROM papers_overview").fetchone()[0] == 3
 
 
-def test_a_locked_database_names_the_holder(db_path):
+def test_a_locked_database_names_the_holder(tmp_path):
+    db_path = tmp_path / "radar.duckdb"
     with open_db(db_path):
         pass
     holder = subprocess.Popen(

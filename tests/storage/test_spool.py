@@ -52,13 +52,13 @@ def test_unreadable_files_are_kept_and_logged(tmp_path, caplog):
     assert load_spooled(tmp_path / "missing") == []
 
 
-def test_save_spooled_is_idempotent(tmp_path):
+def test_save_spooled_is_idempotent(backend, tmp_path):
     db = tmp_path / "radar.duckdb"
     spool = spool_dir_for(db)
     assert spool == tmp_path / "radar.spool"
     spool_batch(spool, "import-ai", extractions(), STATE)
     spool_batch(spool, "import-ai", extractions(), STATE)  # the same batch twice: saved once
-    with open_db(db) as conn:
+    with open_db(backend.store(db)) as conn:
         first, second = save_spooled(conn, spool)
         assert first[1].new_documents == len(extractions()) and second[1].unchanged_documents == len(extractions())
         assert table_counts(conn)["documents"] == len(extractions())

@@ -1,23 +1,27 @@
-"""The views and macros for ad-hoc SQL, on a realistic saved week (tests/storage/sample.py)."""
+"""The views and macros for ad-hoc SQL, on a realistic saved week (tests/storage/sample.py), on both backends.
+
+A lake stores no macros: its connection here gets them as `radar sql`'s does (storage.views.MACROS_SQL)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 
-import duckdb
 import pytest
 
 import storage.db
+from config.storage import StorageSettings
 from storage.db import open_db, schema_version
 from storage.schema import MIGRATIONS, TABLES
-from storage.views import MACROS, VIEWS
+from storage.views import MACROS, MACROS_SQL, VIEWS
 from tests.storage.sample import FLASH, FORK, GEMMA, MAMBA, OFFICIAL, SWE, make_sample_db, save_sample
 
 
 @pytest.fixture(scope="module")
 def conn(sample_db):
-    with duckdb.connect(str(sample_db), read_only=True) as c:
+    with open_db(sample_db, read_only=True) as c:
+        if isinstance(sample_db, StorageSettings):
+            c.execute(MACROS_SQL)
         yield c
 
 
@@ -32,7 +36,7 @@ def test_every_view_returns_rows(conn, view):
     assert conn.execute(f"SELECT count(*) FROM {view}").fetchone()[0] > 0
 
 
-def test_views_and_macros_are_in_the_file(conn):
+def test_views_and_macros_are_there(conn):
     names = {r[0] for r in conn.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     macros = {r[0] for r in conn.execute("SELECT function_name FROM duckdb_functions() WHERE NOT internal").fetchall()}
     assert set(VIEWS) <= names and set(MACROS) <= macros
@@ -106,8 +110,8 @@ def test_a_version_1_database_with_data_is_migrated(tmp_path, monkeypatch):
         assert conn.execute("SELECT n_sources FROM trending LIMIT 1").fetchone()[0] == 3
 
 
-def test_views_survive_a_resave(tmp_path):
-    path = make_sample_db(tmp_path / "radar.duckdb")
+def test_views_survive_a_resave(backend, tmp_path):
+    path = make_sample_db(backend.store(tmp_path / "radar.duckdb"))
     with open_db(path) as conn:  # idempotent: saving the same week again changes no view
         before = conn.execute("SELECT * FROM papers_overview").fetchall()
         save_sample(conn)
@@ -116,8 +120,9 @@ def test_views_survive_a_resave(tmp_path):
 
 @pytest.mark.skipif(not os.environ.get("DUCKDB_1_4_PYTHON"),
                     reason="set DUCKDB_1_4_PYTHON to a Python that has duckdb 1.4 installed")
-def test_a_duckdb_1_4_client_reads_every_table_and_view(sample_db):
+def test_a_duckdb_1_4_client_reads_every_table_and_view(tmp_path):
     """The storage version test (test_newsletters_storage.py) with a real 1.4 client, views included."""
+    sample_db = make_sample_db(tmp_path / "radar.duckdb")
     script = ("import sys, duckdb; c = duckdb.connect(sys.argv[1], read_only=True); "
               "counts = [c.execute(f'SELECT count(*) FROM {t}').fetchone()[0] for t in sys.argv[2:]]; "
               "print(duckdb.__version__, *counts)")
@@ -128,7 +133,7 @@ def test_a_duckdb_1_4_client_reads_every_table_and_view(sample_db):
     assert version.startswith("1.4.") and all(int(n) > 0 for n in counts)
 
 
-def test_metrics_by_benchmark_lists_scores_only_an_arxiv_abstract_gives_with_their_origin(tmp_path):
+def test_metrics_by_benchmark_lists_scores_only_an_arxiv_abstract_gives_with_their_origin(backend, tmp_path):
     """The README's best-score query finds a score that only the paper's abstract states."""
     import re
     from datetime import UTC, datetime
@@ -143,7 +148,7 @@ def test_metrics_by_benchmark_lists_scores_only_an_arxiv_abstract_gives_with_the
     at = datetime(2025, 11, 3, 10, tzinfo=UTC)
     paper = ArxivPaper("2511.00009", 1, "Abstract Only", ("Ada",), "It reaches 71.5% on MMLU.", "cs.CL", ("cs.CL",),
                        at, at)
-    path = make_sample_db(tmp_path / "radar.duckdb")
+    path = make_sample_db(backend.store(tmp_path / "radar.duckdb"))
     with open_db(path) as c:
         save_arxiv_entries(c, [ArxivEntry(paper, (), (Metric(71.5, "%", "MMLU", "It reaches 71.5% on MMLU.",
                                                              kind="score"),))], at=at, ingest_mode="poll")

@@ -30,6 +30,10 @@ _CHROME_TOKENS = frozenset({
     "ufi", "like", "likes", "reaction", "reactions", "restack", "clap", "claps", "upvote", "upvotes", "vote",
     "votes", "counter", "count", "comment", "meta", "byline",
 })
+# ARIA roles of page furniture: navigation, the page's banner and footer, side boxes, and controls drawn
+# without a <button> ("Share", "Duplicate" as <div role="button">)
+_CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "button", "toolbar", "menu",
+                           "menubar", "dialog", "tablist"})
 _WORD_SPLIT = re.compile(r"[\s_-]+")
 _CHROME_COMPONENT = re.compile(r"subscribe|share|paywall|footnote|comment", re.I)
 _BUTTON_CHROME = re.compile(r"subscribe|share|comment", re.I)
@@ -117,7 +121,7 @@ def _kind(tag: etree._Element, names: tuple[bool, bool, bool, bool]) -> str | No
     style, component = attrs.get("style"), attrs.get("data-component-name")
     if (style and _HIDDEN.search(style)) or attrs.get("aria-hidden") == "true":
         return _CHROME
-    if attrs.get("role") in ("navigation", "banner", "contentinfo", "complementary"):
+    if attrs.get("role") in _CHROME_ROLES:
         return _CHROME
     if component and _CHROME_COMPONENT.search(component):
         return _CHROME

@@ -5,16 +5,19 @@ where one story ends and the next begins, and which paper a story, a code link o
 
 The segmentation model
 ----------------------
-Blocks (extractors/blocks.py) arrive in document order: headings (`<h1>`-`<h6>` by level; bold-only
-paragraphs and plain-text title lines rank below every `<h*>`), paragraphs (some open with a bold lead),
-list items, link cards (extractors/cards.py) and rules.
+Blocks (extractors/blocks.py) arrive in document order: headings (`<h1>`-`<h6>` by level, and elements that are
+headings by their role, size or weight, extractors/html_styles.py; bold-only paragraphs and plain-text title
+lines rank below every `<h*>`), paragraphs (some open with a bold lead), list items (also the marked lines of a
+paragraph written with line breaks), link cards (extractors/cards.py) and rules. A footnote marker carries its
+note's links (extractors/footnotes.py): a paper cited by a footnote is linked where it is cited.
 
 1. *Boundaries.* A sponsor block or a footer starts a run that is dropped up to the next heading or rule; a
    sign-off ("Thanks for reading", "Subscribe now") closes the story before it. A rule closes a story.
 2. *Section labels* ("TL;DR", "Why it matters", "Key results", "논문 소개", "논문 링크", "더 읽어보기"; see
    `blocks.LABEL`) are sub-headings whatever their markup: never a story's title, never its start. Links under a
    label of related reading ("Further reading", "더 읽어보기", "References") are the story's mentions, never its
-   paper or its code.
+   paper or its code. A run-in bold lead is a label, not a title, when what it says before its dash or colon
+   is a label ("Why this matters – cheap search:") or opens several paragraphs ("📄 논문", "Our take:").
 3. *Titles and their rank.* A heading carries a paper when it links one or its text up to the next heading
    does. The item titles' rank is the highest rank of a heading that carries a paper. A heading at that rank (or
    above) starts a new story, which may have no paper: a news item stays paperless (and is dropped) instead of
@@ -29,6 +32,8 @@ list items, link cards (extractors/cards.py) and rules.
    to the next such title, a list item is whole.
 7. *One item per paper.* Items whose subject is the same paper (an issue discussing one paper in two sections, a
    table of contents, a recap) are one item: the fullest one, with the others' code and numbers.
+8. *A post's one story.* Where the document holds one story and the body gives it no title (no heading, lead,
+   card or link named like the paper: a forum post, a feed entry), the item takes the document's title.
 
 Inside a story, each number and each code link belongs to the paper its own clause is about (extractors/
 attribution.py): the one its clause or sentence names (nearest before it, else the subject), else the one named
@@ -42,11 +47,12 @@ import re
 from dataclasses import dataclass, field, replace
 
 from extractors.attribution import Owners, Piece, assign
-from extractors.blocks import LABEL, RELATED, Block, find_word, strip_urls
+from extractors.blocks import LABEL, RELATED, Block, find_word, norm, strip_urls
 from extractors.html_blocks import html_blocks
 from extractors.item_links import (
     Link,
     code_links,
+    coins_a_name,
     flagged,
     item_title,
     links_of,
@@ -122,6 +128,9 @@ def extract_items(doc: Document) -> list[Item]:
             if subject is not None:
                 found[n] = _items(unit, doc, subject)
     items = [item for made in found for item in made]
+    bearing = [unit for unit, made in zip(units, found, strict=True) if made]
+    if len(bearing) == 1 and doc.title.strip() and _untitled(bearing[0], items[0]):
+        items[0] = replace(items[0], title=norm(doc.title))  # a post's one story is titled by the post
     return [replace(item, position=n) for n, item in enumerate(_one_per_paper(items))]
 
 
@@ -141,6 +150,14 @@ def _named_subject(unit: _Unit, subjects: list[tuple[set[str], str, PaperRef]]) 
         if shared & own and any(find_word(heading, name) for name in title_names(title) if len(name) >= 4):
             return ref
     return None
+
+
+def _untitled(unit: _Unit, item: Item) -> bool:
+    """A story with no title of its own in the body: no heading, no bold lead, no card, no link named by the
+    paper's title (a forum post, a feed entry or an email whose title is the entry's title or the subject)."""
+    if unit.title or any(b.lead or b.card for b in unit.blocks):
+        return False
+    return not any(a.text == item.title for b in unit.blocks for a in b.anchors)
 
 
 extract_document = extract_items
@@ -165,17 +182,41 @@ def _mark_labels(blocks: list[Block]) -> None:
     """Mark the section labels: short headings and paragraphs in `blocks.LABEL`'s words, and short headings
     whose words come back in several stories ("The gist", "Key results", "논문 링크"), whatever their words."""
     counts: dict[str, int] = {}
+    leads: dict[str, int] = {}
     for block in blocks:
         if block.kind == "heading" and len(block.text) <= 40:
             key = block.text.casefold().strip(" :.")
             counts[key] = counts.get(key, 0) + 1
+        elif block.lead is not None and not block.card:
+            key = _lead_head(block.lead)
+            leads[key] = leads.get(key, 0) + 1
     for block in blocks:
+        if block.lead is not None and not block.card and _is_label_lead(block.lead, leads):
+            block.lead, block.body = None, block.text  # "Why this matters – X:" opens a paragraph, titles nothing
         if block.kind not in ("heading", "para") or block.card or len(block.text) > 60:
             continue
         if LABEL.match(block.text) is not None:
             block.label = True
         elif block.kind == "heading" and counts.get(block.text.casefold().strip(" :."), 0) >= 2 and not block.paper_ids:
             block.kind, block.label = "para", True
+
+
+_LEAD_BREAK = re.compile(r"\s[–—-]\s|:")
+
+
+def _lead_head(lead: str) -> str:
+    """What a run-in lead says before its first dash or colon ("Why this matters – search is cheap:" is
+    "why this matters"), folded."""
+    return _LEAD_BREAK.split(lead, maxsplit=1)[0].casefold().strip(" .*")
+
+
+def _is_label_lead(lead: str, counts: dict[str, int]) -> bool:
+    """A run-in bold lead that labels its paragraph instead of titling a story: its head is a section label,
+    or several paragraphs open with it ("📄 논문", "Our take –"); a long head is a title of its own."""
+    head = _lead_head(lead)
+    if not head or len(head) > 40:
+        return False
+    return LABEL.match(head) is not None or (counts.get(head, 0) >= 2 and not coins_a_name(lead))
 
 
 def _segments(blocks: list[Block]) -> list[_Segment]:

@@ -126,7 +126,8 @@ def trace(doc: Document) -> Where:
         for unit in items._units(story):
             made = items._items(unit, doc)
             text = " ".join(items._blurb(b) or b.text for b in unit.blocks)
-            read = extract_metrics(text) + [m for b in unit.blocks if b.rows for m in items.table_metrics(b.rows)]
+            tables = [m for b in unit.blocks if b.rows for m in items.table_metrics(b.rows, b.caption)]
+            read = extract_metrics(text) + tables
             if not made:
                 where.paperless += read
             for item in made:

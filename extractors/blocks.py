@@ -36,6 +36,7 @@ class Block:
     body: str = ""  # `text` without `lead`
     level: int = 0  # 1-6 for <h1>-<h6>; 0 for headings recognised otherwise (bold paragraphs, text)
     rows: list[list[str]] | None = None  # a results table's cell texts, row by row (html_blocks)
+    caption: str = ""  # a results table's caption
     card: bool = False  # a link card (extractors/cards.py): `text` is the card's title, its one link
     label: bool = False  # a section label recognised by its repetition (extract_items marks these)
 

@@ -213,12 +213,12 @@ def _visit(tag: etree._Element, out: list[Block], outer: str | None, page: _Page
         if heading and LABEL.match(heading.text):
             heading.kind = "para"
         out.extend([heading] if heading else [])
-    elif name == "table" and (papers := _paper_rows(tag, outer)) is not None:
+    elif name == "table" and (papers := _paper_table(tag, outer)) is not None:
         out.extend(papers)
     elif name == "table" and (rows := _results_table(tag)) is not None:
         table = _make_block("para", [tag], outer)
         if table:
-            table.rows = rows
+            table.rows, table.caption = rows, _caption(tag)
             out.append(table)
     elif tag.get(CARD_MARK):
         card = _make_block("para", _children(tag), outer)
@@ -297,16 +297,61 @@ def _paper_rows(table: etree._Element, outer: str | None) -> list[Block] | None:
     for tr, row in zip(trs[1:], cells[1:], strict=True):
         if row:
             row[0] = _row_name(tr) or row[0]  # the row's name, as its item is titled
-    table = _numeric_columns(cells)
+    numeric = _numeric_columns(cells)
+    caption = _caption(table)
     out = []
     for tr, block in rows[1:]:
         if block is None or not block.paper_ids:
             continue  # a baseline's row: not a paper of this page
-        block.rows = table  # items keep, of the table's numbers, those of this row
+        block.rows = numeric  # items keep, of the table's numbers, those of this row
         block.lead = _row_name(tr)
         block.body = ""
+        block.caption = caption
         out.append(block)
     return out
+
+
+def _paper_table(table: etree._Element, outer: str | None) -> list[Block] | None:
+    """A table of papers, one per row or one per column, as list items; None for any other table."""
+    rows = _paper_rows(table, outer)
+    return rows if rows is not None else _paper_columns(table, outer)
+
+
+def _paper_columns(table: etree._Element, outer: str | None) -> list[Block] | None:
+    """A table read the other way round: its header row heads each column with a different paper (linked
+    there), its rows name what is measured ("Total parameters (B)", "MMLU"). One list item per paper column,
+    titled by its header cell, its numbers read from the table turned so that papers are rows. None for any
+    other table."""
+    if next(table.iterdescendants("table"), None) is not None:
+        return None
+    trs = list(table.iterdescendants("tr"))
+    if len(trs) < 2:
+        return None
+    heads = [cell for cell in trs[0] if cell.tag in ("td", "th")]
+    papers = [(c, ids[0]) for c, cell in enumerate(heads) if (ids := _linked_papers(cell))]
+    if len({pid for _, pid in papers}) < 2 or any(_linked_papers(tr) for tr in trs[1:]):
+        return None
+    grid = [_cells(tr, links_blank=True) for tr in trs]
+    width = max(map(len, grid))
+    grid = [row + [""] * (width - len(row)) for row in grid]
+    names = [norm(get_text(cell, " ")) for cell in heads] + [""] * (width - len(heads))
+    turned = [[grid[0][0], *(row[0] for row in grid[1:])]] + [[names[c], *(row[c] for row in grid[1:])]
+                                                              for c in range(1, width)]
+    table_rows = _numeric_columns(turned)
+    out = []
+    for c, _ in papers:
+        block = _make_block("li", [heads[c]], outer)
+        if block is None or c == 0:
+            continue
+        block.rows, block.lead, block.body, block.caption = table_rows, names[c], "", _caption(table)
+        out.append(block)
+    return out or None
+
+
+def _caption(table: etree._Element) -> str:
+    """What a table says of itself: its <caption> and its summary attribute."""
+    caption = next(table.iterchildren("caption"), None)
+    return norm(" ".join([get_text(caption, " ") if caption is not None else "", table.get("summary") or ""]))
 
 
 def _linked_papers(tr: etree._Element) -> list[str]:

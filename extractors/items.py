@@ -400,7 +400,7 @@ def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[
     located = locate_metrics(text)
     code = code_links(unit.title, links, unit.aside)
     owners = assign(pieces, located, code, papers, lambda: mention_names(unit.title, links, papers))
-    tables = [m for b in unit.blocks if b.rows for m in table_metrics(b.rows)
+    tables = [m for b in unit.blocks if b.rows for m in table_metrics(b.rows, b.caption)
               if b.kind != "li" or m.subject == b.lead]  # a paper's row of a table of papers: its own cells
     item = Item(
         document_key=doc.key,

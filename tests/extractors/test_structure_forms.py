@@ -285,3 +285,27 @@ def test_controls_drawn_as_divs_are_chrome(role: str) -> None:
     items = _items(body)
     assert "Share" not in items[0].text and "Duplicate" not in items[0].text
     assert [(m.value, m.unit) for m in items[0].metrics] == [(20, "%")]
+
+
+# --- tables read the other way round: one paper per column ---------------------------------------------
+
+PAPER_COLUMNS = [
+    pytest.param(f"<table><tr><th></th><th>{_arxiv(A, 'SparseKV')}</th><th>{_arxiv(B, 'TinyPlan')}</th></tr>"
+                 "<tr><td>MMLU (%)</td><td>61.5</td><td>48.0</td></tr><tr><td>Params (B)</td><td>7</td><td>1.2</td>"
+                 "</tr></table>", id="th-links"),
+    pytest.param(f"<table><thead><tr><td>Benchmark</td><td><a href='https://arxiv.org/pdf/{A}'>SparseKV</a></td>"
+                 f"<td><a href='https://huggingface.co/papers/{B}'>TinyPlan</a></td></tr></thead><tbody>"
+                 "<tr><td>MMLU (%)</td><td>61.5</td><td>48.0</td></tr><tr><td>Parameters (billions)</td><td>7</td>"
+                 "<td>1.2</td></tr></tbody></table>", id="td-header-other-paper-hosts"),
+    pytest.param(f"<table><caption>Accuracy in %</caption><tr><th>Task</th><th>{_arxiv(A, 'SparseKV')}</th>"
+                 f"<th>{_arxiv(B, 'TinyPlan')}</th><th>Baseline</th></tr><tr><td>MMLU</td><td>61.5</td><td>48.0</td>"
+                 "<td>40.1</td></tr><tr><td>Model size (B)</td><td>7</td><td>1.2</td><td>1.0</td></tr></table>",
+                 id="captioned-with-a-baseline-column"),
+]
+
+
+@pytest.mark.parametrize("table", PAPER_COLUMNS)
+def test_each_paper_heading_a_column_gets_that_columns_numbers(table: str) -> None:
+    items = _items(f"<h2>Two models side by side</h2>{table}")
+    assert [(i.papers[0].arxiv_id, i.title, {(m.value, m.unit) for m in i.metrics}) for i in items] == [
+        (A, "SparseKV", {(61.5, "%"), (7e9, "params")}), (B, "TinyPlan", {(48.0, "%"), (1.2e9, "params")})]

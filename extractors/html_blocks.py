@@ -22,7 +22,7 @@ from lxml import etree
 from extractors.blocks import LABEL, RULE, Anchor, Block, is_counter, is_link_line, is_meta_line, norm, strip_urls
 from extractors.cards import CARD_MARK, rewrite_cards
 from extractors.footnotes import NOTE_MARK, keeps_marker, lend_notes, lent_links
-from extractors.html_chrome import article_root, attached, drop, sort_out
+from extractors.html_chrome import THREAD_MARK, article_root, attached, drop, keep_article, keep_thread, sort_out
 from extractors.html_styles import body_size, may_be_styled, styled_level
 from extractors.links import find_arxiv_in_url, visible_target
 from extractors.metric_tables import is_number_cell, is_results_table
@@ -68,6 +68,7 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
         return []
     tags = list(root.iter(etree.Element))  # elements only: no comments or processing instructions
     cards, dropped, marked = sort_out(tags)
+    dropped = keep_thread(keep_article(dropped, marked), root, lambda href: find_arxiv_in_url(href) is not None)
     tags += rewrite_cards(cards)  # before chrome goes: cards sit in <aside> and <iframe>
     notes = lend_notes(root)  # before links are made absolute ("#fn:1" is a marker) and chrome goes
     _resolve_links(root, base)
@@ -204,6 +205,8 @@ def _walk(children: list[Node], out: list[Block], outer: str | None, page: _Page
 
 def _visit(tag: etree._Element, out: list[Block], outer: str | None, page: _Page) -> None:
     name = tag.tag
+    if tag.get(THREAD_MARK):
+        out.append(Block("sep"))  # a comment of a thread read as the page's content: a story of its own
     if name == "hr":
         out.append(Block("sep"))
     elif name in _HEADINGS:
@@ -300,15 +303,23 @@ def _paper_rows(table: etree._Element, outer: str | None) -> list[Block] | None:
     numeric = _numeric_columns(cells)
     caption = _caption(table)
     out = []
-    for tr, block in rows[1:]:
+    for (tr, block), row in zip(rows[1:], cells[1:], strict=True):
         if block is None or not block.paper_ids:
             continue  # a baseline's row: not a paper of this page
         block.rows = numeric  # items keep, of the table's numbers, those of this row
         block.lead = _row_name(tr)
-        block.body = ""
+        block.body = " ".join(cell for cell in row if _is_prose(cell))  # a summary written in a cell
         block.caption = caption
         out.append(block)
     return out
+
+
+def _is_prose(cell: str) -> bool:
+    """A cell written as sentences (a paper's summary in a table of papers), not a name, a number or a tag."""
+    return len(cell.split()) >= _PROSE_WORDS and not is_number_cell(cell)
+
+
+_PROSE_WORDS = 8
 
 
 def _paper_table(table: etree._Element, outer: str | None) -> list[Block] | None:

@@ -49,6 +49,7 @@ _WORD = re.compile(r"[^\W_]{3,}|\d+[^\W_]*", re.U)
 _STOPWORDS = frozenset({"the", "and", "for", "with", "from", "via", "arxiv", "paper", "code", "github", "read", "more"})
 _WEAK = frozenset({"without", "learning", "model", "models", "language", "large", "features", "towards", "using",
                    "via", "efficient", "training", "data", "network", "networks"})
+_URL_TEXT = re.compile(r"(?:https?://|www\.)\S*$|[\w-]+(?:\.[\w-]+)+/\S*$", re.I)  # a link whose text is its address
 _SOURCE_SUFFIX = re.compile(r"\s*[(\[](?:arxiv|pdf|paper|alphaxiv|hugging ?face)[)\]]\W*$", re.I)
 # A short name in a title: "QLoRA: Efficient ...", "... with PagedAttention", "Direct Preference Optimization (DPO)"
 _NAME_BEFORE_COLON = re.compile(r"^\s*(?:\d+[.)]\s*)?([^\s:]+(?:\s[^\s:]+){0,2}?)\s*[:—–-]\s+\S")
@@ -217,7 +218,7 @@ def _paper_names(links: list[Link], paper: PaperRef) -> list[str]:
     own = sorted((lk for lk in links if lk.paper == paper.arxiv_id),
                  key=lambda lk: not (lk.block is not None and lk.block.card))
     texts = (_SOURCE_SUFFIX.sub("", lk.anchor.title or lk.anchor.text) for lk in own)
-    return [t for t in texts if not _GENERIC.fullmatch(t) and any(c.isalpha() for c in t)]
+    return [t for t in texts if not _GENERIC.fullmatch(t) and not _URL_TEXT.match(t) and any(c.isalpha() for c in t)]
 
 
 def _raw_title(title: str, blocks: list[Block], links: list[Link], primary: PaperRef) -> str:

@@ -61,6 +61,7 @@ from extractors.item_links import (
     title_names,
     words,
 )
+from extractors.links import find_arxiv_in_url
 from extractors.metric_tables import table_metrics
 from extractors.metrics import locate_metrics
 from extractors.prefilter import may_hold
@@ -347,18 +348,40 @@ def _asides(blocks: list[Block]) -> set[int]:
     return aside
 
 
-def _is_sub_start(block: Block, aside: set[int]) -> bool:
-    """A list item, a titled paragraph or a card that carries its own paper: a story inside a story."""
+def _is_sub_start(block: Block, aside: set[int], untitled: bool = False) -> bool:
+    """A list item, a titled paragraph or a card that carries its own paper: a story inside a story. In a
+    story with no heading (a comment, a plain message), so is a paragraph that names and links its paper in
+    its first clause ("RULER (arxiv.org/abs/...) replaces ...")."""
     if not block.paper_ids or id(block) in aside:
         return False
+    if block.kind == "para" and block.lead is None and untitled:
+        return _opens_with_paper(block)
     return block.kind == "li" or (block.kind == "para" and block.lead is not None)
+
+
+_OPENING = 60  # how far into a paragraph its first clause may name its paper
+
+
+def _opens_with_paper(block: Block) -> bool:
+    return _opening_name(block) is not None
+
+
+def _opening_name(block: Block) -> str | None:
+    """The name a paragraph opens with, where its first clause links its paper: the words before the link
+    ("RULER (arxiv.org/...) replaces"), else the link's own text; None where the paragraph does not open so."""
+    first = next((a for a in block.anchors if find_arxiv_in_url(a.href)), None)
+    if first is None or not block.text.startswith(first.before) or len(first.before) > _OPENING:
+        return None
+    if re.search(r"[.!?;:]\s", first.before + " "):
+        return None  # the link is past the paragraph's first clause ("Paper: ...")
+    return first.before.strip(" ([,—–-") or strip_urls(first.text).strip() or None
 
 
 def _units(story: _Story) -> list[_Unit]:
     heading, body = story.head, story.blocks
     aside = _asides(body)
     title = heading.text if heading else ""
-    starts = [b for b in body if _is_sub_start(b, aside)]
+    starts = [b for b in body if _is_sub_start(b, aside, untitled=heading is None)]
     rest_has_paper = any(b.paper_ids for b in body if b not in starts and id(b) not in aside)
     single_titled = (len(starts) == 1 and starts[0].lead is not None and not starts[0].card and not rest_has_paper
                      and heading is not None)
@@ -368,7 +391,8 @@ def _units(story: _Story) -> list[_Unit]:
     units, current = [main], None
     for block in body:
         if block in starts:
-            unit = _Unit(block.lead or "", [block], None, aside)
+            unit = _Unit(block.lead or (_opening_name(block) if heading is None else None) or "", [block], None,
+                         aside)
             units.append(unit)
             current = unit if block.kind == "para" else None  # a titled paragraph runs on; a list item is whole
         else:
@@ -379,6 +403,8 @@ def _units(story: _Story) -> list[_Unit]:
 # --- items -------------------------------------------------------------------------------------------
 
 def _blurb(block: Block) -> str:
+    if block.rows is not None and block.kind == "li":
+        return block.body  # a paper's row of a table of papers: the summary written in its cells
     if block.rows is not None or is_label(block):
         return ""  # a results table read as prose gives numbers without their row or column
     return block.body if block.lead is not None else block.text

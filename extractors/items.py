@@ -250,13 +250,17 @@ def _has_paper(blocks: list[Block]) -> bool:
     return any(b.paper_ids for b in blocks)
 
 
-def _own_papers(segment: _Segment) -> set[str]:
-    """Papers a heading names itself: linked in it, or on the short line or card right under it."""
+def _own_papers(segment: _Segment, closing: bool = False) -> set[str]:
+    """Papers a heading names itself: linked in it, or on the short line or card right under it; with
+    `closing`, also on the line of links that closes its section ("🔗 Paper · Code")."""
     assert segment.head is not None
     own = set(segment.head.paper_ids)
     first = segment.body[0] if segment.body else None
     if first is not None and (first.card or len(first.text) <= 100 or all(a.link_line for a in first.anchors)):
         own |= set(first.paper_ids)
+    last = segment.body[-1] if len(segment.body) >= 2 else None
+    if closing and last is not None and last.anchors and last.kind == "para" and all(a.link_line for a in last.anchors):
+        own |= set(last.paper_ids)
     return own
 
 
@@ -289,7 +293,9 @@ def _stories(segments: list[_Segment]) -> list[_Story]:
 def _starts_story(seg: _Segment, current: _Story, title_rank: int, ruled: bool) -> bool:
     assert seg.head is not None
     had = current.papers
-    if _own_papers(seg) - had:
+    # a section closed by its paper's links line is a paper's title after another paper's story or right
+    # under a category heading; inside a story still waiting for its links it is a sub-heading
+    if _own_papers(seg, closing=bool(had) or not current.blocks) - had:
         return True  # a title with a paper of its own
     at_rank = _rank(seg.head) <= title_rank
     above = current.head is None or _rank(current.head) < title_rank  # a masthead, a category, an intro

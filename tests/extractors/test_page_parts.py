@@ -190,3 +190,46 @@ URL_TEXTS = [
 @pytest.mark.parametrize(("body", "title"), URL_TEXTS)
 def test_an_untitled_story_linked_by_its_address_is_titled_by_its_first_sentence(body: str, title: str) -> None:
     assert [i.title for i in _items(f"<div class='message'>{body}</div>", title="")] == [title]
+
+
+# --- a section closed by its paper's line of links is that paper's story --------------------------------------
+
+def _closing(head: str, title: str, body: str, pid: str, links: str) -> str:
+    return f"{head.format(title=title)}<p>{body}</p><p>{links.format(paper=_arxiv(pid, 'Paper'))}</p>"
+
+
+_BOLD_CELL = "<p style='font-size:20px;font-weight:bold'>{title}</p>"
+CLOSING_LINKS = [
+    pytest.param("<h2>Research</h2>" + _closing(_BOLD_CELL, "Sparse mixers", "Compute falls by 40%.", A,
+                                                 "🔗 {paper} · <a href='https://github.com/lab/mixers'>Code</a>")
+                 + _closing(_BOLD_CELL, "Long planners", "Plans last 3x longer.", B, "🔗 {paper}"),
+                 id="category-then-styled-titles"),
+    pytest.param("<h1>This week</h1><h2>Papers</h2>" + _closing("<h3>{title}</h3>", "Sparse mixers",
+                                                                  "Compute falls by 40%.", A, "{paper} | Thread")
+                 + _closing("<h3>{title}</h3>", "Long planners", "Plans last 3x longer.", B, "{paper} | Thread"),
+                 id="h3-under-a-category-h2"),
+    pytest.param("<h2>Reading list</h2>" + _closing("<p><strong>{title}</strong></p>", "Sparse mixers",
+                                                     "Compute falls by 40%.", A, "→ {paper}")
+                 + _closing("<p><strong>{title}</strong></p>", "Long planners", "Plans last 3x longer.", B,
+                            "→ {paper}"), id="bold-paragraph-titles"),
+]
+
+
+@pytest.mark.parametrize("body", CLOSING_LINKS)
+def test_a_section_closed_by_its_papers_links_is_that_papers_story(body: str) -> None:
+    # a later section at the category's level carries a paper too: the titles under the category are below
+    # the rank of the page's paper titles, and only their closing links tell that they are papers' stories
+    body += f"<h2>Chart of the week: tiny routers</h2><p>Routing error drops by 12%.</p><p>{_arxiv(C, 'Paper')}</p>"
+    items = _items(body)
+    assert [(i.papers[0].arxiv_id, i.title, [(m.value, m.unit) for m in i.metrics]) for i in items] == [
+        (A, "Sparse mixers", [(40, "%")]), (B, "Long planners", [(3, "x")]),
+        (C, "Chart of the week: tiny routers", [(12, "%")])]
+
+
+def test_a_sub_heading_inside_a_story_waiting_for_its_links_stays_inside_it() -> None:
+    body = (f"<h2>1. Sparse mixers</h2><p>Two experts a token.</p><p><strong>How the routing works</strong></p>"
+            f"<p>Compute falls by 40%.</p><p>{_arxiv(A, 'Paper')} · <a href='https://github.com/lab/m'>Code</a></p>"
+            f"<h2>2. Long planners</h2><p>Plans last 3x longer.</p><p>{_arxiv(B, 'Paper')}</p>")
+    items = _items(body)
+    assert [(i.papers[0].arxiv_id, i.title, [(m.value, m.unit) for m in i.metrics]) for i in items] == [
+        (A, "1. Sparse mixers", [(40, "%")]), (B, "2. Long planners", [(3, "x")])]

@@ -68,7 +68,7 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
         return []
     tags = list(root.iter(etree.Element))  # elements only: no comments or processing instructions
     cards, dropped, marked = sort_out(tags)
-    dropped = keep_thread(keep_article(dropped, marked), root, lambda href: find_arxiv_in_url(href) is not None)
+    dropped = keep_thread(keep_article(dropped, root, marked), root, lambda href: find_arxiv_in_url(href) is not None)
     tags += rewrite_cards(cards)  # before chrome goes: cards sit in <aside> and <iframe>
     notes = lend_notes(root)  # before links are made absolute ("#fn:1" is a marker) and chrome goes
     _resolve_links(root, base)

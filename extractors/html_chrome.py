@@ -141,19 +141,26 @@ def keep_thread(dropped: Tags, root: etree._Element, is_paper: Callable[[str], b
 
 def _only_words(tag: etree._Element, words: frozenset[str]) -> bool:
     """A tag named chrome by its class and id only through `words`, and not hidden or a control."""
-    if tag.get("role") in _CHROME_ROLES or tag.get("aria-hidden") == "true" or _HIDDEN.search(tag.get("style") or ""):
+    if tag.get("role") in _CHROME_ROLES or _hidden(tag):
         return False
     names = set(_WORD_SPLIT.split(" ".join([*(tag.get("class") or "").split(), tag.get("id") or ""]).lower()))
     chrome = _CHROME_TOKENS.intersection(names)
     return bool(chrome) and chrome <= words
 
 
-def keep_article(dropped: Tags, marked: Tags) -> Tags:
-    """`dropped` without the tags that hold the article (`marked`: the tags with an article class, itemprop or
-    role): a wrapper named like chrome ("js-code-nav-container", a page-wide <form>) around the article is
-    not chrome, the article is inside it."""
-    holding = {id(a) for t in marked for a in t.iterancestors()}
-    return [t for t in dropped if id(t) not in holding]
+def keep_article(dropped: Tags, root: etree._Element, marked: Tags) -> Tags:
+    """`dropped` without the tags that hold the page's article (`article_root` of `marked`, the tags with an
+    article class, itemprop or role): a wrapper named like chrome ("js-code-nav-container", a page-wide
+    <form>) around the article is not chrome, the article is inside it. A hidden wrapper stays dropped."""
+    article = article_root(root, marked)
+    if article is None or article.tag == "body" or not dropped:
+        return dropped
+    holding = {id(a) for a in article.iterancestors()}
+    return [t for t in dropped if id(t) not in holding or _hidden(t)]
+
+
+def _hidden(tag: etree._Element) -> bool:
+    return tag.get("aria-hidden") == "true" or bool(_HIDDEN.search(tag.get("style") or ""))
 
 
 def attached(tag: etree._Element, root: etree._Element) -> bool:

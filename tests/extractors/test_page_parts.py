@@ -48,9 +48,13 @@ def test_a_wrapper_named_like_chrome_keeps_the_article_inside_it(body: str) -> N
     assert [(m.value, m.unit) for m in items[0].metrics] == [(88, "%")]
 
 
-def test_a_chrome_named_block_beside_the_article_still_goes() -> None:
-    body = (f'<div class="post-content"><h2>Dense retrieval</h2><p>Recall 88%. {_arxiv(A, "Paper")}</p></div>'
-            f'<div class="sidebar-nav"><p>Popular: {_arxiv(B, "Old favourite")} with 99% of votes</p></div>')
+@pytest.mark.parametrize("beside", [
+    f'<div class="sidebar-nav"><p>Popular: {_arxiv(B, "Old favourite")} with 99% of votes</p></div>',
+    f'<div class="related"><div class="post-body">Popular: {_arxiv(B, "Old favourite")}, 99% liked</div></div>',
+    f'<div class="wrap" style="display:none"><div class="post-content">{_arxiv(B, "Hidden")} 99%</div></div>',
+], ids=["sidebar", "related-posts-with-article-classes", "hidden"])
+def test_a_chrome_named_block_beside_the_article_still_goes(beside: str) -> None:
+    body = f'<div class="post-content"><h2>Dense retrieval</h2><p>Recall 88%. {_arxiv(A, "Paper")}</p></div>{beside}'
     assert _papers(_items(body)) == [A]
 
 

@@ -1,10 +1,19 @@
-"""What to send, given the facts: which ledger rows are due, the `Alert` for each, and the messages
-(`Outgoing`) a channel gets for them. Pure: no clock (times are passed in), no I/O, no database.
+"""What to send, given the facts: which ledger rows are due, the `Alert` for each, and the messages a
+channel gets for them. Pure: no clock (times are passed in), no I/O, no database.
 
 Called by the delivery orchestrator (flows/pipeline/delivery.py), which loads the ledger and the
-paper facts, sends the messages and records the outcome. Instant alerts go one message each;
-digest alerts one digest per run; both are capped per rule per run (`max_per_run`), the rest going
-out as one "and N more" message. A source-health notice is never capped.
+paper facts, sends the messages and records the outcome. A channel's papers go most important first
+(`importance`: the first matching rule's place in the config, then more newsletters, has code, has
+results). Each rule shows at most `max_per_run` of them in full per run; the rest are listed in one
+"and N more" message. Then, per channel:
+
+- up to `fold_after` papers in full: instant alerts one message each, digest alerts one digest;
+- more than that: the run is folded. With a Slack bot token, one parent message lists them all (the
+  rules' "and N more" lines included) and the details go as replies in its thread (`Thread`); with
+  a webhook, the list opens one digest with the details below it; by email, one email does the same.
+
+Alerts whose rows already carry a thread (replies a crash or a failure left unsent) go into that
+thread, without a new parent. A source-health notice is never capped or folded.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from cronsim import CronSim
 
 from alerts import render_email as email_render
 from alerts import render_slack as slack_render
-from alerts.paper_summary import Summariser, summarise_paper
+from alerts.paper_summary import Summariser, has_results, summarise_paper
 from config.alerts import ChannelConfig, RuleConfig
 from records.facts import PaperFacts
 from records.ledger import LedgerRow
@@ -44,6 +53,27 @@ class Outgoing:
         return self.email if self.email is not None else self.slack
 
 
+@dataclass(frozen=True)
+class Thread:
+    """A parent message that lists papers, then one reply per paper in its thread (Slack, bot token).
+    Without a parent, the replies go into the existing thread `thread_ts`."""
+
+    parent: Outgoing | None
+    replies: tuple[Outgoing, ...]
+    thread_ts: str | None = None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(k for r in self.replies for k in r.keys)
+
+    @property
+    def messages(self) -> list[Outgoing]:
+        return ([self.parent] if self.parent else []) + list(self.replies)
+
+
+Delivery = Outgoing | Thread
+
+
 def is_due(row: LedgerRow, rules: Sequence[RuleConfig], modes: Sequence[str], now: datetime) -> bool:
     """Instant rows always; digest rows once their rule's latest digest time has passed since they were queued."""
     if row.mode not in modes:
@@ -61,8 +91,8 @@ def last_tick(rule: RuleConfig, now: datetime) -> datetime:
     return next(CronSim(rule.digest_cron, local, reverse=True)).astimezone(UTC)
 
 
-def make_alert(row: LedgerRow, paper: PaperFacts | None, health: dict[str, dict],
-               summariser: Summariser) -> Alert | None:
+def make_alert(row: LedgerRow, paper: PaperFacts | None, health: dict[str, dict], summariser: Summariser,
+               rules: Sequence[RuleConfig] = ()) -> Alert | None:
     """The alert a due row stands for; None when its paper is gone (removed by a re-extraction)."""
     resend = row.status == "sending"
     if row.kind == "source":
@@ -71,7 +101,16 @@ def make_alert(row: LedgerRow, paper: PaperFacts | None, health: dict[str, dict]
     if paper is None:
         log.warning("alert %s on %s: the paper is no longer in the database; skipped", row.alert_key, row.channel)
         return None
-    return Alert(row, summary=summarise_paper(paper, summariser), resend=resend)
+    return Alert(row, summary=summarise_paper(paper, summariser), resend=resend,
+                 importance=importance(row, paper, rules))
+
+
+def importance(row: LedgerRow, paper: PaperFacts, rules: Sequence[RuleConfig]) -> tuple[int, int, bool, bool, str]:
+    """Sorts most important first: the first of its rules in config order, more newsletters, code, results
+    (then by arXiv id, so that equals keep one order)."""
+    order = [r.name for r in rules]
+    rank = min((order.index(r) for r in row.rules if r in order), default=len(order))
+    return (rank, -paper.n_sources, not paper.code_urls, not has_results(paper), paper.arxiv_id)
 
 
 def source_notice(name: str, health: dict | None) -> str:
@@ -87,27 +126,34 @@ def source_notice(name: str, health: dict | None) -> str:
 
 
 def render_channel(channel: ChannelConfig, alerts: Sequence[Alert], rules: Sequence[RuleConfig],
-                   now: datetime) -> list[Outgoing]:
-    """Instant alerts one message each and digest alerts in one digest, both capped per rule per run."""
-    caps = {r.name: r.max_per_run for r in rules}
-    out: list[Outgoing] = []
+                   now: datetime, fold_after: int = 5) -> list[Delivery]:
+    """A channel's due alerts as deliveries, most important first (see the module docstring)."""
+    out: list[Delivery] = [m for a in alerts if a.summary is None for m in _render(channel, [a], _title(a))]
+    papers = sorted((a for a in alerts if a.summary is not None), key=lambda a: a.importance)
+    threads: dict[str, list[Alert]] = {}
+    for a in papers:
+        if a.row.thread_ts and channel.kind == "slack":  # (a channel turned into a webhook starts afresh)
+            threads.setdefault(a.row.thread_ts, []).append(a)
+    out += [Thread(None, tuple(_reply(a) for a in group), thread_ts=ts) for ts, group in threads.items()]
+    fresh = [a for a in papers if not (a.row.thread_ts and channel.kind == "slack")]
+    shown, overflow = _cap(fresh, {r.name: r.max_per_run for r in rules})
+    if len(shown) > fold_after:
+        out += _fold(channel, shown, overflow, now)
+        return [o for o in out if o.keys]
     for mode in MODES:
-        chosen = [a for a in alerts if a.row.mode == mode]
-        if not chosen:
-            continue
-        shown, overflow = _cap(chosen, caps)
+        chosen = [a for a in shown if a.row.mode == mode]
         if mode == "instant":
-            for a in shown:
+            for a in chosen:
                 out += _render(channel, [a], _title(a))
-        elif shown:
-            out += _render(channel, shown, f"Paper Radar digest, {now:%Y-%m-%d}: {len(shown)} papers")
-        for rule_name, extra in overflow.items():
-            out += _render_overflow(channel, extra, rule_name)
+        elif chosen:
+            out += _render(channel, chosen, f"Paper Radar digest, {now:%Y-%m-%d}: {len(chosen)} papers")
+    for rule_name, extra in overflow.items():
+        out += _render_overflow(channel, extra, rule_name)
     return [o for o in out if o.keys]
 
 
 def _cap(alerts: list[Alert], caps: dict[str, int]) -> tuple[list[Alert], dict[str, list[Alert]]]:
-    """Counted against the first rule that matched (in config order); source notices are never capped."""
+    """Counted against the first rule that matched (in config order)."""
     shown, overflow, used = [], {}, {}
     for a in alerts:
         rule = next((r for r in a.row.rules if r in caps), None)
@@ -117,6 +163,33 @@ def _cap(alerts: list[Alert], caps: dict[str, int]) -> tuple[list[Alert], dict[s
         used[rule] = used.get(rule, 0) + 1
         (shown if used[rule] <= caps[rule] else overflow.setdefault(rule, [])).append(a)
     return shown, overflow
+
+
+def _fold(channel: ChannelConfig, shown: list[Alert], overflow: dict[str, list[Alert]], now: datetime
+          ) -> list[Delivery]:
+    """One list for the run, with the details in its thread (bot token) or below it (webhook, email)."""
+    total = len(shown) + sum(len(e) for e in overflow.values())
+    digest = all(a.row.mode == "digest" for a in shown)
+    title = f"Paper Radar digest, {now:%Y-%m-%d}: {total} papers" if digest else f"Paper Radar: {total} new papers"
+    if channel.kind == "email":
+        everything = shown + [a for e in overflow.values() for a in e]
+        message = email_render.render_email(shown, title=title, sender=channel.from_addr or "", recipients=channel.to,
+                                            overflow=overflow, contents=True)
+        return [Outgoing(tuple(a.row.alert_key for a in everything), email=message,
+                         resend=any(a.resend for a in everything))]
+    if channel.kind == "slack_webhook":
+        lines = slack_render.listing(shown, overflow, "below")
+        parts = slack_render.render_digest(shown, title, lines=lines)
+        return [Outgoing(p.keys, slack=p, resend=any(a.resend for a in shown)) for p in parts] + [
+            o for rule, extra in overflow.items() for o in _render_overflow(channel, extra, rule)]
+    parent = slack_render.render_parent(shown, overflow, title)
+    extras = [Outgoing(m.keys, slack=m) for rule, extra in overflow.items()
+              for m in slack_render.render_overflow(extra, rule)]
+    return [Thread(Outgoing((), slack=parent), tuple(_reply(a) for a in shown) + tuple(extras))]
+
+
+def _reply(alert: Alert) -> Outgoing:
+    return Outgoing((alert.row.alert_key,), slack=slack_render.render_instant(alert), resend=alert.resend)
 
 
 def _title(alert: Alert) -> str:
@@ -139,6 +212,11 @@ def _render_overflow(channel: ChannelConfig, alerts: list[Alert], rule: str) -> 
         return _render(channel, alerts, f"Paper Radar: and {len(alerts)} more for {rule}")
     resend = any(a.resend for a in alerts)
     return [Outgoing(m.keys, slack=m, resend=resend) for m in slack_render.render_overflow(alerts, rule)]
+
+
+def flatten(deliveries: Sequence[Delivery]) -> list[Outgoing]:
+    """Every message of the deliveries, in sending order (a dry run's preview)."""
+    return [m for d in deliveries for m in (d.messages if isinstance(d, Thread) else [d])]
 
 
 def ops_message(ops: ChannelConfig, failures: Sequence[tuple[str, list[str]]]) -> Outgoing:

@@ -40,8 +40,17 @@ def _fields(paper: PaperFacts, fields: Sequence[str]) -> list[str | None]:
     return [values[f] for f in fields]
 
 
+#: Korean particles written onto the word before them ("에이전트에게", "모델은"): a keyword ending in
+#: Hangul still matches as a word with one of them attached.
+_KO_PARTICLES = ("은", "는", "이", "가", "을", "를", "의", "에", "에서", "에게", "으로", "로", "와", "과", "도", "만",
+                 "까지", "부터", "처럼", "보다", "들", "들이", "들은", "들을", "들의", "에는", "에서는", "으로는",
+                 "이라는", "라는", "이나", "나", "인", "이다", "입니다", "이며")
+_PARTICLE = "(?:" + "|".join(sorted(_KO_PARTICLES, key=len, reverse=True)) + ")?"
+
+
 def _has_word(text: str, keyword: str) -> bool:
-    return re.search(r"(?<!\w)" + re.escape(keyword) + r"(?!\w)", text, re.IGNORECASE) is not None
+    particle = _PARTICLE if re.search(r"[\uac00-\ud7a3]$", keyword) else ""
+    return re.search(r"(?<!\w)" + re.escape(keyword) + particle + r"(?!\w)", text, re.IGNORECASE) is not None
 
 
 def _category(wanted: str, categories: Iterable[str]) -> bool:

@@ -4,16 +4,19 @@ Clients retry what is worth retrying (a refused connection, 429 after its Retry-
 through slack_sdk's retry handlers; what is left is mapped to `DeliveryError`. `invalid_auth`,
 `channel_not_found`, `not_in_channel` and their kin are not retryable: the route fails at once.
 
-With a bot token, each message carries its ledger keys as message metadata. After a crash between
-the send and the ledger update, `SlackBotSender.find_sent` reads the channel's recent history
-(`conversations.history` with `include_all_metadata`) and finds the message, so it is not posted
-twice. Incoming webhooks cannot read history: they are at-least-once.
+With a bot token, each message carries its ledger keys as message metadata (a thread's parent, the
+keys it lists for its thread). After a crash between the send and the ledger update,
+`SlackBotSender.find_posted` reads the channel's recent history (`conversations.history` with
+`include_all_metadata`; it holds top-level messages only) and `find_replies` a thread's replies
+(`conversations.replies`), so nothing is posted twice. Incoming webhooks cannot read history, nor
+reply in a thread: they are at-least-once.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.error import URLError
 
@@ -65,11 +68,12 @@ class SlackBotSender:
         self.client, self.name, self.slack_channel, self.history_limit = client, name, slack_channel, history_limit
 
     def send(self, message: SlackMessage) -> str:
+        payload = {"keys": list(message.keys)} | ({"listed": list(message.listed)} if message.listed else {})
         try:
             response = self.client.chat_postMessage(
                 channel=self.slack_channel, text=message.text, blocks=list(message.blocks),
-                unfurl_links=False, unfurl_media=False,
-                metadata={"event_type": METADATA_EVENT, "event_payload": {"keys": list(message.keys)}},
+                unfurl_links=False, unfurl_media=False, thread_ts=message.thread_ts,
+                metadata={"event_type": METADATA_EVENT, "event_payload": payload},
             )
         except SlackApiError as e:
             raise _api_error(self.name, "chat.postMessage", e) from None
@@ -78,26 +82,52 @@ class SlackBotSender:
                                 retryable=True) from None
         return str(response.get("ts"))
 
-    def find_sent(self, keys: Sequence[str], since: datetime) -> dict[str, str]:
-        """{key: ts} for the keys a message in the channel's history (since `since`) already carries."""
-        try:
-            response = self.client.conversations_history(
+    def find_posted(self, keys: Sequence[str], since: datetime) -> Posted:
+        """The channel's messages (since `since`) that deliver or list any of `keys`."""
+        wanted, posted = set(keys), Posted({}, {})
+        for message in self._read("conversations.history", lambda: self.client.conversations_history(
                 channel=self.slack_channel, oldest=f"{since.timestamp() - 120:.6f}", limit=self.history_limit,
-                include_all_metadata=True)
-        except SlackApiError as e:
-            raise _api_error(self.name, "conversations.history", e) from None
-        except (SlackClientError, URLError, OSError) as e:
-            raise DeliveryError(f"slack channel {self.name}: conversations.history failed: {e}",
-                                retryable=True) from None
-        wanted, found = set(keys), {}
-        for message in response.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            if metadata.get("event_type") != METADATA_EVENT:
-                continue
-            for key in (metadata.get("event_payload") or {}).get("keys") or []:
-                if key in wanted:
-                    found.setdefault(key, str(message.get("ts")))
+                include_all_metadata=True)):
+            payload = _payload(message)
+            for key in set(payload.get("keys") or []) & wanted:
+                posted.sent.setdefault(key, str(message.get("ts")))
+            for key in set(payload.get("listed") or []) & wanted:
+                posted.listed.setdefault(key, str(message.get("ts")))
+        return posted
+
+    def find_replies(self, thread_ts: str, keys: Sequence[str]) -> dict[str, str]:
+        """{key: ts} for the replies in the thread `thread_ts` that deliver any of `keys`."""
+        found: dict[str, str] = {}
+        for message in self._read("conversations.replies", lambda: self.client.conversations_replies(
+                channel=self.slack_channel, ts=thread_ts, limit=self.history_limit, include_all_metadata=True)):
+            if str(message.get("ts")) == thread_ts:
+                continue  # the parent itself
+            for key in set(_payload(message).get("keys") or []) & set(keys):
+                found.setdefault(key, str(message.get("ts")))
         return found
+
+    def _read(self, method: str, call) -> list[dict]:
+        try:
+            response = call()
+        except SlackApiError as e:
+            raise _api_error(self.name, method, e) from None
+        except (SlackClientError, URLError, OSError) as e:
+            raise DeliveryError(f"slack channel {self.name}: {method} failed: {e}", retryable=True) from None
+        return list(response.get("messages") or [])
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What a channel's history shows: keys a message delivered ({key: ts}), keys a parent listed
+    ({key: the parent's ts})."""
+
+    sent: dict[str, str]
+    listed: dict[str, str]
+
+
+def _payload(message: dict) -> dict:
+    metadata = message.get("metadata") or {}
+    return (metadata.get("event_payload") or {}) if metadata.get("event_type") == METADATA_EVENT else {}
 
 
 class SlackWebhookSender:

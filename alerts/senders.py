@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from alerts.render_slack import SlackMessage
 from alerts.send_email import EmailSender
-from alerts.send_slack import SlackBotSender, SlackWebhookSender, make_web_client, make_webhook_client
+from alerts.send_slack import Posted, SlackBotSender, SlackWebhookSender, make_web_client, make_webhook_client
 from config.alerts import ChannelConfig, SecretRef
 
 
@@ -23,11 +23,13 @@ class Sender(Protocol):
 
 @runtime_checkable
 class HistorySender(Protocol):
-    """A sender that can tell which messages the channel already has (Slack with a bot token)."""
+    """A sender that can tell which messages the channel and its threads already have (Slack, bot token)."""
 
     def send(self, message: SlackMessage | EmailMessage) -> str | None: ...
 
-    def find_sent(self, keys: Sequence[str], since: datetime) -> dict[str, str]: ...
+    def find_posted(self, keys: Sequence[str], since: datetime) -> Posted: ...
+
+    def find_replies(self, thread_ts: str, keys: Sequence[str]) -> dict[str, str]: ...
 
 
 def channel_secret(channel: ChannelConfig) -> SecretRef | None:

@@ -62,6 +62,7 @@ class ChannelConfig(BaseModel):
     from_addr: str | None = Field(default=None, alias="from")
     to: list[str] = []
     timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    fold_after: int | None = Field(default=None, ge=1)  # this channel's own `[alerts] fold_after`
 
     @model_validator(mode="after")
     def _complete(self) -> ChannelConfig:
@@ -161,7 +162,6 @@ class LlmSettings(BaseModel):
     model: str = ""
     api_key: SecretRef | None = None
     timeout_seconds: float = Field(default=20.0, gt=0, le=300)
-    max_words: int = Field(default=60, ge=10, le=300)
 
 
 class AlertSettings(BaseModel):
@@ -177,6 +177,9 @@ class AlertSettings(BaseModel):
     max_attempts: int = Field(default=5, ge=1, le=100)
     alert_first_poll: bool = False  # alert on what a new source's first poll brings (its archive)
     slack_history_limit: int = Field(default=200, ge=1, le=1000)  # messages searched for a crashed send
+    #: A run with more paper alerts than this on one channel becomes one message listing them, with the
+    #: details in its thread (Slack bot token) or below the list (webhook, email).
+    fold_after: int = Field(default=5, ge=1)
 
     @model_validator(mode="after")
     def _routes_exist(self) -> AlertSettings:
@@ -196,3 +199,6 @@ class AlertSettings(BaseModel):
 
     def channel(self, name: str) -> ChannelConfig:
         return next(c for c in self.channels if c.name == name)
+
+    def fold_after_for(self, channel: ChannelConfig) -> int:
+        return channel.fold_after or self.fold_after

@@ -34,6 +34,8 @@ class MetricFact:
     source: str
     seen_at: datetime | None = None  # its newsletter's date (published, else first fetched); None from arXiv
     ordinal: int = 0  # its place among its item's metrics
+    direction: str | None = None  # "increase" | "reduction", where the text says
+    snippet: str | None = None  # the sentence it came from
 
 
 

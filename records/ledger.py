@@ -24,4 +24,5 @@ class LedgerRow:
     possible_duplicate: bool = False
     created_at: datetime | None = None
     sending_at: datetime | None = None
+    thread_ts: str | None = None  # the Slack thread it was (or is being) posted in
 

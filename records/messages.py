@@ -24,7 +24,7 @@ class Summary:
     tldr: str
     metrics: tuple[str, ...]
     links: tuple[Link, ...]  # paper, PDF, code
-    newsletters: tuple[Link, ...]  # every newsletter issue that mentioned it
+    newsletters: tuple[Link, ...]  # every newsletter issue that mentioned it (url "" when it has none)
     authors: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
 
@@ -38,3 +38,6 @@ class Alert:
     summary: Summary | None = None  # None for source-health notices
     notice: str | None = None  # the text of a source-health notice
     resend: bool = False  # a crash left it 'sending': this may be a duplicate
+    #: Sorts most important first: its first rule's place in the config, then more newsletters, has
+    #: code, has results (alerts/compose.py `importance`).
+    importance: tuple = ()

@@ -3,7 +3,9 @@
 One row per (channel, alert_key): a paper's arXiv id, or a source-health event. The delivery
 orchestrator (flows/pipeline/delivery.py) writes `sending` before it sends and `sent` (with the Slack
 ts or email Message-ID) after, each in its own short transaction, so a crash in between leaves
-`sending` for the next run to recover. `sent` and `suppressed` rows are never due again.
+`sending` for the next run to recover. `sent` and `suppressed` rows are never due again. Rows posted
+as replies in a Slack thread get the thread's parent ts (`thread_ts`, migration 6) as soon as the
+parent is posted, so replies a crash or a failure left unsent go into the same thread later.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ PLANNED_SCHEMA = pa.schema([
     ("rules", pa.list_(pa.string())), ("mode", pa.string()), ("status", pa.string()), ("planned_at", TS),
 ])
 LEDGER_COLUMNS = ("channel, alert_key, kind, arxiv_id, rules, mode, status, attempts, last_error, external_id, "
-                  "possible_duplicate, created_at, sending_at")
+                  "possible_duplicate, created_at, sending_at, thread_ts")
 
 
 def load_paper_facts(conn: duckdb.DuckDBPyConnection) -> list[PaperFacts]:
@@ -50,7 +52,7 @@ def load_paper_facts(conn: duckdb.DuckDBPyConnection) -> list[PaperFacts]:
     metrics: dict[str, list[MetricFact]] = defaultdict(list)
     for arxiv_id, *rest in conn.execute(
         "SELECT m.arxiv_id, m.name, m.value, m.unit, m.kind, m.qualifier, m.source, "
-        "coalesce(d.published_at, d.first_seen_at), m.ordinal "
+        "coalesce(d.published_at, d.first_seen_at), m.ordinal, m.direction, m.snippet "
         "FROM metrics m LEFT JOIN documents d ON d.source = m.source AND d.doc_key = m.doc_key "
         "WHERE m.arxiv_id IS NOT NULL ORDER BY m.arxiv_id, m.source, m.doc_key, m.position, m.ordinal"
     ).fetchall():
@@ -79,7 +81,7 @@ def has_ledger(conn: duckdb.DuckDBPyConnection) -> bool:
 def load_ledger(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], LedgerRow]:
     if not has_ledger(conn):
         return {}
-    rows = conn.execute(f"SELECT {LEDGER_COLUMNS} FROM alerts").fetchall()
+    rows = conn.execute(f"SELECT {_columns(conn)} FROM alerts").fetchall()
     return {(r[0], r[1]): _row(r) for r in rows}
 
 
@@ -89,13 +91,21 @@ def load_due(conn: duckdb.DuckDBPyConnection, max_attempts: int) -> list[LedgerR
         return []
     rows = conn.execute(
         f"""
-        SELECT {LEDGER_COLUMNS} FROM alerts
+        SELECT {_columns(conn)} FROM alerts
         WHERE status IN ('pending', 'sending') OR (status = 'failed' AND attempts < ?)
         ORDER BY channel, created_at, alert_key
         """,
         [max_attempts],
     ).fetchall()
     return [_row(r) for r in rows]
+
+
+def _columns(conn: duckdb.DuckDBPyConnection) -> str:
+    """The ledger's columns; a file a dry run opened read-only before migration 6 has no thread_ts yet."""
+    has_threads = conn.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND table_name = 'alerts' "
+        "AND column_name = 'thread_ts'").fetchall()[0][0]
+    return LEDGER_COLUMNS if has_threads else LEDGER_COLUMNS.replace("thread_ts", "NULL AS thread_ts")
 
 
 def _row(r: Sequence) -> LedgerRow:
@@ -152,16 +162,25 @@ def mark_sending(
 
 def mark_sent(
     conn: duckdb.DuckDBPyConnection, channel: str, keys: Sequence[str], external_id: str | None, at: datetime,
-    *, possible_duplicate: bool = False,
+    *, possible_duplicate: bool = False, thread_ts: str | None = None,
 ) -> None:
+    """Delivered: the Slack ts or Message-ID, and the thread it was posted in (a reply keeps its thread)."""
     conn.execute(
         """
         UPDATE alerts SET status = 'sent', external_id = ?, sent_at = ?, updated_at = ?, last_error = NULL,
-                          possible_duplicate = possible_duplicate OR ?
+                          possible_duplicate = possible_duplicate OR ?, thread_ts = coalesce(?, thread_ts)
         WHERE channel = ? AND list_contains(?, alert_key)
         """,
-        [external_id, at, at, possible_duplicate, channel, list(keys)],
+        [external_id, at, at, possible_duplicate, thread_ts, channel, list(keys)],
     )
+
+
+def mark_threaded(conn: duckdb.DuckDBPyConnection, channel: str, keys: Sequence[str], thread_ts: str
+                  ) -> None:
+    """The parent message that lists these rows is posted: their replies go in its thread, now or after a
+    crash. Not a status change, so `updated_at` stays (the ledger claim of the run sending them holds)."""
+    conn.execute("UPDATE alerts SET thread_ts = ? WHERE channel = ? AND list_contains(?, alert_key)",
+                 [thread_ts, channel, list(keys)])
 
 
 def mark_failed(conn: duckdb.DuckDBPyConnection, channel: str, keys: Sequence[str], error: str, at: datetime) -> None:

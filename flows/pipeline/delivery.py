@@ -9,9 +9,14 @@ facts and never opens it.
 a dry run) and returns what is due per channel. `send_channel` sends one channel's messages, each
 bracketed by two short ledger writes: `sending` (committed before the send, and only if no other
 run touched the rows since this one read the ledger: the ledger claim) and `sent` with the Slack ts
-or Message-ID. A row found `sending` at the next run was interrupted between the two: with a Slack
-bot token the channel history is searched for the message's metadata and the row is closed without
-resending; webhooks and email cannot be asked, so the message is sent again, labelled as a possible
+or Message-ID. A folded run on a Slack bot channel (alerts/compose.py) is one `Thread`: its rows are
+claimed together, the parent is posted and its ts recorded on them (`thread_ts`), then each reply
+is sent and recorded; a reply that fails stays in that thread for the next run.
+
+A row found `sending` at the next run was interrupted: with a Slack bot token the channel history
+(and a thread's replies) is searched for the message's metadata and the row is closed without
+resending, or, for a parent that is there without all its replies, the missing replies go into its
+thread; webhooks and email cannot be asked, so the message is sent again, labelled as a possible
 duplicate (at-least-once). A channel that fails does not stop the others.
 """
 
@@ -21,9 +26,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from alerts.compose import MODES, Outgoing, is_due, make_alert, ops_message, render_channel
+from alerts.compose import MODES, Outgoing, Thread, flatten, is_due, make_alert, ops_message, render_channel
 from alerts.errors import DeliveryError
-from alerts.paper_summary import Summariser, make_summariser
+from alerts.paper_summary import OncePerPaper, Summariser, make_summariser
 from alerts.rules import plan_alerts, plan_source_health
 from alerts.senders import HistorySender, Sender, channel_secret, make_sender
 from config.alerts import ChannelConfig, SecretRef
@@ -43,6 +48,7 @@ from storage.ledger import (
     mark_failed,
     mark_sending,
     mark_sent,
+    mark_threaded,
     save_planned,
 )
 from storage.schema import ALERTABLE_INGEST_MODES
@@ -77,13 +83,17 @@ def match_rules(settings: Settings, runtime: Runtime, *, modes: Sequence[str] = 
             save_planned(conn, planned, now)
             due = load_due(conn, cfg.max_attempts)
     due = [r for r in due if (rule is None or rule in r.rules) and is_due(r, cfg.rules, modes, now)]
-    summariser = summariser or make_summariser(cfg.llm, _secret(cfg.llm.api_key, runtime))
+    once = OncePerPaper(summariser or make_summariser(cfg.llm, _secret(cfg.llm.api_key, runtime)))
     health_by_name = {h["name"]: h for h in health}
     grouped: dict[str, list[Alert]] = {}
-    for row in due:
-        alert = make_alert(row, papers.get(row.arxiv_id or ""), health_by_name, summariser)
-        if alert is not None:
-            grouped.setdefault(row.channel, []).append(alert)
+    try:
+        for row in due:
+            alert = make_alert(row, papers.get(row.arxiv_id or ""), health_by_name, once, cfg.rules)
+            if alert is not None:
+                grouped.setdefault(row.channel, []).append(alert)
+    finally:
+        if summariser is None:  # ours to close (an LLM summariser's HTTP client)
+            once.close()
     runtime.log.info("%d new matches (%d suppressed); due: %s", len(planned),
                      sum(r.status == "suppressed" for r in planned),
                      {name: len(alerts) for name, alerts in grouped.items()} or "nothing")
@@ -115,8 +125,10 @@ def send_channel(settings: Settings, runtime: Runtime, channel: ChannelConfig, a
                  planned_at: datetime | None = None) -> ChannelResult:
     """Send one channel's due alerts; a failure is recorded on its rows and in the result, never raised."""
     result, now = ChannelResult(channel.name), now or datetime.now(UTC)
+    fold_after = settings.alerts.fold_after_for(channel)
     if dry_run:
-        result.previews, result.due = render_channel(channel, alerts, settings.alerts.rules, now), alerts
+        result.previews = flatten(render_channel(channel, alerts, settings.alerts.rules, now, fold_after))
+        result.due = alerts
         result.messages, result.alerts = len(result.previews), sum(len(o.keys) for o in result.previews)
         return result
     try:
@@ -125,8 +137,9 @@ def send_channel(settings: Settings, runtime: Runtime, channel: ChannelConfig, a
     except (SecretError, DeliveryError) as e:
         result.errors.append(str(e))
         return result
-    for message in render_channel(channel, alerts, settings.alerts.rules, now):
-        if not send_message(settings, runtime, channel, sender, message, result, planned_at):
+    for delivery in render_channel(channel, alerts, settings.alerts.rules, now, fold_after):
+        send = send_thread if isinstance(delivery, Thread) else send_message
+        if not send(settings, runtime, channel, sender, delivery, result, planned_at):
             break
     return result
 
@@ -154,24 +167,74 @@ def send_message(settings: Settings, runtime: Runtime, channel: ChannelConfig, s
     return True
 
 
+def send_thread(settings: Settings, runtime: Runtime, channel: ChannelConfig, sender: Sender, thread: Thread,
+                result: ChannelResult, planned_at: datetime | None) -> bool:
+    """Claim a thread's rows, post its parent (unless the thread exists) and record its ts on them, then send
+    and record each reply; False when the route is broken for this run (stop sending)."""
+    keys = thread.keys
+    with open_writer(settings, runtime) as conn:
+        claimed = mark_sending(conn, channel.name, keys, datetime.now(UTC), unchanged_since=planned_at)
+    if not claimed:
+        runtime.log.warning("channel %s: %s taken by another run; skipped", channel.name, ", ".join(keys))
+        return True
+    thread_ts = thread.thread_ts
+    if thread.parent is not None:
+        try:
+            thread_ts = sender.send(thread.parent.payload)
+        except DeliveryError as e:
+            return _failed(settings, runtime, channel, keys, e, result)
+        with open_writer(settings, runtime) as conn:
+            mark_threaded(conn, channel.name, keys, str(thread_ts))
+        result.messages += 1
+    for n, reply in enumerate(thread.replies):
+        try:
+            reply_ts = sender.send(replace(reply.slack, thread_ts=thread_ts))
+        except DeliveryError as e:
+            if not _failed(settings, runtime, channel, reply.keys, e, result):
+                rest = [k for r in thread.replies[n + 1:] for k in r.keys]
+                return _failed(settings, runtime, channel, rest, e, None) if rest else False
+            continue
+        with open_writer(settings, runtime) as conn:
+            mark_sent(conn, channel.name, reply.keys, reply_ts, datetime.now(UTC), thread_ts=thread_ts)
+        result.messages += 1
+        result.alerts += len(reply.keys)
+    return True
+
+
+def _failed(settings: Settings, runtime: Runtime, channel: ChannelConfig, keys: Sequence[str], error: DeliveryError,
+            result: ChannelResult | None) -> bool:
+    """Record a failed send on its rows; whether the route is still worth trying this run."""
+    with open_writer(settings, runtime) as conn:
+        mark_failed(conn, channel.name, keys, str(error), datetime.now(UTC))
+    if result is not None:
+        result.errors.append(str(error))
+    return error.retryable
+
+
 def recover(settings: Settings, runtime: Runtime, channel: ChannelConfig, sender: Sender, alerts: list[Alert],
             result: ChannelResult) -> list[Alert]:
-    """Rows a crash left `sending`: close those the channel's history shows were posted."""
+    """Rows a crash left `sending`: close those the channel's history (or their thread) shows were posted;
+    the rest are sent again, into the thread their parent started if it was posted."""
     crashed = [a for a in alerts if a.resend]
     if not crashed or not isinstance(sender, HistorySender):
         return alerts
     since = min(a.row.sending_at or datetime.now(UTC) for a in crashed)
-    found = sender.find_sent([a.row.alert_key for a in crashed], since)
-    by_ts: dict[str, list[str]] = {}
-    for key, ts in found.items():
-        by_ts.setdefault(ts, []).append(key)
+    posted = sender.find_posted([a.row.alert_key for a in crashed if not a.row.thread_ts], since)
+    threads = {a.row.alert_key: a.row.thread_ts for a in crashed if a.row.thread_ts} | posted.listed
+    found = dict(posted.sent)
+    for ts in set(threads.values()):
+        found |= {key: reply for key, reply in sender.find_replies(ts, [k for k, t in threads.items() if t == ts]
+                                                                    ).items() if key not in found}
     with open_writer(settings, runtime) as conn:
-        for ts, keys in by_ts.items():
-            mark_sent(conn, channel.name, keys, ts, datetime.now(UTC))
+        for key, ts in found.items():
+            mark_sent(conn, channel.name, [key], ts, datetime.now(UTC), thread_ts=threads.get(key))
+        for key, ts in posted.listed.items():
+            if key not in found:
+                mark_threaded(conn, channel.name, [key], ts)
     result.recovered = len(found)
-    # Not in the history: never posted, so sending now is not a duplicate.
-    return [Alert(a.row, a.summary, a.notice, resend=False) if a.resend else a
-            for a in alerts if a.row.alert_key not in found]
+    # Not in the history: never posted, so sending now is not a duplicate; in a thread, into that thread.
+    return [replace(a, resend=False, row=replace(a.row, thread_ts=threads.get(a.row.alert_key))) if a.resend
+            else a for a in alerts if a.row.alert_key not in found]
 
 
 def notify_ops(settings: Settings, runtime: Runtime, results: Sequence[ChannelResult], *,

@@ -80,6 +80,53 @@ timeout_seconds = 5
     return "\n".join(parts)
 
 
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+def save_files(db: Path, *files: Path) -> Path:
+    """Newsletter files parsed, extracted and saved as a regular poll saves them (ingest mode `poll`)."""
+    import logging
+    from datetime import UTC, datetime
+
+    from flows.pipeline.extract import extract_documents, parse_any
+    from sources.local import read_path
+    from storage.db import open_db
+    from storage.newsletters import save_extractions
+
+    documents = [d for f in files for d in parse_any(read_path(f, source=f.stem), f.stem.replace("_", "-"))]
+    extracted = extract_documents(documents, logging.getLogger(__name__))
+    with open_db(db) as conn:
+        save_extractions(conn, extracted.extractions, fetched_at=datetime.now(UTC))
+    return db
+
+
+@pytest.fixture(scope="session")
+def ten_paper_db(tmp_path_factory) -> Path:
+    """One Korean issue of ten papers (tests/alerts/fixtures/tensor_weekly_ko_12.xml) and a second newsletter
+    that mentions three of them."""
+    return save_files(tmp_path_factory.mktemp("ten-papers") / "radar.duckdb",
+                      FIXTURES / "tensor_weekly_ko_12.xml", FIXTURES / "side_notes_7.xml")
+
+
+def enriched_demo(tmp_path: Path, demo_db: Path, http_server, body: str) -> Settings:
+    """Settings for a copy of the demo database whose papers the behaviour snapshot's fake arXiv knows
+    (tests/behaviour.py) have been enriched with their abstracts, plus the config `body` (channels, rules)."""
+    from flows.pipeline.arxiv import enrich_arxiv
+    from flows.pipeline.runtime import PlainRuntime
+    from tests.arxiv_api import FakeArxiv
+    from tests.behaviour import arxiv_papers
+
+    db = Path(shutil.copy(demo_db, tmp_path / "demo.duckdb"))
+    api = FakeArxiv(http_server)
+    api.add(*arxiv_papers()["demo-papers"], query="demo-papers")
+    config = write_config(tmp_path, db, body)
+    config.write_text(config.read_text(encoding="utf-8") + f'[arxiv]\napi_url = "{api.url}"\ndelay_seconds = 0\n'
+                      'backoff_seconds = 0.01\nretries = 1\nrate_limit_name = ""\n', encoding="utf-8")
+    settings = load_settings(config)
+    assert enrich_arxiv(settings, PlainRuntime())["found"] == 3
+    return settings
+
+
 def write_config(tmp_path: Path, db: Path, body: str, *, head: str = "") -> Path:
     config = tmp_path / "radar.toml"
     config.write_text(f'database = "{db}"\nlock_wait_seconds = 5\n\n[alerts]\nmax_attempts = 3\n{head}\n{body}\n',

@@ -3,7 +3,10 @@ SMTP servers (aiosmtpd) that record, refuse recipients, or are down.
 
 The Slack fake checks what Slack checks (at most 50 blocks, ~13k characters of blocks, 3,000 per
 section text, a `text` fallback) and answers like Slack: JSON with `ok`, HTTP 429 with Retry-After.
-Scripted failures are queued per method with `fail_next`.
+Threads work as in Slack: `chat.postMessage` with `thread_ts` replies to an existing message of the
+channel (else `thread_not_found`), `conversations.history` lists top-level messages only and
+`conversations.replies` a thread (its parent first). Scripted failures are queued per method with
+`fail_next`.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class FakeSlack:
     def __post_init__(self) -> None:
         self.server.handle("/api/chat.postMessage", self._post)
         self.server.handle("/api/conversations.history", self._history)
+        self.server.handle("/api/conversations.replies", self._replies)
         self.server.handle(WEBHOOK_PATH, self._webhook)
 
     @property
@@ -97,26 +101,56 @@ class FakeSlack:
             self.violations.append(problem)
             return self.error(problem)
         with self._lock:
+            parent = body.get("thread_ts")
+            if parent and not any(p["ts"] == parent and p["channel"] == body["channel"] for p in self.posts):
+                return self.error("thread_not_found")
             ts = f"1764320000.{len(self.posts) + 1:06d}"
             self.posts.append({**body, "ts": ts})
         return Reply(200, json.dumps({"ok": True, "channel": body["channel"], "ts": ts}).encode(),
+                     {"Content-Type": "application/json"})
+
+    def thread(self, parent_ts: str) -> list[dict]:
+        """The replies posted in the thread of `parent_ts`, in order."""
+        return [p for p in self.posts if p.get("thread_ts") == parent_ts]
+
+    @property
+    def top_level(self) -> list[dict]:
+        return [p for p in self.posts if not p.get("thread_ts")]
+
+    @staticmethod
+    def _query(request: Request) -> dict[str, str]:
+        # slack_sdk sends a GET's arguments form-encoded in the body; accept the query string too.
+        query = {**parse_qs(urlsplit(request.path).query), **parse_qs(request.body.decode())}
+        return {k: v[0] for k, v in query.items()}
+
+    @staticmethod
+    def _listed(posts: list[dict], query: dict[str, str]) -> Reply:
+        include = query.get("include_all_metadata", "false") in ("1", "true", "True")
+        messages = [
+            {"type": "message", "ts": p["ts"], "text": p["text"],
+             **({"thread_ts": p["thread_ts"]} if p.get("thread_ts") else {}),
+             **({"metadata": p["metadata"]} if include and "metadata" in p else {})}
+            for p in posts
+        ]
+        return Reply(200, json.dumps({"ok": True, "messages": messages, "has_more": False}).encode(),
                      {"Content-Type": "application/json"})
 
     def _history(self, request: Request) -> Reply:
         scripted = self._scripted("conversations.history")
         if scripted is not None:
             return scripted
-        # slack_sdk sends this GET's arguments form-encoded in the body; accept the query string too.
-        query = {**parse_qs(urlsplit(request.path).query), **parse_qs(request.body.decode())}
-        include = query.get("include_all_metadata", ["false"])[0] in ("1", "true", "True")
-        channel = query.get("channel", [""])[0]
-        messages = [
-            {"type": "message", "ts": p["ts"], "text": p["text"],
-             **({"metadata": p["metadata"]} if include and "metadata" in p else {})}
-            for p in reversed(self.posts) if p["channel"] == channel
-        ]
-        return Reply(200, json.dumps({"ok": True, "messages": messages, "has_more": False}).encode(),
-                     {"Content-Type": "application/json"})
+        query = self._query(request)
+        return self._listed([p for p in reversed(self.top_level) if p["channel"] == query.get("channel")], query)
+
+    def _replies(self, request: Request) -> Reply:
+        scripted = self._scripted("conversations.replies")
+        if scripted is not None:
+            return scripted
+        query = self._query(request)
+        parent = [p for p in self.posts if p["ts"] == query.get("ts") and p["channel"] == query.get("channel")]
+        if not parent:
+            return self.error("thread_not_found")
+        return self._listed(parent + self.thread(parent[0]["ts"]), query)
 
     def _webhook(self, request: Request) -> Reply:
         scripted = self._scripted("webhook")

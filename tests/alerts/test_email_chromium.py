@@ -1,13 +1,18 @@
-"""The email digest's HTML opened in headless Chromium and screenshotted; the PNG must not be blank.
+"""Alerts as a reader sees them, in headless Chromium: an email digest (Korean included), the demo's
+email, and an HTML mock of the demo's Slack thread (tests/alerts/blockkit_html.py); no screenshot may
+be blank.
 
-Also makes the README's artefacts: with RADAR_UPDATE_DOCS=1 it writes docs/img/email-digest.png and
-docs/slack-payload-example.json (the Block Kit payload as the fake Slack server received it).
-Chromium and fonts-noto-cjk come from Debian (`.ci/run` installs them); where Chromium is missing the
-test skips with the reason, except under CI=true, where it fails.
+They make the README's artefacts: with RADAR_UPDATE_DOCS=1 the demo tests write docs/img/email-digest.png,
+docs/img/slack-thread.png and docs/slack-thread-example.json (the parent message and its first
+replies, as the fake Slack server received them); otherwise they check that the committed JSON has
+the structure of what the demo delivers now. Chromium and fonts-noto-cjk come from Debian (`.ci/run`
+installs them); where Chromium is missing the test skips with the reason, except under CI=true,
+where it fails.
 """
 
 from __future__ import annotations
 
+import email
 import json
 import os
 import shutil
@@ -15,6 +20,7 @@ import struct
 import subprocess
 import zlib
 from datetime import UTC, datetime
+from email import policy
 from pathlib import Path
 
 import pytest
@@ -25,7 +31,8 @@ from flows.pipeline.delivery import deliver
 from records.facts import MentionFact, MetricFact, PaperFacts
 from records.ledger import LedgerRow
 from records.messages import Alert
-from tests.alerts.conftest import channels_toml, settings_for
+from tests.alerts import blockkit_html
+from tests.alerts.conftest import channels_toml, enriched_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 UPDATE = os.environ.get("RADAR_UPDATE_DOCS") == "1"
@@ -69,11 +76,11 @@ def digest_alerts() -> list[Alert]:
     return alerts
 
 
-def screenshot(chromium: str, html: str, tmp_path: Path, name: str) -> Path:
+def screenshot(chromium: str, html: str, tmp_path: Path, name: str, size: str = "720,840") -> Path:
     page, png = tmp_path / f"{name}.html", tmp_path / f"{name}.png"
     page.write_text(html, encoding="utf-8")
     proc = subprocess.run([chromium, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={png}",
-                           "--window-size=720,840", page.as_uri()], capture_output=True, text=True, timeout=60)
+                           f"--window-size={size}", page.as_uri()], capture_output=True, text=True, timeout=60)
     assert png.exists(), f"chromium made no screenshot (exit {proc.returncode}): {proc.stderr[-2000:]}"
     return png
 
@@ -101,22 +108,49 @@ def test_email_digest_renders_in_headless_chromium(tmp_path):
     blank = screenshot(chromium, "<!DOCTYPE html><html><body></body></html>", tmp_path, "blank")
     assert ink(blank) < 0.005
     assert ink(digest) > 0.02, f"the screenshot of the email digest looks blank (ink {ink(digest):.4f})"
+
+
+EVERYTHING = '[[alerts.rules]]\nname = "everything"\nmin_sources = 1\nroutes = ["{route}"]\n'
+
+
+def test_the_demo_email_renders_in_headless_chromium(tmp_path, demo_alert_db, smtp, http_server):
+    chromium = need_chromium()
+    settings = enriched_demo(tmp_path, demo_alert_db, http_server,
+                             channels_toml(None, smtp.port) + EVERYTHING.format(route="mail"))
+    assert not deliver(settings).failed
+    message = email.message_from_bytes(smtp.handler.messages[0], policy=policy.default)
+    assert message["Subject"] == "Paper Radar: 13 new papers"  # folded: 10 in full, 3 more listed
+    png = screenshot(chromium, message.get_body(("html",)).get_content(), tmp_path, "demo-email", "720,1500")
+    assert ink(png) > 0.02, f"the screenshot of the demo email looks blank (ink {ink(png):.4f})"
     if UPDATE:
         (ROOT / "docs/img").mkdir(parents=True, exist_ok=True)
-        shutil.copy(digest, ROOT / "docs/img/email-digest.png")
+        shutil.copy(png, ROOT / "docs/img/email-digest.png")
 
 
-def test_slack_payload_example_as_the_fake_server_received_it(tmp_path, demo_alert_db, slack):
-    db = Path(shutil.copy(demo_alert_db, tmp_path / "demo.duckdb"))
-    rule = '[[alerts.rules]]\nname = "preference-learning"\nkeywords = ["preference"]\nroutes = ["research"]\n'
-    settings = settings_for(tmp_path, db, channels_toml(slack) + rule)
+def test_the_demo_slack_thread_as_the_fake_server_received_it(tmp_path, demo_alert_db, slack, http_server):
+    chromium = need_chromium()
+    settings = enriched_demo(tmp_path, demo_alert_db, http_server,
+                             channels_toml(slack) + EVERYTHING.format(route="research"))
     assert not deliver(settings).failed
-    received = slack.posts[0]
-    assert received["blocks"][0]["type"] == "header" and received["text"]
-    example = ROOT / "docs/slack-payload-example.json"
+    parent, = slack.top_level
+    replies = slack.thread(parent["ts"])
+    received = {"parent": _without_ts(parent), "replies": [_without_ts(r) for r in replies[:2]]}
+    mock = blockkit_html.page("research", parent, replies[:2], len(replies))
+    png = screenshot(chromium, mock, tmp_path, "thread", "1180,900")
+    assert ink(png) > 0.02, f"the screenshot of the Slack mock looks blank (ink {ink(png):.4f})"
+    example = ROOT / "docs/slack-thread-example.json"
     if UPDATE:
-        payload = {k: v for k, v in received.items() if k != "ts"}
-        example.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        example.write_text(json.dumps(received, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        shutil.copy(png, ROOT / "docs/img/slack-thread.png")
     committed = json.loads(example.read_text(encoding="utf-8"))
-    assert [b["type"] for b in committed["blocks"]] == [b["type"] for b in received["blocks"]]
-    assert set(committed) == set(received) - {"ts"}
+    for name in ("parent", "replies"):
+        ours, theirs = (committed[name], received[name]) if name == "parent" else (committed[name][0],
+                                                                                  received[name][0])
+        assert [b["type"] for b in ours["blocks"]] == [b["type"] for b in theirs["blocks"]], name
+        assert set(ours) == set(theirs), name
+    # The fake numbers posts from 1, so the parent's ts is the same in every run: replies point at it.
+    assert {r["thread_ts"] for r in committed["replies"] + received["replies"]} == {parent["ts"]}
+
+
+def _without_ts(post: dict) -> dict:
+    return {k: v for k, v in post.items() if k != "ts"}

@@ -1,12 +1,13 @@
 """Metrics are written and ranked twice: by the database (the `format_metric` macro and
-`papers_overview.headline_metrics`, for SQL users) and by alerts/paper_summary.py (for messages). This
-holds the two equal on every metric and paper of the demo newsletters and the sample week."""
+`papers_overview.headline_metrics`, for SQL users) and by alerts/chips.py (`headline_text` and
+`rank_metrics`, which the chips of messages are picked from). This holds the two equal on every
+metric and paper of the demo newsletters and the sample week."""
 
 from __future__ import annotations
 
 import pytest
 
-from alerts.paper_summary import format_metric, key_metrics
+from alerts.chips import headline_text, rank_metrics
 from records.facts import MetricFact
 from storage.db import open_db
 from storage.ledger import load_paper_facts
@@ -35,7 +36,7 @@ def test_python_writes_every_metric_as_the_sql_macro_does(database):
     with open_db(path, read_only=True) as conn:
         rows = conn.execute(SQL_TEXT).fetchall()
     assert len(rows) >= at_least
-    written = [(format_metric(MetricFact(name, value, unit, kind, qualifier, "s")), sql)
+    written = [(headline_text(MetricFact(name, value, unit, kind, qualifier, "s")), sql)
                for value, unit, qualifier, name, kind, sql in rows]
     assert [python for python, _ in written] == [sql for _, sql in written]
 
@@ -47,5 +48,7 @@ def test_python_ranks_headline_metrics_as_papers_overview_does(database):
         headlines = dict(conn.execute("SELECT arxiv_id, headline_metrics FROM papers_overview").fetchall())
     with_metrics = [p for p in papers if p.metrics]
     assert len(with_metrics) >= at_least
-    assert {p.arxiv_id: "; ".join(key_metrics(p)) for p in with_metrics} == {
+    # papers_overview ranks newsletters' metrics only (it dates each by its issue).
+    newsletter = {p.arxiv_id: [m for m in p.metrics if m.seen_at is not None] for p in with_metrics}
+    assert {a: "; ".join(text for text, _ in rank_metrics(ms)[:3]) for a, ms in newsletter.items()} == {
         p.arxiv_id: headlines[p.arxiv_id] for p in with_metrics}

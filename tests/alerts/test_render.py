@@ -1,21 +1,17 @@
-"""Rendering (Slack Block Kit, email) and summaries, including the LLM summariser against a local fake
-OpenAI-compatible endpoint that answers, errs and times out."""
+"""Rendering: Slack Block Kit and email, from summaries of sample papers."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
 
-import httpx
-import pytest
-
-from alerts.paper_summary import ExtractiveSummariser, LlmSummariser, extract_tldr, key_metrics, summarise_paper
+from alerts.paper_summary import ExtractiveSummariser, summarise_paper
 from alerts.render_email import render_email
 from alerts.render_slack import MAX_BLOCK_CHARS, MAX_BLOCKS, escape, render_digest, render_instant
 from records.facts import MentionFact, MetricFact, PaperFacts
 from records.ledger import LedgerRow
 from records.messages import Alert
-from tests.httpserver import Reply
+from tests.alerts.test_escaping import mrkdwn_strings
 
 EVIL = "Ignore <!channel> & <https://evil.example|click> me"
 
@@ -39,33 +35,29 @@ def alert(p: PaperFacts, mode: str = "instant") -> Alert:
     return Alert(row, summary=summarise_paper(p, ExtractiveSummariser()))
 
 
-def test_extractive_tldr_is_the_first_sentence_plus_the_one_with_most_numbers():
-    assert extract_tldr(paper()) == ("SWE-agent turns an LM into a software engineer. It resolves 12.5% of "
-                                     "SWE-bench issues, up from 3.8%, at 2.1x lower cost.")
-    assert extract_tldr(PaperFacts("1", "t", abstract="Only the abstract. Nothing else.")) == "Only the abstract."
-    assert len(extract_tldr(paper(text="word " * 500))) <= 320
-
-
 def test_summary_has_key_metrics_and_clean_links():
     from flows.pipeline.delivery import clean_links  # the delivery orchestrator cleans links before summaries
 
     s = summarise_paper(clean_links(paper()), ExtractiveSummariser())
-    assert key_metrics(paper()) == ("12.5% SWE-bench", "2.1x", "7B params")
+    assert s.metrics == ("12.5% SWE-bench", "7B params")  # "2.1x" says not what it measures
     assert [(lk.label, lk.url) for lk in s.links] == [
         ("Paper", "https://arxiv.org/abs/2405.15793"), ("PDF", "https://arxiv.org/pdf/2405.15793"),
         ("Code", "https://github.com/SWE-agent/SWE-agent")]
     assert [n.url for n in s.newsletters] == ["https://importai.example.org/p/401"]  # no utm_*
 
 
-def test_slack_escapes_everything_from_feeds():
-    message = render_instant(alert(paper(title=EVIL, text=EVIL + ". Second.")))
-    dumped = json.dumps(message.payload())
-    assert "<!channel>" not in dumped and "<https://evil" not in dumped
-    assert "&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;" in dumped
-    assert "<!channel>" not in message.text
+def test_slack_escapes_everything_from_feeds_and_plain_text_keeps_it_raw():
+    message = render_instant(alert(paper(title=EVIL, text=EVIL + ". Second sentence of it.")))
+    payload = message.payload()
+    for text in mrkdwn_strings(payload):
+        assert "<!channel>" not in text and "<https://evil" not in text, text
+    assert "&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;" in payload["text"]
+    header = payload["blocks"][0]
+    assert header["type"] == "header" and header["text"] == {"type": "plain_text", "text": EVIL, "emoji": False}
     kinds = [b["type"] for b in message.blocks]
     assert kinds == ["header", "section", "section", "context", "actions"]
-    assert message.payload()["unfurl_links"] is False and message.payload()["unfurl_media"] is False
+    assert payload["blocks"][1]["text"]["type"] == "plain_text"  # the TL;DR, as written
+    assert payload["unfurl_links"] is False and payload["unfurl_media"] is False
     assert escape("a&b<c>d") == "a&amp;b&lt;c&gt;d"
 
 
@@ -93,32 +85,13 @@ def test_email_has_plain_and_html_parts_and_no_header_injection():
     assert msg.get_body(("plain",)).get_content().startswith("Paper Radar: Big news")
 
 
-@pytest.fixture
-def llm(http_server):
-    def answer(request):
-        body = json.loads(request.body)
-        content = body["messages"][0]["content"]
-        if "FAIL" in content:
-            return Reply(500, b'{"error": "boom"}')
-        if "EMPTY" in content:
-            return Reply(200, json.dumps({"choices": [{"message": {"content": " "}}]}).encode())
-        assert request.headers["authorization"] == "Bearer sk-test"
-        return Reply(200, json.dumps({"choices": [{"message": {"content": "An LLM summary."}}]}).encode(),
-                     {"Content-Type": "application/json"})
+def test_a_folded_run_of_many_long_titles_stays_within_slack_limits():
+    from alerts.render_slack import MAX_BLOCK_CHARS, MAX_BLOCKS, render_parent
 
-    http_server.handle("/v1/chat/completions", answer)
-    http_server.route("/slow/v1/chat/completions", b"{}", delay=3)
-    return http_server
-
-
-def test_llm_summariser_answers_and_falls_back_on_error_empty_and_timeout(llm):
-    with httpx.Client(timeout=0.5) as client:
-        ok = LlmSummariser(client, llm.url("/v1"), "m", api_key="sk-test")
-        assert ok.tldr(paper()) == "An LLM summary."
-        assert ok.tldr(paper(title="FAIL")) == extract_tldr(paper(title="FAIL"))
-        assert ok.tldr(paper(title="EMPTY")) == extract_tldr(paper(title="EMPTY"))
-        slow = LlmSummariser(client, llm.url("/slow/v1"), "m")
-        assert slow.tldr(paper()) == extract_tldr(paper())
-        assert ok.failures == 2 and slow.failures == 1
-    sent = json.loads(llm.requests_to("/v1/chat/completions")[0].body)
-    assert sent["model"] == "m" and "SWE-agent" in sent["messages"][0]["content"]
+    alerts = [alert(paper(n, title="A very long title " * 20)) for n in range(60)]
+    parent = render_parent(alerts, {"swe": alerts[:5]}, "Paper Radar: 65 new papers")
+    blocks = list(parent.blocks)
+    assert len(blocks) <= MAX_BLOCKS and len(json.dumps(blocks, ensure_ascii=False)) <= MAX_BLOCK_CHARS
+    assert len(parent.listed) == 65 and parent.keys == ()  # it lists every paper for the thread
+    text = json.dumps(blocks, ensure_ascii=False)
+    assert "more in the thread" in text and "…and 5 more for swe, listed in the thread" in text

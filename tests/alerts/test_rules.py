@@ -99,3 +99,16 @@ def test_config_is_validated_with_clear_messages():
         AlertSettings(channels=[{"name": "s", "kind": "slack", "slack_channel": "C1", "token": {}}])
     with pytest.raises(ValidationError, match="needs smtp_host"):
         AlertSettings(channels=[{"name": "m", "kind": "email", "from": "a@b.c", "to": ["d@e.f"]}])
+
+
+@pytest.mark.parametrize("text, keyword, expected", [
+    ("언어 모델 에이전트에게 편집 명령을 줍니다.", "에이전트", True),  # a particle written onto the word
+    ("SWE-agent: 에이전트와 컴퓨터 사이의 인터페이스", "에이전트", True),
+    ("새 벤치마크는 에이전트들의 성능을 잽니다.", "에이전트", True),
+    ("에이전트 방식을 제안합니다.", "에이전트", True),
+    ("멀티에이전트 시스템을 다룹니다.", "에이전트", False),  # still a whole word, not inside another
+    ("모델링 기법을 바꿉니다.", "모델", False),  # not a particle: another word
+])
+def test_korean_keywords_match_with_a_particle_attached(text, keyword, expected):
+    paper = PaperFacts("2405.15793", "t", mentions=(mention(text=text, title=""),))
+    assert matches(rule(keywords=[keyword], fields=["blurb"]), paper) is expected

@@ -23,7 +23,7 @@ from extractors.blocks import LABEL, RULE, Anchor, Block, is_counter, is_link_li
 from extractors.cards import CARD_MARK, rewrite_cards
 from extractors.footnotes import NOTE_MARK, keeps_marker, lend_notes, lent_links
 from extractors.html_chrome import THREAD_MARK, article_root, attached, drop, keep_article, keep_thread, sort_out
-from extractors.html_styles import body_size, may_be_styled, styled_level
+from extractors.html_styles import body_size, may_be_styled, page_may_be_styled, styled_level
 from extractors.links import find_arxiv_in_url, visible_target
 from extractors.metric_tables import is_number_cell, is_results_table
 
@@ -79,7 +79,9 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     blocks: list[Block] = []
     article = article_root(root, [t for t in marked if attached(t, root)])
     # `tags` keeps every element's Python proxy alive, so that elements stay the same set members throughout
-    page = _Page(_holding_blocks(root), body_size(article if article is not None else root))
+    styled = page_may_be_styled(html)
+    page = _Page(_holding_blocks(root), body_size(article if article is not None else root) if styled else None,
+                 styled)
     _walk(_children(article) if article is not None else [root], blocks, None, page)
     return [b for b in blocks if not is_counter(b.text, bare=True) and not is_meta_line(b.text)]
 
@@ -173,6 +175,7 @@ class _Page:
 
     holding: set[etree._Element]
     body: float | None
+    styled: bool = True  # some element may be a heading by role or style (`page_may_be_styled`)
 
 
 def _walk(children: list[Node], out: list[Block], outer: str | None, page: _Page) -> None:
@@ -235,7 +238,7 @@ def _visit(tag: etree._Element, out: list[Block], outer: str | None, page: _Page
         _walk(_children(tag), out, tag.get("href"), page)  # a link wrapped around blocks (an email "card")
     elif tag in page.holding:
         _walk(_children(tag), out, outer, page)
-    elif not _styled_heading(tag, out, outer, page):
+    elif not (page.styled and _styled_heading(tag, out, outer, page)):
         _emit_run(_children(tag), out, outer)
 
 

@@ -32,6 +32,18 @@ _INLINE = frozenset({"span", "a", "b", "strong", "font", "em", "i", "u", "p", "d
 _SENTENCE_END = (".", "!", "?", "。", "다.", "요.")
 
 
+# What a page must hold somewhere for any of its elements to be a heading by role or style: a font declared
+# in a style, a heading role, or a size class (`_SIZE_CLASS` unanchored). Most pages hold none of these, and
+# their blocks are then not looked at one by one.
+_PAGE_STYLED = re.compile(r"font|heading|(?:fs|font-?size|text)-?\d{2}", re.I)
+
+
+def page_may_be_styled(html: str) -> bool:
+    """A quick test of a whole page's source before `body_size` and `may_be_styled`: False where no element
+    can declare a heading role, a font or a size class."""
+    return _PAGE_STYLED.search(html) is not None
+
+
 def font_size(el: etree._Element) -> float | None:
     """The font size an element declares, in px: its inline style, else a size class."""
     style = el.get("style")

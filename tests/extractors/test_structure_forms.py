@@ -11,6 +11,7 @@ from email.message import EmailMessage
 import pytest
 
 from extractors import extract_items, parse_email
+from extractors.html_styles import page_may_be_styled
 from records.documents import Document, Item
 
 A, B, C = "2502.00101", "2502.00202", "2502.00303"
@@ -70,6 +71,14 @@ def test_a_title_set_by_role_style_or_size_class_starts_a_story(body: str) -> No
     summary = _summary(_items(body))
     assert [(pid, title) for pid, title, _ in summary] == [(A, "Sparse caches for long prompts"), (B, "Tiny planners")]
     assert summary[0][2] == [(20, "%")] and summary[1][2] == [(1.2e9, "params")]
+
+
+def test_the_page_prefilter_lets_every_styled_form_through_and_skips_plain_pages() -> None:
+    assert all(page_may_be_styled(p.values[0]) for p in STYLED_HEADINGS)
+    plain = [f"<h2>Sparse caches</h2><p>20% of the cache. {_arxiv(A)}</p>",
+             f"<table><tr><td><b>Tiny planners</b></td></tr><tr><td>1.2B parameters. {_arxiv(B)}</td></tr></table>",
+             f"<div class='post'><p><strong>Long planners</strong> plan 3x further. {_arxiv(C)}</p></div>"]
+    assert not any(page_may_be_styled(body) for body in plain)
 
 
 def test_text_in_the_body_size_or_a_bold_sentence_is_no_heading() -> None:

@@ -22,6 +22,7 @@ class Anchor:
     text: str = ""
     before: str = ""  # text on the same line before the link ("Read more:", "[Code]")
     link_line: bool = False  # the line is little more than links ("(paper/code)", "[Paper] [Code]")
+    title: str = ""  # the name a footnote gives the link, where `text` is only the footnote's marker ("[1]")
 
 
 @dataclass(eq=False)  # blocks are compared by identity: two "Read more" paragraphs are not one
@@ -35,6 +36,7 @@ class Block:
     body: str = ""  # `text` without `lead`
     level: int = 0  # 1-6 for <h1>-<h6>; 0 for headings recognised otherwise (bold paragraphs, text)
     rows: list[list[str]] | None = None  # a results table's cell texts, row by row (html_blocks)
+    caption: str = ""  # a results table's caption
     card: bool = False  # a link card (extractors/cards.py): `text` is the card's title, its one link
     label: bool = False  # a section label recognised by its repetition (extract_items marks these)
 
@@ -98,6 +100,18 @@ def is_counter(text: str, bare: bool = False) -> bool:
     if len(text) > 80 or _COUNTER_HINT.search(text) is None or COUNTER_LINE.fullmatch(text) is None:
         return False
     return bare or any(c.isalpha() for c in text) or re.search(_COUNTER_ICON, text) is not None
+
+
+_META_SEPARATOR = re.compile(r"\s[·•|]\s|\s-\s")
+
+
+def is_meta_line(text: str) -> bool:
+    """A byline or meta line: short parts between separators ("Together AI · 4 min read · ▲ 1,240"), one of
+    them a reading time or a reaction counter. It says who and how popular, never what a paper found."""
+    if len(text) > 160 or _COUNTER_HINT.search(text) is None:
+        return False
+    parts = [p.strip() for p in _META_SEPARATOR.split(text)]
+    return len(parts) >= 2 and all(len(p) <= 40 for p in parts) and any(is_counter(p) for p in parts if p)
 
 
 def find_word(text: str, word: str, folded: bool = False) -> list[int]:

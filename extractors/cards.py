@@ -31,6 +31,9 @@ _CARD_CLASSES = frozenset({
     "onebox", "kg-bookmark-card", "embedded-post-wrap", "embedded-post", "graf--mixtapeEmbed", "link-card",
     "link-preview", "bookmark-card", "preview-card", "linkcard", "og-card",
 })
+# A card word as a whole part of a class name, at its end or before "block", "card", "wrap" or "container"
+_CARD_WORD = re.compile(r"(?:^|[-_])(?:bookmark|oglink|og-link|link-?card|link-?preview|url-?preview|embed-?card)"
+                        r"(?:[-_](?:block|card|wrap|container|box|component))?$", re.I)
 _TITLE_CLASS = re.compile(r"(?:^|[-_])(?:title|headline|name)(?:$|[-_])", re.I)
 _DESC_CLASS = re.compile(r"(?:^|[-_])(?:desc|description|excerpt|summary|subtitle|body)(?:$|[-_])", re.I)
 _SKIP_CLASS = re.compile(r"(?:^|[-_])(?:meta|metadata|source|site|publisher|author|icon|thumbnail|image|img|cta"
@@ -48,8 +51,12 @@ def is_card(tag: etree._Element) -> bool:
 
 
 def is_card_class(classes: str) -> bool:
-    """A class attribute that names a link card ("onebox", "kg-bookmark-card", "embedded-post-wrap", ...)."""
-    return not _CARD_CLASSES.isdisjoint(classes.split())
+    """A class attribute that names a link card: one of the engines' own names ("onebox", "kg-bookmark-card",
+    "embedded-post-wrap", ...), or a class made of a card word and a prefix or suffix of the engine's
+    ("notion-bookmark-block", "se-oglink", "wp-link-preview"): the parts inside a card ("...-title",
+    "...-info") are read by the card, not taken for cards of their own (`rewrite_cards` keeps the outermost)."""
+    tokens = classes.split()
+    return not _CARD_CLASSES.isdisjoint(tokens) or any(_CARD_WORD.search(t) for t in tokens if len(t) > 6)
 
 
 def rewrite_cards(cards: list[etree._Element]) -> list[etree._Element]:

@@ -25,7 +25,7 @@ from lxml import etree
 
 from extractors.errors import ParseError
 from extractors.html_blocks import get_text, parse_tree
-from extractors.links import clean_url
+from extractors.links import clean_url, find_arxiv_in_url
 from records.documents import Document
 
 _FEED_START = re.compile(rb"<(?:rss|feed|rdf:rdf)[\s>]", re.I)
@@ -35,6 +35,9 @@ _EMAIL_HEADER = re.compile(
     rb"|content-type|dkim-signature|arc-[\w-]+|authentication-results|x-[\w-]+|sender|list-id):)",
     re.I,
 )
+_WEB_URL = re.compile(r"https?://[^\s\"'<>)\]]+", re.I)
+_TAG = re.compile(r"<[^>]*>")
+_STYLE_BLOCK = re.compile(r"<(style|script|head)\b.*?</\1\s*>", re.I | re.S)
 _FEED_EXTENSIONS = (".xml", ".rss", ".atom", ".rdf")
 
 
@@ -221,7 +224,8 @@ def _iso(value: str | None) -> datetime | None:
 # --- email -------------------------------------------------------------------------------------------
 
 def parse_email(content: bytes, location: str | None, source: str = "") -> Document:
-    """An .eml message: the HTML alternative if there is one, else the plain text."""
+    """An .eml message: the HTML alternative if there is one, unless it is only a teaser of the plain text
+    (`_richer_part`), else the plain text."""
     where = _where(location, source)
     msg = email.message_from_bytes(content, _class=EmailMessage, policy=policy.default)
     if not msg.keys():
@@ -230,6 +234,11 @@ def parse_email(content: bytes, location: str | None, source: str = "") -> Docum
     if part is None:
         raise ParseError(f"{where}: email has no text or HTML body")
     body = _decode(part.get_payload(decode=True) or b"", part.get_content_charset())
+    plain = msg.get_body(preferencelist=("plain",)) if part.get_content_subtype() == "html" else None
+    if plain is not None:
+        text = _decode(plain.get_payload(decode=True) or b"", plain.get_content_charset())
+        if _richer_part(body, text) == "plain":
+            part, body = plain, text
     subject = _header(msg, "subject")
     message_id = _header(msg, "message-id").strip("<> ")
     return Document(
@@ -242,6 +251,21 @@ def parse_email(content: bytes, location: str | None, source: str = "") -> Docum
         published=_email_date(_header(msg, "date")),
         author=_header(msg, "from") or None,
     )
+
+
+def _richer_part(html: str, text: str) -> str:
+    """Which alternative of an email carries the issue: "html", unless the HTML part is a teaser ("read it
+    online", a logo) and the plain text is the issue: the text links more papers and the HTML's visible text
+    is less than half as long as it."""
+    text_papers = _papers_linked(text)
+    if not text_papers or len(text_papers) <= len(_papers_linked(html)):
+        return "html"
+    visible = len(" ".join(_TAG.sub(" ", _STYLE_BLOCK.sub(" ", html)).split()))
+    return "plain" if visible < 0.5 * len(" ".join(text.split())) else "html"
+
+
+def _papers_linked(text: str) -> set[str]:
+    return {ref.arxiv_id for url in _WEB_URL.findall(text) if (ref := find_arxiv_in_url(url)) is not None}
 
 
 def _header(msg: EmailMessage, name: str) -> str:

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from lxml import etree
 
-from extractors.blocks import LABEL, RULE, Anchor, Block, is_counter, is_link_line, norm, strip_urls
+from extractors.blocks import LABEL, RULE, Anchor, Block, is_counter, is_link_line, is_meta_line, norm, strip_urls
 from extractors.cards import CARD_MARK, rewrite_cards
-from extractors.html_chrome import article_root, attached, drop, sort_out
+from extractors.footnotes import NOTE_MARK, keeps_marker, lend_notes, lent_links
+from extractors.html_chrome import THREAD_MARK, article_root, attached, drop, keep_article, keep_thread, sort_out
+from extractors.html_styles import body_size, may_be_styled, page_may_be_styled, styled_level
 from extractors.links import find_arxiv_in_url, visible_target
 from extractors.metric_tables import is_number_cell, is_results_table
 
@@ -40,6 +43,7 @@ _BOLD_TAGS = frozenset({"strong", "b", *_HEADINGS})
 _WRAPPER_TAGS = frozenset({"a", "span", "em", "i", "u", "font", "p", "div"})
 _RUBY = ("rt", "rp")  # BeautifulSoup keeps their strings out of an enclosing tag's get_text()
 _NEWLINE = re.compile("\n")
+_LINE_MARKER = re.compile(r"\s*(?:\d{1,2}[.)]|\(\d{1,2}\)|[-*•·▪►◦–—])\s+")  # "1. ", "(2) ", "• " opening a line
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)  # an href that is absolute already (https:, mailto:)
 
 
@@ -64,18 +68,22 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
         return []
     tags = list(root.iter(etree.Element))  # elements only: no comments or processing instructions
     cards, dropped, marked = sort_out(tags)
+    dropped = keep_thread(keep_article(dropped, root, marked), root, lambda href: find_arxiv_in_url(href) is not None)
     tags += rewrite_cards(cards)  # before chrome goes: cards sit in <aside> and <iframe>
+    notes = lend_notes(root)  # before links are made absolute ("#fn:1" is a marker) and chrome goes
     _resolve_links(root, base)
     if any(t is root for t in dropped):
         return []  # the whole page is chrome (a hidden <html>)
-    for tag in dropped:
+    for tag in (*notes, *(t for t in dropped if not (notes and keeps_marker(t)))):
         drop(tag)
     blocks: list[Block] = []
     article = article_root(root, [t for t in marked if attached(t, root)])
     # `tags` keeps every element's Python proxy alive, so that elements stay the same set members throughout
-    holding = _holding_blocks(root)
-    _walk(_children(article) if article is not None else [root], blocks, None, holding)
-    return [b for b in blocks if not is_counter(b.text, bare=True)]
+    styled = page_may_be_styled(html)
+    page = _Page(_holding_blocks(root), body_size(article if article is not None else root) if styled else None,
+                 styled)
+    _walk(_children(article) if article is not None else [root], blocks, None, page)
+    return [b for b in blocks if not is_counter(b.text, bare=True) and not is_meta_line(b.text)]
 
 
 def _resolve_links(root: etree._Element, base: str | None) -> None:
@@ -160,7 +168,17 @@ def get_text(el: etree._Element, sep: str = "") -> str:
     return sep.join(parts)
 
 
-def _walk(children: list[Node], out: list[Block], outer: str | None, holding: set[etree._Element]) -> None:
+@dataclass(frozen=True)
+class _Page:
+    """What the block reader knows of the whole page: the elements with a block element inside, and the size
+    its body text is set in (extractors/html_styles.py)."""
+
+    holding: set[etree._Element]
+    body: float | None
+    styled: bool = True  # some element may be a heading by role or style (`page_may_be_styled`)
+
+
+def _walk(children: list[Node], out: list[Block], outer: str | None, page: _Page) -> None:
     """Emit blocks for an element's children; runs of inline content between blocks become paragraphs."""
     run: list[Node] = []
     solid = False  # the run holds an element or a non-blank text: a blank run makes no paragraph
@@ -175,11 +193,11 @@ def _walk(children: list[Node], out: list[Block], outer: str | None, holding: se
             run.append(child)
         elif name == "a" and child.get("href") and not child.text and not len(child):
             card = child.get("href")  # lxml closes <a> before a <table> it wraps: the link is for what follows
-        elif name in _BLOCK_TAGS or child in holding:
+        elif name in _BLOCK_TAGS or child in page.holding:
             if solid:
                 _emit_run(run, out, outer)
             run, solid = [], False
-            _visit(child, out, card or outer, holding)
+            _visit(child, out, card or outer, page)
             card = None
         else:
             run.append(child)
@@ -188,8 +206,10 @@ def _walk(children: list[Node], out: list[Block], outer: str | None, holding: se
         _emit_run(run, out, outer)
 
 
-def _visit(tag: etree._Element, out: list[Block], outer: str | None, holding: set[etree._Element]) -> None:
+def _visit(tag: etree._Element, out: list[Block], outer: str | None, page: _Page) -> None:
     name = tag.tag
+    if tag.get(THREAD_MARK):
+        out.append(Block("sep"))  # a comment of a thread read as the page's content: a story of its own
     if name == "hr":
         out.append(Block("sep"))
     elif name in _HEADINGS:
@@ -199,12 +219,12 @@ def _visit(tag: etree._Element, out: list[Block], outer: str | None, holding: se
         if heading and LABEL.match(heading.text):
             heading.kind = "para"
         out.extend([heading] if heading else [])
-    elif name == "table" and (papers := _paper_rows(tag, outer)) is not None:
+    elif name == "table" and (papers := _paper_table(tag, outer)) is not None:
         out.extend(papers)
     elif name == "table" and (rows := _results_table(tag)) is not None:
         table = _make_block("para", [tag], outer)
         if table:
-            table.rows = rows
+            table.rows, table.caption = rows, _caption(tag)
             out.append(table)
     elif tag.get(CARD_MARK):
         card = _make_block("para", _children(tag), outer)
@@ -215,11 +235,29 @@ def _visit(tag: etree._Element, out: list[Block], outer: str | None, holding: se
         item = _make_block("li", _children(tag), outer)
         out.extend([item] if item else [])
     elif name == "a" and tag.get("href"):
-        _walk(_children(tag), out, tag.get("href"), holding)  # a link wrapped around blocks (an email "card")
-    elif tag in holding:
-        _walk(_children(tag), out, outer, holding)
-    else:
+        _walk(_children(tag), out, tag.get("href"), page)  # a link wrapped around blocks (an email "card")
+    elif tag in page.holding:
+        _walk(_children(tag), out, outer, page)
+    elif not (page.styled and _styled_heading(tag, out, outer, page)):
         _emit_run(_children(tag), out, outer)
+
+
+def _styled_heading(tag: etree._Element, out: list[Block], outer: str | None, page: _Page) -> bool:
+    """A leaf block that is a heading by its role or style (extractors/html_styles.py): emitted, True."""
+    if not may_be_styled(tag):
+        return False
+    text = norm(get_text(tag))
+    level = styled_level(tag, text, page.body)
+    if level is None:
+        return False
+    heading = _make_block("heading", _children(tag), outer)
+    if heading is None:
+        return False
+    heading.level = level
+    if LABEL.match(heading.text):
+        heading.kind = "para"
+    out.append(heading)
+    return True
 
 
 def _cells(tr: etree._Element, links_blank: bool = False) -> list[str]:
@@ -255,6 +293,8 @@ def _paper_rows(table: etree._Element, outer: str | None) -> list[Block] | None:
     trs = list(table.iterdescendants("tr"))
     if len(trs) < 3 or len({pid for tr in trs for pid in _linked_papers(tr)}) < 2:
         return None  # most tables: fewer than two papers linked, no need to read their rows
+    if all(sum(cell.tag in ("td", "th") for cell in tr) < 2 for tr in trs):
+        return None  # one cell a row: an email's layout, each row a part of a story
     rows = [(tr, _make_block("li", [tr], outer)) for tr in trs]
     papers = [b for _, b in rows if b is not None and b.paper_ids]
     if len({b.paper_ids[0] for b in papers}) < 2:
@@ -263,16 +303,69 @@ def _paper_rows(table: etree._Element, outer: str | None) -> list[Block] | None:
     for tr, row in zip(trs[1:], cells[1:], strict=True):
         if row:
             row[0] = _row_name(tr) or row[0]  # the row's name, as its item is titled
-    table = _numeric_columns(cells)
+    numeric = _numeric_columns(cells)
+    caption = _caption(table)
     out = []
-    for tr, block in rows[1:]:
+    for (tr, block), row in zip(rows[1:], cells[1:], strict=True):
         if block is None or not block.paper_ids:
             continue  # a baseline's row: not a paper of this page
-        block.rows = table  # items keep, of the table's numbers, those of this row
+        block.rows = numeric  # items keep, of the table's numbers, those of this row
         block.lead = _row_name(tr)
-        block.body = ""
+        block.body = " ".join(cell for cell in row if _is_prose(cell))  # a summary written in a cell
+        block.caption = caption
         out.append(block)
     return out
+
+
+def _is_prose(cell: str) -> bool:
+    """A cell written as sentences (a paper's summary in a table of papers), not a name, a number or a tag."""
+    return len(cell.split()) >= _PROSE_WORDS and not is_number_cell(cell)
+
+
+_PROSE_WORDS = 8
+
+
+def _paper_table(table: etree._Element, outer: str | None) -> list[Block] | None:
+    """A table of papers, one per row or one per column, as list items; None for any other table."""
+    rows = _paper_rows(table, outer)
+    return rows if rows is not None else _paper_columns(table, outer)
+
+
+def _paper_columns(table: etree._Element, outer: str | None) -> list[Block] | None:
+    """A table read the other way round: its header row heads each column with a different paper (linked
+    there), its rows name what is measured ("Total parameters (B)", "MMLU"). One list item per paper column,
+    titled by its header cell, its numbers read from the table turned so that papers are rows. None for any
+    other table."""
+    if next(table.iterdescendants("table"), None) is not None:
+        return None
+    trs = list(table.iterdescendants("tr"))
+    if len(trs) < 2:
+        return None
+    heads = [cell for cell in trs[0] if cell.tag in ("td", "th")]
+    papers = [(c, ids[0]) for c, cell in enumerate(heads) if (ids := _linked_papers(cell))]
+    if len({pid for _, pid in papers}) < 2 or any(_linked_papers(tr) for tr in trs[1:]):
+        return None
+    grid = [_cells(tr, links_blank=True) for tr in trs]
+    width = max(map(len, grid))
+    grid = [row + [""] * (width - len(row)) for row in grid]
+    names = [norm(get_text(cell, " ")) for cell in heads] + [""] * (width - len(heads))
+    turned = [[grid[0][0], *(row[0] for row in grid[1:])]] + [[names[c], *(row[c] for row in grid[1:])]
+                                                              for c in range(1, width)]
+    table_rows = _numeric_columns(turned)
+    out = []
+    for c, _ in papers:
+        block = _make_block("li", [heads[c]], outer)
+        if block is None or c == 0:
+            continue
+        block.rows, block.lead, block.body, block.caption = table_rows, names[c], "", _caption(table)
+        out.append(block)
+    return out or None
+
+
+def _caption(table: etree._Element) -> str:
+    """What a table says of itself: its <caption> and its summary attribute."""
+    caption = next(table.iterchildren("caption"), None)
+    return norm(" ".join([get_text(caption, " ") if caption is not None else "", table.get("summary") or ""]))
 
 
 def _linked_papers(tr: etree._Element) -> list[str]:
@@ -342,6 +435,12 @@ def _emit_paragraph(nodes: list[Node], out: list[Block], outer: str | None) -> N
     """A paragraph; one that opens with a bold title and a line break is a heading plus a paragraph."""
     if not any(type(n) is not str or n.strip() for n in nodes):
         return
+    entries = _listed_lines(nodes) if "br" in (_name(n) for n in nodes) else None
+    if entries is not None:
+        for marked, line in entries:
+            block = _make_block("li" if marked else "para", line, outer)
+            out.extend([block] if block else [])
+        return
     lead_at = _lead_index(nodes)
     rest = [n for n in nodes[lead_at + 1:] if type(n) is not str or n.strip()] if lead_at is not None else []
     if lead_at is not None and rest and _name(rest[0]) == "br":
@@ -355,6 +454,31 @@ def _emit_paragraph(nodes: list[Node], out: list[Block], outer: str | None) -> N
     elif block and _is_whole_bold(nodes, block.text):
         block.kind = "heading"
     out.extend([block] if block else [])
+
+
+def _listed_lines(nodes: list[Node]) -> list[tuple[bool, list[Node]]] | None:
+    """The lines of a paragraph that is a list written with line breaks ("1. <b>Title</b> [paper] [code]<br>
+    2. ..."): at least two lines open with a number or a bullet and hold a link, and all lines but one (a
+    heading line above them) do. Each line with its marker taken off and whether it had one; None for a
+    paragraph that is not such a list."""
+    lines: list[list[Node]] = [[]]
+    for node in nodes:
+        if _name(node) == "br":
+            lines.append([])
+        else:
+            lines[-1].append(node)
+    lines = [line for line in lines if any(_solid(n) for n in line)]
+    if len(lines) < 2:
+        return None
+    out: list[tuple[bool, list[Node]]] = []
+    for line in lines:
+        at = next(i for i, n in enumerate(line) if _solid(n))
+        first = line[at]
+        m = _LINE_MARKER.match(first) if type(first) is str else None
+        linked = any(_name(n) == "a" or (_name(n) is not None and next(n.iter("a"), None) is not None) for n in line)
+        out.append((m is not None and linked, [*line[:at], first[m.end():], *line[at + 1:]] if m else line))
+    marked = sum(flag for flag, _ in out)
+    return out if marked >= 2 and marked >= len(out) - 1 else None
 
 
 def _is_bold(node: Node | None) -> bool:
@@ -427,7 +551,7 @@ def _make_block(kind: str, nodes: list[Node], outer: str | None) -> Block | None
     return Block(kind, text, anchors, lead, body)
 
 
-def _anchors(raw: str, spans: list[tuple[str, int, int]]) -> list[Anchor]:
+def _anchors(raw: str, spans: list[_Span]) -> list[Anchor]:
     """The links of a block, each with the words before it on its line and whether that line is only links
     (anchors on one line share the answer). A line runs from the break before a link to the break after it."""
     if not spans:
@@ -438,24 +562,28 @@ def _anchors(raw: str, spans: list[tuple[str, int, int]]) -> list[Anchor]:
         by_line.setdefault(bisect_left(breaks, span[1]), []).append(span)
     link_lines: dict[tuple[int, int], bool] = {}
     anchors = []
-    for href, start, end in spans:
+    for href, start, end, title in spans:
         first, last = bisect_left(breaks, start), bisect_left(breaks, end)  # breaks before start, before end
         line_start = breaks[first - 1] + 1 if first else 0
         line_end = breaks[last] if last < len(breaks) else len(raw)
         if (first, last) not in link_lines:
             near = by_line[first] if first == last else spans  # a link across a line break: look at all
-            on_line = [norm(raw[s:e]) for _, s, e in near if s >= line_start and e <= line_end]
+            on_line = [norm(raw[s:e]) for _, s, e, _ in near if s >= line_start and e <= line_end]
             link_lines[first, last] = is_link_line(norm(raw[line_start:line_end]), on_line)
         text = norm(raw[start:end])
-        anchors.append(Anchor(visible_target(href, text), text, norm(raw[line_start:start]), link_lines[first, last]))
+        anchors.append(Anchor(visible_target(href, text), text, norm(raw[line_start:start]), link_lines[first, last],
+                              title))
     return anchors
 
 
-def _render(nodes: list[Node]) -> tuple[str, list[tuple[str, int, int]], int]:
-    """Visible text with `\\n` at line breaks, (href, start, end) of every link in it, and where the text of
+_Span = tuple[str, int, int, str]  # a link in a block's text: href, start, end, the name a footnote gives it
+
+
+def _render(nodes: list[Node]) -> tuple[str, list[_Span], int]:
+    """Visible text with `\\n` at line breaks, (href, start, end, name) of every link in it, and where the text of
     the first solid node (an element, or text that is not blank) ends."""
     parts: list[str] = []
-    spans: list[tuple[str, int, int]] = []
+    spans: list[_Span] = []
     length = 0
     sub = _squash
 
@@ -485,7 +613,10 @@ def _render(nodes: list[Node]) -> tuple[str, list[tuple[str, int, int]], int]:
         if name == "a":
             href = el.get("href")
             if href:
-                spans.append((href, start, length))
+                spans.append((href, start, length, ""))
+            lent = el.get(NOTE_MARK)
+            if lent:  # a footnote marker: its note's links stand on the marker's text
+                spans.extend((url, start, length, title) for url, title in lent_links(lent))
         if breaks:
             parts.append("\n")
             length += 1

@@ -9,6 +9,7 @@ article.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from lxml import etree
@@ -30,6 +31,10 @@ _CHROME_TOKENS = frozenset({
     "ufi", "like", "likes", "reaction", "reactions", "restack", "clap", "claps", "upvote", "upvotes", "vote",
     "votes", "counter", "count", "comment", "meta", "byline",
 })
+# ARIA roles of page furniture: navigation, the page's banner and footer, side boxes, and controls drawn
+# without a <button> ("Share", "Duplicate" as <div role="button">)
+_CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "button", "toolbar", "menu",
+                           "menubar", "dialog", "tablist"})
 _WORD_SPLIT = re.compile(r"[\s_-]+")
 _CHROME_COMPONENT = re.compile(r"subscribe|share|paywall|footnote|comment", re.I)
 _BUTTON_CHROME = re.compile(r"subscribe|share|comment", re.I)
@@ -102,6 +107,62 @@ def sort_out(tags: Tags) -> tuple[Tags, Tags, Tags]:
     return cards, dropped, marked
 
 
+_PART_WORDS = frozenset({"header", "footer"})
+
+
+def _own_part(tag: etree._Element) -> bool:
+    """A tag named chrome only as a header or footer ("paper-card__footer") inside an <article>: the story's
+    own header or footer (its links, its byline), as a <footer> tag there is, not the page's."""
+    return _only_words(tag, _PART_WORDS) and next(tag.iterancestors("article"), None) is not None
+
+
+_THREAD_WORDS = frozenset({"comment", "comments"})
+THREAD_MARK = "data-radar-comment"  # on each comment of a thread kept as the page's content (`keep_thread`)
+
+
+def keep_thread(dropped: Tags, root: etree._Element, is_paper: Callable[[str], bool]) -> Tags:
+    """`dropped` without the comments of a page whose comments are its content (a forum or Hacker News
+    thread): where no paper is linked outside the dropped chrome, tags named chrome only as comments
+    ("comment-tree", "comment") stay, each comment marked (`THREAD_MARK`) to be read as a story of its own.
+    On a post with a comment section beside its text they go."""
+    thread = [t for t in dropped if t.tag not in _CHROME_NAMES and _only_words(t, _THREAD_WORDS)]
+    if not thread:
+        return dropped
+    gone = {id(t) for t in dropped}
+    papers = [a for a in root.iter("a") if is_paper(a.get("href") or "")]
+    if any(not any(id(p) in gone for p in a.iterancestors()) and id(a) not in gone for a in papers):
+        return dropped  # the page's own text links papers: its comments are beside it
+    kept = {id(t) for t in thread}
+    for t in thread:  # each comment is a story of its own: the innermost tags named as comments
+        if not any(id(inner) in kept for inner in t.iterdescendants()):
+            t.set(THREAD_MARK, "1")
+    return [t for t in dropped if id(t) not in kept]
+
+
+def _only_words(tag: etree._Element, words: frozenset[str]) -> bool:
+    """A tag named chrome by its class and id only through `words`, and not hidden or a control."""
+    if tag.get("role") in _CHROME_ROLES or _hidden(tag):
+        return False
+    names = set(_WORD_SPLIT.split(" ".join([*(tag.get("class") or "").split(), tag.get("id") or ""]).lower()))
+    chrome = _CHROME_TOKENS.intersection(names)
+    return bool(chrome) and chrome <= words
+
+
+def keep_article(dropped: Tags, root: etree._Element, marked: Tags) -> Tags:
+    """`dropped` without the tags that hold the page's article (`article_root` of `marked`, the tags with an
+    article class, itemprop or role): a wrapper named like chrome ("js-code-nav-container", a page-wide
+    <form>) around the article is not chrome, the article is inside it. A hidden wrapper stays dropped."""
+    article = article_root(root, marked)
+    if article is None or article.tag == "body" or not dropped:
+        return dropped
+    holding = {id(a) for a in article.iterancestors()}
+    return [t for t in dropped if id(t) not in holding or _hidden(t)]
+
+
+def _hidden(tag: etree._Element) -> bool:
+    return tag.get("aria-hidden") == "true" or bool(_HIDDEN.search(tag.get("style") or ""))
+
+
 def attached(tag: etree._Element, root: etree._Element) -> bool:
     """Still in the tree under `root` (not inside chrome that was removed)."""
     return tag is root or any(a is root for a in tag.iterancestors())
@@ -117,7 +178,7 @@ def _kind(tag: etree._Element, names: tuple[bool, bool, bool, bool]) -> str | No
     style, component = attrs.get("style"), attrs.get("data-component-name")
     if (style and _HIDDEN.search(style)) or attrs.get("aria-hidden") == "true":
         return _CHROME
-    if attrs.get("role") in ("navigation", "banner", "contentinfo", "complementary"):
+    if attrs.get("role") in _CHROME_ROLES:
         return _CHROME
     if component and _CHROME_COMPONENT.search(component):
         return _CHROME
@@ -129,7 +190,7 @@ def _kind(tag: etree._Element, names: tuple[bool, bool, bool, bool]) -> str | No
     if button:  # Substack buttons: chrome when they share or subscribe
         html = etree.tostring(tag, encoding=str, method="html", with_tail=False)
         return _CHROME if _BUTTON_CHROME.search(html) else None
-    return _CHROME if chrome else None
+    return _CHROME if chrome and not _own_part(tag) else None
 
 
 def _is_counter_element(tag: etree._Element) -> bool:

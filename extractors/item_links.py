@@ -49,6 +49,7 @@ _WORD = re.compile(r"[^\W_]{3,}|\d+[^\W_]*", re.U)
 _STOPWORDS = frozenset({"the", "and", "for", "with", "from", "via", "arxiv", "paper", "code", "github", "read", "more"})
 _WEAK = frozenset({"without", "learning", "model", "models", "language", "large", "features", "towards", "using",
                    "via", "efficient", "training", "data", "network", "networks"})
+_URL_TEXT = re.compile(r"(?:https?://|www\.)\S*$|[\w-]+(?:\.[\w-]+)+/\S*$", re.I)  # a link whose text is its address
 _SOURCE_SUFFIX = re.compile(r"\s*[(\[](?:arxiv|pdf|paper|alphaxiv|hugging ?face)[)\]]\W*$", re.I)
 # A short name in a title: "QLoRA: Efficient ...", "... with PagedAttention", "Direct Preference Optimization (DPO)"
 _NAME_BEFORE_COLON = re.compile(r"^\s*(?:\d+[.)]\s*)?([^\s:]+(?:\s[^\s:]+){0,2}?)\s*[:—–-]\s+\S")
@@ -216,8 +217,8 @@ def _paper_names(links: list[Link], paper: PaperRef) -> list[str]:
     title first."""
     own = sorted((lk for lk in links if lk.paper == paper.arxiv_id),
                  key=lambda lk: not (lk.block is not None and lk.block.card))
-    texts = (_SOURCE_SUFFIX.sub("", lk.anchor.text) for lk in own)
-    return [t for t in texts if not _GENERIC.fullmatch(t)]
+    texts = (_SOURCE_SUFFIX.sub("", lk.anchor.title or lk.anchor.text) for lk in own)
+    return [t for t in texts if not _GENERIC.fullmatch(t) and not _URL_TEXT.match(t) and any(c.isalpha() for c in t)]
 
 
 def _raw_title(title: str, blocks: list[Block], links: list[Link], primary: PaperRef) -> str:
@@ -234,6 +235,11 @@ def _raw_title(title: str, blocks: list[Block], links: list[Link], primary: Pape
         if first.startswith(text) or len(text) > 12 or not first:
             return text
     return norm(re.split(r"(?<=[.!?])\s", strip_urls(first), maxsplit=1)[0])[:120]
+
+
+def coins_a_name(text: str) -> bool:
+    """`text` holds a coined word, the way papers are named ("DINOv2", "GPT-4", "QLoRA")."""
+    return _COINED.search(text) is not None
 
 
 def title_names(text: str) -> list[str]:

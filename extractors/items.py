@@ -5,16 +5,19 @@ where one story ends and the next begins, and which paper a story, a code link o
 
 The segmentation model
 ----------------------
-Blocks (extractors/blocks.py) arrive in document order: headings (`<h1>`-`<h6>` by level; bold-only
-paragraphs and plain-text title lines rank below every `<h*>`), paragraphs (some open with a bold lead),
-list items, link cards (extractors/cards.py) and rules.
+Blocks (extractors/blocks.py) arrive in document order: headings (`<h1>`-`<h6>` by level, and elements that are
+headings by their role, size or weight, extractors/html_styles.py; bold-only paragraphs and plain-text title
+lines rank below every `<h*>`), paragraphs (some open with a bold lead), list items (also the marked lines of a
+paragraph written with line breaks), link cards (extractors/cards.py) and rules. A footnote marker carries its
+note's links (extractors/footnotes.py): a paper cited by a footnote is linked where it is cited.
 
 1. *Boundaries.* A sponsor block or a footer starts a run that is dropped up to the next heading or rule; a
    sign-off ("Thanks for reading", "Subscribe now") closes the story before it. A rule closes a story.
 2. *Section labels* ("TL;DR", "Why it matters", "Key results", "논문 소개", "논문 링크", "더 읽어보기"; see
    `blocks.LABEL`) are sub-headings whatever their markup: never a story's title, never its start. Links under a
    label of related reading ("Further reading", "더 읽어보기", "References") are the story's mentions, never its
-   paper or its code.
+   paper or its code. A run-in bold lead is a label, not a title, when what it says before its dash or colon
+   is a label ("Why this matters – cheap search:") or opens several paragraphs ("📄 논문", "Our take:").
 3. *Titles and their rank.* A heading carries a paper when it links one or its text up to the next heading
    does. The item titles' rank is the highest rank of a heading that carries a paper. A heading at that rank (or
    above) starts a new story, which may have no paper: a news item stays paperless (and is dropped) instead of
@@ -29,6 +32,8 @@ list items, link cards (extractors/cards.py) and rules.
    to the next such title, a list item is whole.
 7. *One item per paper.* Items whose subject is the same paper (an issue discussing one paper in two sections, a
    table of contents, a recap) are one item: the fullest one, with the others' code and numbers.
+8. *A post's one story.* Where the document holds one story and the body gives it no title (no heading, lead,
+   card or link named like the paper: a forum post, a feed entry), the item takes the document's title.
 
 Inside a story, each number and each code link belongs to the paper its own clause is about (extractors/
 attribution.py): the one its clause or sentence names (nearest before it, else the subject), else the one named
@@ -42,11 +47,12 @@ import re
 from dataclasses import dataclass, field, replace
 
 from extractors.attribution import Owners, Piece, assign
-from extractors.blocks import LABEL, RELATED, Block, find_word, strip_urls
+from extractors.blocks import LABEL, RELATED, Block, find_word, norm, strip_urls
 from extractors.html_blocks import html_blocks
 from extractors.item_links import (
     Link,
     code_links,
+    coins_a_name,
     flagged,
     item_title,
     links_of,
@@ -55,6 +61,7 @@ from extractors.item_links import (
     title_names,
     words,
 )
+from extractors.links import find_arxiv_in_url
 from extractors.metric_tables import table_metrics
 from extractors.metrics import locate_metrics
 from extractors.prefilter import may_hold
@@ -122,6 +129,9 @@ def extract_items(doc: Document) -> list[Item]:
             if subject is not None:
                 found[n] = _items(unit, doc, subject)
     items = [item for made in found for item in made]
+    bearing = [unit for unit, made in zip(units, found, strict=True) if made]
+    if len(bearing) == 1 and doc.title.strip() and _untitled(bearing[0], items[0]):
+        items[0] = replace(items[0], title=norm(doc.title))  # a post's one story is titled by the post
     return [replace(item, position=n) for n, item in enumerate(_one_per_paper(items))]
 
 
@@ -141,6 +151,14 @@ def _named_subject(unit: _Unit, subjects: list[tuple[set[str], str, PaperRef]]) 
         if shared & own and any(find_word(heading, name) for name in title_names(title) if len(name) >= 4):
             return ref
     return None
+
+
+def _untitled(unit: _Unit, item: Item) -> bool:
+    """A story with no title of its own in the body: no heading, no bold lead, no card, no link named by the
+    paper's title (a forum post, a feed entry or an email whose title is the entry's title or the subject)."""
+    if unit.title or any(b.lead or b.card for b in unit.blocks):
+        return False
+    return not any(a.text == item.title for b in unit.blocks for a in b.anchors)
 
 
 extract_document = extract_items
@@ -165,17 +183,41 @@ def _mark_labels(blocks: list[Block]) -> None:
     """Mark the section labels: short headings and paragraphs in `blocks.LABEL`'s words, and short headings
     whose words come back in several stories ("The gist", "Key results", "논문 링크"), whatever their words."""
     counts: dict[str, int] = {}
+    leads: dict[str, int] = {}
     for block in blocks:
         if block.kind == "heading" and len(block.text) <= 40:
             key = block.text.casefold().strip(" :.")
             counts[key] = counts.get(key, 0) + 1
+        elif block.lead is not None and not block.card:
+            key = _lead_head(block.lead)
+            leads[key] = leads.get(key, 0) + 1
     for block in blocks:
+        if block.lead is not None and not block.card and _is_label_lead(block.lead, leads):
+            block.lead, block.body = None, block.text  # "Why this matters – X:" opens a paragraph, titles nothing
         if block.kind not in ("heading", "para") or block.card or len(block.text) > 60:
             continue
         if LABEL.match(block.text) is not None:
             block.label = True
         elif block.kind == "heading" and counts.get(block.text.casefold().strip(" :."), 0) >= 2 and not block.paper_ids:
             block.kind, block.label = "para", True
+
+
+_LEAD_BREAK = re.compile(r"\s[–—-]\s|:")
+
+
+def _lead_head(lead: str) -> str:
+    """What a run-in lead says before its first dash or colon ("Why this matters – search is cheap:" is
+    "why this matters"), folded."""
+    return _LEAD_BREAK.split(lead, maxsplit=1)[0].casefold().strip(" .*")
+
+
+def _is_label_lead(lead: str, counts: dict[str, int]) -> bool:
+    """A run-in bold lead that labels its paragraph instead of titling a story: its head is a section label,
+    or several paragraphs open with it ("📄 논문", "Our take –"); a long head is a title of its own."""
+    head = _lead_head(lead)
+    if not head or len(head) > 40:
+        return False
+    return LABEL.match(head) is not None or (counts.get(head, 0) >= 2 and not coins_a_name(lead))
 
 
 def _segments(blocks: list[Block]) -> list[_Segment]:
@@ -208,13 +250,17 @@ def _has_paper(blocks: list[Block]) -> bool:
     return any(b.paper_ids for b in blocks)
 
 
-def _own_papers(segment: _Segment) -> set[str]:
-    """Papers a heading names itself: linked in it, or on the short line or card right under it."""
+def _own_papers(segment: _Segment, closing: bool = False) -> set[str]:
+    """Papers a heading names itself: linked in it, or on the short line or card right under it; with
+    `closing`, also on the line of links that closes its section ("🔗 Paper · Code")."""
     assert segment.head is not None
     own = set(segment.head.paper_ids)
     first = segment.body[0] if segment.body else None
     if first is not None and (first.card or len(first.text) <= 100 or all(a.link_line for a in first.anchors)):
         own |= set(first.paper_ids)
+    last = segment.body[-1] if len(segment.body) >= 2 else None
+    if closing and last is not None and last.anchors and last.kind == "para" and all(a.link_line for a in last.anchors):
+        own |= set(last.paper_ids)
     return own
 
 
@@ -247,7 +293,9 @@ def _stories(segments: list[_Segment]) -> list[_Story]:
 def _starts_story(seg: _Segment, current: _Story, title_rank: int, ruled: bool) -> bool:
     assert seg.head is not None
     had = current.papers
-    if _own_papers(seg) - had:
+    # a section closed by its paper's links line is a paper's title after another paper's story or right
+    # under a category heading; inside a story still waiting for its links it is a sub-heading
+    if _own_papers(seg, closing=bool(had) or not current.blocks) - had:
         return True  # a title with a paper of its own
     at_rank = _rank(seg.head) <= title_rank
     above = current.head is None or _rank(current.head) < title_rank  # a masthead, a category, an intro
@@ -306,18 +354,40 @@ def _asides(blocks: list[Block]) -> set[int]:
     return aside
 
 
-def _is_sub_start(block: Block, aside: set[int]) -> bool:
-    """A list item, a titled paragraph or a card that carries its own paper: a story inside a story."""
+def _is_sub_start(block: Block, aside: set[int], untitled: bool = False) -> bool:
+    """A list item, a titled paragraph or a card that carries its own paper: a story inside a story. In a
+    story with no heading (a comment, a plain message), so is a paragraph that names and links its paper in
+    its first clause ("RULER (arxiv.org/abs/...) replaces ...")."""
     if not block.paper_ids or id(block) in aside:
         return False
+    if block.kind == "para" and block.lead is None and untitled:
+        return _opens_with_paper(block)
     return block.kind == "li" or (block.kind == "para" and block.lead is not None)
+
+
+_OPENING = 60  # how far into a paragraph its first clause may name its paper
+
+
+def _opens_with_paper(block: Block) -> bool:
+    return _opening_name(block) is not None
+
+
+def _opening_name(block: Block) -> str | None:
+    """The name a paragraph opens with, where its first clause links its paper: the words before the link
+    ("RULER (arxiv.org/...) replaces"), else the link's own text; None where the paragraph does not open so."""
+    first = next((a for a in block.anchors if find_arxiv_in_url(a.href)), None)
+    if first is None or not block.text.startswith(first.before) or len(first.before) > _OPENING:
+        return None
+    if re.search(r"[.!?;:]\s", first.before + " "):
+        return None  # the link is past the paragraph's first clause ("Paper: ...")
+    return first.before.strip(" ([,—–-") or strip_urls(first.text).strip() or None
 
 
 def _units(story: _Story) -> list[_Unit]:
     heading, body = story.head, story.blocks
     aside = _asides(body)
     title = heading.text if heading else ""
-    starts = [b for b in body if _is_sub_start(b, aside)]
+    starts = [b for b in body if _is_sub_start(b, aside, untitled=heading is None)]
     rest_has_paper = any(b.paper_ids for b in body if b not in starts and id(b) not in aside)
     single_titled = (len(starts) == 1 and starts[0].lead is not None and not starts[0].card and not rest_has_paper
                      and heading is not None)
@@ -327,7 +397,8 @@ def _units(story: _Story) -> list[_Unit]:
     units, current = [main], None
     for block in body:
         if block in starts:
-            unit = _Unit(block.lead or "", [block], None, aside)
+            unit = _Unit(block.lead or (_opening_name(block) if heading is None else None) or "", [block], None,
+                         aside)
             units.append(unit)
             current = unit if block.kind == "para" else None  # a titled paragraph runs on; a list item is whole
         else:
@@ -338,6 +409,8 @@ def _units(story: _Story) -> list[_Unit]:
 # --- items -------------------------------------------------------------------------------------------
 
 def _blurb(block: Block) -> str:
+    if block.rows is not None and block.kind == "li":
+        return block.body  # a paper's row of a table of papers: the summary written in its cells
     if block.rows is not None or is_label(block):
         return ""  # a results table read as prose gives numbers without their row or column
     return block.body if block.lead is not None else block.text
@@ -359,7 +432,7 @@ def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[
     located = locate_metrics(text)
     code = code_links(unit.title, links, unit.aside)
     owners = assign(pieces, located, code, papers, lambda: mention_names(unit.title, links, papers))
-    tables = [m for b in unit.blocks if b.rows for m in table_metrics(b.rows)
+    tables = [m for b in unit.blocks if b.rows for m in table_metrics(b.rows, b.caption)
               if b.kind != "li" or m.subject == b.lead]  # a paper's row of a table of papers: its own cells
     item = Item(
         document_key=doc.key,

@@ -43,11 +43,14 @@ _PART_AFTER = re.compile(
 )
 _PART_BEFORE = re.compile(r"\b(?:of\s+which|of\s+them|whereas|while|but|with)\s+(?:only\s+|just\s+)?$", re.IGNORECASE)
 _KO_AMONG = re.compile(r"(?<![가-힣])중\s*$")
-_KO_AMONG_AFTER = re.compile(r"\s?(?:의\s?)?(?:[가-힣]+\s)?중(?![가-힣])")
+_KO_AMONG_AFTER = re.compile(r"\s?(?:의\s?)?(?:[가-힣]+\s)?중(?:에서|에)?(?![가-힣])")
 # "355B total / 32B active", "236B in total", "a 3B-active model", "51억 개만 활성화": the part of a model's
 # parameters a bare size is
 _MOE_PART = re.compile(rf"(?:-|\s+(?:in\s+)?)(?P<part>{alternation(MOE_PART_WORDS)})\b", re.IGNORECASE)
 _KO_MOE_ACTIVE = re.compile(rf"\s?(?:만|가|이|는|의)?\s*(?:매개변수|파라미터)?\s*{KO_ACTIVE}")
+# "토큰당 10억 개만 사용하는": the part used per token is the active part
+_KO_USED = re.compile(r"\s?(?:만|씩)?\s*(?:사용|쓰)")
+_KO_PER_TOKEN = re.compile(r"토큰\s?(?:당|마다)\s*$")
 _SIZE_IN_PARENS = re.compile(r"(?P<model>[A-Za-z][\w.-]*[\dA-Z][\w.-]*)\s?\($")
 _MAGNITUDE_WORD = re.compile(rf"(?:{alternation(MAGNITUDE_WORDS)})$", re.IGNORECASE)
 _LIST_GAP = re.compile(rf"(?:{LIST_JOIN.pattern})$")  # ("7B, 13B and 70B", "7B와 70B")
@@ -197,9 +200,12 @@ def _moe_parts(text: str, drafts: list[Draft], sentences: list[tuple[int, int]])
     "355B total / 32B active", "16B total and 3B activated", "토큰당 220억 개 활성". "Total" alone says so only
     in a sentence that speaks of active parameters ("2T total" may count tokens)."""
     for i, d in enumerate(drafts):
-        if d.unit and (d.unit != "count" or d.noun is not None):
-            continue  # (only a bare size, or a Korean count of nothing named, may be a part)
-        korean = d.unit == "count" and d.noun is None and _KO_MOE_ACTIVE.match(text, d.end)
+        if d.unit and d.unit != "count":
+            continue  # (only a bare size, or a Korean count, may be a part)
+        korean = d.unit == "count" and (_KO_MOE_ACTIVE.match(text, d.end) is not None or (
+            _KO_USED.match(text, d.end) is not None and _KO_PER_TOKEN.search(text, max(0, d.start - 16), d.start)))
+        if d.unit and d.noun is not None and not korean:
+            continue  # (a count that names what it counts is no part, unless it is said to be active)
         m = _MOE_PART.match(text, d.end) if not d.unit and d.number.scale >= 1e6 else None
         if not (korean or m) or (korean and d.number.scale < 1e6):
             continue

@@ -20,6 +20,7 @@ from extractors.metric_words import (
     COUNTER_NOUNS,
     KO_COUNTER_NOUNS,
     MAGNITUDE_SUFFIXES,
+    MAGNITUDE_WORDS,
     QUALIFIERS_BEFORE,
     SCORE_UNIT_WORDS,
     alternation,
@@ -58,6 +59,13 @@ _GENERIC_HEADER = re.compile(r"scores?|results?|accuracy|value|performance|metri
 # A header that names its unit ("Elo", "BLEU", "ROUGE-L"): one of the score units written after a number
 _SCORE_WORDS = alternation(w for w, unit in SCORE_UNIT_WORDS.items() if unit not in ("points", "ROUGE", "ROUGE-L"))
 _SCORE_HEADER = re.compile(rf"((?i:ROUGE(?:-\w+)?|{_SCORE_WORDS})|{alternation(CASED_SCORE_UNITS)})\b")
+# "(B)", "(K tokens)", "(in billions)": a magnitude in a header's parentheses, one of the magnitude letters
+# or words the metric reader knows
+_LETTER_SCALES = {letter: scale for letter, scale in MAGNITUDE_SUFFIXES.items() if len(letter) == 1}
+_SCALE_IN_PARENS = (rf"\(\s*(?:in\s+)?(?:(?P<letter>{alternation(_LETTER_SCALES)})(?![A-Za-z])"
+                    rf"|(?i:(?P<word>{alternation(MAGNITUDE_WORDS)})s?\b))")
+_HEADER_SCALE = re.compile(_SCALE_IN_PARENS)
+_SCALE_NOTE = re.compile(rf"\s*{_SCALE_IN_PARENS}(?:\s+\w+)?\s*\)")
 _MAX_CELLS = 2000  # a table this large is a data dump, not a results table
 
 
@@ -103,8 +111,9 @@ def _measured_cells(body: list[list[str]], column: int) -> list[str]:
     return [row[column] for row in body if column < len(row) and is_number_cell(row[column])]
 
 
-def table_metrics(rows: list[list[str]]) -> list[Metric]:
-    """One metric per numeric cell of a results table, in reading order; [] for any other table."""
+def table_metrics(rows: list[list[str]], caption: str = "") -> list[Metric]:
+    """One metric per numeric cell of a results table, in reading order; [] for any other table. The table's
+    `caption` ("Scores in %, as reported") gives the unit of cells that no header gives one."""
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if not is_results_table(rows):
         return []
@@ -114,6 +123,8 @@ def table_metrics(rows: list[list[str]]) -> list[Metric]:
         rows = _transpose(rows, header_rows, label_column)
         header_rows, label_column, body = 1, 0, rows[1:]
     names = _column_names(rows[:header_rows], max(map(len, rows)))
+    corner = rows[0][label_column] if header_rows and label_column < len(rows[0]) else ""
+    percent = bool(_PERCENT_HEADER.search(caption) or _PERCENT_HEADER.search(corner))
     metrics: list[Metric] = []
     for row in body:
         label = row[label_column].strip() if label_column < len(row) else ""
@@ -124,7 +135,7 @@ def table_metrics(rows: list[list[str]]) -> list[Metric]:
         for c, cell in enumerate(row):
             if c == label_column or not names[c] or _NOT_MEASURED.match(names[c]):
                 continue
-            metric = _cell_metric(cell.strip(), names[c], label if turned else "", subject, label)
+            metric = _cell_metric(cell.strip(), names[c], label if turned else "", subject, label, percent)
             if metric is not None:
                 metrics.append(metric)
     return metrics
@@ -184,12 +195,22 @@ def _column_names(header: list[list[str]], width: int) -> list[str]:
     return names
 
 
-def _cell_metric(cell: str, header: str, hint: str, subject: str | None, label: str) -> Metric | None:
+def _header_scale(header: str) -> float:
+    """The magnitude a header gives its cells: "Params (B)", "Context (K tokens)", "Size (in billions)"."""
+    m = _HEADER_SCALE.search(header)
+    if m is None:
+        return 1.0
+    return _LETTER_SCALES[m["letter"]] if m["letter"] else MAGNITUDE_WORDS[m["word"].lower()]
+
+
+def _cell_metric(cell: str, header: str, hint: str, subject: str | None, label: str,
+                 percent: bool = False) -> Metric | None:
     """The metric of one cell under `header` (its column's name), in the row `label`; `hint` is the row's
-    label where it was a column's header (a turned table: "Score (%)")."""
+    label where it was a column's header (a turned table: "Score (%)"); `percent`: the table's caption says
+    its scores are percentages (a cell whose header gives it another unit keeps that one)."""
     if _ARXIV_ID.fullmatch(cell):
         return None
-    name = short_name(_HEADER_NOISE.sub("", header).strip(" :")) or None
+    name = short_name(_HEADER_NOISE.sub("", _SCALE_NOTE.sub("", header)).strip(" :")) or None
     if fraction := _FRACTION.fullmatch(cell):  # "49 / 658": solved out of a whole
         value = float(fraction.group("num").replace(",", ""))
         return Metric(value=value, unit="count", name=name, text=f"{label} | {header} | {cell}", kind="count",
@@ -207,11 +228,13 @@ def _cell_metric(cell: str, header: str, hint: str, subject: str | None, label: 
     elif suffix in ("x", "X", "×"):
         kind, unit = "relative", "x"
     elif suffix in _SCALES or _PARAMS_HEADER.search(header) or _TOKENS_HEADER.search(header):
-        value *= _SCALES.get(suffix, 1.0)
+        value *= _SCALES.get(suffix, 1.0) if suffix else _header_scale(header)
         unit = "params" if _PARAMS_HEADER.search(header) else "tokens" if _TOKENS_HEADER.search(header) else ""
         kind = "size"
     if not unit:
         return None  # "1.2M" under a header that says nothing of what it counts
+    if unit == "score" and percent:
+        unit = "%"
     direction = None
     if m.group("sign"):
         direction = "increase" if m.group("sign") == "+" else "reduction"

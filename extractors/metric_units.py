@@ -78,6 +78,12 @@ _TIMES_AT_END = re.compile(rf"\s+times\b(?=\s*(?:[.,;)]|$|(?:{alternation(TIMES_
 _CHANGE_VERB = re.compile(
     rf"\b(?:{alternation(stems(change_verb_forms(takes='object')))})\w*\s+(?:\S+\s+){{0,4}}$", re.IGNORECASE
 )
+# (... or "by" after it, however long the object: "cuts the number of trainable parameters by 10,000 times")
+_TIMES_WORD = re.compile(r"\s+times\b", re.IGNORECASE)
+_CHANGE_BY = re.compile(
+    rf"\b(?:{alternation(stems(change_verb_forms(takes='object')))})\w*\s+(?:[^\s.;:]+\s+){{0,12}}?by\s+$",
+    re.IGNORECASE,
+)
 _BAE = re.compile(rf"\s?배(?![{KO_NOT_BAE}])")
 # What the percent and multiplier patterns open with, after at most one space (after any, for a multiplier):
 # most numbers are neither, and are turned away on one character.
@@ -252,6 +258,8 @@ def _multiplier(text: str, q: Quantity) -> Reading | None:
     # "boosts throughput 5.76 times.": bare "times" is a multiplier only after a verb of change
     if (m := _TIMES_AT_END.match(text, q.end)) and _CHANGE_VERB.search(text, max(0, q.start - 60), q.start):
         return Reading("x", "relative", end=m.end())
+    if (m := _TIMES_WORD.match(text, q.end)) and _CHANGE_BY.search(text, max(0, q.start - 100), q.start):
+        return Reading("x", "relative", end=m.end())  # "by 10,000 times and ...": "by" makes it a multiplier
     return None
 
 

@@ -31,6 +31,12 @@ DRAFTS = [
     ("The 27B model saw 13 trillion tokens and the 9B model 8 trillion.",
      [(27e9, "params", None), (13e12, "tokens", None), (9e9, "params", None), (8e12, "tokens", None)]),
     ("6710억 개의 매개변수 중 370억 개만 씁니다.", [(671e9, "params", None), (37e9, "params", None)]),
+    # a Korean count said to be the active part (activated, or used per token) of the size before it
+    ("모두 합쳐 900억 개의 파라미터를 갖지만 그중 110억 개만 활성화됩니다.",
+     [(90e9, "params", None), (11e9, "params", None)]),
+    ("전체 70억 개 파라미터 중 입력 토큰당 10억 개만 사용한다.", [(7e9, "params", None), (1e9, "params", None)]),
+    ("총 4천억 개 중에서 토큰마다 170억 개씩 쓰는 구조다.", [(400e9, "params", None), (17e9, "params", None)]),
+    ("사과 12개만 사용했다.", [(12, "count", None)]),
     # a size inside a model's name, a year, a label, a price: none is a metric
     ("Llama 2 70B and LLaMA3 8B were the baselines.", []),
     ("Mistral 7B beats Llama 2 13B.", []),

@@ -153,3 +153,24 @@ def test_table_cells_read_as_metrics(rows, expected):
 def test_tables_that_are_not_results(rows):
     assert not is_results_table(rows)
     assert table_metrics(rows) == []
+
+
+# --- what a table says of its units outside its cells ------------------------------------------------
+
+UNIT_NOTES = [
+    pytest.param([["Model", "MMLU", "GSM8K"], ["NovaLM", "71.2", "80.4"]], "Scores in %, as each paper reports",
+                 {("MMLU", 71.2, "%"), ("GSM8K", 80.4, "%")}, id="caption-percent"),
+    pytest.param([["Model (accuracy, percent)", "ARC-C", "HellaSwag"], ["NovaLM", "61.0", "83.5"]], "",
+                 {("ARC-C", 61.0, "%"), ("HellaSwag", 83.5, "%")}, id="corner-cell-percent"),
+    pytest.param([["Model", "Params (B)", "Context (K tokens)"], ["NovaLM", "7", "128"]], "",
+                 {("Params", 7e9, "params"), ("Context", 128e3, "tokens")}, id="header-scales"),
+    pytest.param([["Model", "Parameters (in billions)", "Training tokens (T)"], ["NovaLM", "1.3", "2"]], "",
+                 {("Parameters", 1.3e9, "params"), ("Training tokens", 2e12, "tokens")}, id="header-scale-words"),
+    pytest.param([["Model", "MMLU", "GSM8K"], ["NovaLM", "71.2", "80.4"]], "Results on the public split",
+                 {("MMLU", 71.2, "score"), ("GSM8K", 80.4, "score")}, id="caption-without-unit"),
+]
+
+
+@pytest.mark.parametrize(("rows", "caption", "expected"), UNIT_NOTES)
+def test_a_caption_corner_cell_or_header_gives_the_cells_their_unit(rows, caption, expected):
+    assert {(m.name, round(m.value, 6), m.unit) for m in table_metrics(rows, caption)} == expected

@@ -23,6 +23,12 @@ UNITS = [
     ("It is 6x faster.", "6", "x", "relative", None),
     ("It is 3 times faster.", "3", "x", "relative", None),
     ("It is 3.5배 빠릅니다.", "3.5", "x", "relative", None),
+    # "by N times" after a verb of change, however long the object between them
+    ("The method reduces the count of weights updated in each step by 1,000 times over full tuning.", "1,000", "x",
+     "relative", None),
+    ("The trick shrinks the memory footprint of the whole KV cache by 4 times.", "4", "x", "relative", None),
+    ("It raises the throughput of the serving stack on one node by 2.5 times, they say.", "2.5", "x", "relative",
+     None),
     ("It trains 8x H100 nodes.", "8", "count", "count", "H100"),
     ("A 1.7B parameters model.", "1.7B", "params", "size", "parameters"),
     ("It saw 2.3T pre-training tokens.", "2.3T", "tokens", "size", "pre-training tokens"),

@@ -1,0 +1,95 @@
+"""Footnotes and reference lists: a paper cited by a marker ("Medusa[1]", "<sup>2</sup>") whose link sits
+in a note at the end of the page belongs to the paragraph that cites it.
+
+Runs inside `html_blocks` (extractors/html_blocks.py), on the parsed tree, before page chrome is removed
+(footnote lists are chrome: they would take their papers with them). Plain text has its own `[3]` reference
+lines (extractors/text_blocks.py).
+
+A marker is an in-page link (`href="#fn:1"`, `#footnote-1`, `#ref-3`) whose text is a short mark ("1",
+"[3]", "*", "†", "iv"); its note is the element the link points at, or the block around it when the target is
+only the note's number (Substack's `<a id="footnote-1">1</a>` beside the note's text): a short block with at
+least one web link and no heading, that does not hold the marker. Each marker lends its note's web links to
+its place in the text (`NOTE_MARK`, read by the block reader as links on the marker's text), and each note
+that lent its links is removed, so that a reference list does not read as stories of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from lxml import etree
+
+NOTE_MARK = "data-radar-note"  # on a marker: its note's web links with their texts, as JSON (`lent_links`)
+_MARK = re.compile(r"[\[(]?(?:\d{1,3}|[ivxIVX]{1,5}|[*†‡§¶a-z])[\])]?")
+_INLINE = frozenset({"a", "span", "sup", "sub", "small", "b", "strong", "i", "em", "cite", "font"})
+_NOTE_BLOCKS = frozenset({"li", "p", "div", "dd", "dt", "aside", "td", "section", "footer"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_MAX_NOTE = 600  # characters: a note is a reference, not a section
+
+
+def lend_notes(root: etree._Element) -> list[etree._Element]:
+    """Mark every footnote marker with its note's links (`NOTE_MARK`); the notes that lent them, to remove."""
+    markers = [a for a in root.iter("a") if (a.get("href") or "").startswith("#") and len(a.get("href")) > 1]
+    if not markers:
+        return []
+    ids = {el.get("id"): el for el in root.iter(etree.Element) if el.get("id")}
+    ids.update({a.get("name"): a for a in root.iter("a") if a.get("name") and a.get("name") not in ids})
+    found: list[tuple[etree._Element, etree._Element]] = []
+    for marker in markers:
+        target = ids.get(marker.get("href")[1:])
+        if target is None or not _MARK.fullmatch("".join(marker.itertext()).strip()):
+            continue
+        note = _note_of(target, marker)
+        if note is not None:
+            found.append((marker, note))
+    notes = {id(n): n for _, n in found}
+    used: dict[int, etree._Element] = {}
+    for marker, note in found:
+        if any(id(a) in notes for a in marker.iterancestors()):
+            continue  # a note's own back-link to its marker
+        links = [[a.get("href").strip(), " ".join("".join(a.itertext()).split())] for a in note.iter("a")
+                 if _is_web_link(a)]
+        marker.set(NOTE_MARK, json.dumps(links))
+        used[id(note)] = note
+    return list(used.values())
+
+
+def lent_links(mark: str) -> list[tuple[str, str]]:
+    """The (href, text) of the links a marker's `NOTE_MARK` holds."""
+    return [(href, text) for href, text in json.loads(mark)]
+
+
+def keeps_marker(tag: etree._Element) -> bool:
+    """`tag` is a marker that lent a note's links, or an inline element around one (`<sup class="footnote-ref">`):
+    not chrome, whatever its class says."""
+    if tag.get(NOTE_MARK) is not None:
+        return True
+    return tag.tag in _INLINE and any(a.get(NOTE_MARK) is not None for a in tag.iter("a"))
+
+
+def _note_of(target: etree._Element, marker: etree._Element) -> etree._Element | None:
+    """The note a marker points at (see the module docstring), or None."""
+    note: etree._Element | None = target
+    for _ in range(3):  # from the note's number up to the block that holds its text
+        if note is None or note.tag not in _INLINE or _has_web_link(note):
+            break
+        note = note.getparent()
+    if note is None or note.tag not in _NOTE_BLOCKS and note.tag not in _INLINE:
+        return None
+    if note.tag in _HEADINGS or next(note.iterdescendants(*_HEADINGS), None) is not None:
+        return None
+    if any(a is note for a in marker.iterancestors()) or not _has_web_link(note):
+        return None
+    return note if len("".join(note.itertext())) <= _MAX_NOTE else None
+
+
+def _has_web_link(el: etree._Element) -> bool:
+    return any(_is_web_link(a) for a in el.iter("a"))
+
+
+def _is_web_link(a: etree._Element) -> bool:
+    """A link out of the page (absolute, or relative to the page: the block reader resolves it), not an
+    in-page link, a mail address or a script."""
+    href = (a.get("href") or "").strip()
+    return bool(href) and not href.startswith(("#", "mailto:", "javascript:", "tel:")) and " " not in href

@@ -1,0 +1,130 @@
+"""Headings that are not `<h*>`: what an element's role, inline style and size classes say about its text.
+
+Runs inside `html_blocks` (extractors/html_blocks.py), once per page for the body text's size and once per
+leaf block element. Email builders and page editors rarely write `<h2>`: a Stibee or Mailchimp story title is
+a `<td style="font-size:22px;font-weight:bold">`, a ranked digest's is a `<div style="font-size:19px;
+font-weight:700">`, Naver's SmartEditor draws it as a span with a size class (`se-fs-fs24`), Notion as a
+`<div role="heading" aria-level="2">`. A block element is a heading when:
+
+1. its role says so (`role="heading"`, level from `aria-level`, 2 when absent);
+2. its text is set clearly larger than the page's body text (the size most of the page's text is set in):
+   at least 1.15 times and 2px more; its level follows from the size (`level_of`);
+3. it is set bold (inline style) at no smaller a size than the body text: a bold-only title, ranked below
+   every `<h*>`, like a `<p><strong>Title</strong></p>`.
+
+The text must look like a title (short, with letters, not a sentence); sizes are read from the element or
+the single inline element it wraps (`<p><span style=...>Title</span></p>`), in px, pt, em, rem or %.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from lxml import etree
+
+_SIZE_STYLE = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt|em|rem|%)", re.I)
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.I)
+# Size classes: SmartEditor's "se-fs-fs24", and the "fs-24", "font-size-24", "text-24px" of other editors
+_SIZE_CLASS = re.compile(r"(?:^|[-_])(?:fs|font-?size|text)-?(\d{2})(?:px)?$", re.I)
+_TO_PX = {"px": 1.0, "pt": 4 / 3, "em": 16.0, "rem": 16.0, "%": 0.16}
+_INLINE = frozenset({"span", "a", "b", "strong", "font", "em", "i", "u", "p", "div"})
+_SENTENCE_END = (".", "!", "?", "。", "다.", "요.")
+
+
+# What a page must hold somewhere for any of its elements to be a heading by role or style: a font declared
+# in a style, a heading role, or a size class (`_SIZE_CLASS` unanchored). Most pages hold none of these, and
+# their blocks are then not looked at one by one.
+_PAGE_STYLED = re.compile(r"font|heading|(?:fs|font-?size|text)-?\d{2}", re.I)
+
+
+def page_may_be_styled(html: str) -> bool:
+    """A quick test of a whole page's source before `body_size` and `may_be_styled`: False where no element
+    can declare a heading role, a font or a size class."""
+    return _PAGE_STYLED.search(html) is not None
+
+
+def font_size(el: etree._Element) -> float | None:
+    """The font size an element declares, in px: its inline style, else a size class."""
+    style = el.get("style")
+    if style and "font-size" in style:
+        m = _SIZE_STYLE.search(style)
+        if m:
+            return float(m.group(1)) * _TO_PX[m.group(2).lower()]
+    classes = el.get("class")
+    if classes and any(c.isdigit() for c in classes):
+        for token in classes.split():
+            m = _SIZE_CLASS.search(token)
+            if m:
+                return float(m.group(1))
+    return None
+
+
+def body_size(root: etree._Element) -> float | None:
+    """The size most of the page's text is set in (text length by declared size), None where no text
+    declares one."""
+    weights: Counter[float] = Counter()
+    for el in root.iter(etree.Element):
+        size = font_size(el) if el.get("style") or el.get("class") else None
+        if size is not None:
+            weights[size] += len("".join(el.itertext()).strip())
+    return weights.most_common(1)[0][0] if weights else None
+
+
+def level_of(size: float) -> int:
+    """The `<h*>` level a title set at `size` px stands for."""
+    return 1 if size >= 26 else 2 if size >= 21 else 3 if size >= 18 else 4
+
+
+def styled_level(el: etree._Element, text: str, body: float | None) -> int | None:
+    """The heading level of a leaf block element by its role and style (see the module docstring): 1-6, or
+    0 for a bold-only title; None where it is not a heading."""
+    if not _looks_like_title(text):
+        return None
+    if el.get("role") == "heading":
+        level = el.get("aria-level") or "2"
+        return int(level) if level.isdigit() and 1 <= int(level) <= 6 else 2
+    size, bold = None, False
+    for node in _chain(el):
+        size = size if size is not None else font_size(node)
+        bold = bold or bool(_BOLD_STYLE.search(node.get("style") or "")) or node.tag in ("b", "strong")
+    if size is not None and body is not None and size >= 1.15 * body and size >= body + 2:
+        return level_of(size)
+    if bold and _styled(el) and (size is None or body is None or size >= body):
+        return 0
+    return None
+
+
+def may_be_styled(el: etree._Element) -> bool:
+    """A quick test before `styled_level`: the element has a heading role, or it or what it wraps declares a
+    font (most block elements of most pages declare none)."""
+    if el.get("role") == "heading":
+        return True
+    for node in _chain(el):
+        style, classes = node.get("style"), node.get("class")
+        if (style and "font" in style) or (classes and any(c.isdigit() for c in classes)
+                                            and any(_SIZE_CLASS.search(t) for t in classes.split())):
+            return True
+    return False
+
+
+def _styled(el: etree._Element) -> bool:
+    """The element itself or what it wraps declares a weight (a plain `<p><b>` is left to the paragraph reader)."""
+    return any(_BOLD_STYLE.search(node.get("style") or "") for node in _chain(el))
+
+
+def _chain(el: etree._Element) -> list[etree._Element]:
+    """The element and the inline elements it wholly wraps, outermost first (`<td><span><b>Title`)."""
+    chain = [el]
+    while True:
+        kids = list(chain[-1])
+        text = (chain[-1].text or "").strip() or any((k.tail or "").strip() for k in kids)
+        if len(kids) != 1 or text or kids[0].tag not in _INLINE:
+            return chain
+        chain.append(kids[0])
+
+
+def _looks_like_title(text: str) -> bool:
+    if not 2 <= len(text) <= 160 or not any(c.isalpha() for c in text):
+        return False
+    return not (text.endswith(_SENTENCE_END) and len(text.split()) >= 6)

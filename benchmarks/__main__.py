@@ -562,6 +562,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown line groups {sorted(unknown)}; known: {', '.join(LINES)}")
     started, lines, timings, errors = time.perf_counter(), [], {}, {}
     info = machine()
+
+    def write() -> None:  # after every group: a run stopped midway keeps what it measured
+        result = {"run_at": datetime.now(UTC).isoformat(timespec="seconds"), "quick": args.quick,
+                  "sizes": dataclasses.asdict(sizes), "machine": {**info, "load_average_end": os.getloadavg()},
+                  "wall_seconds": round(time.perf_counter() - started, 1), "group_seconds": timings,
+                  "errors": errors, "lines": [x.as_json() for x in lines]}
+        out.write_text(json.dumps(result, indent=2) + "\n")
+
     with tempfile.TemporaryDirectory(prefix="radar-bench-") as tmp:
         for name in groups:
             work = Path(tmp) / name
@@ -577,14 +585,9 @@ def main(argv: list[str] | None = None) -> int:
                 errors[name] = f"{type(e).__name__}: {e}"
             timings[name] = round(time.perf_counter() - t0, 1)
             print(f"[{name}] {timings[name]} s", file=sys.stderr, flush=True)
-    info["load_average_end"] = os.getloadavg()
-    result = {"run_at": datetime.now(UTC).isoformat(timespec="seconds"), "quick": args.quick,
-              "sizes": dataclasses.asdict(sizes), "machine": info,
-              "wall_seconds": round(time.perf_counter() - started, 1),
-              "group_seconds": timings, "errors": errors, "lines": [x.as_json() for x in lines]}
-    out.write_text(json.dumps(result, indent=2) + "\n")
+            write()
     print(render(lines))
-    print(f"\n{len(lines)} lines in {result['wall_seconds']} s; written to {out}")
+    print(f"\n{len(lines)} lines in {round(time.perf_counter() - started, 1)} s; written to {out}")
     problems = [f"group {g!r} failed: {e}" for g, e in errors.items()]
     problems += check_results(json.loads(out.read_text()), groups)
     for problem in problems:

@@ -1,5 +1,9 @@
 """Sending email with smtplib: STARTTLS, SSL or plain by config, always with a timeout.
 
+Every message gets its `Date:` header here, at the moment it is handed to the server (an
+`EmailMessage` has none unless set, and a message resent by a later run is dated then, not when it
+was first rendered).
+
 smtplib's errors become `DeliveryError`: refused recipients or sender, failed login and other
 permanent (5xx) answers are not retryable; a server that is down, hangs up or answers 4xx is.
 """
@@ -10,6 +14,7 @@ import logging
 import smtplib
 import ssl
 from email.message import EmailMessage
+from email.utils import formatdate
 
 from alerts.errors import DeliveryError
 from config.alerts import ChannelConfig
@@ -26,6 +31,8 @@ class EmailSender:
     def send(self, message: EmailMessage) -> str:
         c = self.channel
         where = f"email channel {c.name} ({c.smtp_host}:{c.port})"
+        del message["Date"]
+        message["Date"] = formatdate(localtime=True)
         try:
             with self._connect() as smtp:
                 if c.security == "starttls":

@@ -1,4 +1,6 @@
-"""The `[arxiv]` section of radar.toml: the API, its rate limit, the queries to poll, the silent-miss guard.
+"""The `[arxiv]` section of radar.toml: the API, its rate limit, the queries to poll, enrichment, the
+silent-miss guard. arXiv is asked only what this section names: the queries for polls and backfills,
+and newsletter papers' metadata when `enrich = true`.
 
 Part of the settings object (`Settings.arxiv`, config/settings.py); kept in its own module because it
 is large. arXiv's terms of use ask for one request every 3 s and one connection at a time, so
@@ -61,6 +63,9 @@ class ArxivSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     api_url: str = ARXIV_API_URL
+    # Look up arXiv metadata for the papers newsletters name (`radar arxiv enrich`, flow enrich-arxiv).
+    # Off unless asked for: nothing is sent to arXiv that the config does not ask for.
+    enrich: bool = False
     delay_seconds: float = Field(default=MIN_DELAY_SECONDS, ge=0)
     timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     retries: int = Field(default=4, ge=0, le=10)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from prefect import flow
 
-from config.settings import Settings, load_settings
+from config.settings import Settings
 from flows.pipeline.delivery import deliver
-from flows.prefect_runtime import PrefectRuntime
+from flows.prefect_runtime import PrefectRuntime, flow_settings
 
 
 class AlertDeliveryFailed(Exception):
@@ -34,10 +34,10 @@ def _run(settings: Settings, modes: tuple[str, ...], artifact_key: str) -> dict:
 @flow(name="deliver-alerts", log_prints=False)
 def deliver_alerts(config: str | None = None, settings: Settings | None = None) -> dict:
     """Instant alerts for papers that newly match a rule, and source-health notices."""
-    return _run(settings or load_settings(config), ("instant",), "deliver-alerts-summary")
+    return _run(flow_settings(config, settings), ("instant",), "deliver-alerts-summary")
 
 
 @flow(name="deliver-digest", log_prints=False)
 def deliver_digest(config: str | None = None, settings: Settings | None = None) -> dict:
     """Digests of the papers queued for digest rules whose scheduled time (digest_cron, timezone) has passed."""
-    return _run(settings or load_settings(config), ("digest",), "deliver-digest-summary")
+    return _run(flow_settings(config, settings), ("digest",), "deliver-digest-summary")

@@ -6,10 +6,18 @@ logger, artifacts and progress are Prefect artifacts, the DuckDB writer slot is 
 concurrency limit `radar setup` creates (a no-op where it does not exist, e.g. on a temporary local
 server), arXiv requests also take the server's arXiv rate limit when it exists, and Secret blocks
 are read through the Prefect API.
+
+What the layers below log on their module loggers (sources/, storage/, alerts/, ...) reaches the run's
+log too: `PrefectRuntime` attaches Prefect's API log handler to the project's loggers once per process
+(what PREFECT_LOGGING_EXTRA_LOGGERS does), so a skipped arXiv entry or a refused recipient shows in
+the UI beside the run's own lines. `flow_settings` is how every flow finds its config.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
@@ -18,12 +26,61 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.concurrency.sync import concurrency, rate_limit
+from prefect.context import get_run_context
+from prefect.exceptions import MissingContextError
 from prefect.futures import PrefectFuture
+from prefect.logging.handlers import APILogHandler
 
 from config.arxiv import ArxivSettings
+from config.settings import ConfigError, Settings, load_settings
 from flows.prefect_setup import DB_WRITER_LIMIT, arxiv_rate_limit, writer_limit_exists
 
 T = TypeVar("T")
+
+#: The project's module loggers, whose records inside a flow run are sent to the run's log.
+PROJECT_LOGGERS = ("flows", "sources", "extractors", "storage", "alerts", "config")
+#: ... except these: a third-party SDK's own logger kept under our name may print secrets (webhook URLs).
+NOT_SENT = ("alerts.slack_sdk",)
+_sending = threading.Lock()
+_sent_loggers: list[str] = []
+
+
+def flow_settings(config: str | None, settings: Settings | None) -> Settings:
+    """The settings of a flow run: those the CLI loaded, else the `config` parameter (which `radar deploy
+    --config FILE` sets on every deployment), else $RADAR_CONFIG. Never whatever radar.toml the working
+    directory happens to hold: a run with no config fails, saying how to give it one."""
+    if settings is not None:
+        return settings
+    if not config and not os.environ.get("RADAR_CONFIG"):
+        raise ConfigError("no config file for this run: deploy with `radar deploy --config FILE` (it sets every "
+                          "deployment's `config` parameter), or run the deployment with -p config=FILE")
+    return load_settings(config)
+
+
+def _in_a_run(record: logging.LogRecord) -> bool:
+    if record.name.startswith(NOT_SENT):
+        return False
+    try:
+        get_run_context()
+    except MissingContextError:
+        return False  # the CLI before or after its run, a serving process between runs
+    return True
+
+
+def send_project_logs_to_runs() -> None:
+    """Once per process: the project's module loggers also go to the Prefect API, attached to the flow or
+    task run they are emitted in (INFO and up). Records emitted outside a run only go where they went."""
+    with _sending:
+        if _sent_loggers:
+            return
+        handler = APILogHandler()
+        handler.addFilter(_in_a_run)
+        for name in PROJECT_LOGGERS:
+            logger = logging.getLogger(name)
+            if logger.level == logging.NOTSET or logger.level > logging.INFO:
+                logger.setLevel(logging.INFO)
+            logger.addHandler(handler)
+            _sent_loggers.append(name)
 
 
 def load_secret_block(name: str) -> object:
@@ -62,6 +119,7 @@ class PrefectRuntime:
 
     def __init__(self) -> None:
         self.log = get_run_logger()
+        send_project_logs_to_runs()
 
     def step(self, fn: Callable[..., T], name: str) -> Callable[..., T]:
         return task(fn, name=fn.__name__.replace("_", "-"), task_run_name=name, cache_policy=NO_CACHE)

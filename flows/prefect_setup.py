@@ -78,7 +78,7 @@ def arxiv_rate_limit(settings: ArxivSettings, logger: logging.Logger | logging.L
         with get_client(sync_client=True) as client:
             client.read_global_concurrency_limit_by_name(settings.rate_limit_name)
     except ObjectNotFound:
-        logger.warning("Prefect rate limit %r is missing (run `radar arxiv setup`): only this process's "
+        logger.warning("Prefect rate limit %r is missing (run `radar setup`): only this process's "
                        "limiter applies", settings.rate_limit_name)
         return None
     return settings.rate_limit_name

@@ -1,22 +1,25 @@
-"""`radar arxiv poll|enrich|setup` and `radar backfill`: the arXiv and backfill commands.
+"""`radar arxiv poll|enrich` and `radar backfill`: the arXiv and backfill commands.
 
-Each runs its Prefect flow in this process (radar/console.py's `run_flow`: against PREFECT_API_URL
-when set, else a temporary local server), with a rich progress bar for long work, and prints a
-summary. Registered on the main app in radar/cli.py; flows are imported inside the commands so that
-`radar --help` stays fast and free of Prefect.
+Each runs its pipeline (radar/console.py's `run_flow`: in this process, or as its Prefect flow
+through the server at PREFECT_API_URL when that is set), with a rich progress bar for long work, and
+prints a summary. Registered on the main app in radar/cli.py; pipelines and flows are imported inside
+the commands so that `radar --help` stays fast and free of Prefect.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from radar.console import ConfigOption, err, fail, load_config, out, run_flow
+
+if TYPE_CHECKING:
+    from flows.pipeline.runtime import Runtime
 
 arxiv_app = typer.Typer(help="arXiv: poll the configured queries, enrich newsletter papers.", no_args_is_help=True)
 
@@ -28,12 +31,17 @@ def poll_command(config: ConfigOption = None) -> None:
     if not settings.arxiv.enabled_queries:
         fail(f"{settings.config_file}: no [[arxiv.queries]] configured")
 
-    def poll_flow() -> dict:
+    def in_process(runtime: Runtime) -> dict:
+        from flows.pipeline.arxiv import poll_arxiv
+
+        return poll_arxiv(settings, runtime)
+
+    def on_server() -> dict:
         from flows.arxiv import poll_arxiv
 
         return poll_arxiv(settings=settings)
 
-    summary = run_flow(poll_flow, "arxiv poll")
+    summary = run_flow(in_process, on_server, "arxiv poll")
     table = Table(title=f"arXiv poll  ({summary['database']})", title_justify="left")
     for col in ("query", "status", "fetched", "new", "updated", "code", "metrics"):
         table.add_column(col, justify="left" if col in ("query", "status") else "right")
@@ -53,15 +61,25 @@ def poll_command(config: ConfigOption = None) -> None:
 def enrich_command(config: ConfigOption = None) -> None:
     """Look up arXiv metadata (title, authors, abstract, categories, dates) for papers newsletters named."""
     settings = load_config(config)
+    if not settings.arxiv.enrich:
+        fail(f"{settings.config_file}: arXiv enrichment is off: set `enrich = true` under [arxiv] to turn it on")
 
-    def enrich_flow() -> dict:
+    def in_process(runtime: Runtime) -> dict:
+        from flows.pipeline.arxiv import enrich_arxiv
+
+        return enrich_arxiv(settings, runtime)
+
+    def on_server() -> dict:
         from flows.arxiv import enrich_arxiv
 
         return enrich_arxiv(settings=settings)
 
-    s = run_flow(enrich_flow, "arxiv enrich")
+    s = run_flow(in_process, on_server, "arxiv enrich")
     out.print(f"Asked arXiv about {s['asked']} papers in {s['requests']} requests: {s['found']} found, "
               f"{s['unknown']} unknown (not asked again for {settings.arxiv.recheck_unknown_days} days).")
+    if s["status"] == "failed":
+        err.print(f"[red]failed:[/] {s['to_look_up']} papers to look up, none looked up: {s['requests']} requests "
+                  f"sent, {s['failed_requests']} failed", highlight=False)
     for f in s["failures"]:
         err.print(f"[red]failed:[/] {escape(f)}", highlight=False)
     if s["failures"]:
@@ -89,13 +107,19 @@ def backfill_command(
     settings = load_config(config)
     first, last = _day(start), _day(end)
 
-    def backfill_flow() -> dict:
+    options = {"sources": source or None, "alert": alert, "archive": str(archive) if archive else None}
+
+    def in_process(runtime: Runtime) -> dict:
+        from flows.pipeline.backfill import backfill
+
+        return backfill(settings, runtime, first, last, **options)
+
+    def on_server() -> dict:
         from flows.backfill import backfill
 
-        return backfill(first, last, sources=source or None, alert=alert, archive=str(archive) if archive else None,
-                        settings=settings)
+        return backfill(first, last, **options, settings=settings)
 
-    s = run_flow(backfill_flow, "backfill")
+    s = run_flow(in_process, on_server, "backfill")
     days = s["arxiv"]
     if days:
         table = Table(title=f"Backfill {s['from']} to {s['to']}  (ingest mode: {s['ingest_mode']})",
@@ -118,15 +142,3 @@ def backfill_command(
         err.print(f"[red]failed:[/] {escape(f)} (run the same command again to resume)", highlight=False)
     if s["failures"]:
         raise typer.Exit(1)
-
-
-@arxiv_app.command("setup")
-def setup_command(config: ConfigOption = None) -> None:
-    """Create on the Prefect server (PREFECT_API_URL), when missing, the arXiv rate limit every process shares."""
-    settings = load_config(config)
-    from flows.prefect_setup import ensure_arxiv_rate_limit
-
-    try:
-        out.print(ensure_arxiv_rate_limit(settings.arxiv), highlight=False)
-    except Exception as e:  # the Prefect client's errors (server down, refused) as one line
-        fail(f"setup: {type(e).__name__}: {e}")

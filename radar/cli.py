@@ -1,10 +1,12 @@
 """The `radar` command line.
 
 `radar extract` runs the pure extractors on one file, folder or URL and prints what would be stored,
-without Prefect and without a database. `radar poll` runs the newsletter flow. Errors the user can fix
-(a bad config, an unreachable URL, a locked database) are printed as one clear line, not a traceback
-(radar/console.py). `radar --help`, `radar extract` and `radar sql` import no Prefect: flows and the
-Prefect setup are imported inside the commands that need them.
+without Prefect and without a database. `radar poll` runs the newsletter pipeline: in this process,
+or as its Prefect flow through the server at PREFECT_API_URL when that is set (radar/console.py).
+Errors the user can fix (a bad config, an unreachable URL, a locked database) are printed as one
+clear line, not a traceback. `radar --help`, `radar extract`, `radar sql` and, without a server,
+`radar poll` import no Prefect: flows and the Prefect setup are imported inside the commands that
+need them.
 """
 
 from __future__ import annotations
@@ -12,8 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -22,7 +23,11 @@ from rich.table import Table
 from radar.alerts_cli import alerts_app
 from radar.arxiv_cli import arxiv_app, backfill_command
 from radar.console import ConfigOption, err, fail, load_config, out, run, run_flow
+from radar.server_cli import deploy, run_deployment, serve, setup
 from radar.sql import sql_command
+
+if TYPE_CHECKING:
+    from flows.pipeline.runtime import Runtime
 
 app = typer.Typer(help="Paper Radar: papers, code and metrics from AI newsletters, into DuckDB.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -92,12 +97,17 @@ def poll(config: ConfigOption = None) -> None:
     """Poll every enabled source once: fetch, extract, save to DuckDB, print a summary."""
     settings = load_config(config)
 
-    def poll_flow() -> dict:
+    def in_process(runtime: Runtime) -> dict:
+        from flows.pipeline.newsletters import poll_newsletters
+
+        return poll_newsletters(settings, runtime)
+
+    def on_server() -> dict:
         from flows.newsletters import poll_newsletters
 
         return poll_newsletters(settings=settings)
 
-    summary = run_flow(poll_flow, what="the poll")
+    summary = run_flow(in_process, on_server, what="the poll")
     _print_poll_summary(summary)
     if summary["failures"]:
         raise typer.Exit(1)
@@ -127,44 +137,6 @@ def reextract(
                   highlight=False)
 
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@app.command()
-def setup(
-    config: ConfigOption = None,
-    prefect_file: Annotated[Path, typer.Option("--prefect-file", help="The deployments file.")] = ROOT / "prefect.yaml",
-) -> None:
-    """Create, where missing, the work pool and the concurrency and rate limits on the Prefect server."""
-    from prefect.settings import PREFECT_API_URL
-
-    from flows.deployments import load_deployments
-    from flows.prefect_setup import ensure_arxiv_rate_limit, ensure_server_objects
-
-    settings = load_config(config)
-    if not PREFECT_API_URL.value():
-        fail("PREFECT_API_URL is not set: point it at your Prefect server (see README, 'Run on a Prefect server')")
-    try:
-        created = ensure_server_objects({d.work_pool for d in load_deployments(prefect_file)})
-        arxiv_limit = ensure_arxiv_rate_limit(settings.arxiv)
-    except Exception as e:  # an unreachable server is the usual cause; say which one
-        fail(f"cannot set up the Prefect server at {PREFECT_API_URL.value()}: {type(e).__name__}: {e}")
-    for thing in created:
-        out.print(f"created {thing}")
-    out.print(arxiv_limit)
-    out.print("Prefect server ready" + ("" if created else " (work pool and writer limit already there)"))
-
-
-@app.command()
-def serve(
-    prefect_file: Annotated[Path, typer.Option("--prefect-file", help="The deployments file.")] = ROOT / "prefect.yaml",
-) -> None:
-    """Serve every flow with its schedules from this process: an alternative to a work pool and worker."""
-    from flows.deployments import serve_deployments
-
-    serve_deployments(prefect_file)
-
-
 def _print_poll_summary(summary: dict) -> None:
     table = Table(title=f"Poll summary  ({summary['database']})", title_justify="left")
     table.add_column("source", overflow="fold")
@@ -191,6 +163,10 @@ app.command("sql")(sql_command)
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(arxiv_app, name="arxiv")
 app.command("backfill")(backfill_command)
+app.command("setup")(setup)
+app.command("deploy")(deploy)
+app.command("serve")(serve)
+app.command("run")(run_deployment)
 
 
 def main() -> None:

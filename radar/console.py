@@ -1,18 +1,21 @@
 """What every `radar` command shares: the consoles, the one way to load the config and to fail.
 
 `load_config` reads the settings once per command (they are then passed down, never read again) and
-turns a bad config into `fail`'s one clear error. `run_flow` runs a Prefect flow in this process
-(against PREFECT_API_URL when set, else a temporary local server that starts and stops with the
-command), with a progress bar for long work, and turns the errors a user can fix into one line.
+turns a bad config into `fail`'s one clear error. `run_flow` runs a pipeline: through the Prefect
+server at PREFECT_API_URL when set (as its flow, so the run shows in the UI), else in this process
+with a `PlainRuntime` (no server, no Prefect import), with a progress bar for long work, and turns
+the errors a user can fix into one line.
 Errors are printed as written: TOML keys such as [[alerts.channels]] are not rich markup.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -23,6 +26,9 @@ from config.secrets import SecretError
 from config.settings import ConfigError, Settings, load_settings
 from sources.errors import SourceError
 from storage.db import StorageError
+
+if TYPE_CHECKING:
+    from flows.pipeline.runtime import Runtime
 
 T = TypeVar("T")
 out = Console()
@@ -58,30 +64,53 @@ def run(fn: Callable[[], T], label: str | None = None) -> T:
         fail(f"{label}: {e}" if label else str(e))
 
 
-def prepare_local_prefect() -> None:
-    """Settings for the temporary Prefect server a CLI run starts when PREFECT_API_URL is unset.
+#: The loggers a run in this process logs on: the PlainRuntime's, and the project's modules'.
+RUN_LOGGERS = ("paper_radar", "flows", "sources", "extractors", "storage", "alerts", "config")
 
-    Call before importing prefect. Its telemetry heartbeat races the run for its SQLite file and its
-    event recorder is cancelled mid-flush at shutdown: both log tracebacks ("database is locked",
-    "Error flushing ... events") that say nothing about the run, so the temporary server's own
-    logger only reports critical errors. Its default 20 s start-up allowance is too short on a busy
-    2-core machine. Explicit settings in the environment win.
+
+class _ConsoleLog(logging.Handler):
+    """A run's warnings and errors as `warning: ...` lines on stderr (above the progress bar)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        colour = "red" if record.levelno >= logging.ERROR else "yellow"
+        err.print(f"[{colour}]{record.levelname.lower()}:[/] {escape(record.getMessage())}", highlight=False,
+                  soft_wrap=True)
+
+
+@contextmanager
+def _run_logs_printed() -> Iterator[None]:
+    handler = _ConsoleLog(logging.WARNING)
+    loggers = [logging.getLogger(name) for name in RUN_LOGGERS]
+    for logger in loggers:
+        logger.addHandler(handler)
+    saved = [logger.propagate for logger in loggers]
+    for logger in loggers:
+        logger.propagate = False  # printed once, here, not also by Python's last-resort handler
+    try:
+        yield
+    finally:
+        for logger, propagate in zip(loggers, saved, strict=True):
+            logger.removeHandler(handler)
+            logger.propagate = propagate
+
+
+def prefect_server_configured() -> bool:
+    """Whether runs go through a Prefect server: PREFECT_API_URL set in the environment (read without
+    importing Prefect, which alone costs seconds; a URL kept only in a Prefect profile does not count)."""
+    return bool(os.environ.get("PREFECT_API_URL"))
+
+
+def run_flow(in_process: Callable[[Runtime], T], on_server: Callable[[], T], label: str | None = None, *,
+             what: str | None = None) -> T:
+    """Run a pipeline, with a progress bar fed by flows/progress.py, and map its errors to one line.
+
+    With PREFECT_API_URL set, `on_server()` calls the Prefect flow, so the run goes through that server
+    and shows in its UI. Without it, `in_process(runtime)` calls the same pipeline function with a
+    `PlainRuntime` in this process: no temporary server, no Prefect import, and the run's warnings
+    printed on stderr. A flow run that failed as a whole (`RunFailed`) still returns its summary. Any
+    other failure (a bug, Prefect itself) is reported as `what` (default: `label`) "did not run to the end".
     """
-    if os.environ.get("PREFECT_API_URL"):
-        return
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-
-
-def run_flow(flow_call: Callable[[], T], label: str | None = None, *, what: str | None = None) -> T:
-    """Run a flow in this process with a progress bar fed by flows/progress.py; map errors to one line.
-
-    `flow_call` imports its flow when called, after the temporary server's settings are in place. A
-    failure of Prefect itself (its server did not start, ...) is reported as `what` (default: `label`)
-    "did not run to the end".
-    """
-    prepare_local_prefect()
+    from flows.pipeline.report import RunFailed
     from flows.progress import listening
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -93,10 +122,20 @@ def run_flow(flow_call: Callable[[], T], label: str | None = None, *, what: str 
                 bars[description] = progress.add_task(description, total=total)
             progress.update(bars[description], advance=advance, **({"total": total} if total is not None else {}))
 
+        def call() -> T:
+            if prefect_server_configured():
+                return on_server()
+            from flows.pipeline.runtime import PlainRuntime
+
+            with _run_logs_printed():
+                return in_process(PlainRuntime())
+
         with listening(update):
             try:
-                return run(flow_call, label)
+                return run(call, label)
             except typer.Exit:
                 raise
-            except Exception as e:  # Prefect's own failures: one line, not a traceback
+            except RunFailed as e:
+                return e.summary  # type: ignore[return-value]
+            except Exception as e:  # a bug or Prefect's own failure: one line, not a traceback
                 fail(f"{what or label or 'the run'} did not run to the end: {type(e).__name__}: {e}")

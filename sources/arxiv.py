@@ -17,6 +17,9 @@ Runs inside the arXiv flows' network steps (flows/pipeline/arxiv.py, flows/pipel
   `opensearch:totalResults` says more entries exist.
 * arXiv's error feed (HTTP 400 whose single entry has an `.../api/errors#...` id) becomes
   `ArxivQueryError`; `fetch_by_ids` splits a refused batch to isolate the bad ids.
+* What was sent: `client.sent` counts every HTTP request (retries included), those that failed, and
+  the last error, so a run whose requests all failed can say how many it tried and why. Each retry
+  and each request given up on is logged on the logger the caller passes (a flow run's logger).
 """
 
 from __future__ import annotations
@@ -95,6 +98,15 @@ def limiter_for(api_url: str, delay: float) -> RateLimiter:
         return _limiters.setdefault((api_url, delay), RateLimiter(delay))
 
 
+@dataclass
+class Sent:
+    """The HTTP requests a client sent (every attempt, retries included) and how many failed."""
+
+    requests: int = 0
+    failed: int = 0
+    last_error: str | None = None
+
+
 @dataclass(frozen=True)
 class Page:
     """One response: its entries and the total the feed says the search has."""
@@ -164,6 +176,7 @@ class ArxivClient:
         self.wait_turn = wait_turn
         self.limiter = limiter_for(settings.api_url, settings.delay_seconds)
         self.log = logger or log
+        self.sent = Sent()
         self.retry = RetryPolicy(attempts=settings.retries + 1, first_wait=settings.backoff_seconds,
                                  max_wait=settings.max_backoff_seconds, honour_retry_after=True)
         self._http = http or httpx.Client(
@@ -188,14 +201,37 @@ class ArxivClient:
     def fetch_page(self, search: arxiv.Search, size: int, *, start: int = 0) -> Page:
         """One page (one request when all goes well): `size` entries of `search` from `start`."""
         url = search_url(self.settings.api_url, search, start, size)
+        tries = 0
+
+        def attempt() -> Page:
+            nonlocal tries
+            tries += 1
+            return self._request(url, start)
 
         def told(error: BaseException, failed: int, wait: float) -> None:
             self.log.warning("arXiv: %s; retry %d of %d in %.1f s", error, failed, self.settings.retries, wait)
 
-        return self.retry.call(lambda: self._request(url, start), on_retry=told,
-                               retry_if=lambda e: isinstance(e, SourceError) and e.retryable)
+        try:
+            return self.retry.call(attempt, on_retry=told,
+                                   retry_if=lambda e: isinstance(e, SourceError) and e.retryable)
+        except ArxivQueryError:
+            raise  # an answer (arXiv refused the query), not a failed request
+        except SourceError as e:
+            self.log.error("arXiv: request given up after %d attempt%s: %s", tries, "" if tries == 1 else "s", e)
+            raise
 
     def _request(self, url: str, start: int) -> Page:
+        self.sent.requests += 1
+        try:
+            return self._send(url, start)
+        except ArxivQueryError:
+            raise
+        except SourceError as e:
+            self.sent.failed += 1
+            self.sent.last_error = str(e)
+            raise
+
+    def _send(self, url: str, start: int) -> Page:
         with self.limiter.slot(self.wait_turn), map_httpx_errors(SOURCE, url):
             response = self._http.get(url)
             content = response.content

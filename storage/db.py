@@ -7,7 +7,9 @@ DuckDB allows one read-write process or many read-only ones, never both: a noteb
 read-only connection stops the writer. `open_db(..., lock_wait_seconds=N)` therefore retries a lock
 conflict under the project's retry policy (config/retry.py: short waits doubling to a second, with
 jitter) for up to N seconds before giving up with `DatabaseLocked`, whose message names the process
-holding the file. `transaction` is the one way a multi-statement write is made atomic.
+holding the file. While it waits it says so on the logger it is given (a flow run's logger), at once
+and then every LOCK_LOG_SECONDS: "waiting for the database lock on FILE held by PID n, 12 s of 120 s".
+`transaction` is the one way a multi-statement write is made atomic.
 
 Error tree (this layer's `errors`):
 
@@ -18,7 +20,9 @@ Error tree (this layer's `errors`):
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -39,6 +43,11 @@ STORAGE_COMPATIBILITY = "v1.4.0"
 #: and is capped so that a released lock is noticed within about a second.
 FIRST_RETRY_DELAY = 0.05
 MAX_RETRY_DELAY = 1.0
+#: How often a writer waiting for the lock says so.
+LOCK_LOG_SECONDS = 10.0
+
+log = logging.getLogger(__name__)
+Logger = logging.Logger | logging.LoggerAdapter
 
 
 class StorageError(Exception):
@@ -58,14 +67,15 @@ class DatabaseLocked(StorageError):
 
 @contextmanager
 def open_db(
-    path: Path, *, read_only: bool = False, lock_wait_seconds: float = 0
+    path: Path, *, read_only: bool = False, lock_wait_seconds: float = 0, logger: Logger | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open (creating and migrating if needed) the database at `path`; close it on exit.
 
-    A lock held by another process is waited for, up to `lock_wait_seconds`, then `DatabaseLocked`.
+    A lock held by another process is waited for, up to `lock_wait_seconds`, then `DatabaseLocked`;
+    the wait is logged on `logger` (default: this module's).
     """
     path = Path(path)
-    conn = _connect_waiting(path, read_only=read_only, lock_wait_seconds=lock_wait_seconds)
+    conn = _connect_waiting(path, read_only=read_only, lock_wait_seconds=lock_wait_seconds, logger=logger or log)
     try:
         if not read_only:
             migrate(conn, path)
@@ -74,10 +84,23 @@ def open_db(
         conn.close()
 
 
-def _connect_waiting(path: Path, *, read_only: bool, lock_wait_seconds: float) -> duckdb.DuckDBPyConnection:
+def _connect_waiting(path: Path, *, read_only: bool, lock_wait_seconds: float,
+                     logger: Logger) -> duckdb.DuckDBPyConnection:
     policy = RetryPolicy(deadline=lock_wait_seconds, first_wait=FIRST_RETRY_DELAY, max_wait=MAX_RETRY_DELAY)
+    started = time.monotonic()
+    next_report = 0.0
+
+    def waiting(error: BaseException, failed: int, wait: float) -> None:
+        nonlocal next_report
+        waited = time.monotonic() - started
+        if waited >= next_report:
+            pid = getattr(error, "holder_pid", None)
+            logger.warning("waiting for the database lock on %s held by %s, %d s of %g s", path,
+                           f"PID {pid}" if pid else "another process", waited, lock_wait_seconds)
+            next_report = waited + LOCK_LOG_SECONDS
+
     try:
-        return policy.call(lambda: _connect(path, read_only=read_only),
+        return policy.call(lambda: _connect(path, read_only=read_only), on_retry=waiting,
                            retry_if=lambda e: isinstance(e, DatabaseLocked))
     except DatabaseLocked as e:
         raise _gave_up(e, lock_wait_seconds) from None

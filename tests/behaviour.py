@@ -84,6 +84,7 @@ def config_text(arxiv_url: str, slack: FakeSlack, smtp_port: int) -> str:
     return (ROOT / "radar.toml").read_text(encoding="utf-8") + f"""
 [arxiv]
 api_url = "{arxiv_url}"
+enrich = true
 delay_seconds = 0
 backoff_seconds = 0.01
 retries = 1

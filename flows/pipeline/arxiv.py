@@ -7,6 +7,12 @@ a new query is marked `first_poll` so its backlog never alerts. Then the silent-
 source-health warnings. enrich-arxiv: papers without arXiv metadata, looked up by `id_list` in
 batches of at most 100. One step per query or per chunk of batches; every request goes through the
 run's one `ArxivClient` (sources/arxiv.py), which spaces and retries them, so the steps have no retries.
+
+Nothing is sent that the config does not ask for: without enabled `[[arxiv.queries]]` a poll fetches
+nothing, and without `[arxiv] enrich = true` enrichment asks nothing; the run says "arXiv not
+configured" in its log and report instead. A run with work to do that got none of it done (every
+query failed, or no lookup succeeded) has status "failed", with the requests it sent and the last
+error in its report; the Prefect flows end such a run Failed (flows/arxiv.py).
 """
 
 from __future__ import annotations
@@ -17,11 +23,16 @@ from datetime import UTC, datetime
 from config.arxiv import ArxivQuery, ArxivSettings
 from config.settings import Settings
 from extractors.arxiv_entries import extract_entry
-from flows.pipeline.report import QueryReport, render_arxiv_poll_report, render_enrich_report
+from flows.pipeline.report import (
+    NOT_CONFIGURED,
+    QueryReport,
+    render_arxiv_poll_report,
+    render_enrich_report,
+)
 from flows.pipeline.runtime import Logger, Runtime, open_writer
 from flows.progress import report
 from records.arxiv import ArxivEntry
-from sources.arxiv import ArxivClient, fetch_by_ids, fetch_newest
+from sources.arxiv import ArxivClient, Sent, fetch_by_ids, fetch_newest
 from sources.errors import SourceError
 from storage.arxiv import ArxivCursor, load_cursors, load_ids_to_enrich, mark_unknown, save_arxiv_entries, save_cursor
 from storage.db import Connection
@@ -99,29 +110,52 @@ def find_silent_misses(conn: Connection, settings: Settings, now: datetime) -> l
     return warnings
 
 
+def requests_sent(sent: Sent) -> dict:
+    """The summary's account of what the run's arXiv client sent (every attempt counts)."""
+    return {"requests": sent.requests, "failed_requests": sent.failed, "last_error": sent.last_error}
+
+
+def not_configured(settings: Settings, runtime: Runtime, missing: str) -> str:
+    """Say, in the run's log, that arXiv was not asked because the config does not ask it to."""
+    message = f"arXiv not configured: {missing} in {settings.config_file}; no request sent"
+    runtime.log.info("%s", message)
+    return message
+
+
 def poll_arxiv(settings: Settings, runtime: Runtime) -> dict:
     """Fetch what is new for every enabled arXiv query, save it, and check sources for silent misses."""
+    queries = settings.arxiv.enabled_queries
     with open_writer(settings, runtime) as conn:
         cursors = load_cursors(conn)
     batches = []
-    with arxiv_client(settings, runtime) as client:
-        for query in settings.arxiv.enabled_queries:
-            cursor = cursors.get(query.name)
-            try:
-                entries = runtime.step(fetch_query, f"fetch-arxiv-{query.name}")(
-                    client, settings.arxiv, query, cursor, runtime.log)
-                batches.append(QueryBatch(query, entries, first_poll=cursor is None))
-            except SourceError as e:  # one query's failure must not cost the others
-                runtime.log.warning("arXiv query %s failed: %s", query.name, e)
-                batches.append(QueryBatch(query, [], error=str(e)))
-            report("arXiv queries", 1)
+    summary: dict = {"database": str(settings.database), "api_url": settings.arxiv.api_url}
+    if not queries:
+        summary |= {"status": NOT_CONFIGURED, "message": not_configured(settings, runtime, "no [[arxiv.queries]]")}
+    else:
+        with arxiv_client(settings, runtime) as client:
+            for query in queries:
+                batches.append(poll_query(runtime, client, settings, query, cursors.get(query.name)))
+                report("arXiv queries", 1)
+        failed = all(b.error is not None for b in batches)
+        summary |= {"status": "failed" if failed else "ok", **requests_sent(client.sent)}
     reports, warnings = runtime.step(save_and_guard, "save-and-guard")(settings, runtime, batches)
-    summary = {"database": str(settings.database), "queries": [asdict(r) for r in reports],
-               "warnings": [asdict(w) for w in warnings],
-               "failures": [{"query": r.query, "error": r.error} for r in reports if r.status == "failed"]}
+    summary |= {"queries": [asdict(r) for r in reports], "warnings": [asdict(w) for w in warnings],
+                "failures": [{"query": r.query, "error": r.error} for r in reports if r.status == "failed"]}
     runtime.artifact("poll-arxiv-summary", render_arxiv_poll_report(summary),
                      "What this arXiv poll fetched and saved, per query")
     return summary
+
+
+def poll_query(runtime: Runtime, client: ArxivClient, settings: Settings, query: ArxivQuery,
+               cursor: ArxivCursor | None) -> QueryBatch:
+    try:
+        entries = runtime.step(fetch_query, f"fetch-arxiv-{query.name}")(
+            client, settings.arxiv, query, cursor, runtime.log)
+    except SourceError as e:  # one query's failure must not cost the others
+        runtime.log.warning("arXiv query %s failed: %s", query.name, e)
+        return QueryBatch(query, [], error=str(e))
+    runtime.log.info("arXiv query %s: %d entries since the last poll", query.name, len(entries))
+    return QueryBatch(query, entries, first_poll=cursor is None)
 
 
 def lookup_and_save(settings: Settings, runtime: Runtime, client: ArxivClient, ids: list[str]) -> dict:
@@ -132,17 +166,24 @@ def lookup_and_save(settings: Settings, runtime: Runtime, client: ArxivClient, i
     with open_writer(settings, runtime) as conn:
         saved = save_arxiv_entries(conn, entries, at=now, ingest_mode=None)
         mark_unknown(conn, lookup.unknown, at=now)
-    return {"asked": len(ids), "found": len(entries), "unknown": len(lookup.unknown), "requests": lookup.requests,
-            "code_links": saved.code_links, "metrics": saved.metrics}
+    return {"asked": len(ids), "found": len(entries), "unknown": len(lookup.unknown), "code_links": saved.code_links,
+            "metrics": saved.metrics}
 
 
 def enrich_arxiv(settings: Settings, runtime: Runtime) -> dict:
     """arXiv metadata for papers newsletters named; ids arXiv does not know are marked and rested."""
+    totals = {"asked": 0, "found": 0, "unknown": 0, "code_links": 0, "metrics": 0}
+    summary: dict = {"database": str(settings.database), "api_url": settings.arxiv.api_url}
+    if not settings.arxiv.enrich:
+        message = not_configured(settings, runtime, "no `enrich = true` under [arxiv]")
+        summary |= {"status": NOT_CONFIGURED, "message": message, "to_look_up": 0, **totals, "requests": 0,
+                    "failures": []}
+        runtime.artifact("enrich-arxiv-summary", render_enrich_report(summary), "arXiv look-ups of newsletter papers")
+        return summary
     with open_writer(settings, runtime) as conn:
         ids = load_ids_to_enrich(conn, now=datetime.now(UTC), recheck_unknown_days=settings.arxiv.recheck_unknown_days)
     chunk = settings.arxiv.id_batch_size * BATCHES_PER_TASK
     report("arXiv ids", 0, total=len(ids))
-    totals = {"asked": 0, "found": 0, "unknown": 0, "requests": 0, "code_links": 0, "metrics": 0}
     failures = []
     with arxiv_client(settings, runtime) as client:
         for n, start in enumerate(range(0, len(ids), chunk)):
@@ -150,10 +191,15 @@ def enrich_arxiv(settings: Settings, runtime: Runtime) -> dict:
                 done = runtime.step(lookup_and_save, f"lookup-arxiv-ids-{n}")(
                     settings, runtime, client, ids[start:start + chunk])
             except SourceError as e:  # what earlier chunks saved stays; the rest is asked next run
+                runtime.log.warning("arXiv enrichment stopped after %d of %d ids: %s", totals["asked"], len(ids), e)
                 failures.append(str(e))
                 break
             totals = {k: totals[k] + done[k] for k in totals}
+            runtime.log.info("arXiv ids %d-%d: %d found, %d unknown", start + 1, start + done["asked"],
+                             done["found"], done["unknown"])
             report("arXiv ids", done["asked"])
-    summary = {"database": str(settings.database), **totals, "failures": failures}
+    failed = bool(failures) and totals["asked"] == 0
+    summary |= {"status": "failed" if failed else "ok", "to_look_up": len(ids), **totals,
+                **requests_sent(client.sent), "failures": failures}
     runtime.artifact("enrich-arxiv-summary", render_enrich_report(summary), "arXiv look-ups of newsletter papers")
     return summary

@@ -61,7 +61,9 @@ def backfill_arxiv(settings: Settings, runtime: Runtime, queries: list[ArxivQuer
                     results.append(DayResult(query.name, day, done[query.name][day], 0, skipped=True))
                 else:
                     step = runtime.step(backfill_day, f"backfill-arxiv-{query.name}-{day}")
-                    results.append(step(settings, runtime, client, query, day, mode))
+                    results.append(day_done := step(settings, runtime, client, query, day, mode))
+                    runtime.log.info("arXiv query %s, %s: %d entries, %d new papers", query.name, day,
+                                     day_done.entries, day_done.new_papers)
                 report("arXiv days", 1)
     return results
 

@@ -4,7 +4,8 @@ re-extraction of stored documents (`radar reextract`, and a backfill's stored ne
 One step per source and stage (never per item): each source's fetch (started concurrently, retried
 under the fetch settings' retry policy), its extraction, then one write for every source's batch
 (one transaction each) and the read snapshot. A source that fails (network, bad feed) is recorded
-with its error in the `sources` table and the run report; the other sources go on.
+with its error in the `sources` table and the run report; the other sources go on. The run's log
+gets one line per source: its result, or its error.
 """
 
 from __future__ import annotations
@@ -139,7 +140,13 @@ def poll_newsletters(settings: Settings, runtime: Runtime) -> dict:
     fetching = {s.name: runtime.submit(fetch_source, f"fetch-{s.name}", s, settings.fetch, states.get(s.name),
                                        runtime.log) for s in settings.enabled_sources}
     batches = [collect(settings, runtime, s, fetching[s.name], states.get(s.name)) for s in settings.enabled_sources]
-    summary = poll_summary(runtime.step(save_batches, "save-batches")(settings, runtime, batches), settings.database)
+    reports = runtime.step(save_batches, "save-batches")(settings, runtime, batches)
+    for r in reports:
+        if r.status != "failed":  # a failed source was logged with its error when it failed
+            runtime.log.info("source %s: %s, %d documents (%d new, %d changed), %d items, %d papers, %d code links, "
+                             "%d metrics", r.source, r.status, r.fetched, r.new_documents, r.changed_documents,
+                             r.items, r.papers, r.code_links, r.metrics)
+    summary = poll_summary(reports, settings.database)
     runtime.step(publish, "publish-snapshot")(settings, runtime)
     runtime.artifact("poll-newsletters-summary", render_poll_report(summary),
                      "What this poll fetched and saved, per source")

@@ -15,6 +15,31 @@ from pathlib import Path
 
 from storage.newsletters import SaveResult
 
+
+class RunFailed(Exception):
+    """A run that had work to do and got none of it done (every arXiv query failed; no lookup succeeded).
+
+    The Prefect flows raise it once the run's report is published, so the run ends Failed in the UI;
+    `summary` is that report, for whoever called the flow.
+    """
+
+    def __init__(self, message: str, summary: dict) -> None:
+        super().__init__(message)
+        self.summary = summary
+
+    def __reduce__(self):  # Prefect may pickle a flow's exception: keep the summary across the trip
+        return (type(self), (str(self), self.summary))
+
+
+def raise_if_failed(summary: dict, what: str) -> dict:
+    """`summary`, unless its run failed as a whole: then RunFailed naming what was tried and the last error."""
+    if summary.get("status") == "failed":
+        raise RunFailed(f"{what} failed: {render_requests(summary)}", summary)
+    return summary
+
+
+#: The status of an arXiv run the config does not ask for (no queries, enrichment off): nothing was sent.
+NOT_CONFIGURED = "not configured"
 ROW_TABLES = ("documents", "items", "papers", "mentions", "code_links", "metrics")
 
 
@@ -81,18 +106,39 @@ class QueryReport:
     error: str | None = None
 
 
+def render_requests(summary: dict) -> str:
+    """"5 requests to URL, all failed; last error: ..." (attempts and retries count as requests)."""
+    sent, failed = summary["requests"], summary["failed_requests"]
+    outcome = "all failed" if sent and failed == sent else f"{failed} failed"
+    last = f"; last error: {summary['last_error']}" if summary.get("last_error") else ""
+    return f"{sent} request{'' if sent == 1 else 's'} to {summary['api_url']}, {outcome}{last}"
+
+
 def render_arxiv_poll_report(summary: dict) -> str:
-    lines = ["| query | status | fetched | new papers | updated | code links | metrics |",
-             "|---|---|---:|---:|---:|---:|---:|"]
-    lines += [f"| {q['query']} | {q['status']} | {q['fetched']} | {q['new_papers']} | {q['updated_papers']} | "
-              f"{q['code_links']} | {q['metrics']} |" for q in summary["queries"]]
+    if summary["status"] == NOT_CONFIGURED:
+        lines = [summary["message"] + "."]
+    else:
+        lines = [("**Failed**: no query could be polled. " if summary["status"] == "failed" else "")
+                 + f"arXiv: {render_requests(summary)}.", "",
+                 "| query | status | fetched | new papers | updated | code links | metrics |",
+                 "|---|---|---:|---:|---:|---:|---:|"]
+        lines += [f"| {q['query']} | {q['status']} | {q['fetched']} | {q['new_papers']} | {q['updated_papers']} | "
+                  f"{q['code_links']} | {q['metrics']} |" for q in summary["queries"]]
     lines += [f"- **failed** `{f['query']}`: {f['error']}" for f in summary["failures"]]
     lines += [f"- **warning** {w['message']}" for w in summary["warnings"]]
     return "\n".join(lines)
 
 
 def render_enrich_report(summary: dict) -> str:
-    return "\n".join(f"- {k}: {v}" for k, v in summary.items() if k != "database")
+    if summary["status"] == NOT_CONFIGURED:
+        return summary["message"] + "."
+    if not summary["to_look_up"]:
+        return "Nothing to look up: every paper the newsletters named has its arXiv metadata (or is resting)."
+    head = "**Failed**: no paper could be looked up. " if summary["status"] == "failed" else ""
+    lines = [f"{head}{summary['to_look_up']} papers to look up; arXiv: {render_requests(summary)}.", ""]
+    lines += [f"- {k}: {summary[k]}" for k in ("asked", "found", "unknown", "code_links", "metrics")]
+    lines += [f"- **failed**: {f}" for f in summary["failures"]]
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

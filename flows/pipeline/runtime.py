@@ -104,7 +104,8 @@ def open_writer(settings: Settings, runtime: Runtime) -> Iterator[Connection]:
 
     Writers are serialised twice over: by the slot (across processes, on a Prefect server), and by
     DuckDB's own file lock, which `open_db` waits on for `lock_wait_seconds` (a notebook holding the
-    file, say).
+    file, say), saying so on the run's log while it waits.
     """
-    with runtime.writer_slot(), open_db(settings.database, lock_wait_seconds=settings.lock_wait_seconds) as conn:
+    with runtime.writer_slot(), open_db(settings.database, lock_wait_seconds=settings.lock_wait_seconds,
+                                        logger=runtime.log) as conn:
         yield conn

@@ -120,8 +120,9 @@ def enriched_demo(tmp_path: Path, demo_db: Path, http_server, body: str) -> Sett
     api = FakeArxiv(http_server)
     api.add(*arxiv_papers()["demo-papers"], query="demo-papers")
     config = write_config(tmp_path, db, body)
-    config.write_text(config.read_text(encoding="utf-8") + f'[arxiv]\napi_url = "{api.url}"\ndelay_seconds = 0\n'
-                      'backoff_seconds = 0.01\nretries = 1\nrate_limit_name = ""\n', encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8") + f'[arxiv]\napi_url = "{api.url}"\nenrich = true\n'
+                      'delay_seconds = 0\nbackoff_seconds = 0.01\nretries = 1\nrate_limit_name = ""\n',
+                      encoding="utf-8")
     settings = load_settings(config)
     assert enrich_arxiv(settings, PlainRuntime())["found"] == 3
     return settings

@@ -38,6 +38,7 @@ kind = "page"
 path = "{DEMO / 'pages'}"
 [arxiv]
 api_url = "{api.url}"
+enrich = true
 delay_seconds = {delay}
 backoff_seconds = 0.01
 retries = 2

@@ -194,7 +194,7 @@ def test_enrichment_keeps_what_earlier_chunks_saved_when_a_later_one_fails(tmp_p
     ids = [f"2511.{n:05d}" for n in range(25)]
     api.add(*(paper(i) for i in ids))
     config = tmp_path / "radar.toml"
-    config.write_text(f'database = "radar.duckdb"\n[arxiv]\napi_url = "{api.url}"\ndelay_seconds = 0\n'
+    config.write_text(f'database = "radar.duckdb"\n[arxiv]\napi_url = "{api.url}"\nenrich = true\ndelay_seconds = 0\n'
                       'backoff_seconds = 0.01\nretries = 1\nid_batch_size = 2\nrate_limit_name = ""\n',
                       encoding="utf-8")
     settings = load_settings(config)

@@ -171,16 +171,3 @@ def test_newest_first_stops_at_the_cursor(api):
     before = len(api.requests)
     newer = fetch_newest(client_for(api), "cat:cs.CL", max_results=100, newer_than=everything[3].updated)
     assert len(newer) == 3 and len(api.requests) - before == 1
-
-
-def test_the_commented_example_in_radar_example_toml_is_valid(tmp_path):
-    text = (Path(__file__).resolve().parents[2] / "radar.example.toml").read_text(encoding="utf-8")
-    block = text[text.index("# [arxiv]\n"):text.index("# ----", text.index("# [arxiv]\n"))]
-    config = tmp_path / "radar.toml"
-    config.write_text("\n".join(line.removeprefix("# ") for line in block.splitlines() if line != "#"),
-                      encoding="utf-8")
-    from config.settings import load_settings
-
-    settings = load_settings(config).arxiv
-    assert (settings.api_url, settings.delay_seconds) == ("https://export.arxiv.org/api/query", 3)
-    assert [q.name for q in settings.queries] == ["diffusion-lm", "agents"]

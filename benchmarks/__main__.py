@@ -50,11 +50,13 @@ class Sizes:
     extract_repeat: int = 20  # dev corpus passes per repetition of the extraction line
     reps: int = 5  # repetitions of the cheap lines
     heavy_reps: int = 1  # repetitions of the 10k-issue child processes (each one costs minutes)
+    base_issues: int = 0  # issues extracted to clone the save lines' documents from (0: 25, or 15 for file/alerts)
 
     @classmethod
     def quick(cls) -> Sizes:
         return cls(issues=60, sources=3, save_sources=4, save_docs=3, nochange_feeds=3, nochange_entries=2,
-                   first_entries=20, papers=200, rules=20, extract_repeat=1, reps=1, heavy_reps=1)
+                   first_entries=20, papers=200, rules=20, extract_repeat=1, reps=1, heavy_reps=1,
+                   base_issues=5)
 
 
 @dataclasses.dataclass
@@ -223,7 +225,7 @@ def line_save(sizes: Sizes, work: Path) -> list[Line]:
     from storage.db import open_db
     from storage.newsletters import save_extractions, table_counts
 
-    base = _base_extractions(work)
+    base = _base_extractions(work, sizes.base_issues or 25)
     batches = _extractions(sizes.save_sources * sizes.save_docs, sizes.save_sources, "src", base)
     big = [e for b in _extractions(10 * sizes.save_sources * sizes.save_docs, sizes.save_sources, "old", base)
            for e in b]
@@ -389,7 +391,7 @@ def line_file_growth(sizes: Sizes, work: Path) -> list[Line]:
     from storage.newsletters import save_extractions
     from storage.spool import FetchState, save_source_batch
 
-    base = _base_extractions(work, 15)
+    base = _base_extractions(work, sizes.base_issues or 15)
     half = max(sizes.issues // 2, 1)
     first = [e for b in _extractions(half, sizes.sources, "a", base) for e in b]
     second = _extractions(half, sizes.sources, "b", base)
@@ -438,7 +440,7 @@ def line_alerts(sizes: Sizes, work: Path) -> list[Line]:
     from storage.ledger import load_paper_facts
     from storage.newsletters import save_extractions
 
-    base = _base_extractions(work, 15)
+    base = _base_extractions(work, sizes.base_issues or 15)
     per_doc = max(1, sum(len({p.arxiv_id for i in e.items for p in i.papers}) for e in base) // len(base))
     docs = [e for b in _extractions(max(sizes.papers // per_doc, 1), 10, "p", base) for e in b]
     db = work / "alerts.duckdb"

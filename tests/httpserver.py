@@ -9,6 +9,7 @@ client sent (`server.requests`). It never contacts anything itself.
     server.route("/slow", b"late", delay=2.0)
     big = server.stream("/big", 50 * MB)                  # chunked, no Content-Length
     server.handle("/api/query", lambda request: Reply(body=b"..."))
+    server.raw("/reset", lambda handler, request: ...)   # writes to (or resets) the socket itself
     fetch(server.url("/feed.xml"))
     assert server.requests[-1].headers["if-none-match"] == '"v1"'
 
@@ -154,6 +155,16 @@ class LocalServer:
             handler.send_all(reply.status, reply.body, reply.headers)
 
         self._routes[path] = answer
+
+    def raw(self, path: str, fn: Route) -> None:
+        """A route that answers through the handler itself (`handler.wfile`, `handler.connection`): for
+        misbehaving servers (a trickle, a connection reset). Broken pipes and resets are not errors."""
+        self._routes[path] = fn
+
+    @property
+    def stopping(self) -> threading.Event:
+        """Set when the server stops: a raw route that waits should wait on it."""
+        return self._stopping
 
     def stream(
         self, path: str, size: int, *, content_length: int | None = None, content_type: str = "application/xml"

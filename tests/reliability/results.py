@@ -28,6 +28,7 @@ class KillPoint:
 BAD_INPUTS: dict[str, BadInput] = {}
 KILL_POINTS: dict[str, KillPoint] = {}
 SECRETS_FOUND: dict[str, int] = {}  # output searched (stdout, a table, a snapshot file, ...) -> secrets seen
+OBSERVED: dict[str, str] = {}  # bad input -> what its run showed, in one line (docs/reliability.md's table)
 
 
 def summary_line() -> str:

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 
 from config.retry import RetryPolicy
 from config.settings import FetchSettings, Settings, SourceConfig
-from extractors.errors import ExtractError
-from flows.pipeline.extract import extract_documents, parse_fetched
+from extractors.errors import ExtractError, ParseError
+from flows.pipeline.extract import extract_documents, local_name, parse_fetched, plausible_dates
 from flows.pipeline.report import SourceReport, poll_summary, render_poll_report
 from flows.pipeline.runtime import Logger, Runtime, open_writer
 from records.documents import Document, Extraction
@@ -53,10 +53,41 @@ def fetch_source(source: SourceConfig, fetch: FetchSettings, state: SourceState 
     return policy.call(once, retry_if=lambda e: isinstance(e, SourceError) and e.retryable, on_retry=told)
 
 
-def extract_source(source: SourceConfig, fetched: list[Fetched], max_entries: int, log: Logger) -> list[Extraction]:
-    """Pure: documents and their items from the fetched bytes (see flows/pipeline/extract.py)."""
-    documents = [d for f in fetched if not f.not_modified for d in parse_fetched(source, f)[:max_entries]]
-    return extract_documents(documents, log).extractions
+@dataclass(frozen=True)
+class SourceExtraction:
+    """A source's extractions, and what was left out or changed on the way (each line names the file or entry)."""
+
+    extractions: list[Extraction]
+    warnings: list[str]
+
+
+def extract_source(source: SourceConfig, fetched: list[Fetched], max_entries: int, log: Logger) -> SourceExtraction:
+    """Documents and their items from the fetched bytes (see flows/pipeline/extract.py).
+
+    A file of a folder that cannot be parsed (an empty or broken .eml) is skipped and named, and the
+    other files go on; only when every file fails does the source fail. Cut-off entries and
+    implausible dates are left out, each logged and kept as a warning for the run's report.
+    """
+    files = [f for f in fetched if not f.not_modified]
+    documents, warnings, errors = [], [], []
+    for f in files:
+        try:
+            parsed = parse_fetched(source, f)
+        except ExtractError as e:
+            if len(files) == 1:
+                raise
+            errors.append(e)
+            warnings.append(f"{str(e).replace(f.url, local_name(f))} (file skipped)")
+            continue
+        documents += parsed.documents[:max_entries]
+        warnings += parsed.problems
+    if errors and len(errors) == len(files):
+        raise ParseError(f"every file failed: {'; '.join(warnings)}")
+    dated = plausible_dates(documents, datetime.now(UTC))
+    warnings += dated.problems
+    for warning in warnings:
+        log.warning("source %s: %s", source.name, warning)
+    return SourceExtraction(extract_documents(dated.documents, log).extractions, warnings)
 
 
 @dataclass(frozen=True)
@@ -68,6 +99,7 @@ class SourceBatch:
     extractions: list[Extraction]
     error: str | None = None
     first_poll: bool = False  # the source never succeeded before: what it brings is its archive
+    warnings: tuple[str, ...] = ()  # files and entries skipped, dates dropped: the source still succeeded
 
 
 def collect(settings: Settings, runtime: Runtime, source: SourceConfig, fetching: Future,
@@ -76,9 +108,10 @@ def collect(settings: Settings, runtime: Runtime, source: SourceConfig, fetching
     try:
         fetched = fetching.result()
         extract = runtime.step(extract_source, f"extract-{source.name}")
-        extractions = extract(source, fetched, settings.fetch.max_entries_per_feed, runtime.log)
+        extracted = extract(source, fetched, settings.fetch.max_entries_per_feed, runtime.log)
         first_poll = state is None or state.last_success_at is None
-        return SourceBatch(source, fetched, extractions, first_poll=first_poll)
+        return SourceBatch(source, fetched, extracted.extractions, first_poll=first_poll,
+                           warnings=tuple(extracted.warnings))
     except (SourceError, ExtractError) as e:
         runtime.log.warning("source %s failed: %s", source.name, e)
         return SourceBatch(source, [], [], str(e))
@@ -112,7 +145,7 @@ def save_source(conn: Connection, batch: SourceBatch) -> SourceReport:
     result = save_source_batch(conn, source.name, batch.extractions, state)
     not_modified = bool(batch.fetched) and all(f.not_modified for f in batch.fetched)
     return SourceReport.from_save(source.name, "unchanged" if not_modified else "ok", len(batch.extractions),
-                                  result)
+                                  result, batch.warnings)
 
 
 def fetch_state(batch: SourceBatch) -> FetchState:
@@ -120,7 +153,9 @@ def fetch_state(batch: SourceBatch) -> FetchState:
     return FetchState(kind=batch.source.kind, location=batch.source.location,
                       fetched_at=last.fetched_at if last else datetime.now(UTC),
                       etag=last.etag if last else None, last_modified=last.last_modified if last else None,
-                      ingest_mode="first_poll" if batch.first_poll else "poll")
+                      ingest_mode="first_poll" if batch.first_poll else "poll",
+                      warning="; ".join(batch.warnings) or None,
+                      unchanged=bool(batch.fetched) and all(f.not_modified for f in batch.fetched))
 
 
 def publish(settings: Settings, runtime: Runtime) -> None:

@@ -6,6 +6,9 @@ was before its fix (main 7c54e40).
 from __future__ import annotations
 
 import shutil
+import socket
+import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -136,3 +139,62 @@ def test_8d_dates_before_1990_or_more_than_a_day_ahead_are_stored_as_null_with_a
     assert rows["dated-4@example.org"] is not None and rows["dated-4@example.org"].year == 2025
     warned = " ".join(summary["sources"][0]["warnings"]) + caplog.text
     assert all(f"dated-{n}@example.org" in warned for n in (1, 2, 3)) and "dated" in warned
+
+
+# --- 2: the fetch timeout does not bound a fetch -----------------------------------------------------
+
+class Trickle:
+    """A server on 127.0.0.1 that sends a byte every `interval` seconds: the headers (when `headers_too`)
+    or the body, never finishing; each read of the client's gets data well within its read timeout."""
+
+    def __init__(self, *, headers_too: bool, interval: float = 0.2) -> None:
+        self.headers_too, self.interval = headers_too, interval
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/feed.xml"
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n"
+        with conn:
+            conn.recv(65536)
+            try:
+                if not self.headers_too:
+                    conn.sendall(head)
+                for byte in (head if self.headers_too else b"<rss>" + b" " * 99_995):
+                    if self.stop.wait(self.interval):
+                        return
+                    conn.sendall(bytes([byte]))
+            except OSError:  # the client gave up
+                return
+
+    def close(self) -> None:
+        self.stop.set()
+        self.listener.close()
+
+
+def test_2_a_fetch_has_a_total_deadline_over_connect_headers_and_body(tmp_path):
+    body, head = Trickle(headers_too=False), Trickle(headers_too=True)
+    try:
+        sources = source_toml("trickle-body", "feed", url=body.url) + source_toml("trickle-head", "feed", url=head.url)
+        config = write_config(tmp_path, sources, head="[fetch]\ntimeout_seconds = 1\nretries = 0")
+        started = time.monotonic()
+        summary = poll_newsletters(load_settings(config), PlainRuntime())
+        elapsed = time.monotonic() - started
+    finally:
+        body.close()
+        head.close()
+    errors = {f["source"]: f["error"] for f in summary["failures"]}
+    assert set(errors) == {"trickle-body", "trickle-head"}
+    for name, server in (("trickle-body", body), ("trickle-head", head)):
+        assert name in errors[name] and server.url in errors[name] and "3-second deadline" in errors[name]
+    # The default deadline, 3 x timeout_seconds, twice (one source after the other); each trickle takes hours.
+    assert elapsed < 12, elapsed

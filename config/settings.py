@@ -78,6 +78,8 @@ class FetchSettings(BaseModel):
     max_redirects: int = Field(default=5, ge=0, le=30)
     retries: int = Field(default=2, ge=0, le=10)
     retry_delay_seconds: float = Field(default=5.0, ge=0)
+    # The longest Retry-After (429, 503) a run waits for before retrying; a longer one defers the source.
+    max_retry_after_seconds: float = Field(default=60.0, ge=0, le=3600)
     user_agent: str | None = None
     max_entries_per_feed: int = Field(default=200, gt=0)
 

@@ -22,7 +22,7 @@ from flows.pipeline.extract import extract_documents, local_name, parse_fetched,
 from flows.pipeline.report import SourceReport, poll_summary, render_poll_report
 from flows.pipeline.runtime import Logger, Runtime, open_writer
 from records.documents import Document, Extraction
-from sources.errors import SourceError
+from sources.errors import Deferred, HTTPStatusError, SourceError
 from sources.fetch import fetch_source as fetch_source_bytes
 from sources.http import Fetched, make_client
 from storage.db import Connection, DatabaseLocked, StorageError
@@ -36,7 +36,8 @@ def fetch_source(source: SourceConfig, fetch: FetchSettings, state: SourceState 
     """Network (or disk) only: the source's bytes, or nothing new when the server says 304.
 
     Timeouts, broken connections, 429 and 5xx are tried again (`fetch.retries` times, `retry_delay_seconds`
-    apart); a 404 or a body over the cap is not.
+    apart, or after the Retry-After the server asks for); a 404 or a body over the cap is not. A Retry-After
+    longer than `max_retry_after_seconds` is not waited for here: the source is `Deferred` to the next run.
     """
     def once() -> list[Fetched]:
         with make_client(timeout=fetch.timeout_seconds, user_agent=fetch.user_agent,
@@ -50,8 +51,14 @@ def fetch_source(source: SourceConfig, fetch: FetchSettings, state: SourceState 
         log.warning("%s; retry %d of %d in %.1f s", error, failed, fetch.retries, wait)
 
     policy = RetryPolicy(attempts=fetch.retries + 1, first_wait=fetch.retry_delay_seconds,
-                         max_wait=fetch.retry_delay_seconds, jitter=False)
-    return policy.call(once, retry_if=lambda e: isinstance(e, SourceError) and e.retryable, on_retry=told)
+                         max_wait=fetch.retry_delay_seconds, jitter=False, honour_retry_after=True,
+                         max_retry_after=fetch.max_retry_after_seconds)
+    try:
+        return policy.call(once, retry_if=lambda e: isinstance(e, SourceError) and e.retryable, on_retry=told)
+    except HTTPStatusError as e:
+        if policy.gives_up_on(e):
+            raise Deferred(e, cap=fetch.max_retry_after_seconds, key="fetch.max_retry_after_seconds") from e
+        raise
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,7 @@ class SourceBatch:
     extractions: list[Extraction]
     error: str | None = None
     first_poll: bool = False  # the source never succeeded before: what it brings is its archive
+    deferred: bool = False  # the server asked to wait past the cap: not failed, left for the next run
     warnings: tuple[str, ...] = ()  # files and entries skipped, dates dropped: the source still succeeded
 
 
@@ -113,6 +121,9 @@ def collect(settings: Settings, runtime: Runtime, source: SourceConfig, fetching
         first_poll = state is None or state.last_success_at is None
         return SourceBatch(source, fetched, extracted.extractions, first_poll=first_poll,
                            warnings=tuple(extracted.warnings))
+    except Deferred as e:
+        runtime.log.warning("source %s %s", source.name, str(e).removeprefix(f"source {source.name!r}: "))
+        return SourceBatch(source, [], [], str(e), deferred=True)
     except (SourceError, ExtractError) as e:
         runtime.log.warning("source %s failed: %s", source.name, e)
         return SourceBatch(source, [], [], str(e))
@@ -142,6 +153,8 @@ def save_source(conn: Connection, batch: SourceBatch) -> SourceReport:
     if batch.error is not None:
         save_source_attempt(conn, name=source.name, kind=source.kind, location=source.location,
                             at=state.fetched_at, error=batch.error)
+        if batch.deferred:
+            return SourceReport(source.name, "deferred", error=batch.error)
         return SourceReport.failed(source.name, batch.error)
     result = save_source_batch(conn, source.name, batch.extractions, state)
     not_modified = bool(batch.fetched) and all(f.not_modified for f in batch.fetched)
@@ -178,7 +191,7 @@ def poll_newsletters(settings: Settings, runtime: Runtime) -> dict:
     batches = [collect(settings, runtime, s, fetching[s.name], states.get(s.name)) for s in settings.enabled_sources]
     reports = runtime.step(save_batches, "save-batches")(settings, runtime, batches)
     for r in reports:
-        if r.status != "failed":  # a failed source was logged with its error when it failed
+        if r.status not in ("failed", "deferred"):  # those were logged with their error when they happened
             runtime.log.info("source %s: %s, %d documents (%d new, %d changed), %d items, %d papers, %d code links, "
                              "%d metrics", r.source, r.status, r.fetched, r.new_documents, r.changed_documents,
                              r.items, r.papers, r.code_links, r.metrics)

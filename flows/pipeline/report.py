@@ -47,7 +47,7 @@ ROW_TABLES = ("documents", "items", "papers", "mentions", "code_links", "metrics
 @dataclass(frozen=True)
 class SourceReport:
     source: str
-    status: str  # "ok" | "unchanged" | "failed"
+    status: str  # "ok" | "unchanged" | "failed" | "deferred" (asked to wait past the cap: next run)
     fetched: int = 0  # documents parsed from what was fetched
     new_documents: int = 0
     changed_documents: int = 0
@@ -81,6 +81,7 @@ def poll_summary(reports: list[SourceReport], database: Path | StorageSettings) 
         "totals": totals,
         "failures": [{"source": r.source, "error": r.error} for r in reports if r.status == "failed"],
         "warnings": [{"source": r.source, "warning": w} for r in reports for w in r.warnings],
+        "deferred": [{"source": r.source, "error": r.error} for r in reports if r.status == "deferred"],
     }
 
 
@@ -95,6 +96,7 @@ def render_poll_report(summary: dict) -> str:
     totals = ", ".join(f"{k}: {v}" for k, v in summary["totals"].items())
     lines += ["", f"Rows added: {totals}"]
     lines += [f"- **failed** `{f['source']}`: {f['error']}" for f in summary["failures"]]
+    lines += [f"- **deferred** `{d['source']}`: {d['error']}" for d in summary.get("deferred", [])]
     lines += [f"- **warning** `{w['source']}`: {w['warning']}" for w in summary.get("warnings", [])]
     return "\n".join(lines)
 

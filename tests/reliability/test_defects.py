@@ -9,6 +9,7 @@ import shutil
 import socket
 import threading
 import time
+from email.utils import formatdate
 from pathlib import Path
 
 import duckdb
@@ -18,6 +19,7 @@ from config.settings import load_settings
 from flows.pipeline.newsletters import poll_newsletters
 from flows.pipeline.runtime import PlainRuntime
 from radar.cli import app
+from tests.httpserver import Reply, Request
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_MAIL = ROOT / "demo" / "mail" / "tensor_tuesday_2025-11-04.eml"
@@ -198,3 +200,38 @@ def test_2_a_fetch_has_a_total_deadline_over_connect_headers_and_body(tmp_path):
         assert name in errors[name] and server.url in errors[name] and "3-second deadline" in errors[name]
     # The default deadline, 3 x timeout_seconds, twice (one source after the other); each trickle takes hours.
     assert elapsed < 12, elapsed
+
+
+# --- 3: Retry-After ignored for newsletter sources ---------------------------------------------------
+
+FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Fine</title><item><title>One</title>'
+        b"<link>https://news.example.org/one</link><guid>https://news.example.org/one</guid>"
+        b"<description>https://arxiv.org/abs/2401.00001</description></item></channel></rss>")
+
+
+def test_3_retry_after_is_honoured_up_to_the_cap_and_beyond_it_the_source_is_deferred(tmp_path, http_server):
+    in_two_hours = formatdate(time.time() + 7200, usegmt=True)
+    http_server.route("/seconds.xml", b"slow down", status=429, headers={"Retry-After": "3600"})
+    http_server.route("/date.xml", b"", status=503, headers={"Retry-After": in_two_hours})
+    asked: list[float] = []
+
+    def soon(request: Request) -> Reply:
+        asked.append(time.monotonic())
+        if len(asked) == 1:
+            return Reply(429, b"slow down", {"Retry-After": "1"})
+        return Reply(200, FEED, {"Content-Type": "application/rss+xml"})
+
+    http_server.handle("/soon.xml", soon)
+    sources = "".join(source_toml(name, "feed", url=http_server.url(f"/{name}.xml")) for name in ("seconds", "date",
+                                                                                                    "soon"))
+    config = write_config(tmp_path, sources, head="[fetch]\nretries = 2\nretry_delay_seconds = 0")  # cap: 60 s
+    result = poll_cli(config)
+
+    assert len(http_server.requests_to("/seconds.xml")) == 1 and len(http_server.requests_to("/date.xml")) == 1
+    assert len(asked) == 2 and asked[1] - asked[0] >= 0.9  # waited the 1 s it was asked to, then got the feed
+    assert "deferred: seconds" in result.stderr and "deferred: date" in result.stderr, result.stderr
+    assert "3600 s (Retry-After)" in result.stderr and "fetch.max_retry_after_seconds = 60" in result.stderr
+    health = dict(query(tmp_path / "radar.duckdb", "SELECT name, last_error FROM source_health"))
+    assert health["seconds"].startswith("source 'seconds': deferred to the next run")
+    assert "deferred to the next run" in health["date"] and health["soon"] is None
+    assert query(tmp_path / "radar.duckdb", "SELECT source FROM documents") == [("soon",)]

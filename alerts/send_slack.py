@@ -22,6 +22,7 @@ from urllib.error import URLError
 
 from slack_sdk import WebClient, WebhookClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -46,8 +47,33 @@ SDK_LOG = logging.getLogger("alerts.slack_sdk")
 SDK_LOG.setLevel(logging.INFO)
 
 
+#: The longest Retry-After a send waits for; past it the 429 is the send's error, and a later run retries.
+MAX_RETRY_AFTER_SECONDS = 30
+
+
+class CappedRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler sleeps for whatever Retry-After says (an hour, if Slack or a proxy says so),
+    holding the run and every channel after it: retry only when the wait is at most `max_wait` seconds."""
+
+    def __init__(self, *, max_retry_count: int, max_wait: float = MAX_RETRY_AFTER_SECONDS) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+
+    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
+                   error: Exception | None = None) -> bool:
+        if not super()._can_retry(state=state, request=request, response=response, error=error):
+            return False
+        assert response is not None  # the base class retries only a response with status 429
+        values = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
+        try:
+            wait = float(values[0] if isinstance(values, list) else values) if values else 1.0
+        except ValueError:
+            return False
+        return wait <= self.max_wait
+
+
 def retry_handlers() -> list:
-    return [ConnectionErrorRetryHandler(max_retry_count=1), RateLimitErrorRetryHandler(max_retry_count=2),
+    return [ConnectionErrorRetryHandler(max_retry_count=1), CappedRateLimitRetryHandler(max_retry_count=2),
             ServerErrorRetryHandler(max_retry_count=2)]
 
 

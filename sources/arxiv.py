@@ -116,10 +116,16 @@ class Page:
 
 
 def parse_page(content: bytes) -> Page:
-    """An arXiv API Atom page as `arxiv.Result`s; raises ValueError when it is not a feed at all."""
+    """An arXiv API Atom page as `arxiv.Result`s; raises ValueError when it is not an API answer at all.
+
+    Every API answer carries `opensearch:totalResults`: without it (garbage that merely opens a `<feed`,
+    an error page) the page is malformed, not an empty answer, which would checkpoint a day as done.
+    """
     feed = feedparser.parse(content)
     if feed.bozo and not feed.entries and not feed.get("version"):
         raise ValueError(f"not an Atom feed ({type(feed.get('bozo_exception')).__name__})")
+    if not feed.entries and "opensearch_totalresults" not in feed.feed:
+        raise ValueError("no entries and no opensearch:totalResults: not an arXiv API answer")
     results = [r for r in (_result(e) for e in feed.entries) if r is not None]
     return Page(results, _int(feed.feed.get("opensearch_totalresults")))
 

@@ -50,22 +50,31 @@ def backfill_day(settings: Settings, runtime: Runtime, client: ArxivClient, quer
 
 
 def backfill_arxiv(settings: Settings, runtime: Runtime, queries: list[ArxivQuery], days: list[date],
-                   mode: str) -> list[DayResult]:
+                   mode: str) -> tuple[list[DayResult], list[str]]:
+    """Every query's days, and the failures: a query that fails stops at that day (the next run resumes
+    it there) and the other queries go on, so one bad query never blocks the others' backfill."""
     with open_writer(settings, runtime) as conn:
         done = {q.name: load_done_days(conn, q.search_query) for q in queries}
-    results = []
+    results, failures = [], []
     with arxiv_client(settings, runtime) as client:
         for query in queries:
-            for day in days:
+            for n, day in enumerate(days):
                 if day in done[query.name]:
                     results.append(DayResult(query.name, day, done[query.name][day], 0, skipped=True))
-                else:
+                    report("arXiv days", 1)
+                    continue
+                try:
                     step = runtime.step(backfill_day, f"backfill-arxiv-{query.name}-{day}")
                     results.append(day_done := step(settings, runtime, client, query, day, mode))
-                    runtime.log.info("arXiv query %s, %s: %d entries, %d new papers", query.name, day,
-                                     day_done.entries, day_done.new_papers)
+                except SourceError as e:  # finished days are checkpointed: the next run resumes at this one
+                    runtime.log.warning("arXiv backfill of query %s stopped at %s: %s", query.name, day, e)
+                    failures.append(f"arXiv query {query.name}, {day}: {e}")
+                    report("arXiv days", len(days) - n)
+                    break
+                runtime.log.info("arXiv query %s, %s: %d entries, %d new papers", query.name, day,
+                                 day_done.entries, day_done.new_papers)
                 report("arXiv days", 1)
-    return results
+    return results, failures
 
 
 def ingest_archive(settings: Settings, runtime: Runtime, source: str, archive: str, start: date, end: date,
@@ -128,16 +137,10 @@ def backfill(settings: Settings, runtime: Runtime, start: date, end: date, sourc
     if archive and len(newsletters) != 1:
         raise ConfigError("backfill: --archive needs exactly one newsletter --source to store it under")
     progress = runtime.progress(f"arXiv days backfilled, {start} to {end}")
-    failures = []
     with listening(progress):
         report("arXiv days", 0, total=len(days) * len(queries))
-        try:
-            arxiv_days = backfill_arxiv(settings, runtime, queries, days, mode)
-            progress.finish()
-        except SourceError as e:  # finished days are checkpointed: the next run resumes after them
-            runtime.log.warning("arXiv backfill stopped: %s", e)
-            failures.append(str(e))
-            arxiv_days = []
+        arxiv_days, failures = backfill_arxiv(settings, runtime, queries, days, mode)
+        progress.finish()
     archived = (runtime.step(ingest_archive, "ingest-archive")(settings, runtime, newsletters[0], archive, start, end,
                                                              mode) if archive else None)
     reextracted = 0

@@ -73,8 +73,9 @@ def extract_source(source: SourceConfig, fetched: list[Fetched], max_entries: in
     """Documents and their items from the fetched bytes (see flows/pipeline/extract.py).
 
     A file of a folder that cannot be parsed (an empty or broken .eml) is skipped and named, and the
-    other files go on; only when every file fails does the source fail. Cut-off entries and
-    implausible dates are left out, each logged and kept as a warning for the run's report.
+    other files go on; only when every file fails does the source fail. Cut-off entries, implausible
+    dates and entries past `max_entries` are left out, each logged and kept as a warning for the run's
+    report.
     """
     files = [f for f in fetched if not f.not_modified]
     documents, warnings, errors = [], [], []
@@ -88,6 +89,9 @@ def extract_source(source: SourceConfig, fetched: list[Fetched], max_entries: in
             warnings.append(f"{str(e).replace(f.url, local_name(f))} (file skipped)")
             continue
         documents += parsed.documents[:max_entries]
+        if len(parsed.documents) > max_entries:  # the feed's older entries are not read: say so
+            warnings.append(f"{local_name(f)}: {len(parsed.documents)} entries, only the first {max_entries} "
+                            "taken (fetch.max_entries_per_feed)")
         warnings += parsed.problems
     if errors and len(errors) == len(files):
         raise ParseError(f"every file failed: {'; '.join(warnings)}")

@@ -82,6 +82,15 @@ def test_429_is_retried_after_retry_after_and_500_is_retried(tmp_path, db, slack
     assert ledger(db)[("research", SWE)][:2] == ("sent", 1)
 
 
+def test_a_retry_after_past_the_cap_fails_the_send_instead_of_sleeping(tmp_path, db, slack):
+    # slack_sdk's own handler would sleep the hour; the row is failed now and a later run retries it
+    slack.fail_next("chat.postMessage", *[FakeSlack.error("ratelimited", 429, {"Retry-After": "3600"})] * 3)
+    report = deliver(settings_for(tmp_path, db, channels_toml(slack) + RULES.format(routes='["research"]')))
+    assert report.failed and "ratelimited" in report.results[0].errors[0]
+    assert slack.calls.count("chat.postMessage") == 1 and not slack.posts
+    assert ledger(db)[("research", SWE)][0] == "failed"
+
+
 @pytest.mark.parametrize("reply, expected", [
     (FakeSlack.error("invalid_auth"), "invalid_auth"),
     (FakeSlack.error("channel_not_found"), "channel_not_found"),

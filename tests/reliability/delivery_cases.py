@@ -4,7 +4,7 @@ Each case has a good channel and a bad one on real local servers: a Slack Web AP
 (tests/alerts/fakes.FakeSlack) and aiosmtpd servers. A bad Slack channel has a good email channel beside
 it, and the other way round. The database is the demo newsletters saved as a regular poll saves them
 (every paper alertable); one rule routes every paper to both channels, at most three in full per run
-(the rest in one "and N more" message). Since issue 15 a folded Slack run is a thread and an email run
+(the rest in one "and N more" message). For hostile titles every paper is shown in full, each its own message. Since issue 15 a folded Slack run is a thread and an email run
 can be one digest, so delivery is counted by ledger rows, never by posts or emails: the good channel's
 rows must be `sent` as in a clean run, the bad channel's never `sent` (unless the case says which) and
 never left `sending`, and the error names the channel.
@@ -38,7 +38,7 @@ RULE = """
 [[alerts.rules]]
 name = "everything"
 min_sources = 1
-max_per_run = 3
+max_per_run = {max_per_run}
 routes = [{routes}]
 """
 
@@ -59,10 +59,11 @@ def webhook_channel(name: str) -> str:
            "timeout_seconds = 3\n"
 
 
-def alerts_config(folder: Path, channels: str, routes: list[str], head: str = "") -> Path:
+def alerts_config(folder: Path, channels: str, routes: list[str], head: str = "", max_per_run: int = 3) -> Path:
     config = folder / "radar.toml"
     config.write_text(f'database = "{folder / "radar.duckdb"}"\nlock_wait_seconds = 10\n\n[alerts]\nmax_attempts = 3\n'
-                      f"{head}\n{channels}\n" + RULE.format(routes=", ".join(f'"{r}"' for r in routes)),
+                      f"{head}\n{channels}\n" + RULE.format(routes=", ".join(f'"{r}"' for r in routes),
+                                                                   max_per_run=max_per_run),
                       encoding="utf-8")
     return config
 
@@ -173,7 +174,7 @@ def _poll_and_send(folder: Path, data: bytes | None, outcome: Outcome, context: 
             server.route("/bad.xml", data, headers={"Content-Type": TYPES[".xml"]})
             sources.append({"name": "bad", "kind": "feed", "url": server.url("/bad.xml")})
         config = alerts_config(folder, slack_channel("slack", slack, "C0SLACK") + email_channel("mail", smtp.port),
-                               ["slack", "mail"], "alert_first_poll = true\nfold_after = 20")
+                               ["slack", "mail"], "alert_first_poll = true\nfold_after = 20", max_per_run=20)
         fetch_and_sources = config_text(folder, sources).split("\n", 2)[2]  # without its database lines
         config.write_text(config.read_text(encoding="utf-8") + fetch_and_sources, encoding="utf-8")
         polled = run_radar(["poll", "--config", str(config)], cwd=folder)

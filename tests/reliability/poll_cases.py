@@ -161,17 +161,20 @@ def check_sources(case: Case, outcome: Outcome, ran: Ran, db: Path, location: st
     for name in names:
         status, last_error = health.get(name, (None, None))
         documents = rows(db, "SELECT count(*) FROM documents WHERE source = ?", [name])[0][0]
+        # The run summary's line for the source: `failed:`, `deferred:` (asked to wait past the cap), or
+        # `skipped:` for what a source that ran left out (a bad file of a folder, a cut-off entry).
+        prefix = case.status if case.status in ("failed", "deferred") else "skipped"
+        line = " ".join(x for x in ran.stderr.splitlines() if x.startswith(f"{prefix}: {name}: "))
         if case.status == "failed":
             outcome.check(status in ("never succeeded", "failing"), f"source_health says {name} is {status!r}")
+        elif case.status == "ok":
+            outcome.check(status in ("ok", "stale"), f"source_health says {name} is {status!r}")
+            outcome.check(f"failed: {name}:" not in ran.stderr, f"the summary says {name} failed:\n{ran.stderr[-800:]}")
+        if case.error:
             outcome.check_words(last_error, [*case.error, location], f"source_health.last_error of {name}")
-            failed_line = next((line for line in ran.stderr.splitlines() if line.startswith(f"failed: {name}: ")), "")
-            outcome.check_words(failed_line, [*case.error, location], f"the run summary's failed line for {name}")
-        else:
-            outcome.check(status in ("ok", "stale") and last_error is None,
-                          f"source_health for {name}: {status!r}, {last_error!r}")
-            outcome.check(f"failed: {name}" not in ran.stderr, f"the summary says {name} failed:\n{ran.stderr[-800:]}")
-        if case.error and case.status != "failed":  # a problem reported against a source that still ran
-            outcome.check_words(ran.stderr, [*case.error, location], "the run's warnings")
+            outcome.check_words(line, [*case.error, location], f"the run summary's {prefix} line for {name}")
+        elif not case.warning:
+            outcome.check(last_error is None, f"source_health.last_error of {name}: {last_error!r}")
         outcome.check_words(ran.stderr, case.warning, "the run's warnings")
         if case.documents is not None:
             outcome.check(documents == case.documents, f"{documents} documents stored for {name}, "

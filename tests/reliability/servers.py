@@ -54,7 +54,8 @@ def redirect_loop(server: LocalServer, a: str, b: str) -> None:
 
 
 class BadQueryArxiv(FakeArxiv):
-    """The fake arXiv API, except that a request whose query contains `marker` gets `misbehave(request)`."""
+    """The fake arXiv API, except that a request whose query contains `marker` gets the `behaviour`'s
+    reply (for `empty_page`, only its pages after the first)."""
 
     def __init__(self, server: LocalServer, marker: str, behaviour: str) -> None:
         super().__init__(server)
@@ -62,7 +63,8 @@ class BadQueryArxiv(FakeArxiv):
         self.bad_requests = 0
 
     def answer(self, request: Request) -> Reply:
-        if self.marker not in request.path:
+        first_page = "start=0&" in request.path or request.path.endswith("start=0")
+        if self.marker not in request.path or (self.behaviour == "empty_page" and first_page):
             return super().answer(request)
         self.bad_requests += 1
         return bad_arxiv_reply(self.behaviour, request)
@@ -72,8 +74,8 @@ def bad_arxiv_reply(behaviour: str, request: Request) -> Reply:
     if behaviour == "error_entry":  # what arXiv answers to a malformed query: HTTP 400 and its error feed
         body = (FIXTURES / "error_bad_id.atom").read_text(encoding="utf-8").replace("BADID", "cat:bad.XX")
         return Reply(400, body.encode(), ATOM)
-    if behaviour == "empty_page":  # an empty page although the total says 5 entries exist
-        return Reply(200, render_feed([], total=5, start=0), ATOM)
+    if behaviour == "empty_page":  # a later page empty although the total says more entries exist
+        return Reply(200, render_feed([], total=5, start=2), ATOM)
     if behaviour == "too_many_long":
         return FakeArxiv.too_many(retry_after=3600)
     if behaviour == "unavailable":

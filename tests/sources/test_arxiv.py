@@ -21,8 +21,9 @@ from sources.arxiv import (
     parse_page,
     valid_arxiv_id,
 )
-from sources.errors import ArxivQueryError, HTTPStatusError
-from tests.arxiv_api import FakeArxiv, paper
+from sources.errors import ArxivQueryError, HTTPStatusError, TransferError
+from tests.arxiv_api import ATOM, FakeArxiv, paper
+from tests.httpserver import Reply
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "arxiv"
 DAY = date(2025, 11, 3)
@@ -137,6 +138,14 @@ def test_an_empty_first_page_is_an_answer(api):
     api.script.append("empty")
     assert fetch_day(client_for(api), "cat:cs.CL", DAY) == []
     assert len(api.requests) == 1
+
+
+def test_a_page_that_is_no_api_answer_is_an_error_not_an_empty_day(api):
+    # a `<feed` opened in garbage parses as an empty Atom feed: without opensearch:totalResults it is refused
+    api.script += [Reply(200, b"\x00\xff<feed" * 50, ATOM)] * 2
+    with pytest.raises(TransferError, match="not an arXiv API answer"):
+        fetch_day(client_for(api, retries=1), "cat:cs.CL", DAY)
+    assert len(api.requests) == 2
 
 
 def test_an_empty_later_page_is_retried_when_the_total_says_more_exist(api):

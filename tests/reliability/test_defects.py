@@ -235,3 +235,35 @@ def test_3_retry_after_is_honoured_up_to_the_cap_and_beyond_it_the_source_is_def
     assert health["seconds"].startswith("source 'seconds': deferred to the next run")
     assert "deferred to the next run" in health["date"] and health["soon"] is None
     assert query(tmp_path / "radar.duckdb", "SELECT source FROM documents") == [("soon",)]
+
+
+# --- 7: source paths not confined --------------------------------------------------------------------
+
+def test_7_local_source_paths_must_lie_under_the_configured_roots(tmp_path):
+    secret = tmp_path / "outside" / "passwd.xml"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    conf = tmp_path / "conf"
+    (conf / "mail").mkdir(parents=True)
+    (conf / "mail" / "good.eml").write_bytes(email(1))
+    good = source_toml("inbox", "email", path="mail") + source_toml("page", "page", path="mail/good.eml")
+    climbing = "../" * 12 + str(secret).lstrip("/")
+    config = write_config(conf, good + source_toml("escape", "feed", path=climbing))
+    result = poll_cli(config)
+    assert result.exit_code == 2 and "sources[2].path" in result.stderr and "outside the local roots" in result.stderr
+
+    (conf / "link.xml").symlink_to(secret)  # a link in the root that points out of it is refused as well
+    result = poll_cli(write_config(conf, good + source_toml("escape", "feed", path="link.xml")))
+    assert result.exit_code == 2 and "sources[2].path" in result.stderr, result.stderr
+
+    (conf / "mail" / "sneaky.eml").symlink_to(secret)  # and so is one inside a folder source
+    result = poll_cli(write_config(conf, good))
+    assert "sneaky.eml" in result.stderr and "outside the local roots" in result.stderr, result.stderr
+    assert not any("root:x" in body for (body,) in query(conf / "radar.duckdb", "SELECT body FROM documents"))
+
+    # A config kept apart from its sources lists their folder in [fetch] local_roots.
+    (conf / "mail" / "sneaky.eml").unlink()
+    apart = write_config(tmp_path / "outside", source_toml("inbox", "email", path=str(conf / "mail")),
+                         head=f'[fetch]\nlocal_roots = ["{conf}"]')
+    assert poll_cli(apart).exit_code == 0
+    assert query(tmp_path / "outside" / "radar.duckdb", "SELECT count(*) FROM documents") == [(1,)]

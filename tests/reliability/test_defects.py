@@ -5,6 +5,7 @@ was before its fix (main 7c54e40).
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import threading
@@ -19,7 +20,11 @@ from config.settings import load_settings
 from flows.pipeline.newsletters import poll_newsletters
 from flows.pipeline.runtime import PlainRuntime
 from radar.cli import app
+from tests.alerts.conftest import RULES, channels_toml
+from tests.alerts.conftest import write_config as write_alert_config
+from tests.alerts.fakes import TOKEN, FakeSlack, SmtpServer
 from tests.httpserver import Reply, Request
+from tests.storage.sample import make_sample_db
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_MAIL = ROOT / "demo" / "mail" / "tensor_tuesday_2025-11-04.eml"
@@ -267,3 +272,39 @@ def test_7_local_source_paths_must_lie_under_the_configured_roots(tmp_path):
                          head=f'[fetch]\nlocal_roots = ["{conf}"]')
     assert poll_cli(apart).exit_code == 0
     assert query(tmp_path / "outside" / "radar.duckdb", "SELECT count(*) FROM documents") == [(1,)]
+
+
+# --- 4: a malformed webhook URL aborts all delivery --------------------------------------------------
+
+def alert_config(tmp_path: Path, slack: FakeSlack, smtp_port: int, routes: str) -> Path:
+    db = make_sample_db(tmp_path / "alerts.duckdb")
+    return write_alert_config(tmp_path, db, channels_toml(slack, smtp_port) + RULES.format(routes=routes))
+
+
+def ledger_rows(config: Path) -> dict[str, tuple]:
+    rows = query(load_settings(config).database, "SELECT channel, status, possible_duplicate, last_error FROM alerts")
+    return {r[0]: r[1:] for r in rows}
+
+
+def test_4_a_malformed_webhook_url_fails_that_channel_alone_and_leaves_nothing_sending(tmp_path, http_server,
+                                                                                      monkeypatch):
+    slack = FakeSlack(http_server)
+    monkeypatch.setenv("RADAR_TEST_SLACK_TOKEN", TOKEN)
+    monkeypatch.setenv("RADAR_TEST_WEBHOOK", "http://[::1")
+    with SmtpServer() as smtp:
+        config = alert_config(tmp_path, slack, smtp.port, '["research", "hook", "mail"]')
+        first = CliRunner().invoke(app, ["alerts", "send", "--config", str(config)])
+        assert first.exit_code == 1, first.stdout + first.stderr
+        assert "Traceback" not in first.stderr and "http://[::1" not in first.stdout + first.stderr
+        assert "slack webhook hook" in first.stderr and "webhook_url" in first.stderr, first.stderr
+        assert "RADAR_TEST_WEBHOOK" in first.stderr
+        assert len(slack.posts) == 1 and len(smtp.handler.messages) == 1  # the other channels delivered
+        rows = ledger_rows(config)
+        # Never claimed (the URL is checked before anything is sent), so not `sending`: due again next run.
+        assert {c: r[0] for c, r in rows.items()} == {"research": "sent", "mail": "sent", "hook": "pending"}
+
+        monkeypatch.setenv("RADAR_TEST_WEBHOOK", slack.webhook_url)  # fixed: it goes out, and not as a duplicate
+        again = CliRunner().invoke(app, ["alerts", "send", "--config", str(config)])
+        assert again.exit_code == 0, again.stdout + again.stderr
+    assert len(slack.webhook_posts) == 1 and "possible duplicate" not in json.dumps(slack.webhook_posts)
+    assert ledger_rows(config)["hook"][:2] == ("sent", False)

@@ -14,15 +14,17 @@ from email.utils import formatdate
 from pathlib import Path
 
 import duckdb
+from aiosmtpd.controller import Controller
 from typer.testing import CliRunner
 
 from config.settings import load_settings
+from flows.pipeline.delivery import deliver
 from flows.pipeline.newsletters import poll_newsletters
 from flows.pipeline.runtime import PlainRuntime
 from radar.cli import app
 from tests.alerts.conftest import RULES, channels_toml
 from tests.alerts.conftest import write_config as write_alert_config
-from tests.alerts.fakes import TOKEN, FakeSlack, SmtpServer
+from tests.alerts.fakes import TOKEN, FakeSlack, Recorder, SmtpServer, free_port
 from tests.httpserver import Reply, Request
 from tests.storage.sample import make_sample_db
 
@@ -308,3 +310,38 @@ def test_4_a_malformed_webhook_url_fails_that_channel_alone_and_leaves_nothing_s
         assert again.exit_code == 0, again.stdout + again.stderr
     assert len(slack.webhook_posts) == 1 and "possible duplicate" not in json.dumps(slack.webhook_posts)
     assert ledger_rows(config)["hook"][:2] == ("sent", False)
+
+
+# --- 8c: one message SMTP rejects at DATA stops the others -------------------------------------------
+
+class RefusesFirstMessage(Recorder):
+    """Accepts the envelope of every message, and refuses the content of the first one at DATA (550)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused_one = False
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+        if not self.refused_one:
+            self.refused_one = True
+            return "550 5.7.1 message content rejected"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_8c_a_message_rejected_at_data_is_marked_failed_and_the_others_on_that_channel_go_on(tmp_path):
+    handler, port = RefusesFirstMessage(), free_port()
+    smtp = Controller(handler, hostname="127.0.0.1", port=port)
+    smtp.start()
+    try:
+        channel = channels_toml(None, port).replace("timeout_seconds = 5", "timeout_seconds = 5\nfold_after = 50")
+        rule = '\n[[alerts.rules]]\nname = "all"\nmin_sources = 1\nroutes = ["mail"]\nmax_per_run = 50\n'
+        config = write_alert_config(tmp_path, make_sample_db(tmp_path / "alerts.duckdb"), channel + rule)
+        report = deliver(load_settings(config))  # one email per paper (fewer than fold_after)
+    finally:
+        smtp.stop()
+    delivered = len(handler.messages)
+    statuses = [s for (s,) in query(load_settings(config).database, "SELECT status FROM alerts ORDER BY alert_key")]
+    assert statuses.count("failed") == 1 and statuses.count("sent") == len(statuses) - 1 >= 2, statuses
+    assert delivered == len(statuses) - 1
+    [error] = report.results[0].errors
+    assert "refused at DATA: 550" in error and "email channel mail" in error

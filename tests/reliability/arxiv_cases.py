@@ -18,7 +18,7 @@ from tests.arxiv_api import paper
 from tests.httpserver import LocalServer
 from tests.reliability.cli import run_radar
 from tests.reliability.corpus import Case
-from tests.reliability.outcome import Outcome, lost, normalise, rows
+from tests.reliability.outcome import Outcome, lost, normalise, rows, summary_entries
 from tests.reliability.servers import BadQueryArxiv
 
 DAY = date(2025, 11, 3)
@@ -45,7 +45,8 @@ def command(case_command: str, config: Path) -> list[str]:
 
 
 def papers(db: Path) -> Counter:
-    return Counter(rows(db, "SELECT arxiv_id, latest_version, title, abstract, CAST(authors AS VARCHAR), CAST(categories AS VARCHAR) FROM papers"))
+    return Counter(rows(db, "SELECT arxiv_id, latest_version, title, abstract, CAST(authors AS VARCHAR), "
+                            "CAST(categories AS VARCHAR) FROM papers"))
 
 
 def arxiv_reference(folder: Path, case_command: str) -> Counter:
@@ -71,7 +72,7 @@ def run_arxiv_case(case: Case, folder: Path, data: bytes, references, outcome: O
                       f"{api.bad_requests} requests for the bad query (at most the retries allow)")
     db = folder / "radar.duckdb"
     outcome.rows_lost += lost(references.get(f"arxiv-{case.command}"), papers(db))
-    failed = next((line for line in ran.stderr.splitlines() if line.startswith("failed:")), "")
+    failed = next(iter(summary_entries(ran.stderr, "failed:")), "")
     outcome.check_words(failed, ["bad", *case.error], "the run's failed line")
     if case.command == "arxiv":
         cursors = dict(rows(db, "SELECT query_name, newest_updated_at FROM arxiv_cursors"))

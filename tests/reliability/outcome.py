@@ -50,7 +50,8 @@ class Outcome:
         """No traceback, not killed, the expected exit status, RSS within the limit."""
         self.ran.append(ran)
         want = self.case.exit if expected_exit is None else expected_exit
-        self.check(not ran.timed_out, f"`radar {' '.join(ran.args[:2])}` still running after {ran.seconds:.0f} s: killed")
+        self.check(not ran.timed_out,
+                   f"`radar {' '.join(ran.args[:2])}` still running after {ran.seconds:.0f} s: killed")
         self.check(not ran.traceback, f"a traceback in the output of `radar {ran.args[0]}`:\n{tail(ran.output)}")
         self.check(ran.exit == want, f"exit status {ran.exit}, expected {want}:\n{tail(ran.output)}")
         self.check(ran.rss <= self.rss_limit, f"peak RSS {ran.rss / 2**20:.0f} MiB, over the limit "
@@ -60,6 +61,21 @@ class Outcome:
         flat = one_line(text or "")
         missing = [w for w in words if w.lower() not in flat.lower()]
         self.check(not missing, f"{where} lacks {missing}: {flat[:400]!r}")
+
+
+_ENTRY = re.compile(r"^(?:failed|skipped|deferred|warning|error|kept without items):? ")
+
+
+def summary_entries(stderr: str, prefix: str) -> list[str]:
+    """The run's stderr lines that start with `prefix` ("failed: bad: "), each joined with the lines a narrow
+    console wrapped it onto."""
+    entries: list[str] = []
+    for line in stderr.splitlines():
+        if _ENTRY.match(line) or not entries:
+            entries.append(line)
+        else:
+            entries[-1] += " " + line.strip()
+    return [e for e in entries if e.startswith(prefix)]
 
 
 def tail(text: str, lines: int = 25) -> str:
@@ -83,6 +99,7 @@ def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
 _VOLATILE = [
     (re.compile(r"http://127\.0\.0\.1:\d+"), "http://127.0.0.1:PORT"),
     (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:PORT"),
+    (re.compile(r"http://127\.0\.0\.1:PORT/api/query\?\S*"), "<arXiv API query>"),
     (re.compile(r"(?:/[\w.+-]+)*/pytest-\d+/[\w.+-]+/"), "<tmp>/"),
     (re.compile(r"/tmp/[\w./+-]*?/(?=[\w.-]+(?:\s|$|'|\"|:|,))"), "<tmp>/"),
     (re.compile(r"\d+\.\d+ s\b"), "N s"),

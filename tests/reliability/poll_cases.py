@@ -28,7 +28,7 @@ from tests.httpserver import LocalServer
 from tests.reliability import servers
 from tests.reliability.cli import Ran, run_radar
 from tests.reliability.corpus import ROOT, Case
-from tests.reliability.outcome import Outcome, lost, normalise, one_line, rows
+from tests.reliability.outcome import Outcome, lost, normalise, one_line, rows, summary_entries
 
 GOOD_FEED = ROOT / "demo" / "feeds" / "sparse_gradients.xml"
 GOOD_EMAIL = ROOT / "demo" / "mail" / "tensor_tuesday_2025-11-04.eml"
@@ -164,7 +164,7 @@ def check_sources(case: Case, outcome: Outcome, ran: Ran, db: Path, location: st
         # The run summary's line for the source: `failed:`, `deferred:` (asked to wait past the cap), or
         # `skipped:` for what a source that ran left out (a bad file of a folder, a cut-off entry).
         prefix = case.status if case.status in ("failed", "deferred") else "skipped"
-        line = " ".join(x for x in ran.stderr.splitlines() if x.startswith(f"{prefix}: {name}: "))
+        line = " ".join(summary_entries(ran.stderr, f"{prefix}: {name}: "))
         if case.status == "failed":
             outcome.check(status in ("never succeeded", "failing"), f"source_health says {name} is {status!r}")
         elif case.status == "ok":

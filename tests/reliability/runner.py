@@ -57,17 +57,21 @@ class Runner:
         self.generated = Once(self._generate)
         self.references = Once(self._reference)
         self.shared = Once(self._shared)
+        self.timings: dict[str, float] = {}
 
     def outcome(self, case: Case) -> Outcome:
         with self._lock:
-            if not self._futures:  # start them all: cases overlap, and a slow one does not wait its turn
-                for c in self.cases:
+            if not self._futures:  # start them all, the big generated ones first: cases overlap
+                for c in sorted(self.cases, key=lambda c: c.generator is None):
                     self._futures[c.name] = self._pool.submit(self._run, c)
             future = self._futures.setdefault(case.name, self._pool.submit(self._run, case))
         return future.result()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        if path := os.environ.get("RADAR_RELIABILITY_TIMES"):  # where the time goes, slowest first
+            Path(path).write_text("".join(f"{s:6.1f} s  {n}\n" for n, s in sorted(
+                self.timings.items(), key=lambda kv: -kv[1])), encoding="utf-8")
 
     def _folder(self, name: str) -> Path:
         folder = self.work / name
@@ -124,6 +128,7 @@ class Runner:
             else:
                 arxiv_cases.run_arxiv_case(case, folder, data, self.references, outcome)
         finally:
+            self.timings[case.name] = sum(r.seconds for r in outcome.ran)
             if outcome.handled:  # keep a failed case's folder (database, config) to look at
                 shutil.rmtree(folder, ignore_errors=True)
         return outcome

@@ -31,11 +31,15 @@ from prefect.exceptions import MissingContextError
 from prefect.futures import PrefectFuture
 from prefect.logging.handlers import APILogHandler
 
+from config import redact
 from config.arxiv import ArxivSettings
 from config.settings import ConfigError, Settings, load_settings
 from flows.prefect_setup import DB_WRITER_LIMIT, arxiv_rate_limit, writer_limit_exists
+from flows.server_guard import tie_temporary_servers_to_this_process
 
 T = TypeVar("T")
+# Whatever in this process uses Prefect without PREFECT_API_URL starts a temporary server: it ends with us.
+tie_temporary_servers_to_this_process()
 
 #: The project's module loggers, whose records inside a flow run are sent to the run's log.
 PROJECT_LOGGERS = ("flows", "sources", "extractors", "storage", "alerts", "config")
@@ -118,6 +122,7 @@ class PrefectRuntime:
     load_secret_block = staticmethod(load_secret_block)
 
     def __init__(self) -> None:
+        redact.install()  # every record of the run, Prefect's and the libraries' too, with secrets masked
         self.log = get_run_logger()
         send_project_logs_to_runs()
 

@@ -30,6 +30,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from alerts.errors import DeliveryError
 from alerts.render_slack import SlackMessage
+from config.faults import fault_point
 
 METADATA_EVENT = "paper_radar_alert"
 #: Errors no retry can fix; the route fails for this run.
@@ -80,6 +81,7 @@ class SlackBotSender:
         except (SlackClientError, URLError, OSError) as e:
             raise DeliveryError(f"slack channel {self.name}: chat.postMessage failed: {type(e).__name__}: {e}",
                                 retryable=True) from None
+        fault_point("slack.after_post")
         return str(response.get("ts"))
 
     def find_posted(self, keys: Sequence[str], since: datetime) -> Posted:
@@ -143,6 +145,7 @@ class SlackWebhookSender:
             # The exception text can contain the URL, which is the secret: name the type only.
             raise DeliveryError(f"slack webhook {self.name}: request failed ({type(e).__name__})",
                                 retryable=True) from None
+        fault_point("webhook.after_post")
         if response.status_code == 200 and (response.body or "").strip() == "ok":
             return None
         error = (response.body or "").strip()[:200] or "no error given"

@@ -15,6 +15,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from config.faults import fault_point
 from config.retry import RetryPolicy
 from config.settings import FetchSettings, Settings, SourceConfig
 from extractors.errors import ExtractError
@@ -75,6 +76,7 @@ def collect(settings: Settings, runtime: Runtime, source: SourceConfig, fetching
     """Wait for one source's fetch, then extract it; any error becomes part of its batch."""
     try:
         fetched = fetching.result()
+        fault_point("poll.after_fetch")
         extract = runtime.step(extract_source, f"extract-{source.name}")
         extractions = extract(source, fetched, settings.fetch.max_entries_per_feed, runtime.log)
         first_poll = state is None or state.last_success_at is None
@@ -110,6 +112,7 @@ def save_source(conn: Connection, batch: SourceBatch) -> SourceReport:
                             at=state.fetched_at, error=batch.error)
         return SourceReport.failed(source.name, batch.error)
     result = save_source_batch(conn, source.name, batch.extractions, state)
+    fault_point("poll.after_source")
     not_modified = bool(batch.fetched) and all(f.not_modified for f in batch.fetched)
     return SourceReport.from_save(source.name, "unchanged" if not_modified else "ok", len(batch.extractions),
                                   result)
@@ -137,9 +140,11 @@ def poll_newsletters(settings: Settings, runtime: Runtime) -> dict:
     with open_writer(settings, runtime) as conn:
         save_spooled(conn, spool_dir_for(settings.database))  # what a locked run could not write
         states = load_source_states(conn)
+    fault_point("poll.before_fetch")
     fetching = {s.name: runtime.submit(fetch_source, f"fetch-{s.name}", s, settings.fetch, states.get(s.name),
                                        runtime.log) for s in settings.enabled_sources}
     batches = [collect(settings, runtime, s, fetching[s.name], states.get(s.name)) for s in settings.enabled_sources]
+    fault_point("poll.before_save")
     reports = runtime.step(save_batches, "save-batches")(settings, runtime, batches)
     for r in reports:
         if r.status != "failed":  # a failed source was logged with its error when it failed
@@ -147,6 +152,7 @@ def poll_newsletters(settings: Settings, runtime: Runtime) -> dict:
                              "%d metrics", r.source, r.status, r.fetched, r.new_documents, r.changed_documents,
                              r.items, r.papers, r.code_links, r.metrics)
     summary = poll_summary(reports, settings.store)
+    fault_point("poll.before_publish")
     runtime.step(publish, "publish-snapshot")(settings, runtime)
     runtime.artifact("poll-newsletters-summary", render_poll_report(summary),
                      "What this poll fetched and saved, per source")

@@ -37,6 +37,7 @@ def summary_line() -> str:
         f"{len(BAD_INPUTS)} bad inputs tried, {sum(b.handled for b in bad)} handled, "
         f"{sum(b.crashed for b in bad)} crashes, {sum(b.rows_lost for b in bad)} rows lost; "
         f"{len(KILL_POINTS)} kill points, {sum(k.inconsistencies for k in kills)} inconsistencies, "
-        f"{sum(k.duplicate_alerts for k in kills)} duplicate alerts, {sum(k.processes_left for k in kills)} processes left; "
+        f"{sum(k.duplicate_alerts for k in kills)} duplicate alerts, "
+        f"{sum(k.processes_left for k in kills)} processes left; "
         f"{sum(SECRETS_FOUND.values())} secrets in outputs"
     )

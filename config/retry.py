@@ -30,9 +30,10 @@ class RetryPolicy:
     first_wait: float = 0.0
     max_wait: float = 0.0
     jitter: bool = True
-    #: Wait what an error's `retry_after` (seconds) asks, at least; asked for more than `max_wait`, give up:
-    #: waiting that long belongs to the next scheduled run.
+    #: Wait what an error's `retry_after` (seconds) asks, at least; asked for more than `max_retry_after`
+    #: (default `max_wait`), give up: waiting that long belongs to the next scheduled run.
     honour_retry_after: bool = False
+    max_retry_after: float | None = None
 
     def wait(self, failed_tries: int, error: BaseException | None = None, elapsed: float = 0.0) -> float:
         """Seconds to wait after the `failed_tries`-th failure (1 for the first)."""
@@ -48,7 +49,8 @@ class RetryPolicy:
 
     def gives_up_on(self, error: BaseException) -> bool:
         asked = getattr(error, "retry_after", None) if self.honour_retry_after else None
-        return asked is not None and asked > self.max_wait
+        cap = self.max_retry_after if self.max_retry_after is not None else self.max_wait
+        return asked is not None and asked > cap
 
     def call(
         self,

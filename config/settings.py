@@ -72,12 +72,21 @@ class FetchSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    # The whole of one fetch (connect, headers, body): a server trickling bytes cannot hold a poll.
+    deadline_seconds: float | None = Field(default=None, gt=0, le=3600)
     max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     max_redirects: int = Field(default=5, ge=0, le=30)
     retries: int = Field(default=2, ge=0, le=10)
     retry_delay_seconds: float = Field(default=5.0, ge=0)
+    # The longest Retry-After (429, 503) a run waits for before retrying; a longer one defers the source.
+    max_retry_after_seconds: float = Field(default=60.0, ge=0, le=3600)
     user_agent: str | None = None
     max_entries_per_feed: int = Field(default=200, gt=0)
+
+    @property
+    def deadline(self) -> float:
+        """`deadline_seconds`, by default three times the read timeout."""
+        return self.deadline_seconds if self.deadline_seconds is not None else 3 * self.timeout_seconds
 
 
 class Settings(BaseSettings):

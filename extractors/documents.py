@@ -11,6 +11,7 @@ import email
 import hashlib
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -39,6 +40,8 @@ _WEB_URL = re.compile(r"https?://[^\s\"'<>)\]]+", re.I)
 _TAG = re.compile(r"<[^>]*>")
 _STYLE_BLOCK = re.compile(r"<(style|script|head)\b.*?</\1\s*>", re.I | re.S)
 _FEED_EXTENSIONS = (".xml", ".rss", ".atom", ".rdf")
+_ENTRY_OPEN = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s>/]", re.I)
+_ENTRY_CLOSE = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.I)
 
 
 def parse_document_bytes(
@@ -101,13 +104,36 @@ def parse_feed(
     content: bytes, url: str | None, headers: dict[str, str] | None = None, source: str = ""
 ) -> list[Document]:
     """One Document per feed entry. Malformed with entries is fine (feedparser's bozo); malformed or not
-    a feed at all, with no entries, raises ParseError. A valid feed with no entries gives []."""
-    return _parse_feed(content, url, headers, source, where=_where(url, source))
+    a feed at all, with no entries, raises ParseError. A valid feed with no entries gives []. An entry
+    the feed breaks off inside is left out (`parse_feed_entries` says which)."""
+    return parse_feed_entries(content, url, headers, source).documents
+
+
+@dataclass(frozen=True)
+class FeedEntries:
+    """A feed's documents, and what was left out: one line per entry cut off, naming it."""
+
+    documents: list[Document]
+    skipped: list[str]
+
+
+def parse_feed_entries(
+    content: bytes, url: str | None, headers: dict[str, str] | None = None, source: str = ""
+) -> FeedEntries:
+    """`parse_feed`, saying which entries were left out: a feed that ends inside its last entry (a
+    truncated download or file) yields that entry with its body cut short or empty, which is not stored."""
+    return _parse_feed_entries(content, url, headers, source, where=_where(url, source))
 
 
 def _parse_feed(
     content: bytes, url: str | None, headers: dict[str, str] | None, source: str, where: str
 ) -> list[Document]:
+    return _parse_feed_entries(content, url, headers, source, where).documents
+
+
+def _parse_feed_entries(
+    content: bytes, url: str | None, headers: dict[str, str] | None, source: str, where: str
+) -> FeedEntries:
     response_headers = {k.lower(): v for k, v in (headers or {}).items() if v}
     if url:
         response_headers["content-location"] = url
@@ -122,7 +148,19 @@ def _parse_feed(
         # Malformed with nothing salvaged, or no RSS/Atom/RDF root at all (an error page served as a feed).
         reason = parsed.get("bozo_exception") or "no RSS, Atom or RDF feed element"
         raise ParseError(f"{where}: not a readable feed ({reason})")
-    return [_entry_document(entry, source) for entry in parsed.entries]
+    documents = [_entry_document(entry, source) for entry in parsed.entries]
+    if parsed.get("bozo") and documents and _ends_inside_an_entry(content):
+        cut = documents.pop()
+        return FeedEntries(documents, [f"{where}: entry {cut.title!r} ({cut.key}) is cut off (the feed ends inside "
+                                       f"it): skipped"])
+    return FeedEntries(documents, [])
+
+
+def _ends_inside_an_entry(content: bytes) -> bool:
+    """Whether the last <item>/<entry> the bytes open is never closed: the feed broke off inside it."""
+    opened = [m.start() for m in _ENTRY_OPEN.finditer(content)]
+    closed = [m.start() for m in _ENTRY_CLOSE.finditer(content)]
+    return bool(opened) and (not closed or opened[-1] > closed[-1])
 
 
 def _entry_document(entry: Any, source: str) -> Document:
@@ -218,7 +256,7 @@ def _iso(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return _in_utc(parsed)
 
 
 # --- email -------------------------------------------------------------------------------------------
@@ -227,6 +265,13 @@ def parse_email(content: bytes, location: str | None, source: str = "") -> Docum
     """An .eml message: the HTML alternative if there is one, unless it is only a teaser of the plain text
     (`_richer_part`), else the plain text."""
     where = _where(location, source)
+    try:
+        return _parse_email(content, location, source, where)
+    except RecursionError:  # the stdlib parser recurses once per nested part
+        raise ParseError(f"{where}: the email nests its MIME parts too deeply to be read") from None
+
+
+def _parse_email(content: bytes, location: str | None, source: str, where: str) -> Document:
     msg = email.message_from_bytes(content, _class=EmailMessage, policy=policy.default)
     if not msg.keys():
         raise ParseError(f"{where}: not an email (no headers)")
@@ -293,7 +338,18 @@ def _email_date(value: str) -> datetime | None:
         parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return _in_utc(parsed)
+
+
+def _in_utc(parsed: datetime) -> datetime:
+    """`parsed` in UTC; a date at the edge of the calendar (year 9999 west of UTC) keeps its wall clock
+    rather than overflow: it is implausible either way, and the flows drop implausible dates."""
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        return parsed.replace(tzinfo=UTC)
 
 
 # --- plain text --------------------------------------------------------------------------------------

@@ -156,6 +156,10 @@ def _print_poll_summary(summary: dict) -> None:
     changed = sum(s["changed_documents"] for s in summary["sources"])
     if changed:
         out.print(f"{changed} documents changed since the last poll: their rows were replaced.")
+    for w in summary.get("warnings", []):
+        err.print(f"[yellow]skipped:[/] {escape(w['source'])}: {escape(w['warning'])}", highlight=False)
+    for d in summary.get("deferred", []):
+        err.print(f"[yellow]deferred:[/] {escape(d['source'])}: {escape(str(d['error']))}", highlight=False)
     for f in summary["failures"]:
         err.print(f"[red]failed:[/] {escape(f['source'])}: {escape(str(f['error']))}", highlight=False)
 

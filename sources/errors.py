@@ -11,6 +11,7 @@ The tree:
   + ConnectError           - connection refused, DNS failure, TLS handshake failure
   + TransferError          - the connection broke or the server sent a malformed or truncated response
   + HTTPStatusError        - a status other than 2xx or 304; `.status`, `.retry_after`
+  + Deferred               - the server asked (Retry-After) to wait longer than the run may: next run
   + TooManyRedirects       - redirect loop, or more redirects than the client allows
   + TooLarge               - the body is over the byte cap; `.cap`, `.size` when known
   + LocalReadError         - a local path is missing or unreadable
@@ -91,6 +92,17 @@ class HTTPStatusError(SourceError):
     @property
     def retryable(self) -> bool:  # type: ignore[override]
         return self.status in _RETRYABLE_STATUSES or self.status >= 500
+
+
+class Deferred(SourceError):
+    """The server answered 429/503 with a Retry-After longer than the cap a run waits: the source is left
+    for the next run instead of being asked again now. `retry_after`, `cap` in seconds."""
+
+    def __init__(self, error: HTTPStatusError, *, cap: float, key: str) -> None:
+        super().__init__(f"deferred to the next run: {error.url} answered HTTP {error.status} and asked to wait "
+                         f"{error.retry_after:g} s (Retry-After), more than {key} = {cap:g}",
+                         source=error.source, url=error.url)
+        self.retry_after, self.cap = error.retry_after, cap
 
 
 class TooManyRedirects(SourceError):

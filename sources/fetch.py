@@ -26,14 +26,17 @@ def fetch_source(
     etag: str | None = None,
     last_modified: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    deadline: float | None = None,
 ) -> list[Fetched]:
-    """Fetch one source. Local sources use only `last_modified` (see sources/local.py)."""
+    """Fetch one source. Local sources use only `last_modified` (see sources/local.py); `deadline` bounds
+    an HTTP fetch's whole time (see `fetch_url`)."""
     if isinstance(url_or_path, Path):
         return read_path(url_or_path, source=name, last_modified=last_modified, max_bytes=max_bytes)
     scheme = urlsplit(url_or_path).scheme.lower()
     if scheme in ("http", "https"):
         fetched = fetch_url(
-            client, url_or_path, source=name, etag=etag, last_modified=last_modified, max_bytes=max_bytes
+            client, url_or_path, source=name, etag=etag, last_modified=last_modified, max_bytes=max_bytes,
+            deadline=deadline,
         )
         return [fetched]
     if scheme == "file" or not scheme:

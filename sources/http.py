@@ -9,13 +9,17 @@ flow's job) and never decodes or parses the body: extractors get the bytes and t
 
 from __future__ import annotations
 
+import socket
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 import httpx
 
 from sources.errors import (
+    FetchTimeout,
     HTTPStatusError,
     SourceError,
     TooLarge,
@@ -24,6 +28,8 @@ from sources.errors import (
 )
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+#: A fetch's whole deadline, when none is given: this many times the client's read timeout.
+DEADLINE_FACTOR = 3
 PROJECT_URL = "https://github.com/paper-radar/paper-radar"
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, "
@@ -83,8 +89,7 @@ def default_user_agent() -> str:
 def make_client(*, timeout: float = 20.0, user_agent: str | None = None, max_redirects: int = 5) -> httpx.Client:
     """An httpx client for feeds and pages; `timeout` applies to each of connect, read, write and pool.
 
-    The read timeout bounds each wait for data, not the whole download: bound a task's wall time
-    with the Prefect task's `timeout_seconds`.
+    The read timeout bounds each wait for data, not the whole download: `fetch_url`'s `deadline` does.
     """
     return httpx.Client(
         follow_redirects=True,
@@ -102,21 +107,87 @@ def fetch_url(
     etag: str | None = None,
     last_modified: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    deadline: float | None = None,
 ) -> Fetched:
-    """GET `url` (conditionally when a validator is given), reading at most `max_bytes` of body.
+    """GET `url` (conditionally when a validator is given), reading at most `max_bytes` of body, all of it
+    (connect, redirects, headers, body) within `deadline` seconds (default: DEADLINE_FACTOR times the
+    client's read timeout), however slowly the server trickles.
 
     Raises a `sources.errors.SourceError` subclass for anything but a 2xx or 304 answer.
     """
     require_http_url(url, source=source)
     request_headers = conditional_headers(etag=etag, last_modified=last_modified)
-    with map_httpx_errors(source, url, max_redirects=client.max_redirects):
-        with client.stream("GET", url, headers=request_headers) as response:
-            if response.status_code == 304:
-                content = b""
-            else:
-                raise_for_status(response, source=source, url=url)
-                content = read_capped(response, source=source, url=url, max_bytes=max_bytes)
+    seconds = deadline if deadline is not None else DEADLINE_FACTOR * (client.timeout.read or 20.0)
+    with Deadline(seconds) as cutoff:
+        try:
+            with map_httpx_errors(source, url, max_redirects=client.max_redirects):
+                with client.stream("GET", url, headers=request_headers, extensions={"trace": cutoff.trace}) as response:
+                    cutoff.watch(response.extensions.get("network_stream"))
+                    if response.status_code == 304:
+                        content = b""
+                    else:
+                        raise_for_status(response, source=source, url=url)
+                        content = read_capped(response, source=source, url=url, max_bytes=max_bytes)
+        except SourceError as e:
+            if cutoff.expired:
+                raise cutoff.error(source, url) from e
+            raise
+        if cutoff.expired:  # a body that ends at the close is cut short, not complete
+            raise cutoff.error(source, url)
     return _to_fetched(response, content, source=source, requested_url=url, etag=etag, last_modified=last_modified)
+
+
+class Deadline:
+    """A fetch's whole-time limit: when it passes, every connection the request opened is shut down, which
+    wakes a read blocked on a trickling server at once. httpx has per-read timeouts only; httpcore's `trace`
+    extension hands over each connection as it is made (redirects included)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.expired = seconds, False
+        self._streams: list[Any] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        if event.endswith(("connect_tcp.complete", "start_tls.complete")):
+            self.watch(info.get("return_value"))
+
+    def watch(self, stream: Any) -> None:
+        if stream is None:
+            return
+        with self._lock:
+            self._streams.append(stream)
+            expired = self.expired
+        if expired:
+            _shut(stream)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            streams = list(self._streams)
+        for stream in streams:
+            _shut(stream)
+
+    def error(self, source: str, url: str) -> FetchTimeout:
+        return FetchTimeout(f"{url} did not finish within the {self.seconds:g}-second deadline "
+                            "(fetch.deadline_seconds)", source=source, url=url)
+
+
+def _shut(stream: Any) -> None:
+    sock = stream.get_extra_info("socket")
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:  # already closed
+            pass
 
 
 def require_http_url(url: str, *, source: str) -> None:

@@ -40,8 +40,15 @@ def save_source_attempt(
     etag: str | None = None,
     last_modified: str | None = None,
     new_documents: int = 0,
+    warning: str | None = None,
+    unchanged: bool = False,
 ) -> None:
-    """Record one fetch attempt. A failure keeps the old validators; a success replaces them."""
+    """Record one fetch attempt. A failure keeps the old validators; a success replaces them.
+
+    `warning` is what a successful attempt left out (a bad file of a folder, a cut-off entry): kept in
+    `last_error`, so `source_health` shows it, without counting as a failure. An `unchanged` success (a
+    304, an untouched folder) keeps the warning of the success before it: the same content is still there.
+    """
     ok = error is None
     conn.execute(
         """
@@ -55,7 +62,8 @@ def save_source_attempt(
             last_attempt_at = $at,
             last_success_at = CASE WHEN $ok THEN CAST($at AS TIMESTAMPTZ) ELSE t.last_success_at END,
             last_new_document_at = CASE WHEN $new > 0 THEN CAST($at AS TIMESTAMPTZ) ELSE t.last_new_document_at END,
-            last_error = $error,
+            last_error = CASE WHEN $ok AND $unchanged AND t.consecutive_failures = 0 THEN t.last_error
+                              ELSE $error END,
             consecutive_failures = CASE WHEN $ok THEN 0 ELSE t.consecutive_failures + 1 END
         WHEN NOT MATCHED THEN INSERT (name, kind, location, etag, last_modified, last_attempt_at, last_success_at,
                                       last_new_document_at, last_error, consecutive_failures)
@@ -63,5 +71,6 @@ def save_source_attempt(
                     CASE WHEN $new > 0 THEN CAST($at AS TIMESTAMPTZ) END, $error, CASE WHEN $ok THEN 0 ELSE 1 END)
         """,
         {"name": name, "kind": kind, "location": location, "etag": etag, "lm": last_modified, "at": at,
-         "ok": ok, "new": new_documents, "error": error},
+         "ok": ok, "new": new_documents, "error": error if error is not None else warning,
+         "unchanged": unchanged},
     )

@@ -49,6 +49,8 @@ class FetchState:
     etag: str | None = None
     last_modified: str | None = None
     ingest_mode: str = "poll"  # storage.schema.INGEST_MODES: how the batch's new documents came in
+    warning: str | None = None  # what the source's good batch left out (a bad file, a cut-off entry)
+    unchanged: bool = False  # nothing new (304, or an untouched folder): the last success's warning still holds
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,8 @@ def save_source_batch(
     def record_attempt(new_documents: int) -> None:
         fault_point("newsletters.before_source_state")
         save_source_attempt(conn, name=source, kind=state.kind, location=state.location, at=state.fetched_at,
-                            etag=state.etag, last_modified=state.last_modified, new_documents=new_documents)
+                            etag=state.etag, last_modified=state.last_modified, new_documents=new_documents,
+                            warning=state.warning, unchanged=state.unchanged)
 
     return save_extractions(conn, extractions, fetched_at=state.fetched_at, ingest_mode=state.ingest_mode,
                             in_transaction=record_attempt)

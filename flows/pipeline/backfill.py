@@ -90,7 +90,8 @@ def _read_archive(settings: Settings, source: str, archive: str) -> list[Fetched
     urls = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.lstrip().startswith("#")]
     with make_client(timeout=settings.fetch.timeout_seconds, user_agent=settings.fetch.user_agent) as client:
-        return [fetch_url(client, u, source=source, max_bytes=settings.fetch.max_bytes) for u in urls]
+        return [fetch_url(client, u, source=source, max_bytes=settings.fetch.max_bytes,
+                          deadline=settings.fetch.deadline) for u in urls]
 
 
 def _in_range(when: datetime | None, start: date, end: date) -> bool:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from config.settings import SourceConfig
-from extractors import extract_items, parse_document_bytes, parse_email, parse_feed, parse_page
+from extractors import extract_items, parse_document_bytes, parse_email, parse_feed_entries, parse_page
 from records.documents import Document, Extraction
 from sources.http import Fetched, fetch_url, make_client
 from sources.local import read_path
@@ -45,14 +47,47 @@ def extract_documents(documents: Iterable[Document], log: Logger) -> Extracted:
     return Extracted(extractions, failed)
 
 
-def parse_fetched(source: SourceConfig, fetched: Fetched) -> list[Document]:
+@dataclass(frozen=True)
+class Parsed:
+    """A source's documents, and what was left out of them or changed (each line names the file or entry)."""
+
+    documents: list[Document]
+    problems: list[str] = field(default_factory=list)
+
+
+def parse_fetched(source: SourceConfig, fetched: Fetched) -> Parsed:
     """A configured source's documents: its kind decides the parser (an HTML error page served as a feed
-    is a bad feed, not a page)."""
+    is a bad feed, not a page). Entries a truncated feed broke off inside are left out, and said so."""
     if source.kind == "feed":
-        return parse_feed(fetched.content, fetched.url, fetched.parser_headers, source=source.name)
+        entries = parse_feed_entries(fetched.content, fetched.url, fetched.parser_headers, source=source.name)
+        return Parsed(entries.documents, entries.skipped)
     if source.kind == "page":
-        return [parse_page(fetched.content, fetched.url, source=source.name)]
-    return [parse_email(fetched.content, fetched.url, source=source.name)]
+        return Parsed([parse_page(fetched.content, fetched.url, source=source.name)])
+    return Parsed([parse_email(fetched.content, fetched.url, source=source.name)])
+
+
+#: Publication dates outside [EARLIEST_DATE, now + FUTURE_SLACK] are a feed's mistake (a placeholder year
+#: 2100, 9999, the Unix epoch): stored as unknown, so they neither sort first nor hide a paper from "recent".
+EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+
+
+def plausible_dates(documents: list[Document], now: datetime) -> Parsed:
+    """The documents with implausible publication dates set to None, one line per date dropped."""
+    kept, problems = [], []
+    for doc in documents:
+        if doc.published is not None and not EARLIEST_DATE <= doc.published <= now + FUTURE_SLACK:
+            problems.append(f"entry {doc.title!r} ({doc.key}): date {doc.published:%Y-%m-%d %H:%M} is before 1990 "
+                            "or more than a day ahead: stored without a date")
+            doc = replace(doc, published=None)
+        kept.append(doc)
+    return Parsed(kept, problems)
+
+
+def local_name(fetched: Fetched) -> str:
+    """A fetched file's path (a URL as it is): how messages name it."""
+    parts = urlsplit(fetched.url)
+    return unquote(parts.path) if parts.scheme == "file" else fetched.url
 
 
 def parse_any(fetched: Iterable[Fetched], source: str) -> list[Document]:

@@ -18,12 +18,12 @@ from datetime import UTC, datetime
 from config.faults import fault_point
 from config.retry import RetryPolicy
 from config.settings import FetchSettings, Settings, SourceConfig
-from extractors.errors import ExtractError
-from flows.pipeline.extract import extract_documents, parse_fetched
+from extractors.errors import ExtractError, ParseError
+from flows.pipeline.extract import extract_documents, local_name, parse_fetched, plausible_dates
 from flows.pipeline.report import SourceReport, poll_summary, render_poll_report
 from flows.pipeline.runtime import Logger, Runtime, open_writer
 from records.documents import Document, Extraction
-from sources.errors import SourceError
+from sources.errors import Deferred, HTTPStatusError, SourceError
 from sources.fetch import fetch_source as fetch_source_bytes
 from sources.http import Fetched, make_client
 from storage.db import Connection, DatabaseLocked, StorageError
@@ -37,27 +37,66 @@ def fetch_source(source: SourceConfig, fetch: FetchSettings, state: SourceState 
     """Network (or disk) only: the source's bytes, or nothing new when the server says 304.
 
     Timeouts, broken connections, 429 and 5xx are tried again (`fetch.retries` times, `retry_delay_seconds`
-    apart); a 404 or a body over the cap is not.
+    apart, or after the Retry-After the server asks for); a 404 or a body over the cap is not. A Retry-After
+    longer than `max_retry_after_seconds` is not waited for here: the source is `Deferred` to the next run.
     """
     def once() -> list[Fetched]:
         with make_client(timeout=fetch.timeout_seconds, user_agent=fetch.user_agent,
                          max_redirects=fetch.max_redirects) as client:
             return fetch_source_bytes(client, name=source.name, url_or_path=source.url or source.path,
                                       etag=state.etag if state else None,
-                                      last_modified=state.last_modified if state else None, max_bytes=fetch.max_bytes)
+                                      last_modified=state.last_modified if state else None, max_bytes=fetch.max_bytes,
+                                      deadline=fetch.deadline)
 
     def told(error: BaseException, failed: int, wait: float) -> None:
         log.warning("%s; retry %d of %d in %.1f s", error, failed, fetch.retries, wait)
 
     policy = RetryPolicy(attempts=fetch.retries + 1, first_wait=fetch.retry_delay_seconds,
-                         max_wait=fetch.retry_delay_seconds, jitter=False)
-    return policy.call(once, retry_if=lambda e: isinstance(e, SourceError) and e.retryable, on_retry=told)
+                         max_wait=fetch.retry_delay_seconds, jitter=False, honour_retry_after=True,
+                         max_retry_after=fetch.max_retry_after_seconds)
+    try:
+        return policy.call(once, retry_if=lambda e: isinstance(e, SourceError) and e.retryable, on_retry=told)
+    except HTTPStatusError as e:
+        if policy.gives_up_on(e):
+            raise Deferred(e, cap=fetch.max_retry_after_seconds, key="fetch.max_retry_after_seconds") from e
+        raise
 
 
-def extract_source(source: SourceConfig, fetched: list[Fetched], max_entries: int, log: Logger) -> list[Extraction]:
-    """Pure: documents and their items from the fetched bytes (see flows/pipeline/extract.py)."""
-    documents = [d for f in fetched if not f.not_modified for d in parse_fetched(source, f)[:max_entries]]
-    return extract_documents(documents, log).extractions
+@dataclass(frozen=True)
+class SourceExtraction:
+    """A source's extractions, and what was left out or changed on the way (each line names the file or entry)."""
+
+    extractions: list[Extraction]
+    warnings: list[str]
+
+
+def extract_source(source: SourceConfig, fetched: list[Fetched], max_entries: int, log: Logger) -> SourceExtraction:
+    """Documents and their items from the fetched bytes (see flows/pipeline/extract.py).
+
+    A file of a folder that cannot be parsed (an empty or broken .eml) is skipped and named, and the
+    other files go on; only when every file fails does the source fail. Cut-off entries and
+    implausible dates are left out, each logged and kept as a warning for the run's report.
+    """
+    files = [f for f in fetched if not f.not_modified]
+    documents, warnings, errors = [], [], []
+    for f in files:
+        try:
+            parsed = parse_fetched(source, f)
+        except ExtractError as e:
+            if len(files) == 1:
+                raise
+            errors.append(e)
+            warnings.append(f"{str(e).replace(f.url, local_name(f))} (file skipped)")
+            continue
+        documents += parsed.documents[:max_entries]
+        warnings += parsed.problems
+    if errors and len(errors) == len(files):
+        raise ParseError(f"every file failed: {'; '.join(warnings)}")
+    dated = plausible_dates(documents, datetime.now(UTC))
+    warnings += dated.problems
+    for warning in warnings:
+        log.warning("source %s: %s", source.name, warning)
+    return SourceExtraction(extract_documents(dated.documents, log).extractions, warnings)
 
 
 @dataclass(frozen=True)
@@ -69,6 +108,8 @@ class SourceBatch:
     extractions: list[Extraction]
     error: str | None = None
     first_poll: bool = False  # the source never succeeded before: what it brings is its archive
+    deferred: bool = False  # the server asked to wait past the cap: not failed, left for the next run
+    warnings: tuple[str, ...] = ()  # files and entries skipped, dates dropped: the source still succeeded
 
 
 def collect(settings: Settings, runtime: Runtime, source: SourceConfig, fetching: Future,
@@ -78,9 +119,13 @@ def collect(settings: Settings, runtime: Runtime, source: SourceConfig, fetching
         fetched = fetching.result()
         fault_point("poll.after_fetch")
         extract = runtime.step(extract_source, f"extract-{source.name}")
-        extractions = extract(source, fetched, settings.fetch.max_entries_per_feed, runtime.log)
+        extracted = extract(source, fetched, settings.fetch.max_entries_per_feed, runtime.log)
         first_poll = state is None or state.last_success_at is None
-        return SourceBatch(source, fetched, extractions, first_poll=first_poll)
+        return SourceBatch(source, fetched, extracted.extractions, first_poll=first_poll,
+                           warnings=tuple(extracted.warnings))
+    except Deferred as e:
+        runtime.log.warning("source %s %s", source.name, str(e).removeprefix(f"source {source.name!r}: "))
+        return SourceBatch(source, [], [], str(e), deferred=True)
     except (SourceError, ExtractError) as e:
         runtime.log.warning("source %s failed: %s", source.name, e)
         return SourceBatch(source, [], [], str(e))
@@ -110,12 +155,14 @@ def save_source(conn: Connection, batch: SourceBatch) -> SourceReport:
     if batch.error is not None:
         save_source_attempt(conn, name=source.name, kind=source.kind, location=source.location,
                             at=state.fetched_at, error=batch.error)
+        if batch.deferred:
+            return SourceReport(source.name, "deferred", error=batch.error)
         return SourceReport.failed(source.name, batch.error)
     result = save_source_batch(conn, source.name, batch.extractions, state)
     fault_point("poll.after_source")
     not_modified = bool(batch.fetched) and all(f.not_modified for f in batch.fetched)
     return SourceReport.from_save(source.name, "unchanged" if not_modified else "ok", len(batch.extractions),
-                                  result)
+                                  result, batch.warnings)
 
 
 def fetch_state(batch: SourceBatch) -> FetchState:
@@ -123,7 +170,9 @@ def fetch_state(batch: SourceBatch) -> FetchState:
     return FetchState(kind=batch.source.kind, location=batch.source.location,
                       fetched_at=last.fetched_at if last else datetime.now(UTC),
                       etag=last.etag if last else None, last_modified=last.last_modified if last else None,
-                      ingest_mode="first_poll" if batch.first_poll else "poll")
+                      ingest_mode="first_poll" if batch.first_poll else "poll",
+                      warning="; ".join(batch.warnings) or None,
+                      unchanged=bool(batch.fetched) and all(f.not_modified for f in batch.fetched))
 
 
 def publish(settings: Settings, runtime: Runtime) -> None:
@@ -147,7 +196,7 @@ def poll_newsletters(settings: Settings, runtime: Runtime) -> dict:
     fault_point("poll.before_save")
     reports = runtime.step(save_batches, "save-batches")(settings, runtime, batches)
     for r in reports:
-        if r.status != "failed":  # a failed source was logged with its error when it failed
+        if r.status not in ("failed", "deferred"):  # those were logged with their error when they happened
             runtime.log.info("source %s: %s, %d documents (%d new, %d changed), %d items, %d papers, %d code links, "
                              "%d metrics", r.source, r.status, r.fetched, r.new_documents, r.changed_documents,
                              r.items, r.papers, r.code_links, r.metrics)

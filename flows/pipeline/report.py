@@ -47,7 +47,7 @@ ROW_TABLES = ("documents", "items", "papers", "mentions", "code_links", "metrics
 @dataclass(frozen=True)
 class SourceReport:
     source: str
-    status: str  # "ok" | "unchanged" | "failed"
+    status: str  # "ok" | "unchanged" | "failed" | "deferred" (asked to wait past the cap: next run)
     fetched: int = 0  # documents parsed from what was fetched
     new_documents: int = 0
     changed_documents: int = 0
@@ -57,12 +57,14 @@ class SourceReport:
     code_links: int = 0
     metrics: int = 0
     error: str | None = None
+    warnings: tuple[str, ...] = ()  # what a successful source left out: a bad file, a cut-off entry, a date
 
     @classmethod
-    def from_save(cls, source: str, status: str, fetched: int, result: SaveResult) -> SourceReport:
+    def from_save(cls, source: str, status: str, fetched: int, result: SaveResult,
+                  warnings: tuple[str, ...] = ()) -> SourceReport:
         ins = result.inserted
         return cls(source, status, fetched, result.new_documents, result.changed_documents, ins["items"],
-                   ins["papers"], ins["mentions"], ins["code_links"], ins["metrics"])
+                   ins["papers"], ins["mentions"], ins["code_links"], ins["metrics"], warnings=warnings)
 
     @classmethod
     def failed(cls, source: str, error: str) -> SourceReport:
@@ -78,6 +80,8 @@ def poll_summary(reports: list[SourceReport], database: Path | StorageSettings) 
         "sources": [asdict(r) for r in reports],
         "totals": totals,
         "failures": [{"source": r.source, "error": r.error} for r in reports if r.status == "failed"],
+        "warnings": [{"source": r.source, "warning": w} for r in reports for w in r.warnings],
+        "deferred": [{"source": r.source, "error": r.error} for r in reports if r.status == "deferred"],
     }
 
 
@@ -92,6 +96,8 @@ def render_poll_report(summary: dict) -> str:
     totals = ", ".join(f"{k}: {v}" for k, v in summary["totals"].items())
     lines += ["", f"Rows added: {totals}"]
     lines += [f"- **failed** `{f['source']}`: {f['error']}" for f in summary["failures"]]
+    lines += [f"- **deferred** `{d['source']}`: {d['error']}" for d in summary.get("deferred", [])]
+    lines += [f"- **warning** `{w['source']}`: {w['warning']}" for w in summary.get("warnings", [])]
     return "\n".join(lines)
 
 

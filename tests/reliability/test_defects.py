@@ -1,0 +1,237 @@
+"""The twelve defects of issue 14 (1-7, and 8a-8e), one test each, on the real pipeline: real files, a real
+HTTP server on 127.0.0.1, a real SMTP server, the CLI in this process. Each test failed on the code as it
+was before its fix (main 7c54e40).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from email.utils import formatdate
+from pathlib import Path
+
+import duckdb
+from typer.testing import CliRunner
+
+from config.settings import load_settings
+from flows.pipeline.newsletters import poll_newsletters
+from flows.pipeline.runtime import PlainRuntime
+from radar.cli import app
+from tests.httpserver import Reply, Request
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_MAIL = ROOT / "demo" / "mail" / "tensor_tuesday_2025-11-04.eml"
+EMAIL = (b"From: news@example.org\r\nSubject: Issue {n}\r\nMessage-ID: <issue-{n}@example.org>\r\n"
+         b"Date: Tue, 04 Nov 2025 07:00:00 +0000\r\n\r\nRead https://arxiv.org/abs/2401.0000{n}\r\n")
+
+
+def email(n: int) -> bytes:
+    return EMAIL.replace(b"{n}", str(n).encode())
+
+
+def write_config(folder: Path, sources: str, *, head: str = "") -> Path:
+    config = folder / "radar.toml"
+    config.write_text(f'database = "radar.duckdb"\nlock_wait_seconds = 5\n{head}\n{sources}\n', encoding="utf-8")
+    return config
+
+
+def source_toml(name: str, kind: str, *, path: str | None = None, url: str | None = None) -> str:
+    where = f'path = "{path}"' if path is not None else f'url = "{url}"'
+    return f'\n[[sources]]\nname = "{name}"\nkind = "{kind}"\n{where}\n'
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def poll_cli(config: Path):
+    return CliRunner().invoke(app, ["poll", "--config", str(config)], env={"COLUMNS": "200"})
+
+
+# --- 1: one bad email blocks its folder --------------------------------------------------------------
+
+def test_1_a_bad_email_in_a_folder_is_skipped_and_named_and_the_rest_are_saved(tmp_path):
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    shutil.copy(DEMO_MAIL, mail / "good.eml")
+    (mail / "empty.eml").write_bytes(b"")
+    config = write_config(tmp_path, source_toml("inbox", "email", path="mail"))
+
+    result = poll_cli(config)
+    assert "Rows added: documents 1" in result.stdout, result.stdout + result.stderr
+    assert "empty.eml" in result.stderr  # the run summary names the file
+    summary = poll_newsletters(load_settings(config), PlainRuntime())  # unchanged folder: nothing new
+    assert summary["failures"] == []
+    [(error,)] = query(tmp_path / "radar.duckdb", "SELECT last_error FROM source_health WHERE name = 'inbox'")
+    assert error is not None and str(mail / "empty.eml") in error
+
+    (mail / "later.eml").write_bytes(email(7))  # the next poll still saves new good files
+    summary = poll_newsletters(load_settings(config), PlainRuntime())
+    [report] = summary["sources"]
+    assert report["new_documents"] == 1 and any("empty.eml" in w for w in report["warnings"])
+    assert query(tmp_path / "radar.duckdb", "SELECT count(*) FROM documents") == [(2,)]
+
+
+# --- 8a: a 2,000-deep multipart email ----------------------------------------------------------------
+
+def deep_multipart(depth: int) -> bytes:
+    head = "From: a@example.org\nSubject: deep\nMessage-ID: <deep@example.org>\nMIME-Version: 1.0\n"
+    opening = "".join(f'Content-Type: multipart/mixed; boundary="b{i}"\n\n--b{i}\n' for i in range(depth))
+    closing = "".join(f"--b{i}--\n" for i in reversed(range(depth)))
+    return (head + opening + "Content-Type: text/plain\n\nhello\n" + closing).encode()
+
+
+def test_8a_a_2000_deep_multipart_email_is_a_clear_error_naming_the_file(tmp_path):
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    (mail / "deep.eml").write_bytes(deep_multipart(2000))
+    (mail / "good.eml").write_bytes(email(1))
+    config = write_config(tmp_path, source_toml("inbox", "email", path="mail"))
+    result = poll_cli(config)
+    assert "RecursionError" not in result.stdout + result.stderr
+    assert "deep.eml" in result.stderr and "nest" in result.stderr, result.stderr
+    assert query(tmp_path / "radar.duckdb", "SELECT count(*) FROM documents") == [(1,)]
+
+
+# --- 8b: a truncated feed ----------------------------------------------------------------------------
+
+TRUNCATED_FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Cut</title>
+<item><title>Whole entry</title><link>https://news.example.org/1</link><guid>entry-1</guid>
+<description>About https://arxiv.org/abs/2401.00001 in full.</description></item>
+<item><title>Cut-off entry</title><link>https://news.example.org/2</link><guid>entry-2</guid>
+<description>This body is cut o"""
+
+
+def test_8b_a_truncated_feeds_cut_off_entry_is_not_stored_with_an_empty_body(tmp_path):
+    (tmp_path / "cut.xml").write_bytes(TRUNCATED_FEED)
+    config = write_config(tmp_path, source_toml("cut", "feed", path="cut.xml"))
+    summary = poll_newsletters(load_settings(config), PlainRuntime())
+    db = tmp_path / "radar.duckdb"
+    [(key, body)] = query(db, "SELECT doc_key, body FROM documents")
+    assert key.endswith("entry-1") and "in full" in body
+    [report] = summary["sources"]
+    assert any("cut" in w and "entry-2" in w for w in report["warnings"]), report
+    [(error,)] = query(db, "SELECT last_error FROM source_health WHERE name = 'cut'")
+    assert "entry-2" in error
+
+
+# --- 8d: implausible dates ---------------------------------------------------------------------------
+
+def dated_email(n: int, date: str) -> bytes:
+    return (f"From: a@example.org\nSubject: Dated {n}\nMessage-ID: <dated-{n}@example.org>\nDate: {date}\n\n"
+            f"https://arxiv.org/abs/2401.0000{n}\n").encode()
+
+
+def test_8d_dates_before_1990_or_more_than_a_day_ahead_are_stored_as_null_with_a_warning(tmp_path, caplog):
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    dates = {1: "Fri, 31 Dec 9999 23:59:59 -1200", 2: "Mon, 01 Jan 2100 00:00:00 +0000",
+             3: "Thu, 01 Jan 1970 00:00:00 +0000", 4: "Tue, 04 Nov 2025 07:00:00 +0000"}
+    for n, date in dates.items():
+        (mail / f"{n}.eml").write_bytes(dated_email(n, date))
+    config = write_config(tmp_path, source_toml("dated", "email", path="mail"))
+    caplog.set_level("WARNING")
+    summary = poll_newsletters(load_settings(config), PlainRuntime())
+    assert summary["failures"] == [], summary["failures"]
+    rows = dict(query(tmp_path / "radar.duckdb", "SELECT doc_key, published_at FROM documents"))
+    assert [rows[f"dated-{n}@example.org"] for n in (1, 2, 3)] == [None, None, None]
+    assert rows["dated-4@example.org"] is not None and rows["dated-4@example.org"].year == 2025
+    warned = " ".join(summary["sources"][0]["warnings"]) + caplog.text
+    assert all(f"dated-{n}@example.org" in warned for n in (1, 2, 3)) and "dated" in warned
+
+
+# --- 2: the fetch timeout does not bound a fetch -----------------------------------------------------
+
+class Trickle:
+    """A server on 127.0.0.1 that sends a byte every `interval` seconds: the headers (when `headers_too`)
+    or the body, never finishing; each read of the client's gets data well within its read timeout."""
+
+    def __init__(self, *, headers_too: bool, interval: float = 0.2) -> None:
+        self.headers_too, self.interval = headers_too, interval
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/feed.xml"
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n"
+        with conn:
+            conn.recv(65536)
+            try:
+                if not self.headers_too:
+                    conn.sendall(head)
+                for byte in (head if self.headers_too else b"<rss>" + b" " * 99_995):
+                    if self.stop.wait(self.interval):
+                        return
+                    conn.sendall(bytes([byte]))
+            except OSError:  # the client gave up
+                return
+
+    def close(self) -> None:
+        self.stop.set()
+        self.listener.close()
+
+
+def test_2_a_fetch_has_a_total_deadline_over_connect_headers_and_body(tmp_path):
+    body, head = Trickle(headers_too=False), Trickle(headers_too=True)
+    try:
+        sources = source_toml("trickle-body", "feed", url=body.url) + source_toml("trickle-head", "feed", url=head.url)
+        config = write_config(tmp_path, sources, head="[fetch]\ntimeout_seconds = 1\nretries = 0")
+        started = time.monotonic()
+        summary = poll_newsletters(load_settings(config), PlainRuntime())
+        elapsed = time.monotonic() - started
+    finally:
+        body.close()
+        head.close()
+    errors = {f["source"]: f["error"] for f in summary["failures"]}
+    assert set(errors) == {"trickle-body", "trickle-head"}
+    for name, server in (("trickle-body", body), ("trickle-head", head)):
+        assert name in errors[name] and server.url in errors[name] and "3-second deadline" in errors[name]
+    # The default deadline, 3 x timeout_seconds, twice (one source after the other); each trickle takes hours.
+    assert elapsed < 12, elapsed
+
+
+# --- 3: Retry-After ignored for newsletter sources ---------------------------------------------------
+
+FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Fine</title><item><title>One</title>'
+        b"<link>https://news.example.org/one</link><guid>https://news.example.org/one</guid>"
+        b"<description>https://arxiv.org/abs/2401.00001</description></item></channel></rss>")
+
+
+def test_3_retry_after_is_honoured_up_to_the_cap_and_beyond_it_the_source_is_deferred(tmp_path, http_server):
+    in_two_hours = formatdate(time.time() + 7200, usegmt=True)
+    http_server.route("/seconds.xml", b"slow down", status=429, headers={"Retry-After": "3600"})
+    http_server.route("/date.xml", b"", status=503, headers={"Retry-After": in_two_hours})
+    asked: list[float] = []
+
+    def soon(request: Request) -> Reply:
+        asked.append(time.monotonic())
+        if len(asked) == 1:
+            return Reply(429, b"slow down", {"Retry-After": "1"})
+        return Reply(200, FEED, {"Content-Type": "application/rss+xml"})
+
+    http_server.handle("/soon.xml", soon)
+    sources = "".join(source_toml(name, "feed", url=http_server.url(f"/{name}.xml")) for name in ("seconds", "date",
+                                                                                                    "soon"))
+    config = write_config(tmp_path, sources, head="[fetch]\nretries = 2\nretry_delay_seconds = 0")  # cap: 60 s
+    result = poll_cli(config)
+
+    assert len(http_server.requests_to("/seconds.xml")) == 1 and len(http_server.requests_to("/date.xml")) == 1
+    assert len(asked) == 2 and asked[1] - asked[0] >= 0.9  # waited the 1 s it was asked to, then got the feed
+    assert "deferred: seconds" in result.stderr and "deferred: date" in result.stderr, result.stderr
+    assert "3600 s (Retry-After)" in result.stderr and "fetch.max_retry_after_seconds = 60" in result.stderr
+    health = dict(query(tmp_path / "radar.duckdb", "SELECT name, last_error FROM source_health"))
+    assert health["seconds"].startswith("source 'seconds': deferred to the next run")
+    assert "deferred to the next run" in health["date"] and health["soon"] is None
+    assert query(tmp_path / "radar.duckdb", "SELECT source FROM documents") == [("soon",)]

@@ -23,6 +23,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -86,6 +87,7 @@ class Run:
     stderr: str
     mark: str | None  # what the fault point wrote before the kill (NAME@N), or None
     left_behind: list[str] = field(default_factory=list)  # "PID command" of processes the run left
+    seconds: float = 0.0
 
     @property
     def killed(self) -> bool:
@@ -109,6 +111,7 @@ def run_cli(args: list[str], work: Path, env: dict[str, str], *, fault: str | No
     tag = uuid.uuid4().hex[:8]
     out, err, mark = (work / f".run-{tag}.{name}" for name in ("stdout", "stderr", "mark"))
     env = base_env(env) | ({"RADAR_FAULT": fault, "RADAR_FAULT_MARK": str(mark)} if fault else {})
+    started = time.monotonic()
     with out.open("w") as stdout, err.open("w") as stderr:
         proc = subprocess.Popen([str(RADAR), *args], cwd=work, env=env, stdout=stdout, stderr=stderr,
                                 start_new_session=True)
@@ -123,7 +126,7 @@ def run_cli(args: list[str], work: Path, env: dict[str, str], *, fault: str | No
     if left:
         os.killpg(proc.pid, signal.SIGKILL)  # the session the run started: its leftovers are ours to end
     run = Run(args, returncode, out.read_text(errors="replace"), err.read_text(errors="replace"),
-              mark.read_text().strip() if mark.exists() else None, left)
+              mark.read_text().strip() if mark.exists() else None, left, time.monotonic() - started)
     for path in (out, err, mark):
         path.unlink(missing_ok=True)
     return run

@@ -65,7 +65,7 @@ RULES = """
 name = "everything"
 min_sources = 1
 routes = ["research"]
-max_per_run = 50
+max_per_run = 5
 
 [[alerts.rules]]
 name = "agents"

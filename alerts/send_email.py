@@ -5,7 +5,8 @@ Every message gets its `Date:` header here, at the moment it is handed to the se
 was first rendered).
 
 smtplib's errors become `DeliveryError`: refused recipients or sender, failed login and other
-permanent (5xx) answers are not retryable; a server that is down, hangs up or answers 4xx is.
+permanent (5xx) answers are not retryable; a server that is down, hangs up or answers 4xx is, and so
+is a message the server refuses at DATA (its content, not the route: the other messages go on).
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ class EmailSender:
         except smtplib.SMTPAuthenticationError as e:
             raise DeliveryError(f"{where}: login failed: {e.smtp_code} {_text(e.smtp_error)}",
                                 retryable=False) from None
+        except smtplib.SMTPDataError as e:
+            # The server took the envelope and refused this message's content (550 at DATA: too big, spam,
+            # policy): the message fails, the channel's other messages may still be accepted.
+            raise DeliveryError(f"{where}: message {message['Message-ID']} refused at DATA: {e.smtp_code} "
+                                f"{_text(e.smtp_error)}", retryable=True) from None
         except smtplib.SMTPResponseException as e:
             raise DeliveryError(f"{where}: server answered {e.smtp_code} {_text(e.smtp_error)}",
                                 retryable=e.smtp_code < 500) from None

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.error import URLError
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient, WebhookClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -60,6 +61,23 @@ def make_web_client(token: str, *, base_url: str | None = None, timeout: float =
 
 def make_webhook_client(url: str, *, timeout: float = 20.0) -> WebhookClient:
     return WebhookClient(url, timeout=int(max(timeout, 1)), retry_handlers=retry_handlers(), logger=SDK_LOG)
+
+
+def check_webhook_url(url: str, *, channel: str, where: str) -> None:
+    """DeliveryError (not retryable) unless `url` is an absolute http(s) URL with a host, before anything is
+    claimed or sent: urllib raises a bare ValueError deep inside slack_sdk for `http://[::1`. The message
+    names the channel and where the URL came from (`where`), never the URL: it is the secret."""
+    try:
+        parts = urlsplit(url)
+        host, _ = parts.hostname, parts.port  # .port raises on a port that is not a number
+    except ValueError:
+        problem = "it cannot be parsed as a URL"
+    else:
+        problem = ("its scheme is not http or https" if parts.scheme.lower() not in ("http", "https")
+                   else "it names no host" if not host else None)
+    if problem:
+        raise DeliveryError(f"slack webhook {channel}: the webhook_url from {where} is not a valid webhook URL "
+                            f"({problem})", retryable=False)
 
 
 class SlackBotSender:
@@ -141,6 +159,9 @@ class SlackWebhookSender:
     def send(self, message: SlackMessage) -> str | None:
         try:
             response = self.client.send_dict(message.payload())
+        except ValueError as e:  # urllib refusing the URL: nothing was sent
+            raise DeliveryError(f"slack webhook {self.name}: the webhook URL is not valid ({type(e).__name__})",
+                                retryable=False) from None
         except (SlackClientError, URLError, OSError) as e:
             # The exception text can contain the URL, which is the secret: name the type only.
             raise DeliveryError(f"slack webhook {self.name}: request failed ({type(e).__name__})",

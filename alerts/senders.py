@@ -13,7 +13,14 @@ from typing import Protocol, runtime_checkable
 
 from alerts.render_slack import SlackMessage
 from alerts.send_email import EmailSender
-from alerts.send_slack import Posted, SlackBotSender, SlackWebhookSender, make_web_client, make_webhook_client
+from alerts.send_slack import (
+    Posted,
+    SlackBotSender,
+    SlackWebhookSender,
+    check_webhook_url,
+    make_web_client,
+    make_webhook_client,
+)
 from config.alerts import ChannelConfig, SecretRef
 
 
@@ -38,10 +45,13 @@ def channel_secret(channel: ChannelConfig) -> SecretRef | None:
 
 
 def make_sender(channel: ChannelConfig, secret: str | None, *, history_limit: int = 200) -> Sender:
-    """The sender for a channel, given the value of its `channel_secret`."""
+    """The sender for a channel, given the value of its `channel_secret`; DeliveryError for a webhook URL
+    that is no URL (the channel then fails alone, before any ledger row is claimed)."""
     if channel.kind == "slack":
         client = make_web_client(secret or "", base_url=channel.slack_base_url, timeout=channel.timeout_seconds)
         return SlackBotSender(client, channel.name, channel.slack_channel, history_limit=history_limit)
     if channel.kind == "slack_webhook":
+        where = channel.webhook_url.describe() if channel.webhook_url else "the config"
+        check_webhook_url(secret or "", channel=channel.name, where=f"channel {channel.name}'s {where}")
         return SlackWebhookSender(make_webhook_client(secret or "", timeout=channel.timeout_seconds), channel.name)
     return EmailSender(channel, secret)

@@ -82,6 +82,9 @@ class FetchSettings(BaseModel):
     max_retry_after_seconds: float = Field(default=60.0, ge=0, le=3600)
     user_agent: str | None = None
     max_entries_per_feed: int = Field(default=200, gt=0)
+    # The folders local sources may read from (a source's `path`, and every file a folder source
+    # lists, symbolic links followed); by default the config file's folder. Resolved by load_settings.
+    local_roots: list[Path] | None = None
 
     @property
     def deadline(self) -> float:
@@ -163,7 +166,9 @@ def load_settings(path: str | Path | None = None) -> Settings:
         settings = Settings(**data, config_file=file)
     except ValidationError as e:
         raise ConfigError(_describe(file, e)) from None
-    return _resolve_paths(settings, file.parent)
+    settings = _resolve_paths(settings, file.parent)
+    _check_confined(settings, file)
+    return settings
 
 
 def _describe(file: Path, error: ValidationError) -> str:
@@ -182,5 +187,25 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
         return p if p.is_absolute() else (base / p).resolve()
 
     sources = [s.model_copy(update={"path": resolve(s.path)}) if s.path else s for s in settings.sources]
+    given = settings.fetch.local_roots
+    roots = [resolve(r.expanduser()) for r in given] if given is not None else [base.resolve()]
     return settings.model_copy(update={"database": resolve(settings.database.expanduser()), "sources": sources,
-                                       "storage": settings.storage.with_paths_resolved(base)})
+                                       "storage": settings.storage.with_paths_resolved(base),
+                                       "fetch": settings.fetch.model_copy(update={"local_roots": roots})})
+
+
+def _check_confined(settings: Settings, file: Path) -> None:
+    """Every local source's path (symbolic links followed) lies under one of `[fetch] local_roots`: a
+    config cannot make a poll copy /etc/passwd into the database and its published snapshot."""
+    roots = settings.fetch.local_roots or []
+    for i, source in enumerate(settings.sources):
+        if source.path is not None and not is_under(source.path, roots):
+            where = ", ".join(str(r) for r in roots)
+            raise ConfigError(f"{file}: invalid config\n  sources[{i}].path: {source.path} lies outside the local "
+                              f"roots ({where}); list its folder in [fetch] local_roots to allow it")
+
+
+def is_under(path: Path, roots: list[Path]) -> bool:
+    """Whether `path`, with every symbolic link followed, is one of `roots` or inside one."""
+    real = path.resolve()
+    return any(real.is_relative_to(root.resolve()) for root in roots)

@@ -7,6 +7,7 @@ paths, and always returns a list of `Fetched` so the flow handles both the same 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -27,11 +28,12 @@ def fetch_source(
     last_modified: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     deadline: float | None = None,
+    roots: Sequence[Path] | None = None,
 ) -> list[Fetched]:
-    """Fetch one source. Local sources use only `last_modified` (see sources/local.py); `deadline` bounds
-    an HTTP fetch's whole time (see `fetch_url`)."""
+    """Fetch one source. Local sources use only `last_modified` (see sources/local.py) and are read only
+    under `roots` when given; `deadline` bounds an HTTP fetch's whole time (see `fetch_url`)."""
     if isinstance(url_or_path, Path):
-        return read_path(url_or_path, source=name, last_modified=last_modified, max_bytes=max_bytes)
+        return read_path(url_or_path, source=name, last_modified=last_modified, max_bytes=max_bytes, roots=roots)
     scheme = urlsplit(url_or_path).scheme.lower()
     if scheme in ("http", "https"):
         fetched = fetch_url(
@@ -41,7 +43,7 @@ def fetch_source(
         return [fetched]
     if scheme == "file" or not scheme:
         path = file_url_to_path(url_or_path, source=name) if scheme else Path(url_or_path)
-        return read_path(path, source=name, last_modified=last_modified, max_bytes=max_bytes)
+        return read_path(path, source=name, last_modified=last_modified, max_bytes=max_bytes, roots=roots)
     raise SourceError(f"{url_or_path!r} is neither an http(s) URL nor a local path", source=name, url=url_or_path)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,15 +39,19 @@ _File = tuple[Path, os.stat_result]
 
 
 def read_path(
-    path: Path, *, source: str, last_modified: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path, *, source: str, last_modified: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+    roots: Sequence[Path] | None = None,
 ) -> list[Fetched]:
     """Read a file (one `Fetched`) or a folder (one per known file); an empty folder gives `[]`.
 
-    Raises `LocalReadError` for a missing or unreadable path and `TooLarge` if any file is over
-    `max_bytes` (a folder fails as a whole so the oversized file is noticed, not silently skipped).
+    Raises `LocalReadError` for a missing or unreadable path, or one that (symbolic links followed) lies
+    outside `roots` when they are given, and `TooLarge` if any file is over `max_bytes` (a folder fails
+    as a whole so the oversized file or the escaping link is noticed, not silently skipped).
     """
     path = Path(path).expanduser().absolute()
     files = list_files(path, source=source)
+    if roots is not None:
+        refuse_outside(path, files, roots, source=source)
     token = change_token(files)
     at = datetime.now(UTC)
     if last_modified == token:
@@ -72,6 +77,18 @@ def list_files(path: Path, *, source: str) -> list[_File]:
         raise LocalReadError(f"{missing} does not exist", source=source, url=str(missing)) from error
     except OSError as error:
         raise LocalReadError(f"cannot read {path}: {error.strerror}", source=source, url=str(path)) from error
+
+
+def refuse_outside(path: Path, files: list[_File], roots: Sequence[Path], *, source: str) -> None:
+    """LocalReadError for the first of `path` and its files whose real path is in none of `roots`."""
+    real_roots = [Path(r).resolve() for r in roots]
+    for candidate in [path, *(file for file, _ in files)]:
+        real = candidate.resolve()
+        if not any(real.is_relative_to(root) for root in real_roots):
+            link = f" (a link to {real})" if real != candidate else ""
+            where = ", ".join(str(r) for r in roots)
+            raise LocalReadError(f"{candidate}{link} lies outside the local roots ({where}): refused",
+                                 source=source, url=str(candidate))
 
 
 def change_token(files: list[_File]) -> str:

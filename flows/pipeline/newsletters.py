@@ -46,7 +46,7 @@ def fetch_source(source: SourceConfig, fetch: FetchSettings, state: SourceState 
             return fetch_source_bytes(client, name=source.name, url_or_path=source.url or source.path,
                                       etag=state.etag if state else None,
                                       last_modified=state.last_modified if state else None, max_bytes=fetch.max_bytes,
-                                      deadline=fetch.deadline)
+                                      deadline=fetch.deadline, roots=fetch.local_roots)
 
     def told(error: BaseException, failed: int, wait: float) -> None:
         log.warning("%s; retry %d of %d in %.1f s", error, failed, fetch.retries, wait)

@@ -32,6 +32,8 @@ def write_config(tmp_path: Path, api: FakeArxiv, *, rate_limit: str = "", delay:
     config = tmp_path / "radar.toml"
     config.write_text(f"""
 database = "radar.duckdb"
+[fetch]
+local_roots = ["{DEMO}"]  # the config is kept apart from the demo pages it reads
 [[sources]]
 name = "notes"
 kind = "page"

@@ -35,6 +35,7 @@ database = "radar.duckdb"
 timeout_seconds = 5
 retries = 1
 retry_delay_seconds = 0
+local_roots = ["{DEMO}"]  # the config is kept apart from the demo mail it reads
 [[sources]]
 name = "sparse"
 kind = "feed"

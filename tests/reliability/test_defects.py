@@ -5,6 +5,7 @@ was before its fix (main 7c54e40).
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import threading
@@ -13,13 +14,19 @@ from email.utils import formatdate
 from pathlib import Path
 
 import duckdb
+from aiosmtpd.controller import Controller
 from typer.testing import CliRunner
 
 from config.settings import load_settings
+from flows.pipeline.delivery import deliver
 from flows.pipeline.newsletters import poll_newsletters
 from flows.pipeline.runtime import PlainRuntime
 from radar.cli import app
+from tests.alerts.conftest import RULES, channels_toml
+from tests.alerts.conftest import write_config as write_alert_config
+from tests.alerts.fakes import TOKEN, FakeSlack, Recorder, SmtpServer, free_port
 from tests.httpserver import Reply, Request
+from tests.storage.sample import make_sample_db
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_MAIL = ROOT / "demo" / "mail" / "tensor_tuesday_2025-11-04.eml"
@@ -235,3 +242,106 @@ def test_3_retry_after_is_honoured_up_to_the_cap_and_beyond_it_the_source_is_def
     assert health["seconds"].startswith("source 'seconds': deferred to the next run")
     assert "deferred to the next run" in health["date"] and health["soon"] is None
     assert query(tmp_path / "radar.duckdb", "SELECT source FROM documents") == [("soon",)]
+
+
+# --- 7: source paths not confined --------------------------------------------------------------------
+
+def test_7_local_source_paths_must_lie_under_the_configured_roots(tmp_path):
+    secret = tmp_path / "outside" / "passwd.xml"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    conf = tmp_path / "conf"
+    (conf / "mail").mkdir(parents=True)
+    (conf / "mail" / "good.eml").write_bytes(email(1))
+    good = source_toml("inbox", "email", path="mail") + source_toml("page", "page", path="mail/good.eml")
+    climbing = "../" * 12 + str(secret).lstrip("/")
+    config = write_config(conf, good + source_toml("escape", "feed", path=climbing))
+    result = poll_cli(config)
+    assert result.exit_code == 2 and "sources[2].path" in result.stderr and "outside the local roots" in result.stderr
+
+    (conf / "link.xml").symlink_to(secret)  # a link in the root that points out of it is refused as well
+    result = poll_cli(write_config(conf, good + source_toml("escape", "feed", path="link.xml")))
+    assert result.exit_code == 2 and "sources[2].path" in result.stderr, result.stderr
+
+    (conf / "mail" / "sneaky.eml").symlink_to(secret)  # and so is one inside a folder source
+    result = poll_cli(write_config(conf, good))
+    assert "sneaky.eml" in result.stderr and "outside the local roots" in result.stderr, result.stderr
+    assert not any("root:x" in body for (body,) in query(conf / "radar.duckdb", "SELECT body FROM documents"))
+
+    # A config kept apart from its sources lists their folder in [fetch] local_roots.
+    (conf / "mail" / "sneaky.eml").unlink()
+    apart = write_config(tmp_path / "outside", source_toml("inbox", "email", path=str(conf / "mail")),
+                         head=f'[fetch]\nlocal_roots = ["{conf}"]')
+    assert poll_cli(apart).exit_code == 0
+    assert query(tmp_path / "outside" / "radar.duckdb", "SELECT count(*) FROM documents") == [(1,)]
+
+
+# --- 4: a malformed webhook URL aborts all delivery --------------------------------------------------
+
+def alert_config(tmp_path: Path, slack: FakeSlack, smtp_port: int, routes: str) -> Path:
+    db = make_sample_db(tmp_path / "alerts.duckdb")
+    return write_alert_config(tmp_path, db, channels_toml(slack, smtp_port) + RULES.format(routes=routes))
+
+
+def ledger_rows(config: Path) -> dict[str, tuple]:
+    rows = query(load_settings(config).database, "SELECT channel, status, possible_duplicate, last_error FROM alerts")
+    return {r[0]: r[1:] for r in rows}
+
+
+def test_4_a_malformed_webhook_url_fails_that_channel_alone_and_leaves_nothing_sending(tmp_path, http_server,
+                                                                                      monkeypatch):
+    slack = FakeSlack(http_server)
+    monkeypatch.setenv("RADAR_TEST_SLACK_TOKEN", TOKEN)
+    monkeypatch.setenv("RADAR_TEST_WEBHOOK", "http://[::1")
+    with SmtpServer() as smtp:
+        config = alert_config(tmp_path, slack, smtp.port, '["research", "hook", "mail"]')
+        first = CliRunner().invoke(app, ["alerts", "send", "--config", str(config)])
+        assert first.exit_code == 1, first.stdout + first.stderr
+        assert "Traceback" not in first.stderr and "http://[::1" not in first.stdout + first.stderr
+        assert "slack webhook hook" in first.stderr and "webhook_url" in first.stderr, first.stderr
+        assert "RADAR_TEST_WEBHOOK" in first.stderr
+        assert len(slack.posts) == 1 and len(smtp.handler.messages) == 1  # the other channels delivered
+        rows = ledger_rows(config)
+        # Never claimed (the URL is checked before anything is sent), so not `sending`: due again next run.
+        assert {c: r[0] for c, r in rows.items()} == {"research": "sent", "mail": "sent", "hook": "pending"}
+
+        monkeypatch.setenv("RADAR_TEST_WEBHOOK", slack.webhook_url)  # fixed: it goes out, and not as a duplicate
+        again = CliRunner().invoke(app, ["alerts", "send", "--config", str(config)])
+        assert again.exit_code == 0, again.stdout + again.stderr
+    assert len(slack.webhook_posts) == 1 and "possible duplicate" not in json.dumps(slack.webhook_posts)
+    assert ledger_rows(config)["hook"][:2] == ("sent", False)
+
+
+# --- 8c: one message SMTP rejects at DATA stops the others -------------------------------------------
+
+class RefusesFirstMessage(Recorder):
+    """Accepts the envelope of every message, and refuses the content of the first one at DATA (550)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused_one = False
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+        if not self.refused_one:
+            self.refused_one = True
+            return "550 5.7.1 message content rejected"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_8c_a_message_rejected_at_data_is_marked_failed_and_the_others_on_that_channel_go_on(tmp_path):
+    handler, port = RefusesFirstMessage(), free_port()
+    smtp = Controller(handler, hostname="127.0.0.1", port=port)
+    smtp.start()
+    try:
+        channel = channels_toml(None, port).replace("timeout_seconds = 5", "timeout_seconds = 5\nfold_after = 50")
+        rule = '\n[[alerts.rules]]\nname = "all"\nmin_sources = 1\nroutes = ["mail"]\nmax_per_run = 50\n'
+        config = write_alert_config(tmp_path, make_sample_db(tmp_path / "alerts.duckdb"), channel + rule)
+        report = deliver(load_settings(config))  # one email per paper (fewer than fold_after)
+    finally:
+        smtp.stop()
+    delivered = len(handler.messages)
+    statuses = [s for (s,) in query(load_settings(config).database, "SELECT status FROM alerts ORDER BY alert_key")]
+    assert statuses.count("failed") == 1 and statuses.count("sent") == len(statuses) - 1 >= 2, statuses
+    assert delivered == len(statuses) - 1
+    [error] = report.results[0].errors
+    assert "refused at DATA: 550" in error and "email channel mail" in error

@@ -10,7 +10,8 @@ mark first). Then the same command runs again without the fault, and:
 * a kill inside a transaction left nothing of it (the store right after the kill equals the store
   right after a kill just before that transaction began), and the read snapshot the rerun published
   equals the store;
-* no process of the killed run is left (everything in its session);
+* no process of the killed run is left (everything in its session), and on a DuckLake no PostgreSQL
+  session of it either;
 * no alert was delivered twice beyond the README's crash window (bot-token Slack: never; webhook and
   email: one resend, marked as a possible duplicate), and every message of the clean run was delivered.
 
@@ -23,15 +24,20 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from config.faults import POINTS
+from storage.db import open_db
 from tests.alerts.conftest import channels_toml
+from tests.backends import new_lake
 from tests.behaviour import arxiv_papers
+from tests.postgres import PASSWORD, PostgresServer
 from tests.reliability.harness import (
     ROOT,
     Deliveries,
@@ -65,7 +71,7 @@ RULES = """
 name = "everything"
 min_sources = 1
 routes = ["research"]
-max_per_run = 5
+max_per_run = 8
 
 [[alerts.rules]]
 name = "agents"
@@ -133,10 +139,12 @@ class Scenario:
     feeds_over_http: bool = False
     publishes: bool = False  # the command publishes the read snapshot
     exit_code: int = 0
+    lake: bool = False  # the store is a fresh DuckLake on the session's PostgreSQL, not the embedded file
 
 
 SCENARIOS = {
     "poll": Scenario(("poll",), "empty", feeds_over_http=True, publishes=True),
+    "poll-lake": Scenario(("poll",), "empty", feeds_over_http=True, publishes=True, lake=True),
     "spool": Scenario(("poll",), "spooled", publishes=True),
     "arxiv-poll": Scenario(("arxiv", "poll"), "empty"),
     "enrich": Scenario(("arxiv", "enrich"), "polled"),
@@ -158,6 +166,7 @@ KILLS: list[tuple[str, tuple[str, ...]]] = [
     ("poll", ("snapshot.mid_export@4",)),
     ("poll", ("snapshot.before_rename",)),
     ("poll", ("snapshot.before_current",)),
+    ("poll-lake", ("newsletters.mid_write@2",)),
     ("spool", ("spool.before_remove@1",)),
     ("spool", ("newsletters.mid_write@2",)),
     ("arxiv-poll", ("arxiv.after_fetch",)),
@@ -245,7 +254,9 @@ def seed_spooled(folder: Path) -> None:
     log = logging.getLogger(__name__)
     for source in settings.enabled_sources:
         fetched = fetch_source(source, settings.fetch, None, log)
-        batch = SourceBatch(source, fetched, extract_source(source, fetched, 200, log), first_poll=True)
+        extracted = extract_source(source, fetched, 200, log)
+        batch = SourceBatch(source, fetched, extracted.extractions, first_poll=True,
+                            warnings=tuple(extracted.warnings))
         spool_batch(spool_dir_for(settings.database), source.name, batch.extractions, fetch_state(batch))
     config.unlink()
 
@@ -273,32 +284,68 @@ def folders(work: Path, seed: Path) -> dict[str, Path]:
     return {"<work>": work, "<seed>": seed}
 
 
-def play(scenario: Scenario, seed: Path, work: Path, faults: tuple[str, ...], reruns: int) -> Outcome:
+class Store:
+    """The store a scenario's runs write: the embedded file in the work folder, or a fresh DuckLake."""
+
+    def __init__(self, work: Path, pg: PostgresServer | None) -> None:
+        self.work, self.pg = work, pg
+        self.lake = new_lake(pg, work) if pg is not None else None
+
+    def env(self) -> dict[str, str]:
+        if self.lake is None:
+            return {}
+        return {"RADAR_STORAGE__BACKEND": "ducklake", "RADAR_STORAGE__CATALOG": self.lake.catalog or "",
+                "RADAR_STORAGE__DATA_PATH": self.lake.data_path or "", "PGPASSWORD": PASSWORD}
+
+    def dump(self, seen: dict[str, Path]) -> dict[str, dict[str, str]]:
+        if self.lake is None:
+            return dump_store(self.work / DB, folders=seen) if (self.work / DB).exists() else {}
+        with open_db(self.lake, read_only=True) as conn:
+            return dump_connection(conn, folders=seen)
+
+    def sessions_left(self) -> list[str]:
+        """The catalog database's PostgreSQL sessions, once PostgreSQL noticed a killed client (a few seconds)."""
+        if self.pg is None:
+            return []
+        name = urlsplit(self.lake.catalog).path.lstrip("/")
+        deadline = time.monotonic() + 10
+        while True:
+            rows = self.pg.execute(f"SELECT pid, application_name, state FROM pg_stat_activity "
+                                   f"WHERE datname = '{name}'")
+            if not rows or time.monotonic() > deadline:
+                return [f"PostgreSQL session {row}" for row in rows]
+            time.sleep(0.2)
+
+
+def play(scenario: Scenario, seed: Path, work: Path, faults: tuple[str, ...], reruns: int,
+         pg: PostgresServer | None = None) -> Outcome:
     """Copy the seed, run the command killed at each of `faults`, then `reruns` times without a fault."""
     with Fakes() as fakes:
         config = prepare(seed, work, fakes, scenario)
+        store = Store(work, pg if scenario.lake else None)
+        env = fakes.env() | store.env()
         args = [*scenario.command, "--config", str(config)]
         seen = folders(work, seed)
         runs, problems, left, killed_store = [], [], [], None
         for n, fault in enumerate(faults):
-            run = run_cli(args, work, fakes.env(), fault=fault)
+            run = run_cli(args, work, env, fault=fault)
             runs.append(run)
-            left += run.left_behind
+            left += run.left_behind + store.sessions_left()
             name, _, nth = fault.partition("@")
             if not run.killed or run.mark != f"{name}@{nth or 1}":
                 problems.append(f"run {n + 1} was to die at {fault}: mark {run.mark!r}; {run.describe()}")
             if n == 0:
-                killed_store = dump_store(work / DB, folders=seen) if (work / DB).exists() else {}
+                killed_store = store.dump(seen)
         for _ in range(reruns):
-            run = run_cli(args, work, fakes.env())
+            run = run_cli(args, work, env)
             runs.append(run)
-            left += run.left_behind
+            left += run.left_behind + store.sessions_left()
             if run.returncode != scenario.exit_code or "Traceback" in run.stderr:
                 problems.append(f"rerun: {run.describe()}")
-        store = dump_store(work / DB, folders=seen)
+        final = store.dump(seen)
         if scenario.publishes:
-            problems += snapshot_problems(work, store, seen)
-        return Outcome(runs, store, deliveries(fakes), killed_store, problems, left)
+            problems += snapshot_problems(work, final, seen)
+        return Outcome(runs, final, deliveries(fakes), killed_store, problems, left)
 
 
 def snapshot_problems(work: Path, store: dict[str, dict[str, str]], seen: dict[str, Path]) -> list[str]:
@@ -333,11 +380,12 @@ def outcomes(request, tmp_path_factory) -> dict[str, Outcome | BaseException]:
     for kind in sorted({SCENARIOS[s].seed for s in scenarios}):
         seeds[kind] = base / f"seed-{kind}"
         SEEDS[kind](seeds[kind])
-    jobs = {name: (SCENARIOS[name], seeds[SCENARIOS[name].seed], base / f"reference-{name}", (), 1)
+    pg = request.getfixturevalue("postgres").get() if any(SCENARIOS[s].lake for s in scenarios) else None
+    jobs = {name: (SCENARIOS[name], seeds[SCENARIOS[name].seed], base / f"reference-{name}", (), 1, pg)
             for name in scenarios}
     for n, (scenario, faults) in enumerate(wanted):
         jobs[point_id(scenario, faults)] = (SCENARIOS[scenario], seeds[SCENARIOS[scenario].seed],
-                                            base / f"point-{n:02d}", faults, 1)
+                                            base / f"point-{n:02d}", faults, 1, pg)
 
     def attempt(job: tuple) -> Outcome | BaseException:
         try:

@@ -317,10 +317,12 @@ EXPECTED_ERRORS = {
     "bot-rate-limited": "ratelimited",
     "bot-invalid-auth": "invalid_auth", "bot-refused": "chat.postMessage failed",
     "hook-400": "HTTP 400", "hook-403": "HTTP 403", "hook-404-echo": "HTTP 404", "hook-410": "HTTP 410",
-    "hook-500": "HTTP 500", "hook-429": "429", "hook-refused": "request failed", "hook-wrong-scheme": "",
-    "hook-malformed": "", "mail-auth-535": "535", "mail-rcpt-550": "550", "mail-data-550": "550",
-    "mail-down": "",
+    "hook-500": "HTTP 500", "hook-429": "429", "hook-refused": "request failed",
+    "mail-auth-535": "535", "mail-rcpt-550": "550", "mail-data-550": "550", "mail-down": "Connection refused",
 }
+#: Webhook URLs no request can be made with: the channel fails before any row is claimed (rows stay pending).
+UNUSABLE_URLS = {"hook-wrong-scheme": "alerts send (every failure)",
+                 "hook-malformed": "alerts send (malformed webhook URL)"}
 
 
 def test_every_delivery_failed_as_planned_and_the_working_ones_delivered(outputs, sweep):
@@ -334,6 +336,9 @@ def test_every_delivery_failed_as_planned_and_the_working_ones_delivered(outputs
     for channel, error in EXPECTED_ERRORS.items():  # a route that cannot work leaves its other rows pending
         failed = [e for status, e in ledger[channel] if status == "failed"]
         assert failed and all(e and error in e for e in failed), (channel, ledger[channel])
+    for channel, run in UNUSABLE_URLS.items():
+        assert ledger[channel] == {("pending", None)}, (channel, ledger[channel])
+        assert f"failed: slack webhook {channel}" in outputs.texts[f"{run}: stderr"], outputs.texts[f"{run}: stderr"]
     assert outputs.runs["alerts send (every failure)"].returncode == 1
     assert outputs.runs["poll (publishes the snapshot)"].returncode == 0
     # The secrets were in use: the fakes saw the token, each reachable hook's path and the password.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from config import redact
 from config.alerts import SecretRef
 
 #: Reads a Prefect Secret block's value by the block's name.
@@ -22,6 +23,13 @@ class SecretError(Exception):
 
 
 def resolve_secret(ref: SecretRef, load_block: BlockLoader | None = None) -> str:
+    """The secret's value, registered with config/redact.py first so no log record can carry it."""
+    value = _read(ref, load_block)
+    redact.register(value)
+    return value
+
+
+def _read(ref: SecretRef, load_block: BlockLoader | None) -> str:
     if ref.env:
         value = os.environ.get(ref.env, "")
         if not value.strip():

@@ -31,6 +31,7 @@ from prefect.exceptions import MissingContextError
 from prefect.futures import PrefectFuture
 from prefect.logging.handlers import APILogHandler
 
+from config import redact
 from config.arxiv import ArxivSettings
 from config.settings import ConfigError, Settings, load_settings
 from flows.prefect_setup import DB_WRITER_LIMIT, arxiv_rate_limit, writer_limit_exists
@@ -118,6 +119,7 @@ class PrefectRuntime:
     load_secret_block = staticmethod(load_secret_block)
 
     def __init__(self) -> None:
+        redact.install()  # every record of the run, Prefect's and the libraries' too, with secrets masked
         self.log = get_run_logger()
         send_project_logs_to_runs()
 

@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from config.redact import redact
 from config.settings import Settings
 from radar.console import ConfigOption, err, fail, load_config, out, run
 
@@ -90,7 +91,7 @@ def send(
         out.print(f"{report.new_rows} new matches recorded ({report.suppressed} suppressed: backfill or first poll).")
     for r in report.results:
         for e in r.errors:
-            err.print(f"[red]failed:[/] {escape(str(e))}", highlight=False)
+            err.print(f"[red]failed:[/] {escape(redact(str(e)))}", highlight=False)
     if report.failed:
         raise typer.Exit(1)
 

@@ -20,6 +20,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from config import redact
 from radar.alerts_cli import alerts_app
 from radar.arxiv_cli import arxiv_app, backfill_command
 from radar.console import ConfigOption, err, fail, load_config, out, run, run_flow
@@ -32,6 +33,12 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Paper Radar: papers, code and metrics from AI newsletters, into DuckDB.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+
+
+@app.callback()
+def _every_command() -> None:
+    """Paper Radar: papers, code and metrics from AI newsletters, into DuckDB."""
+    redact.install()  # before any command logs: no record of any logger carries a secret
 
 
 class Format(StrEnum):

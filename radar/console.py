@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from config.redact import redact
 from config.secrets import SecretError
 from config.settings import ConfigError, Settings, load_settings
 from sources.errors import SourceError
@@ -43,7 +44,7 @@ USER_ERRORS = (ConfigError, StorageError, SourceError, SecretError)
 
 def fail(message: str, code: int = 2, *, one_line: bool = False) -> NoReturn:
     """Print `error: MESSAGE` on stderr and exit; `one_line` folds a multi-line message (for log files)."""
-    text = " ".join(message.split()) if one_line else message
+    text = redact(" ".join(message.split()) if one_line else message)
     err.print(f"[bold red]error:[/] {escape(text)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 

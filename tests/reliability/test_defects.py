@@ -6,8 +6,12 @@ was before its fix (main 7c54e40).
 from __future__ import annotations
 
 import json
+import logging
+import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from email.utils import formatdate
@@ -345,3 +349,61 @@ def test_8c_a_message_rejected_at_data_is_marked_failed_and_the_others_on_that_c
     assert delivered == len(statuses) - 1
     [error] = report.results[0].errors
     assert "refused at DATA: 550" in error and "email channel mail" in error
+
+
+# --- 5: a secret in the logs -------------------------------------------------------------------------
+
+class Kept(logging.Handler):
+    """Every record it sees, as its handlers would print it (message and traceback)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+def test_5_secrets_never_reach_stderr_or_any_log_record(tmp_path, http_server, monkeypatch):
+    secret_path = "/services/T0SECRET/B0SECRET/hunter2hunter2hunter2"
+    down = free_port()
+    monkeypatch.setenv("RADAR_TEST_SLACK_TOKEN", TOKEN)
+    monkeypatch.setenv("RADAR_TEST_WEBHOOK", f"ftp://127.0.0.1:{down}{secret_path}")  # the wrong scheme
+    monkeypatch.setenv("RADAR_TEST_DOWN_HOOK", f"http://127.0.0.1:{down}{secret_path}-down")  # nothing listens
+    monkeypatch.setenv("RADAR_TEST_SMTP_PASSWORD", "correct-horse-battery-staple")
+    slack = FakeSlack(http_server)
+    channels = channels_toml(slack, down) + (
+        '\n[[alerts.channels]]\nname = "down-hook"\nkind = "slack_webhook"\n'
+        'webhook_url = {env = "RADAR_TEST_DOWN_HOOK"}\ntimeout_seconds = 2\n')
+    channels = channels.replace('security = "plain"', 'security = "plain"\nusername = "radar"\n'
+                                'password = {env = "RADAR_TEST_SMTP_PASSWORD"}')
+    config = write_alert_config(tmp_path, make_sample_db(tmp_path / "alerts.duckdb"),
+                                channels + RULES.format(routes='["research", "hook", "down-hook", "mail"]'))
+    kept = Kept()
+    loggers = [logging.getLogger(), logging.getLogger("alerts.slack_sdk")]
+    for logger in loggers:
+        logger.addHandler(kept)
+    saved_level = logging.getLogger().level
+    logging.getLogger().setLevel(logging.DEBUG)
+    try:
+        result = CliRunner().invoke(app, ["alerts", "send", "--config", str(config)])
+        # Libraries log through the same records: what any of them would print is masked too.
+        for name in ("slack_sdk.web.base_client", "httpx", "urllib3.connectionpool", "prefect.flow_runs", "smtplib"):
+            logging.getLogger(name).warning("request to %s with %s, password %s", slack.webhook_url + secret_path,
+                                            TOKEN, "correct-horse-battery-staple")
+    finally:
+        for logger in loggers:
+            logger.removeHandler(kept)
+        logging.getLogger().setLevel(saved_level)
+    assert result.exit_code == 1 and "research" not in result.stderr, result.stdout + result.stderr
+    # And as a user runs it: its own process, whose stderr gets whatever the libraries log at WARNING and up.
+    proc = subprocess.run([sys.executable, "-m", "radar.cli", "alerts", "send", "--config", str(config)],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 1 and "slack webhook hook" in proc.stderr, proc.stderr
+    outputs = {"stdout": result.stdout, "stderr": result.stderr, "log records": "\n".join(kept.lines),
+               "process stdout": proc.stdout, "process stderr": proc.stderr}
+    for secret in (secret_path, TOKEN, "correct-horse-battery-staple"):
+        assert not [where for where, text in outputs.items() if secret in text], (secret, outputs)
+    assert sum("[redacted]" in line for line in kept.lines) >= 5  # the records were kept, with the secret masked

@@ -35,8 +35,11 @@ from config import redact
 from config.arxiv import ArxivSettings
 from config.settings import ConfigError, Settings, load_settings
 from flows.prefect_setup import DB_WRITER_LIMIT, arxiv_rate_limit, writer_limit_exists
+from flows.server_guard import tie_temporary_servers_to_this_process
 
 T = TypeVar("T")
+# Whatever in this process uses Prefect without PREFECT_API_URL starts a temporary server: it ends with us.
+tie_temporary_servers_to_this_process()
 
 #: The project's module loggers, whose records inside a flow run are sent to the run's log.
 PROJECT_LOGGERS = ("flows", "sources", "extractors", "storage", "alerts", "config")

@@ -5,15 +5,18 @@ One step per source and stage (never per item): each source's fetch (started con
 under the fetch settings' retry policy), its extraction, then one write for every source's batch
 (one transaction each) and the read snapshot. A source that fails (network, bad feed) is recorded
 with its error in the `sources` table and the run report; the other sources go on. The run's log
-gets one line per source: its result, or its error.
+gets one line per source: its result, or its error (expected errors without a traceback: the fetch and
+extract steps return them rather than raise, so a Prefect task logs no "Task run failed").
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from config.faults import fault_point
 from config.retry import RetryPolicy
@@ -31,6 +34,8 @@ from storage.newsletters import load_documents, save_extractions, table_counts
 from storage.snapshot import publish_snapshot, snapshot_dir_for
 from storage.source_state import SourceState, load_source_states, save_source_attempt
 from storage.spool import FetchState, save_source_batch, save_spooled, spool_batch, spool_dir_for
+
+T = TypeVar("T")
 
 
 def fetch_source(source: SourceConfig, fetch: FetchSettings, state: SourceState | None, log: Logger) -> list[Fetched]:
@@ -60,6 +65,26 @@ def fetch_source(source: SourceConfig, fetch: FetchSettings, state: SourceState 
         if policy.gives_up_on(e):
             raise Deferred(e, cap=fetch.max_retry_after_seconds, key="fetch.max_retry_after_seconds") from e
         raise
+
+
+def returning_errors(fn: Callable[..., T]) -> Callable[..., T | SourceError | ExtractError]:
+    """`fn`, with the errors a source is expected to have (HTTP errors, timeouts, malformed feeds) returned
+    rather than raised: a Prefect task that raises logs "Task run failed" with a traceback, and these are
+    one line in the run's log, written by `collect`. Bugs still raise, traceback and all."""
+    @functools.wraps(fn)
+    def call(*args: Any) -> T | SourceError | ExtractError:
+        try:
+            return fn(*args)
+        except (SourceError, ExtractError) as e:
+            return e
+
+    return call
+
+
+def _raised(outcome: T | BaseException) -> T:
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
 
 
 @dataclass(frozen=True)
@@ -116,10 +141,10 @@ def collect(settings: Settings, runtime: Runtime, source: SourceConfig, fetching
             state: SourceState | None) -> SourceBatch:
     """Wait for one source's fetch, then extract it; any error becomes part of its batch."""
     try:
-        fetched = fetching.result()
+        fetched = _raised(fetching.result())
         fault_point("poll.after_fetch")
-        extract = runtime.step(extract_source, f"extract-{source.name}")
-        extracted = extract(source, fetched, settings.fetch.max_entries_per_feed, runtime.log)
+        extract = runtime.step(returning_errors(extract_source), f"extract-{source.name}")
+        extracted = _raised(extract(source, fetched, settings.fetch.max_entries_per_feed, runtime.log))
         first_poll = state is None or state.last_success_at is None
         return SourceBatch(source, fetched, extracted.extractions, first_poll=first_poll,
                            warnings=tuple(extracted.warnings))
@@ -190,8 +215,8 @@ def poll_newsletters(settings: Settings, runtime: Runtime) -> dict:
         save_spooled(conn, spool_dir_for(settings.database))  # what a locked run could not write
         states = load_source_states(conn)
     fault_point("poll.before_fetch")
-    fetching = {s.name: runtime.submit(fetch_source, f"fetch-{s.name}", s, settings.fetch, states.get(s.name),
-                                       runtime.log) for s in settings.enabled_sources}
+    fetching = {s.name: runtime.submit(returning_errors(fetch_source), f"fetch-{s.name}", s, settings.fetch,
+                                       states.get(s.name), runtime.log) for s in settings.enabled_sources}
     batches = [collect(settings, runtime, s, fetching[s.name], states.get(s.name)) for s in settings.enabled_sources]
     fault_point("poll.before_save")
     reports = runtime.step(save_batches, "save-batches")(settings, runtime, batches)

@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -407,3 +408,44 @@ def test_5_secrets_never_reach_stderr_or_any_log_record(tmp_path, http_server, m
     for secret in (secret_path, TOKEN, "correct-horse-battery-staple"):
         assert not [where for where, text in outputs.items() if secret in text], (secret, outputs)
     assert sum("[redacted]" in line for line in kept.lines) >= 5  # the records were kept, with the secret masked
+
+
+# --- 6: a killed parent leaves its temporary Prefect server running -----------------------------------
+
+PARENT = """
+import sys, time
+import flows.newsletters  # what a flow run (or `radar alerts send` reading a Secret block) imports first
+from prefect.server.api.server import SubprocessASGIServer
+
+server = SubprocessASGIServer()
+server.start(timeout=240)  # what Prefect does for a flow, task or block used without PREFECT_API_URL
+print(server.server_process.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_6_a_temporary_prefect_server_dies_with_its_sigkilled_parent(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {
+        "PREFECT_HOME": str(tmp_path / "prefect"), "PYTHONPATH": str(ROOT)}
+    parent = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        server_pid = int(parent.stdout.readline())
+        assert alive(server_pid)
+        parent.kill()  # SIGKILL: no atexit, no Prefect shutdown hook
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 30
+        while alive(server_pid) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not alive(server_pid), f"temporary Prefect server {server_pid} outlived its killed parent"
+    finally:
+        parent.kill()
+        if "server_pid" in locals() and alive(server_pid):
+            os.kill(server_pid, signal.SIGKILL)

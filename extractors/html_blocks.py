@@ -19,7 +19,19 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from extractors.blocks import LABEL, RULE, Anchor, Block, is_counter, is_link_line, is_meta_line, norm, strip_urls
+from extractors.blocks import (
+    LABEL,
+    RULE,
+    Anchor,
+    Block,
+    is_counter,
+    is_link_line,
+    is_meta_line,
+    norm,
+    strip_urls,
+    text_urls,
+    without_counters,
+)
 from extractors.cards import CARD_MARK, rewrite_cards
 from extractors.footnotes import NOTE_MARK, keeps_marker, lend_notes, lent_links
 from extractors.html_chrome import THREAD_MARK, article_root, attached, drop, keep_article, keep_thread, sort_out
@@ -83,7 +95,9 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     page = _Page(_holding_blocks(root), body_size(article if article is not None else root) if styled else None,
                  styled)
     _walk(_children(article) if article is not None else [root], blocks, None, page)
-    return [b for b in blocks if not is_counter(b.text, bare=True) and not is_meta_line(b.text)]
+    kept = [b for b in blocks if not is_counter(b.text, bare=True)]
+    metas = [is_meta_line(b.text) for b in kept]
+    return [without_counters(b) if meta else b for b, meta in zip(kept, metas, strict=True) if not meta or b.paper_ids]
 
 
 def _resolve_links(root: etree._Element, base: str | None) -> None:
@@ -541,7 +555,7 @@ def _make_block(kind: str, nodes: list[Node], outer: str | None) -> Block | None
     text = norm(raw)
     if not text and not spans:
         return None
-    anchors = _anchors(raw, spans)
+    anchors = _anchors(raw, _with_text_urls(raw, spans))
     if outer:
         anchors.insert(0, Anchor(outer, text, "", True))  # the whole block is the link's text
     lead = _lead_text(nodes, raw[:first_end])
@@ -577,6 +591,14 @@ def _anchors(raw: str, spans: list[_Span]) -> list[Anchor]:
 
 
 _Span = tuple[str, int, int, str]  # a link in a block's text: href, start, end, the name a footnote gives it
+
+
+def _with_text_urls(raw: str, spans: list[_Span]) -> list[_Span]:
+    """`spans` and the URLs written out in the text outside every link ("Code: github.com/x/y" copied from a
+    paper's abstract, an email client's pasted address): a reader follows those too."""
+    written = [(href, start, end, "") for start, end, href in text_urls(raw)
+               if not any(s < end and start < e for _, s, e, _ in spans)]
+    return sorted([*spans, *written], key=lambda span: span[1]) if written else spans
 
 
 def _render(nodes: list[Node]) -> tuple[str, list[_Span], int]:

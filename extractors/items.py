@@ -128,11 +128,21 @@ def extract_items(doc: Document) -> list[Item]:
             subject = _named_subject(unit, subjects) if not found[n] else None
             if subject is not None:
                 found[n] = _items(unit, doc, subject)
+    if units and not any(found) and (entry_paper := _entry_paper(doc)) is not None:
+        whole = _Unit(norm(doc.title), [b for unit in units for b in unit.blocks])
+        found = [_items(whole, doc, entry_paper)]
+        units = [whole]
     items = [item for made in found for item in made]
     bearing = [unit for unit, made in zip(units, found, strict=True) if made]
     if len(bearing) == 1 and doc.title.strip() and _untitled(bearing[0], items[0]):
         items[0] = replace(items[0], title=norm(doc.title))  # a post's one story is titled by the post
     return [replace(item, position=n) for n, item in enumerate(_one_per_paper(items))]
+
+
+def _entry_paper(doc: Document) -> PaperRef | None:
+    """The paper a document is itself the page of (a feed entry whose link is `huggingface.co/papers/ID` or
+    `arxiv.org/abs/ID`, its body the abstract): the subject of a body that links no paper of its own."""
+    return find_arxiv_in_url(doc.url) if doc.url else None
 
 
 def _subject_names(items: list[Item]) -> list[tuple[set[str], str, PaperRef]]:

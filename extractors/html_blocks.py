@@ -220,10 +220,17 @@ def _walk(children: list[Node], out: list[Block], outer: str | None, page: _Page
         _emit_run(run, out, outer)
 
 
+def _is_entry(tag: etree._Element) -> bool:
+    """A post of a page of posts, marked as microformats mark one (`class="h-entry"`: Mastodon's statuses,
+    IndieWeb blogs, many static-site themes): it starts a story, as a rule would."""
+    classes = tag.get("class")
+    return classes is not None and "h-entry" in classes and "h-entry" in classes.split()
+
+
 def _visit(tag: etree._Element, out: list[Block], outer: str | None, page: _Page) -> None:
     name = tag.tag
-    if tag.get(THREAD_MARK):
-        out.append(Block("sep"))  # a comment of a thread read as the page's content: a story of its own
+    if tag.get(THREAD_MARK) or _is_entry(tag):
+        out.append(Block("sep"))  # a comment of a thread read as the page's content, a post: a story of its own
     if name == "hr":
         out.append(Block("sep"))
     elif name in _HEADINGS:

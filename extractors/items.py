@@ -34,6 +34,14 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    table of contents, a recap) are one item: the fullest one, with the others' code and numbers.
 8. *A post's one story.* Where the document holds one story and the body gives it no title (no heading, lead,
    card or link named like the paper: a forum post, a feed entry), the item takes the document's title.
+9. *Posts.* An element marked as a post (`class="h-entry"`: a Mastodon status, an IndieWeb post list) starts a
+   story, as a rule does (extractors/html_blocks.py).
+10. *A document that is a paper's page.* Where no block names a paper and the document's own link is a paper's
+   page (a feed entry linking `huggingface.co/papers/ID` or `arxiv.org/abs/ID`, its body the abstract), the
+   whole body is one item about that paper, titled by the document.
+
+A paper or a repository is named by a link, a link card (extractors/cards.py), an arXiv id written out, or an
+address written out in the text (with or without a scheme on the hosts of papers and code, blocks.text_urls).
 
 Inside a story, each number and each code link belongs to the paper its own clause is about (extractors/
 attribution.py): the one its clause or sentence names (nearest before it, else the subject), else the one named

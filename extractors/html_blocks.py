@@ -35,7 +35,7 @@ from extractors.blocks import (
 from extractors.cards import CARD_MARK, rewrite_cards
 from extractors.footnotes import NOTE_MARK, keeps_marker, lend_notes, lent_links
 from extractors.html_chrome import THREAD_MARK, article_root, attached, drop, keep_article, keep_thread, sort_out
-from extractors.html_styles import body_size, may_be_styled, page_may_be_styled, styled_level
+from extractors.html_styles import body_size, inline_class_fonts, may_be_styled, page_may_be_styled, styled_level
 from extractors.links import find_arxiv_in_url, visible_target
 from extractors.metric_tables import is_number_cell, is_results_table
 
@@ -86,8 +86,11 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     _resolve_links(root, base)
     if any(t is root for t in dropped):
         return []  # the whole page is chrome (a hidden <html>)
+    sheets = [t.text for t in dropped if t.tag == "style" and t.text]
     for tag in (*notes, *(t for t in dropped if not (notes and keeps_marker(t)))):
         drop(tag)
+    if sheets:
+        inline_class_fonts(sheets, root)
     blocks: list[Block] = []
     article = article_root(root, [t for t in marked if attached(t, root)])
     # `tags` keeps every element's Python proxy alive, so that elements stay the same set members throughout

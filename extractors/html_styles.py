@@ -48,6 +48,33 @@ def page_may_be_styled(html: str) -> bool:
     return any(word in lower for word in _PAGE_WORDS) or _PAGE_SIZE_CLASS.search(lower) is not None
 
 
+_CLASS_RULE = re.compile(r"(?<![\w.#-])\.([A-Za-z_][\w-]*)\s*\{([^{}]*)\}")
+_FONT_DECLARATION = re.compile(r"font-(?:weight|size)\s*:\s*[^;}]+", re.I)
+
+
+def inline_class_fonts(sheets: list[str], root: etree._Element) -> None:
+    """Write the font weight and size that the page's own stylesheet gives a class (`.c2{font-weight:700;
+    font-size:13pt}`: Google Docs' published pages, Word's HTML, email builders) into the style attribute of each
+    element of that class, so that the heading rules read them as they read inline styles. Only rules whose
+    selector ends in a class are read (`.c2`, `.post .title`, not `p.MsoNormal`); an inline style, written
+    after them, still wins."""
+    fonts: dict[str, str] = {}
+    for sheet in sheets:
+        if "font" not in sheet:
+            continue
+        for name, body in _CLASS_RULE.findall(sheet):
+            declared = ";".join(_FONT_DECLARATION.findall(body))
+            if declared:
+                fonts[name] = f"{fonts[name]};{declared}" if name in fonts else declared
+    if not fonts:
+        return
+    for el in root.iter(etree.Element):
+        classes = el.get("class")
+        declared = [fonts[c] for c in classes.split() if c in fonts] if classes else None
+        if declared:
+            el.set("style", ";".join([*declared, el.get("style") or ""]))
+
+
 def font_size(el: etree._Element) -> float | None:
     """The font size an element declares, in px: its inline style, else a size class."""
     style = el.get("style")

@@ -177,18 +177,17 @@ ENTRY_PAGES = [
         'it trains 3x faster. Repo: https://github.com/eric-mitchell/direct-preference-optimization</p></div>'
         '<a class="status-card" href="https://arxiv.org/abs/2305.18290"><strong class="status-card__title">DPO'
         '</strong></a></div>', id="mastodon-statuses"),
-    pytest.param(  # an IndieWeb blog's front page: one <article class="h-entry"> per short post
-        '<article class="h-entry"><p class="e-content">Griffin needs 6x fewer tokens '
-        '(<a href="https://arxiv.org/abs/2402.19427">paper</a>, code github.com/google-deepmind/recurrentgemma).</p>'
-        '</article><article class="h-entry"><p class="e-content">DPO trains 3x faster '
-        '(<a href="https://arxiv.org/abs/2305.18290">paper</a>, code '
-        'github.com/eric-mitchell/direct-preference-optimization).</p></article>', id="indieweb-articles"),
-    pytest.param(  # a static-site list of notes, microformats on <li>
-        '<ul><li class="note h-entry"><div>Notes on <a href="https://arxiv.org/abs/2402.19427">Griffin</a>.</div>'
-        '<div>It needs 6x fewer tokens; code at github.com/google-deepmind/recurrentgemma</div></li>'
-        '<li class="note h-entry"><div>Notes on <a href="https://arxiv.org/abs/2305.18290">DPO</a>.</div>'
-        '<div>It trains 3x faster; code at github.com/eric-mitchell/direct-preference-optimization</div></li></ul>',
-        id="notes-list"),
+    pytest.param(  # an IndieWeb blog's front page: each post's text first, its paper linked at its end
+        '<div class="post h-entry"><p class="e-content">Needs 6x fewer tokens; code '
+        'github.com/google-deepmind/recurrentgemma.</p><p><a href="https://arxiv.org/abs/2402.19427">Griffin</a></p>'
+        '</div><div class="post h-entry"><p class="e-content">Trains 3x faster; code '
+        'github.com/eric-mitchell/direct-preference-optimization.</p><p><a href="https://arxiv.org/abs/2305.18290">'
+        'DPO</a></p></div>', id="indieweb-posts"),
+    pytest.param(  # a static-site list of notes, microformats on <section>, the source cited last
+        '<section class="note h-entry"><div>It needs 6x fewer tokens, code at github.com/google-deepmind/'
+        'recurrentgemma.</div><div>Source: arXiv:2402.19427</div></section><section class="note h-entry"><div>It '
+        'trains 3x faster, code at github.com/eric-mitchell/direct-preference-optimization.</div><div>Source: '
+        'arXiv:2305.18290</div></section>', id="notes-sections"),
 ]
 
 

@@ -230,3 +230,8 @@ def connect_generation(snapshot_dir: Path, name: str) -> Iterator[duckdb.DuckDBP
 
 def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
+
+
+def has_snapshot(snapshot_dir: Path) -> bool:
+    """Whether a generation has been published in `snapshot_dir` (its `current` link exists)."""
+    return (Path(snapshot_dir) / CURRENT).exists()

@@ -29,9 +29,9 @@ from typing import Any
 import duckdb
 
 from records.documents import CodeLink, Document, Extraction, Item, Metric, PaperRef
+from storage.batch import Part, SaveResult, save_batch
 from storage.db import StorageError
-from storage.newsletters import SaveResult, save_extractions
-from storage.source_state import save_source_attempt
+from storage.source_state import SourceAttempt
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,12 @@ SPOOL_FORMAT = 1
 
 @dataclass(frozen=True)
 class FetchState:
-    """What the source's fetch state will be once the batch is written (see save_source_attempt)."""
+    """What the source's fetch state will be once the batch is written (see save_source_attempts).
+
+    `complete` is False for a part of a source's documents that more parts follow (a large archive,
+    written in batches): its validators are recorded only with the last part, so that a run stopped
+    between parts fetches the source again rather than taking it as unchanged.
+    """
 
     kind: str
     location: str
@@ -48,6 +53,13 @@ class FetchState:
     etag: str | None = None
     last_modified: str | None = None
     ingest_mode: str = "poll"  # storage.schema.INGEST_MODES: how the batch's new documents came in
+    complete: bool = True
+
+    def part(self, source: str, extractions: Sequence[Extraction]) -> Part:
+        """The batch part that writes `extractions` and, when complete, records this state on `source`."""
+        attempt = (SourceAttempt(source, self.kind, self.location, self.fetched_at, etag=self.etag,
+                                 last_modified=self.last_modified) if self.complete else None)
+        return Part(extractions, self.fetched_at, self.ingest_mode, attempt)
 
 
 @dataclass(frozen=True)
@@ -111,19 +123,21 @@ def remove_spooled(batch: SpooledBatch) -> None:
 def save_source_batch(
     conn: duckdb.DuckDBPyConnection, source: str, extractions: Sequence[Extraction], state: FetchState
 ) -> SaveResult:
-    """Write one source's batch (its documents in one transaction), then its fetch state."""
-    result = save_extractions(conn, extractions, fetched_at=state.fetched_at, ingest_mode=state.ingest_mode)
-    save_source_attempt(conn, name=source, kind=state.kind, location=state.location, at=state.fetched_at,
-                        etag=state.etag, last_modified=state.last_modified,
-                        new_documents=result.new_documents + result.changed_documents)
+    """Write one source's batch and its fetch state in one transaction (a failure is recorded on the source)."""
+    [result] = save_batch(conn, [state.part(source, extractions)])
     return result
 
 
 def save_spooled(conn: duckdb.DuckDBPyConnection, spool_dir: Path) -> list[tuple[SpooledBatch, SaveResult]]:
-    """Write every spooled batch (documents, then the source's fetch state) and remove its file."""
+    """Write every spooled batch (documents and the source's fetch state) and remove its file; a batch that
+    cannot be written is kept (and its error recorded on its source)."""
     saved = []
     for batch in load_spooled(spool_dir):
         result = save_source_batch(conn, batch.source, batch.extractions, batch.fetch_state)
+        if result.error is not None:
+            log.warning("spooled batch %s could not be written and is kept for the next run: %s", batch.path,
+                        result.error)
+            continue
         remove_spooled(batch)
         saved.append((batch, result))
     return saved

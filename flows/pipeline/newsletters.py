@@ -1,49 +1,59 @@
 """Pipeline `poll-newsletters`: every enabled newsletter source, fetched, extracted and saved; and the
 re-extraction of stored documents (`radar reextract`, and a backfill's stored newsletters).
 
-One step per source and stage (never per item): each source's fetch (started concurrently, retried
-under the fetch settings' retry policy), its extraction, then one write for every source's batch
-(one transaction each) and the read snapshot. A source that fails (network, bad feed) is recorded
-with its error in the `sources` table and the run report; the other sources go on. The run's log
-gets one line per source: its result, or its error.
+Every source's fetch starts at once (one step each, retried under the fetch settings' retry policy;
+one HTTP client for the run, none when every source is on disk). Their documents are then cut into
+bounded batches across sources (flows/pipeline/batches.py): each batch is extracted (one step) and
+written in one transaction (one step), so a run holds one batch at a time whatever its sources hold.
+A source that fails (network, bad feed) is recorded with its error in the `sources` table and the run
+report; the other sources go on. The run's log gets one line per source: its result, or its error.
+
+The read snapshot is published when the poll wrote documents (or there is none yet): a poll where
+nothing changed writes the sources' fetch state and nothing else. Re-extraction streams the stored
+documents the same way, a batch at a time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import Future
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from config.retry import RetryPolicy
 from config.settings import FetchSettings, Settings, SourceConfig
-from extractors.errors import ExtractError
+from flows.pipeline.batches import BATCH_DOCUMENTS, Chunk, SourceRun, cut_batches
 from flows.pipeline.extract import extract_documents, parse_fetched
-from flows.pipeline.report import SourceReport, poll_summary, render_poll_report
+from flows.pipeline.report import poll_summary, render_poll_report
 from flows.pipeline.runtime import Logger, Runtime, open_writer
 from records.documents import Document, Extraction
 from sources.errors import SourceError
-from sources.fetch import fetch_source as fetch_source_bytes
+from sources.fetch import stream_source
 from sources.http import Fetched, make_client
-from storage.db import Connection, DatabaseLocked, StorageError
+from storage.batch import save_batch
+from storage.db import DatabaseLocked, StorageError
 from storage.newsletters import load_documents, save_extractions, table_counts
-from storage.snapshot import publish_snapshot, snapshot_dir_for
-from storage.source_state import SourceState, load_source_states, save_source_attempt
-from storage.spool import FetchState, save_source_batch, save_spooled, spool_batch, spool_dir_for
+from storage.snapshot import has_snapshot, publish_snapshot, snapshot_dir_for
+from storage.source_state import SourceState, load_source_states
+from storage.spool import save_spooled, spool_batch, spool_dir_for
+
+if TYPE_CHECKING:
+    import httpx
 
 
-def fetch_source(source: SourceConfig, fetch: FetchSettings, state: SourceState | None, log: Logger) -> list[Fetched]:
+def fetch_source(source: SourceConfig, fetch: FetchSettings, state: SourceState | None, client: httpx.Client | None,
+                 log: Logger) -> Iterator[Fetched]:
     """Network (or disk) only: the source's bytes, or nothing new when the server says 304.
 
-    Timeouts, broken connections, 429 and 5xx are tried again (`fetch.retries` times, `retry_delay_seconds`
-    apart); a 404 or a body over the cap is not.
+    A feed or page is downloaded here; a folder is listed here and its files read as the iteration
+    reaches them. Timeouts, broken connections, 429 and 5xx are tried again (`fetch.retries` times,
+    `retry_delay_seconds` apart); a 404 or a body over the cap is not.
     """
-    def once() -> list[Fetched]:
-        with make_client(timeout=fetch.timeout_seconds, user_agent=fetch.user_agent,
-                         max_redirects=fetch.max_redirects) as client:
-            return fetch_source_bytes(client, name=source.name, url_or_path=source.url or source.path,
-                                      etag=state.etag if state else None,
-                                      last_modified=state.last_modified if state else None, max_bytes=fetch.max_bytes)
+    def once() -> Iterator[Fetched]:
+        return stream_source(client, name=source.name, url_or_path=source.url or source.path,
+                             etag=state.etag if state else None,
+                             last_modified=state.last_modified if state else None, max_bytes=fetch.max_bytes)
 
     def told(error: BaseException, failed: int, wait: float) -> None:
         log.warning("%s; retry %d of %d in %.1f s", error, failed, fetch.retries, wait)
@@ -53,74 +63,62 @@ def fetch_source(source: SourceConfig, fetch: FetchSettings, state: SourceState 
     return policy.call(once, retry_if=lambda e: isinstance(e, SourceError) and e.retryable, on_retry=told)
 
 
-def extract_source(source: SourceConfig, fetched: list[Fetched], max_entries: int, log: Logger) -> list[Extraction]:
-    """Pure: documents and their items from the fetched bytes (see flows/pipeline/extract.py)."""
-    documents = [d for f in fetched if not f.not_modified for d in parse_fetched(source, f)[:max_entries]]
-    return extract_documents(documents, log).extractions
+@contextmanager
+def run_client(settings: Settings) -> Iterator[httpx.Client | None]:
+    """The run's one HTTP client (its TLS context built once, not per source), or None when no source needs it."""
+    if not any(s.url for s in settings.enabled_sources):
+        yield None
+        return
+    fetch = settings.fetch
+    with make_client(timeout=fetch.timeout_seconds, user_agent=fetch.user_agent,
+                     max_redirects=fetch.max_redirects) as client:
+        yield client
 
 
-@dataclass(frozen=True)
-class SourceBatch:
-    """What one source yielded this run: its fetched bytes and extractions, or the error that stopped it."""
-
-    source: SourceConfig
-    fetched: list[Fetched]
-    extractions: list[Extraction]
-    error: str | None = None
-    first_poll: bool = False  # the source never succeeded before: what it brings is its archive
+def extract_batch(batch: list[Chunk], log: Logger) -> list[Chunk]:
+    """Pure: every chunk's documents extracted, in one pass over the batch (see flows/pipeline/extract.py)."""
+    extractions = iter(extract_documents([d for c in batch for d in c.documents], log).extractions)
+    for chunk in batch:
+        chunk.extractions = [next(extractions) for _ in chunk.documents]
+        chunk.documents = []
+    return batch
 
 
-def collect(settings: Settings, runtime: Runtime, source: SourceConfig, fetching: Future,
-            state: SourceState | None) -> SourceBatch:
-    """Wait for one source's fetch, then extract it; any error becomes part of its batch."""
-    try:
-        fetched = fetching.result()
-        extract = runtime.step(extract_source, f"extract-{source.name}")
-        extractions = extract(source, fetched, settings.fetch.max_entries_per_feed, runtime.log)
-        first_poll = state is None or state.last_success_at is None
-        return SourceBatch(source, fetched, extractions, first_poll=first_poll)
-    except (SourceError, ExtractError) as e:
-        runtime.log.warning("source %s failed: %s", source.name, e)
-        return SourceBatch(source, [], [], str(e))
-    except Exception as e:  # a bug on one source's input must not stop the others
-        runtime.log.exception("source %s failed unexpectedly", source.name)
-        return SourceBatch(source, [], [], f"unexpected {type(e).__name__}: {e}")
+@dataclass
+class Writer:
+    """Writes a poll's batches, one transaction each, holding the database only while it writes.
 
-
-def save_batches(settings: Settings, runtime: Runtime, batches: list[SourceBatch]) -> list[SourceReport]:
-    """Write every source's batch (one transaction each) while holding the database briefly.
-
-    When the database stays locked past `lock_wait_seconds`, every fetched batch is spooled to disk
-    and written first thing next run, and the run fails with a message naming the lock holder.
+    When the database stays locked past `lock_wait_seconds`, that batch and every later one is spooled
+    to disk (written first thing next run) without waiting again, and `locked` keeps the error for the
+    run to fail with, naming the lock holder.
     """
-    try:
-        with open_writer(settings, runtime) as conn:
-            return [save_source(conn, b) for b in batches]
-    except DatabaseLocked:
-        for b in batches:
-            if b.error is None:
-                spool_batch(spool_dir_for(settings.database), b.source.name, b.extractions, fetch_state(b))
-        raise
+
+    settings: Settings
+    runtime: Runtime
+    runs: dict[str, SourceRun]
+    locked: DatabaseLocked | None = None
+    wrote: bool = False  # documents were added or changed
+
+    def write(self, batch: list[Chunk]) -> None:
+        if self.locked is None:
+            try:
+                with open_writer(self.settings, self.runtime) as conn:
+                    results = save_batch(conn, [c.part() for c in batch])
+            except DatabaseLocked as e:
+                self.locked = e
+            else:
+                for chunk, result in zip(batch, results, strict=True):
+                    self.runs[chunk.source.name].add(result)
+                    self.wrote = self.wrote or bool(result.new_documents or result.changed_documents)
+                return
+        for chunk in batch:
+            if chunk.error is None:
+                spool_batch(spool_dir_for(self.settings.database), chunk.source.name, chunk.extractions, chunk.state)
 
 
-def save_source(conn: Connection, batch: SourceBatch) -> SourceReport:
-    source, state = batch.source, fetch_state(batch)
-    if batch.error is not None:
-        save_source_attempt(conn, name=source.name, kind=source.kind, location=source.location,
-                            at=state.fetched_at, error=batch.error)
-        return SourceReport.failed(source.name, batch.error)
-    result = save_source_batch(conn, source.name, batch.extractions, state)
-    not_modified = bool(batch.fetched) and all(f.not_modified for f in batch.fetched)
-    return SourceReport.from_save(source.name, "unchanged" if not_modified else "ok", len(batch.extractions),
-                                  result)
-
-
-def fetch_state(batch: SourceBatch) -> FetchState:
-    last = batch.fetched[-1] if batch.fetched else None
-    return FetchState(kind=batch.source.kind, location=batch.source.location,
-                      fetched_at=last.fetched_at if last else datetime.now(UTC),
-                      etag=last.etag if last else None, last_modified=last.last_modified if last else None,
-                      ingest_mode="first_poll" if batch.first_poll else "poll")
+def save_batch_of(writer: Writer, batch: list[Chunk]) -> None:
+    """One batch written (the step's unit of work; see Writer)."""
+    writer.write(batch)
 
 
 def publish(settings: Settings, runtime: Runtime) -> None:
@@ -135,19 +133,31 @@ def publish(settings: Settings, runtime: Runtime) -> None:
 def poll_newsletters(settings: Settings, runtime: Runtime) -> dict:
     """Fetch every enabled source, extract papers, code links and metrics, and save them to DuckDB."""
     with open_writer(settings, runtime) as conn:
-        save_spooled(conn, spool_dir_for(settings.database))  # what a locked run could not write
+        spooled = save_spooled(conn, spool_dir_for(settings.database))  # what a locked run could not write
         states = load_source_states(conn)
-    fetching = {s.name: runtime.submit(fetch_source, f"fetch-{s.name}", s, settings.fetch, states.get(s.name),
-                                       runtime.log) for s in settings.enabled_sources}
-    batches = [collect(settings, runtime, s, fetching[s.name], states.get(s.name)) for s in settings.enabled_sources]
-    reports = runtime.step(save_batches, "save-batches")(settings, runtime, batches)
+    sources = settings.enabled_sources
+    runs = {s.name: SourceRun(s) for s in sources}
+    writer = Writer(settings, runtime, runs, wrote=any(r.new_documents or r.changed_documents for _, r in spooled))
+    with run_client(settings) as client:
+        fetching = {s.name: runtime.submit(fetch_source, f"fetch-{s.name}", s, settings.fetch, states.get(s.name),
+                                           client, runtime.log) for s in sources}
+        batches = cut_batches(sources, fetching, states, runs, parse_fetched, settings.fetch.max_entries_per_feed,
+                              runtime.log)
+        for n, batch in enumerate(batches, 1):
+            if any(c.documents for c in batch):
+                batch = runtime.step(extract_batch, f"extract-batch-{n}")(batch, runtime.log)
+            runtime.step(save_batch_of, f"save-batch-{n}")(writer, batch)
+    if writer.locked is not None:
+        raise writer.locked
+    reports = [runs[s.name].report() for s in sources]
     for r in reports:
         if r.status != "failed":  # a failed source was logged with its error when it failed
             runtime.log.info("source %s: %s, %d documents (%d new, %d changed), %d items, %d papers, %d code links, "
                              "%d metrics", r.source, r.status, r.fetched, r.new_documents, r.changed_documents,
                              r.items, r.papers, r.code_links, r.metrics)
     summary = poll_summary(reports, settings.store)
-    runtime.step(publish, "publish-snapshot")(settings, runtime)
+    if writer.wrote or not has_snapshot(snapshot_dir_for(settings.database)):
+        runtime.step(publish, "publish-snapshot")(settings, runtime)
     runtime.artifact("poll-newsletters-summary", render_poll_report(summary),
                      "What this poll fetched and saved, per source")
     return summary
@@ -156,17 +166,33 @@ def poll_newsletters(settings: Settings, runtime: Runtime) -> dict:
 def reextract(settings: Settings, runtime: Runtime, sources: list[str] | None = None,
               keep: Callable[[Document], bool] | None = None) -> dict:
     """Re-run extraction on stored documents (of `sources`, else all; those `keep` accepts) and replace
-    their rows: after an extractor fix. Reads, then extracts with the database closed, then writes.
+    their rows: after an extractor fix. A batch at a time: each is read, extracted with the database
+    closed, then written (with the next batch read on the same connection).
 
     Returns how many documents, the row counts per table before and after, and the documents kept
     without items because extraction failed on them.
     """
-    with open_writer(settings, runtime) as conn:
-        documents = [d for name in (sources if sources is not None else [None])
-                     for d in load_documents(conn, name) if keep is None or keep(d)]
-    extracted = extract_documents(documents, runtime.log)
+    done, failed = 0, []
+    pending: list[Extraction] = []
     with open_writer(settings, runtime) as conn:
         before = table_counts(conn)
-        save_extractions(conn, extracted.extractions, fetched_at=datetime.now(UTC), replace_unchanged=True)
-        after = table_counts(conn)
-    return {"documents": len(documents), "before": before, "after": after, "failed": extracted.failed}
+    for name in sources if sources is not None else [None]:
+        after: tuple[str, str] | None = None
+        while True:
+            with open_writer(settings, runtime) as conn:
+                if pending:
+                    save_extractions(conn, pending, fetched_at=datetime.now(UTC), replace_unchanged=True)
+                    pending = []
+                page = load_documents(conn, name, after=after, limit=BATCH_DOCUMENTS)
+            if not page:
+                break
+            after = (page[-1].source, page[-1].key)
+            extracted = extract_documents([d for d in page if keep is None or keep(d)], runtime.log)
+            pending, done, failed = extracted.extractions, done + len(extracted.extractions), failed + extracted.failed
+            if len(page) < BATCH_DOCUMENTS:
+                break
+    with open_writer(settings, runtime) as conn:
+        if pending:
+            save_extractions(conn, pending, fetched_at=datetime.now(UTC), replace_unchanged=True)
+        after_counts = table_counts(conn)
+    return {"documents": done, "before": before, "after": after_counts, "failed": failed}

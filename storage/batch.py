@@ -35,9 +35,9 @@ import pyarrow as pa
 from records.documents import EXTRACTOR_VERSION, Extraction
 from storage.db import DatabaseLocked, StorageError, transaction
 from storage.rows import ROW_TABLES, Rows, concat, documents_table, row_tables
-from storage.schema import INGEST_MODES, KEYS
+from storage.schema import INGEST_MODES
 from storage.source_state import SourceAttempt, save_source_attempts
-from storage.staging import deduplicated, staged
+from storage.staging import staged
 
 #: What SaveResult.inserted counts, in the order a document's rows depend on each other.
 COUNTED = ("documents", "items", "papers", "mentions", "code_links", "metrics")
@@ -118,7 +118,7 @@ def _write(conn: duckdb.DuckDBPyConnection, parts: Sequence[Part], replace_uncha
     batch = _stage_documents(parts)
     fates: dict[tuple[str, str], str] = {}
     counts: dict[str, Counter] = {t: Counter() for t in COUNTED}
-    what = f"saving {batch.documents.num_rows} documents of {len(parts)} sources"
+    what = f"saving {batch.documents.num_rows} documents" + (f" of {len(parts)} sources" if len(parts) > 1 else "")
     with transaction(conn, f"{what} failed"), staged(conn, stage_documents=batch.documents):
         if batch.owner:
             fates = _classify(conn)
@@ -229,11 +229,12 @@ def _delete_old_rows(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def _upsert_documents(conn: duckdb.DuckDBPyConnection) -> None:
-    # ingest_mode is set on insert only: how a document first came in decides its alerts.
+    # ingest_mode is set on insert only: how a document first came in decides its alerts. stage_todo holds
+    # one row per key already (_stage_documents keeps the last copy of a key), so it needs no QUALIFY here.
     conn.execute(
-        f"""
+        """
         MERGE INTO documents AS d
-        USING {deduplicated("stage_todo", KEYS["documents"], "fetched_at DESC")} AS s
+        USING stage_todo AS s
         ON d.source = s.source AND d.doc_key = s.doc_key
         WHEN MATCHED THEN UPDATE SET
             url = s.url, title = s.title, author = s.author, published_at = s.published_at, body = s.body,

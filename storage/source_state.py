@@ -64,8 +64,8 @@ def save_source_attempt(conn: duckdb.DuckDBPyConnection, *, name: str, kind: str
 
 
 def save_source_attempts(conn: duckdb.DuckDBPyConnection, attempts: Sequence[SourceAttempt]) -> None:
-    """Record fetch attempts, one statement for all. A failure keeps the old validators; a success replaces
-    them. A source attempted twice in `attempts` keeps its last attempt."""
+    """Record fetch attempts, one statement for all. A failure keeps the old validators (none for a new
+    source, whatever it was given); a success replaces them. A source attempted twice keeps its last attempt."""
     if not attempts:
         return
     latest = list({a.name: a for a in attempts}.values())
@@ -87,7 +87,8 @@ def save_source_attempts(conn: duckdb.DuckDBPyConnection, attempts: Sequence[Sou
                 consecutive_failures = CASE WHEN s.ok THEN 0 ELSE t.consecutive_failures + 1 END
             WHEN NOT MATCHED THEN INSERT (name, kind, location, etag, last_modified, last_attempt_at, last_success_at,
                                           last_new_document_at, last_error, consecutive_failures)
-                VALUES (s.name, s.kind, s.location, s.etag, s.last_modified, s.at, CASE WHEN s.ok THEN s.at END,
+                VALUES (s.name, s.kind, s.location, CASE WHEN s.ok THEN s.etag END,
+                        CASE WHEN s.ok THEN s.last_modified END, s.at, CASE WHEN s.ok THEN s.at END,
                         CASE WHEN s.new_documents > 0 THEN s.at END, s.error, CASE WHEN s.ok THEN 0 ELSE 1 END)
             """
         )

@@ -86,8 +86,9 @@ class SourceRun:
 
 def cut_batches(sources: list[SourceConfig], fetching: dict[str, Future], states: dict[str, SourceState | None],
                 runs: dict[str, SourceRun], parse: Callable[[SourceConfig, Fetched], list[Document]],
-                max_entries: int, log: Logger, size: int = BATCH_DOCUMENTS) -> Iterator[list[Chunk]]:
-    """The sources' documents, parsed as they are reached, in batches of at most `size` documents."""
+                max_entries: int, log: Logger, size: int | None = None) -> Iterator[list[Chunk]]:
+    """The sources' documents, parsed as they are reached, in batches of at most `size` (BATCH_DOCUMENTS)."""
+    size = size or BATCH_DOCUMENTS
     batch: list[Chunk] = []
     room = size
     for source in sources:

@@ -205,6 +205,21 @@ def _poll_save(db: Path, batches: list[list]) -> float:
         return time.perf_counter() - start
 
 
+def _poll_write(db: Path, batches: list[list]) -> None:
+    """Writing the sources' batches as poll_newsletters does: a connection and a transaction per batch, then the
+    compaction a run that wrote a large share of the database gets (storage/compact.py)."""
+    from storage.batch import save_batch
+    from storage.compact import compact_if_grown
+    from storage.db import open_db
+
+    written = 0
+    for parts in _poll_batches(batches):
+        with open_db(db) as conn:
+            written += sum(r.new_documents + r.changed_documents for r in save_batch(conn, parts))
+    with open_db(db) as conn:
+        compact_if_grown(conn, db, written)
+
+
 def _one_call(db: Path, batches: list[list]) -> float:
     from storage.db import open_db
     from storage.newsletters import save_extractions
@@ -422,7 +437,7 @@ def line_file_growth(sizes: Sizes, work: Path) -> list[Line]:
             save_extractions(conn, first + [e for b in second for e in b], fetched_at=datetime.now(UTC))
         with open_db(grown) as conn:
             save_extractions(conn, first, fetched_at=datetime.now(UTC))
-        _poll_save(grown, second)  # a later poll, saving as a poll saves
+        _poll_write(grown, second)  # a later poll, writing as a poll writes
         growth.append(grown.stat().st_size / fresh.stat().st_size)
         sizes_mib = {"fresh_MiB": fresh.stat().st_size / MiB, "grown_MiB": grown.stat().st_size / MiB}
         fresh.unlink()

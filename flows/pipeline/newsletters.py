@@ -32,6 +32,7 @@ from sources.errors import SourceError
 from sources.fetch import stream_source
 from sources.http import Fetched, make_client
 from storage.batch import save_batch
+from storage.compact import compact_if_grown
 from storage.db import DatabaseLocked, StorageError
 from storage.newsletters import load_documents, save_extractions, table_counts
 from storage.snapshot import has_snapshot, publish_snapshot, snapshot_dir_for
@@ -97,7 +98,7 @@ class Writer:
     runtime: Runtime
     runs: dict[str, SourceRun]
     locked: DatabaseLocked | None = None
-    wrote: bool = False  # documents were added or changed
+    written: int = 0  # documents added or changed
 
     def write(self, batch: list[Chunk]) -> None:
         if self.locked is None:
@@ -109,7 +110,7 @@ class Writer:
             else:
                 for chunk, result in zip(batch, results, strict=True):
                     self.runs[chunk.source.name].add(result)
-                    self.wrote = self.wrote or bool(result.new_documents or result.changed_documents)
+                    self.written += result.new_documents + result.changed_documents
                 return
         for chunk in batch:
             if chunk.error is None:
@@ -119,6 +120,15 @@ class Writer:
 def save_batch_of(writer: Writer, batch: list[Chunk]) -> None:
     """One batch written (the step's unit of work; see Writer)."""
     writer.write(batch)
+
+
+def compact_store(settings: Settings, runtime: Runtime, written_documents: int) -> None:
+    """The embedded file rewritten compact after a run that wrote a large share of it (storage/compact.py)."""
+    try:
+        with open_writer(settings, runtime) as conn:
+            compact_if_grown(conn, settings.store, written_documents)
+    except (StorageError, OSError) as e:  # the data is saved; a larger file is not worth failing the run
+        runtime.log.warning("database not compacted: %s", e)
 
 
 def publish(settings: Settings, runtime: Runtime) -> None:
@@ -137,7 +147,7 @@ def poll_newsletters(settings: Settings, runtime: Runtime) -> dict:
         states = load_source_states(conn)
     sources = settings.enabled_sources
     runs = {s.name: SourceRun(s) for s in sources}
-    writer = Writer(settings, runtime, runs, wrote=any(r.new_documents or r.changed_documents for _, r in spooled))
+    writer = Writer(settings, runtime, runs, written=sum(r.new_documents + r.changed_documents for _, r in spooled))
     with run_client(settings) as client:
         fetching = {s.name: runtime.submit(fetch_source, f"fetch-{s.name}", s, settings.fetch, states.get(s.name),
                                            client, runtime.log) for s in sources}
@@ -156,7 +166,9 @@ def poll_newsletters(settings: Settings, runtime: Runtime) -> dict:
                              "%d metrics", r.source, r.status, r.fetched, r.new_documents, r.changed_documents,
                              r.items, r.papers, r.code_links, r.metrics)
     summary = poll_summary(reports, settings.store)
-    if writer.wrote or not has_snapshot(snapshot_dir_for(settings.database)):
+    if writer.written:
+        runtime.step(compact_store, "compact-database")(settings, runtime, writer.written)
+    if writer.written or not has_snapshot(snapshot_dir_for(settings.database)):
         runtime.step(publish, "publish-snapshot")(settings, runtime)
     runtime.artifact("poll-newsletters-summary", render_poll_report(summary),
                      "What this poll fetched and saved, per source")
@@ -195,4 +207,5 @@ def reextract(settings: Settings, runtime: Runtime, sources: list[str] | None = 
         if pending:
             save_extractions(conn, pending, fetched_at=datetime.now(UTC), replace_unchanged=True)
         after_counts = table_counts(conn)
+    compact_store(settings, runtime, done)
     return {"documents": done, "before": before, "after": after_counts, "failed": failed}

@@ -18,26 +18,71 @@ from records.ledger import LedgerRow
 
 def matches(rule: RuleConfig, paper: PaperFacts) -> bool:
     """Every condition the rule gives must hold; within a list (keywords, categories, authors), any one."""
-    text = "\n".join(filter(None, _fields(paper, rule.fields)))
-    if rule.keywords and not any(_has_word(text, kw) for kw in rule.keywords):
-        return False
-    if rule.regex and not re.search(rule.regex, text, re.IGNORECASE):
-        return False
-    if rule.categories and not any(_category(c, paper.categories) for c in rule.categories):
-        return False
-    if rule.authors and not any(a.casefold() in au.casefold() for a in rule.authors for au in paper.authors):
-        return False
-    if rule.has_code is not None and bool(paper.code_urls) != rule.has_code:
-        return False
-    if paper.n_sources < rule.min_sources:
-        return False
-    return all(_metric_holds(cond, paper) for cond in rule.metrics)
+    return _Matcher(rule)(_PaperText(paper))
 
 
-def _fields(paper: PaperFacts, fields: Sequence[str]) -> list[str | None]:
-    values = {"title": "\n".join(filter(None, [paper.title, *(m.item_title for m in paper.primary_mentions)])),
-              "blurb": paper.blurb, "abstract": paper.abstract}
-    return [values[f] for f in fields]
+class _PaperText:
+    """A paper's facts, with the text of each set of fields joined (and casefolded) once for all rules."""
+
+    __slots__ = ("paper", "n_sources", "_texts", "_metrics")
+
+    def __init__(self, paper: PaperFacts) -> None:
+        self.paper = paper
+        self.n_sources = paper.n_sources
+        self._texts: dict[tuple[str, ...], tuple[str, str]] = {}
+        self._metrics: list[tuple[str, str, float]] | None = None
+
+    def metrics(self) -> list[tuple[str, str, float]]:
+        """(casefolded name, unit, value) of each metric."""
+        if self._metrics is None:
+            self._metrics = [((m.name or "").casefold(), m.unit, m.value) for m in self.paper.metrics]
+        return self._metrics
+
+    def text(self, fields: tuple[str, ...]) -> tuple[str, str]:
+        """(text, casefolded text) of `fields`, in that order."""
+        if fields not in self._texts:
+            p = self.paper
+            values = {"title": "\n".join(filter(None, [p.title, *(m.item_title for m in p.primary_mentions)])),
+                      "blurb": p.blurb, "abstract": p.abstract}
+            text = "\n".join(filter(None, (values[f] for f in fields)))
+            self._texts[fields] = (text, text.casefold())
+        return self._texts[fields]
+
+
+class _Matcher:
+    """One rule, compiled: the cheap conditions first, then the text, with each keyword's pattern built once.
+
+    Keywords match as words on the casefolded text ("KV cache" finds "kv CACHE"), so a plain substring test
+    (`in`) on the same text is a sound first filter: the pattern runs only where the keyword occurs.
+    """
+
+    def __init__(self, rule: RuleConfig) -> None:
+        self.rule = rule
+        self.fields = tuple(rule.fields)
+        self.keywords = [(kw.casefold(), _word_pattern(kw.casefold())) for kw in rule.keywords]
+        self.regex = re.compile(rule.regex, re.IGNORECASE) if rule.regex else None
+        self.categories = tuple(rule.categories)
+        self.authors = tuple(a.casefold() for a in rule.authors)
+
+    def __call__(self, paper: _PaperText) -> bool:
+        rule, facts = self.rule, paper.paper
+        if paper.n_sources < rule.min_sources:
+            return False
+        if rule.has_code is not None and bool(facts.code_urls) != rule.has_code:
+            return False
+        if self.categories and not any(_category(c, facts.categories) for c in self.categories):
+            return False
+        if self.authors and not any(a in au.casefold() for a in self.authors for au in facts.authors):
+            return False
+        if rule.metrics and not all(_metric_holds(cond, paper.metrics()) for cond in rule.metrics):
+            return False
+        if self.keywords or self.regex:
+            text, folded = paper.text(self.fields)
+            if self.keywords and not any(kw in folded and pattern.search(folded) for kw, pattern in self.keywords):
+                return False
+            if self.regex and not self.regex.search(text):
+                return False
+        return True
 
 
 #: Korean particles written onto the word before them ("에이전트에게", "모델은"): a keyword ending in
@@ -48,9 +93,9 @@ _KO_PARTICLES = ("은", "는", "이", "가", "을", "를", "의", "에", "에서
 _PARTICLE = "(?:" + "|".join(sorted(_KO_PARTICLES, key=len, reverse=True)) + ")?"
 
 
-def _has_word(text: str, keyword: str) -> bool:
+def _word_pattern(keyword: str) -> re.Pattern[str]:
     particle = _PARTICLE if re.search(r"[\uac00-\ud7a3]$", keyword) else ""
-    return re.search(r"(?<!\w)" + re.escape(keyword) + particle + r"(?!\w)", text, re.IGNORECASE) is not None
+    return re.compile(r"(?<!\w)" + re.escape(keyword) + particle + r"(?!\w)")
 
 
 def _category(wanted: str, categories: Iterable[str]) -> bool:
@@ -59,13 +104,14 @@ def _category(wanted: str, categories: Iterable[str]) -> bool:
     return wanted in categories
 
 
-def _metric_holds(cond: MetricCondition, paper: PaperFacts) -> bool:
+def _metric_holds(cond: MetricCondition, metrics: list[tuple[str, str, float]]) -> bool:
+    name, low, high = cond.name.casefold(), cond.min, cond.max
     return any(
-        cond.name.casefold() in (m.name or "").casefold()
-        and (cond.unit is None or m.unit == cond.unit)
-        and (cond.min is None or m.value >= cond.min)
-        and (cond.max is None or m.value <= cond.max)
-        for m in paper.metrics
+        name in named
+        and (cond.unit is None or unit == cond.unit)
+        and (low is None or value >= low)
+        and (high is None or value <= high)
+        for named, unit, value in metrics
     )
 
 
@@ -81,11 +127,15 @@ def plan_alerts(
 ) -> list[LedgerRow]:
     """New ledger rows for papers that match a rule on a channel they have no row on yet."""
     planned: list[LedgerRow] = []
-    active = [r for r in rules if r.enabled]
+    active = [_Matcher(r) for r in rules if r.enabled]
     for paper in papers:
         by_channel: dict[str, list[RuleConfig]] = {}
-        for rule in active:
-            if matches(rule, paper):
+        text = _PaperText(paper)
+        for matcher in active:
+            if all((channel, paper.arxiv_id) in known for channel in matcher.rule.routes):
+                continue  # nothing it could add: the paper has a row on each of its channels
+            if matcher(text):
+                rule = matcher.rule
                 for channel in rule.routes:
                     by_channel.setdefault(channel, []).append(rule)
         status = "pending" if is_alertable(paper, alertable_modes) else "suppressed"

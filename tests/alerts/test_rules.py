@@ -112,3 +112,35 @@ def test_config_is_validated_with_clear_messages():
 def test_korean_keywords_match_with_a_particle_attached(text, keyword, expected):
     paper = PaperFacts("2405.15793", "t", mentions=(mention(text=text, title=""),))
     assert matches(rule(keywords=[keyword], fields=["blurb"]), paper) is expected
+
+
+# The matcher compiles each rule once and filters keywords with a substring test on casefolded text
+# before the word pattern runs. It must decide exactly as the plain reading of a rule does: a keyword
+# matches as a whole word, case-insensitively (with a Korean particle attached after Hangul).
+_WORDS = ["KV cache", "kv-cache", "Agent", "agents", "MoE", "에이전트", "에이전트에게", "Straße", "STRASSE", "x",
+          "A.I."]
+
+
+def _reference_has_word(text: str, keyword: str) -> bool:
+    import re
+
+    from alerts.rules import _PARTICLE
+
+    particle = _PARTICLE if re.search(r"[\uac00-\ud7a3]$", keyword) else ""
+    return re.search(r"(?<!\w)" + re.escape(keyword.casefold()) + particle + r"(?!\w)", text.casefold()) is not None
+
+
+_TITLES = _WORDS + [" ".join(_WORDS), "an agent's KV-cache", "(kv cache)", "에이전트들은 빠르다"]
+
+
+@pytest.mark.parametrize("keyword", ["KV cache", "agent", "에이전트", "straße", "A.I."])
+@pytest.mark.parametrize("title", _TITLES)
+def test_compiled_keywords_decide_as_the_plain_reading(keyword, title):
+    paper = PaperFacts(arxiv_id="2401.00001", title=title)
+    assert matches(rule(keywords=[keyword], fields=["title"]), paper) == _reference_has_word(title, keyword)
+
+
+def test_planning_skips_rules_whose_channels_all_know_the_paper():
+    rules = [RuleConfig(name="a", routes=["c1"], keywords=["agent"]), RuleConfig(name="b", routes=["c1", "c2"])]
+    rows = plan_alerts(rules, [PAPER], {("c1", PAPER.arxiv_id)}, ALERTABLE_INGEST_MODES)
+    assert [(r.channel, r.rules) for r in rows] == [("c2", ("b",))]

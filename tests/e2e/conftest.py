@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,9 +123,9 @@ def guarded_test_process() -> Iterator[None]:
         netguard.uninstall()
 
 
-@pytest.fixture(scope="session")
-def prefect_server(tmp_path_factory) -> Iterator[PrefectServer]:
-    home = tmp_path_factory.mktemp("prefect-home")
+@contextmanager
+def serving(home: Path, extra_env: dict[str, str] | None = None) -> Iterator[PrefectServer]:
+    """`prefect server start` on a free port with its own PREFECT_HOME, until the block ends."""
     port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
     log = home / "netguard.jsonl"
@@ -132,7 +133,8 @@ def prefect_server(tmp_path_factory) -> Iterator[PrefectServer]:
            "PREFECT_UI_URL": f"http://127.0.0.1:{port}", "PREFECT_UI_API_URL": api_url,
            "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false", "RADAR_E2E_SLACK_TOKEN": SLACK_TOKEN,
            "PYTHONPATH": os.pathsep.join(filter(None, [str(NETGUARD), os.environ.get("PYTHONPATH")])),
-           "RADAR_NETGUARD_LOG": str(log), "COLUMNS": "200", "PREFECT_WORKER_QUERY_SECONDS": "2"}
+           "RADAR_NETGUARD_LOG": str(log), "COLUMNS": "200", "PREFECT_WORKER_QUERY_SECONDS": "2",
+           **(extra_env or {})}
     env.pop("PREFECT_API_URL", None)
     env.pop("RADAR_CONFIG", None)
     server = start([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
@@ -149,11 +151,19 @@ def prefect_server(tmp_path_factory) -> Iterator[PrefectServer]:
                 raise AssertionError("prefect server did not start:\n" + (home / "server.log").read_text())
             time.sleep(0.5)
         running = PrefectServer(api_url, {**env, "PREFECT_API_URL": api_url}, home, log, server.pid)
-        yield running
-        for proc in running.processes:
-            stop(proc)
+        try:
+            yield running
+        finally:
+            for proc in running.processes:
+                stop(proc)
     finally:
         stop(server)
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory) -> Iterator[PrefectServer]:
+    with serving(tmp_path_factory.mktemp("prefect-home")) as server:
+        yield server
 
 
 def readme_server_commands() -> list[str]:

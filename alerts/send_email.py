@@ -19,6 +19,7 @@ from email.utils import formatdate
 
 from alerts.errors import DeliveryError
 from config.alerts import ChannelConfig
+from config.faults import fault_point
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class EmailSender:
                 if c.username:
                     smtp.login(c.username, self.password or "")
                 refused = smtp.send_message(message)
+                fault_point("smtp.after_data")
         except smtplib.SMTPRecipientsRefused as e:
             raise DeliveryError(f"{where}: every recipient refused: {_codes(e.recipients)}", retryable=False) from None
         except smtplib.SMTPSenderRefused as e:
@@ -70,8 +72,26 @@ class EmailSender:
     def _connect(self) -> smtplib.SMTP:
         c = self.channel
         if c.security == "ssl":
-            return smtplib.SMTP_SSL(c.smtp_host, c.port, timeout=c.timeout_seconds, context=self._tls())
-        return smtplib.SMTP(c.smtp_host, c.port, timeout=c.timeout_seconds)
+            return _SMTPSSL(c.smtp_host, c.port, timeout=c.timeout_seconds, context=self._tls())
+        return _SMTP(c.smtp_host, c.port, timeout=c.timeout_seconds)
+
+
+class _FaultPoints:
+    """A fault point after each recipient the server accepted (config/faults.py): the envelope is open,
+    DATA not sent."""
+
+    def rcpt(self, recip: str, options: tuple = ()) -> tuple[int, bytes]:
+        reply = super().rcpt(recip, options)  # type: ignore[misc]
+        fault_point("smtp.after_rcpt")
+        return reply
+
+
+class _SMTP(_FaultPoints, smtplib.SMTP):
+    pass
+
+
+class _SMTPSSL(_FaultPoints, smtplib.SMTP_SSL):
+    pass
 
 
 def _text(value: bytes | str) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.error import URLError
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from slack_sdk import WebClient, WebhookClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -32,6 +32,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from alerts.errors import DeliveryError
 from alerts.render_slack import SlackMessage
+from config.faults import fault_point
 
 METADATA_EVENT = "paper_radar_alert"
 #: Errors no retry can fix; the route fails for this run.
@@ -124,6 +125,7 @@ class SlackBotSender:
         except (SlackClientError, URLError, OSError) as e:
             raise DeliveryError(f"slack channel {self.name}: chat.postMessage failed: {type(e).__name__}: {e}",
                                 retryable=True) from None
+        fault_point("slack.after_post")
         return str(response.get("ts"))
 
     def find_posted(self, keys: Sequence[str], since: datetime) -> Posted:
@@ -190,11 +192,25 @@ class SlackWebhookSender:
             # The exception text can contain the URL, which is the secret: name the type only.
             raise DeliveryError(f"slack webhook {self.name}: request failed ({type(e).__name__})",
                                 retryable=True) from None
+        fault_point("webhook.after_post")
         if response.status_code == 200 and (response.body or "").strip() == "ok":
             return None
-        error = (response.body or "").strip()[:200] or "no error given"
+        body = (response.body or "").strip()
+        error = _without_url(body, self.client.url)[:200] or "no error given"
         raise DeliveryError(f"slack webhook {self.name}: HTTP {response.status_code}: {error}",
-                            retryable=error not in FATAL_ERRORS and response.status_code not in (401, 403, 404))
+                            retryable=body not in FATAL_ERRORS and response.status_code not in (401, 403, 404))
+
+
+def _without_url(text: str, url: str) -> str:
+    """`text` with the webhook URL, its path and its secret last part (also URL-encoded or decoded) cut
+    out: an error page may echo the request ("Not Found: /services/T.../B.../XXXX"), and the URL is the
+    secret."""
+    path = urlsplit(url).path
+    pieces = {url, path, path.rstrip("/").rsplit("/", 1)[-1]}
+    for piece in sorted({p for q in pieces for p in (q, quote(q), quote(q, safe=""), unquote(q))} - {"", "/"}, key=len,
+                        reverse=True):
+        text = text.replace(piece, "<webhook URL>")
+    return text
 
 
 def _api_error(name: str, method: str, e: SlackApiError) -> DeliveryError:

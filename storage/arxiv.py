@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pyarrow as pa
 
+from config.faults import fault_point
 from records.arxiv import ArxivEntry
 from records.documents import EXTRACTOR_VERSION
 from storage.db import transaction
@@ -66,6 +67,7 @@ def save_arxiv_entries(
             fresh = _fresh_ids(conn)
             new = new_keys(conn, "stage_arxiv", "papers", KEYS["papers"])
             _upsert_papers(conn, at, ingest_mode)
+            fault_point("arxiv_save.mid_write")
             code, metrics = _replace_extracted(conn, [latest[i] for i in fresh])
     finally:
         conn.unregister("stage_arxiv")

@@ -11,13 +11,14 @@ extractor fix also removes the rows it used to get wrong.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 import pyarrow as pa
 
+from config.faults import fault_point
 from records.documents import EXTRACTOR_VERSION, Document, Extraction, Item
 from storage.db import transaction
 from storage.schema import INGEST_MODES, KEYS, TABLES
@@ -81,12 +82,15 @@ def save_extractions(
     fetched_at: datetime,
     replace_unchanged: bool = False,
     ingest_mode: str = "poll",
+    in_transaction: Callable[[int], None] | None = None,
 ) -> SaveResult:
     """Merge documents and their extracted rows in one transaction.
 
     Unchanged documents are skipped unless `replace_unchanged` (re-extraction after an extractor
     change), in which case their rows are replaced too. `ingest_mode` (see storage.schema.INGEST_MODES)
-    is recorded on documents new to the database.
+    is recorded on documents new to the database. `in_transaction(n)` runs inside that transaction
+    after the merge, with n the number of new or changed documents: a source's fetch state
+    (storage/spool.py), which must commit with its documents or not at all.
     """
     if ingest_mode not in INGEST_MODES:
         raise ValueError(f"ingest_mode must be one of {INGEST_MODES}, not {ingest_mode!r}")
@@ -98,6 +102,8 @@ def save_extractions(
             fates = _classify(conn)
             todo = [e for k, e in latest.items() if fates.get(k) in ("new", "changed") or replace_unchanged]
             _replace_rows(conn, todo, fetched_at, ingest_mode)
+            if in_transaction is not None:
+                in_transaction(sum(1 for f in fates.values() if f in ("new", "changed")))
     finally:
         conn.unregister("stage_documents")
     after = table_counts(conn)
@@ -141,6 +147,7 @@ def _replace_rows(
         _upsert_documents(conn, ingest_mode)
         conn.execute("INSERT INTO items SELECT * FROM stage_items")
         conn.execute("INSERT INTO mentions SELECT * EXCLUDE (title, seen_at) FROM stage_mentions")
+        fault_point("newsletters.mid_write")
         conn.execute("INSERT INTO code_links SELECT * FROM stage_code")
         conn.execute("INSERT INTO metrics SELECT * FROM stage_metrics")
         _upsert_papers(conn)

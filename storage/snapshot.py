@@ -41,6 +41,7 @@ from pathlib import Path
 
 import duckdb
 
+from config.faults import fault_point
 from storage.db import StorageError, Target, schema_version
 from storage.views import catalog_definitions
 
@@ -79,7 +80,9 @@ def publish_snapshot(
         (staging / "views.sql").write_text(render_views_sql(final, list(rows), statements))
         _write_manifest(staging, conn, db_path, rows, stamp)
         _fsync_tree(staging)
+        fault_point("snapshot.before_rename")
         os.rename(staging, final)
+        fault_point("snapshot.before_current")
         _point_current(snapshot_dir, final.name)
     except (duckdb.Error, OSError) as e:
         shutil.rmtree(staging, ignore_errors=True)
@@ -101,6 +104,7 @@ def _export_tables(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, i
         target = folder / f"{table}.parquet"
         conn.execute(f'COPY (SELECT * FROM "{table}") TO {_literal(target)} (FORMAT parquet, COMPRESSION zstd)')
         rows[table] = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        fault_point("snapshot.mid_export")
     return rows
 
 

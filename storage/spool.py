@@ -28,6 +28,7 @@ from typing import Any
 
 import duckdb
 
+from config.faults import fault_point
 from records.documents import CodeLink, Document, Extraction, Item, Metric, PaperRef
 from storage.db import StorageError
 from storage.newsletters import SaveResult, save_extractions
@@ -113,13 +114,20 @@ def remove_spooled(batch: SpooledBatch) -> None:
 def save_source_batch(
     conn: duckdb.DuckDBPyConnection, source: str, extractions: Sequence[Extraction], state: FetchState
 ) -> SaveResult:
-    """Write one source's batch (its documents in one transaction), then its fetch state."""
-    result = save_extractions(conn, extractions, fetched_at=state.fetched_at, ingest_mode=state.ingest_mode)
-    save_source_attempt(conn, name=source, kind=state.kind, location=state.location, at=state.fetched_at,
-                        etag=state.etag, last_modified=state.last_modified,
-                        new_documents=result.new_documents + result.changed_documents, warning=state.warning,
-                        unchanged=state.unchanged)
-    return result
+    """Write one source's batch and its fetch state in one transaction.
+
+    Together, because the state says what the documents brought: written after them on its own, a
+    crash in between left a source whose new documents were saved but whose `last_new_document_at`
+    was not, so the rerun (finding them unchanged) marked the source stale (`source_health`).
+    """
+    def record_attempt(new_documents: int) -> None:
+        fault_point("newsletters.before_source_state")
+        save_source_attempt(conn, name=source, kind=state.kind, location=state.location, at=state.fetched_at,
+                            etag=state.etag, last_modified=state.last_modified, new_documents=new_documents,
+                            warning=state.warning, unchanged=state.unchanged)
+
+    return save_extractions(conn, extractions, fetched_at=state.fetched_at, ingest_mode=state.ingest_mode,
+                            in_transaction=record_attempt)
 
 
 def save_spooled(conn: duckdb.DuckDBPyConnection, spool_dir: Path) -> list[tuple[SpooledBatch, SaveResult]]:
@@ -127,6 +135,7 @@ def save_spooled(conn: duckdb.DuckDBPyConnection, spool_dir: Path) -> list[tuple
     saved = []
     for batch in load_spooled(spool_dir):
         result = save_source_batch(conn, batch.source, batch.extractions, batch.fetch_state)
+        fault_point("spool.before_remove")
         remove_spooled(batch)
         saved.append((batch, result))
     return saved

@@ -29,6 +29,18 @@ def http_server() -> Iterator[LocalServer]:
 
 
 @pytest.fixture(scope="session")
+def prefect_test_api() -> Iterator[str]:
+    """The session's temporary Prefect API (prefect_test_harness, a real server in a subprocess), started by
+    the first test that needs it and shared by every folder (tests/flows uses it for all its tests); its URL."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    # A loaded 2-core machine can take a while to start the temporary server.
+    with prefect_test_harness(server_startup_timeout=120):
+        yield PREFECT_API_URL.value()
+
+
+@pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresForTests]:
     """The session's PostgreSQL (tests/postgres.py), started by the first test that needs it."""
     servers = PostgresForTests()

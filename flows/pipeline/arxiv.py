@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from config.arxiv import ArxivQuery, ArxivSettings
+from config.faults import fault_point
 from config.settings import Settings
 from extractors.arxiv_entries import extract_entry
 from flows.pipeline.report import (
@@ -75,6 +76,7 @@ def save_and_guard(settings: Settings, runtime: Runtime,
     now = datetime.now(UTC)
     with open_writer(settings, runtime) as conn:
         reports = [save_query_batch(conn, b, now) for b in batches]
+        fault_point("arxiv.before_health")
         warnings = find_silent_misses(conn, settings, now)
     for w in warnings:
         runtime.log.warning("source health: %s", w.message)
@@ -86,6 +88,7 @@ def save_query_batch(conn: Connection, batch: QueryBatch, now: datetime) -> Quer
         return QueryReport(batch.query.name, "failed", error=batch.error)
     entries = batch.entries
     saved = save_arxiv_entries(conn, entries, at=now, ingest_mode="first_poll" if batch.first_poll else "poll")
+    fault_point("arxiv.before_cursor")
     save_cursor(conn, query_name=batch.query.name, search_query=batch.query.search_query, polled_at=now,
                 newest=max((e.paper.updated for e in entries), default=None), entries=len(entries))
     return QueryReport(batch.query.name, "ok", len(entries), saved.new_papers, saved.updated_papers,
@@ -154,6 +157,7 @@ def poll_query(runtime: Runtime, client: ArxivClient, settings: Settings, query:
     except SourceError as e:  # one query's failure must not cost the others
         runtime.log.warning("arXiv query %s failed: %s", query.name, e)
         return QueryBatch(query, [], error=str(e))
+    fault_point("arxiv.after_fetch")
     runtime.log.info("arXiv query %s: %d entries since the last poll", query.name, len(entries))
     return QueryBatch(query, entries, first_poll=cursor is None)
 
@@ -162,9 +166,11 @@ def lookup_and_save(settings: Settings, runtime: Runtime, client: ArxivClient, i
     """Network, then one write: up to BATCHES_PER_TASK id_list batches."""
     lookup = fetch_by_ids(client, ids, batch_size=settings.arxiv.id_batch_size)
     entries = [e for r in lookup.results if (e := extract_entry(r))]
+    fault_point("enrich.after_lookup")
     now = datetime.now(UTC)
     with open_writer(settings, runtime) as conn:
         saved = save_arxiv_entries(conn, entries, at=now, ingest_mode=None)
+        fault_point("enrich.before_mark_unknown")
         mark_unknown(conn, lookup.unknown, at=now)
     return {"asked": len(ids), "found": len(entries), "unknown": len(lookup.unknown), "code_links": saved.code_links,
             "metrics": saved.metrics}
@@ -194,6 +200,7 @@ def enrich_arxiv(settings: Settings, runtime: Runtime) -> dict:
                 runtime.log.warning("arXiv enrichment stopped after %d of %d ids: %s", totals["asked"], len(ids), e)
                 failures.append(str(e))
                 break
+            fault_point("enrich.after_chunk")
             totals = {k: totals[k] + done[k] for k in totals}
             runtime.log.info("arXiv ids %d-%d: %d found, %d unknown", start + 1, start + done["asked"],
                              done["found"], done["unknown"])

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from config.arxiv import ArxivQuery
+from config.faults import fault_point
 from config.settings import ConfigError, Settings
 from extractors.arxiv_entries import extract_entry
 from flows.pipeline.arxiv import arxiv_client
@@ -40,9 +41,11 @@ def backfill_day(settings: Settings, runtime: Runtime, client: ArxivClient, quer
                  mode: str) -> DayResult:
     """One query's entries submitted on one day: fetched, saved, and the day checkpointed once settled."""
     entries = [e for r in fetch_day(client, query.search_query, day) if (e := extract_entry(r))]
+    fault_point("backfill.after_fetch")
     now = datetime.now(UTC)
     with open_writer(settings, runtime) as conn:
         saved = save_arxiv_entries(conn, entries, at=now, ingest_mode=mode)
+        fault_point("backfill.before_checkpoint")
         if day <= now.date() - timedelta(days=SETTLE_DAYS):  # a recent day may still grow: fetch it again
             save_checkpoint(conn, search_query=query.search_query, query_name=query.name, day=day,
                             entries=len(entries), at=now)
@@ -66,6 +69,7 @@ def backfill_arxiv(settings: Settings, runtime: Runtime, queries: list[ArxivQuer
                 try:
                     step = runtime.step(backfill_day, f"backfill-arxiv-{query.name}-{day}")
                     results.append(day_done := step(settings, runtime, client, query, day, mode))
+                    fault_point("backfill.after_day")
                 except SourceError as e:  # finished days are checkpointed: the next run resumes at this one
                     runtime.log.warning("arXiv backfill of query %s stopped at %s: %s", query.name, day, e)
                     failures.append(f"arXiv query {query.name}, {day}: {e}")
@@ -141,6 +145,7 @@ def backfill(settings: Settings, runtime: Runtime, start: date, end: date, sourc
         report("arXiv days", 0, total=len(days) * len(queries))
         arxiv_days, failures = backfill_arxiv(settings, runtime, queries, days, mode)
         progress.finish()
+    fault_point("backfill.before_newsletters")
     archived = (runtime.step(ingest_archive, "ingest-archive")(settings, runtime, newsletters[0], archive, start, end,
                                                              mode) if archive else None)
     reextracted = 0

@@ -32,6 +32,7 @@ from alerts.paper_summary import OncePerPaper, Summariser, make_summariser
 from alerts.rules import plan_alerts, plan_source_health
 from alerts.senders import HistorySender, Sender, channel_secret, make_sender
 from config.alerts import ChannelConfig, SecretRef
+from config.faults import fault_point
 from config.secrets import SecretError, resolve_secret
 from config.settings import Settings
 from extractors.links import clean_url
@@ -152,6 +153,7 @@ def send_message(settings: Settings, runtime: Runtime, channel: ChannelConfig, s
     if not claimed:  # another run claimed or sent them since this one planned: leave them to it
         runtime.log.warning("channel %s: %s taken by another run; skipped", channel.name, ", ".join(message.keys))
         return True
+    fault_point("delivery.after_claim")
     try:
         external_id = sender.send(message.payload)
     except DeliveryError as e:
@@ -161,6 +163,7 @@ def send_message(settings: Settings, runtime: Runtime, channel: ChannelConfig, s
         return e.retryable  # a bad token or unknown channel fails every message: stop, don't loop
     with open_writer(settings, runtime) as conn:
         mark_sent(conn, channel.name, message.keys, external_id, datetime.now(UTC), possible_duplicate=message.resend)
+    fault_point("delivery.after_sent")
     result.messages += 1
     result.alerts += len(message.keys)
     result.possible_duplicates += len(message.keys) if message.resend else 0
@@ -177,14 +180,17 @@ def send_thread(settings: Settings, runtime: Runtime, channel: ChannelConfig, se
     if not claimed:
         runtime.log.warning("channel %s: %s taken by another run; skipped", channel.name, ", ".join(keys))
         return True
+    fault_point("delivery.after_claim")
     thread_ts = thread.thread_ts
     if thread.parent is not None:
         try:
             thread_ts = sender.send(thread.parent.payload)
         except DeliveryError as e:
             return _failed(settings, runtime, channel, keys, e, result)
+        fault_point("delivery.after_parent")
         with open_writer(settings, runtime) as conn:
             mark_threaded(conn, channel.name, keys, str(thread_ts))
+        fault_point("delivery.after_threaded")
         result.messages += 1
     for n, reply in enumerate(thread.replies):
         try:
@@ -196,6 +202,7 @@ def send_thread(settings: Settings, runtime: Runtime, channel: ChannelConfig, se
             continue
         with open_writer(settings, runtime) as conn:
             mark_sent(conn, channel.name, reply.keys, reply_ts, datetime.now(UTC), thread_ts=thread_ts)
+        fault_point("delivery.after_sent")
         result.messages += 1
         result.alerts += len(reply.keys)
     return True
@@ -225,6 +232,7 @@ def recover(settings: Settings, runtime: Runtime, channel: ChannelConfig, sender
     for ts in set(threads.values()):
         found |= {key: reply for key, reply in sender.find_replies(ts, [k for k, t in threads.items() if t == ts]
                                                                     ).items() if key not in found}
+    fault_point("delivery.before_recovered")
     with open_writer(settings, runtime) as conn:
         for key, ts in found.items():
             mark_sent(conn, channel.name, [key], ts, datetime.now(UTC), thread_ts=threads.get(key))
@@ -264,6 +272,7 @@ def deliver(settings: Settings, runtime: Runtime | None = None, *, modes: Sequen
     senders = senders or {}
     plan = runtime.step(match_rules, "match-rules")(settings, runtime, modes=modes, now=now, dry_run=dry_run,
                                                     summariser=summariser, rule=rule)
+    fault_point("delivery.after_plan")
     names = {c.name for c in settings.alerts.channels}
     results = []
     for name, alerts in plan.due.items():

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from config.faults import fault_point
 from config.retry import RetryPolicy
 from config.settings import FetchSettings, Settings, SourceConfig
 from extractors.errors import ExtractError, ParseError
@@ -145,6 +146,7 @@ def collect(settings: Settings, runtime: Runtime, source: SourceConfig, fetching
     """Wait for one source's fetch, then extract it; any error becomes part of its batch."""
     try:
         fetched = _raised(fetching.result())
+        fault_point("poll.after_fetch")
         extract = runtime.step(returning_errors(extract_source), f"extract-{source.name}")
         extracted = _raised(extract(source, fetched, settings.fetch.max_entries_per_feed, runtime.log))
         first_poll = state is None or state.last_success_at is None
@@ -186,6 +188,7 @@ def save_source(conn: Connection, batch: SourceBatch) -> SourceReport:
             return SourceReport(source.name, "deferred", error=batch.error)
         return SourceReport.failed(source.name, batch.error)
     result = save_source_batch(conn, source.name, batch.extractions, state)
+    fault_point("poll.after_source")
     not_modified = bool(batch.fetched) and all(f.not_modified for f in batch.fetched)
     return SourceReport.from_save(source.name, "unchanged" if not_modified else "ok", len(batch.extractions),
                                   result, batch.warnings)
@@ -215,9 +218,11 @@ def poll_newsletters(settings: Settings, runtime: Runtime) -> dict:
     with open_writer(settings, runtime) as conn:
         save_spooled(conn, spool_dir_for(settings.database))  # what a locked run could not write
         states = load_source_states(conn)
+    fault_point("poll.before_fetch")
     fetching = {s.name: runtime.submit(returning_errors(fetch_source), f"fetch-{s.name}", s, settings.fetch,
                                        states.get(s.name), runtime.log) for s in settings.enabled_sources}
     batches = [collect(settings, runtime, s, fetching[s.name], states.get(s.name)) for s in settings.enabled_sources]
+    fault_point("poll.before_save")
     reports = runtime.step(save_batches, "save-batches")(settings, runtime, batches)
     for r in reports:
         if r.status not in ("failed", "deferred"):  # those were logged with their error when they happened
@@ -225,6 +230,7 @@ def poll_newsletters(settings: Settings, runtime: Runtime) -> dict:
                              "%d metrics", r.source, r.status, r.fetched, r.new_documents, r.changed_documents,
                              r.items, r.papers, r.code_links, r.metrics)
     summary = poll_summary(reports, settings.store)
+    fault_point("poll.before_publish")
     runtime.step(publish, "publish-snapshot")(settings, runtime)
     runtime.artifact("poll-newsletters-summary", render_poll_report(summary),
                      "What this poll fetched and saved, per source")

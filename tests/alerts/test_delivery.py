@@ -277,3 +277,22 @@ def test_a_run_that_planned_before_another_claimed_leaves_the_message_in_flight_
                         planned_at=second.started_at)
     assert late.messages == 0 and slack.posts == []
     assert ledger(db)[("research", SWE)][:2] == ("sending", 1)
+
+
+def test_a_webhook_error_page_echoing_the_url_does_not_carry_it_into_the_error(http_server):
+    """A proxy's 404 page that repeats the request path (the webhook's secret) is cut out of the error, which
+    goes to the ledger, the run's report and stderr (found by tests/reliability/test_secrets.py)."""
+    import pytest
+
+    from alerts.errors import DeliveryError
+    from alerts.render_slack import SlackMessage
+    from alerts.send_slack import SlackWebhookSender, make_webhook_client
+    from tests.httpserver import Reply
+
+    path = "/services/T0ECHO/B0ECHO/s3cr3tPart%2Bx"
+    http_server.handle("/services/T0ECHO/B0ECHO/s3cr3tPart%2Bx",
+                       lambda request: Reply(404, f"Not Found: {request.path} (s3cr3tPart+x)".encode()))
+    sender = SlackWebhookSender(make_webhook_client(http_server.url(path), timeout=5), "hook")
+    with pytest.raises(DeliveryError) as caught:
+        sender.send(SlackMessage(text="hello", blocks=(), keys=("2401.00001",)))
+    assert "s3cr3tPart" not in str(caught.value) and "HTTP 404: Not Found: <webhook URL>" in str(caught.value)

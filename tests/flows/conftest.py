@@ -1,13 +1,10 @@
-"""Prefect for flow tests: one temporary local API for the session, PREFECT_HOME in a temp dir."""
+"""Prefect for flow tests: the session's temporary local API (tests/conftest.py), PREFECT_HOME in a temp dir."""
 
 from __future__ import annotations
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 
 @pytest.fixture(scope="session", autouse=True)
-def prefect_api():
-    # A loaded 2-core machine can take a while to start the temporary server.
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+def prefect_api(prefect_test_api):
+    yield prefect_test_api

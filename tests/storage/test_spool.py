@@ -65,3 +65,28 @@ def test_save_spooled_is_idempotent(backend, tmp_path):
         row = conn.execute("SELECT etag, last_success_at, consecutive_failures FROM sources").fetchone()
     assert row == ('W/"42"', STATE.fetched_at, 0)
     assert load_spooled(spool) == []
+
+
+def test_a_batch_and_its_fetch_state_commit_together(backend, tmp_path, monkeypatch):
+    """A failure while recording the fetch state leaves none of the batch's documents: saved on their own,
+    they made the rerun find them unchanged and never set the source's last_new_document_at (a source
+    reported stale the moment it first brought something)."""
+    import pytest
+
+    import storage.spool
+    from storage.db import StorageError
+    from storage.spool import save_source_batch
+
+    def broken(conn, **kwargs):
+        conn.execute("SELECT * FROM no_such_table")
+
+    db = backend.store(tmp_path / "radar.duckdb")
+    monkeypatch.setattr(storage.spool, "save_source_attempt", broken)
+    with open_db(db) as conn, pytest.raises(StorageError):
+        save_source_batch(conn, "import-ai", extractions(), STATE)
+    monkeypatch.undo()
+    with open_db(db) as conn:
+        assert table_counts(conn)["documents"] == 0
+        save_source_batch(conn, "import-ai", extractions(), STATE)
+        row = conn.execute("SELECT last_success_at, last_new_document_at FROM sources").fetchone()
+    assert row == (STATE.fetched_at, STATE.fetched_at)

@@ -74,7 +74,35 @@ LABEL = re.compile(
 RULE = re.compile(r"^\s*(?:([-=_*~#•·—–◆◇❖✦★☆])(?:\s*\1){2,}|[⁂❧§])\s*$")  # "***", "- - -", "⁂"
 SPACE = re.compile(r"\s+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|<\s*>")
-URL = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)|<?(https?://[^\s<>\"'\]]+|www\.[^\s<>\"'\]]+)", re.I)
+# Hosts of papers and code whose addresses count as links even written without a scheme ("code at github.com/x/y",
+# "arxiv.org/abs/2401.04088"): other bare domains are too often a product's or a person's site to read as links.
+BARE_HOSTS = ("github.com", "gitlab.com", "codeberg.org", "huggingface.co", "arxiv.org")
+_BARE = "|".join(re.escape(h) for h in BARE_HOSTS)
+URL = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)|<?(https?://[^\s<>\"'\]]+|www\.[^\s<>\"'\]]+"
+                 rf"|(?<![\w@./-])(?:{_BARE})/[\w.~%-][^\s<>\"'\]]*)", re.I)
+_URL_END = ".,;:!?'\">)"
+
+
+def may_hold_url(text: str) -> bool:
+    """A quick test: `text` may hold a URL (every one holds "http", "www" or one of `BARE_HOSTS`)."""
+    lower = text.lower()
+    return "http" in lower or "www" in lower or any(h in lower for h in BARE_HOSTS)
+
+
+def text_urls(text: str) -> list[tuple[int, int, str]]:
+    """The URLs written out in `text` (not markdown links): (start, end, href), the href with a scheme and
+    without the punctuation that closes the sentence or the brackets around it."""
+    if not may_hold_url(text):
+        return []
+    found = []
+    for m in URL.finditer(text):
+        if m.group(3):
+            url = m.group(3).rstrip(_URL_END)
+            if url.count("(") < url.count(")"):
+                url = url.rstrip(")")
+            start = m.start(3)
+            found.append((start, start + len(url), url if url.lower().startswith("http") else "https://" + url))
+    return found
 
 
 # Page chrome that counts readers' reactions: "12 likes", "댓글 3개", "3개의 댓글", "공감 27", "조회수 1,204",
@@ -83,7 +111,7 @@ URL = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)|<?(https?://[^\s<>\"'\]]
 _COUNTER_WORD = (
     r"(?:likes?|comments?|replies|reply|shares?|shared|restacks?|reposts?|retweets?|views?|viewed|claps?|responses?"
     r"|reactions?|upvotes?|downvotes?|votes?|points?|hearts?|bookmarks?|saves?|followers?|subscribers?|readers?"
-    r"|reads?|min(?:ute)?s?\s+read|댓글|공감|좋아요|조회수?|추천|구독자?|스크랩|공유|하트|읽음|답글|팔로워)"
+    r"|reads?|min(?:ute)?s?\s+read|cited\s+by|citations?|댓글|공감|좋아요|조회수?|추천|구독자?|스크랩|공유|하트|읽음|답글|팔로워)"
 )
 _COUNTER_ICON = (r"[\u2605\u2606\u2661\u2665\u2764\u21bb\u2191\u25b2\u2B50\uFE0F"
                  r"\U0001F44D\U0001F44F\U0001F4AC\U0001F501\U0001F5E8]")
@@ -114,6 +142,13 @@ def is_meta_line(text: str) -> bool:
     return len(parts) >= 2 and all(len(p) <= 40 for p in parts) and any(is_counter(p) for p in parts if p)
 
 
+def without_counters(block: Block) -> Block:
+    """A meta line that names a paper ("Liu et al. · arXiv 2103.14030 · Cited by 19,877"), its counters left out:
+    it keeps its links and ids, never its counts."""
+    text = " · ".join(p.strip() for p in _META_SEPARATOR.split(block.text) if p.strip() and not is_counter(p.strip()))
+    return Block(block.kind, text, block.anchors, None, text)
+
+
 def find_word(text: str, word: str, folded: bool = False) -> list[int]:
     """Where `word` stands in `text` as a whole word (no letter, digit, "_" or "-" glued to either end). A
     plain search, not a pattern made per word: the names of papers would crowd out `re`'s cache of the
@@ -141,8 +176,7 @@ def norm(text: str) -> str:
 
 
 def strip_urls(text: str) -> str:
-    lower = text.lower()  # every URL holds "http" or "www" (no other letter matches these case-blind)
-    if "http" in lower or "www" in lower:
+    if may_hold_url(text):
         text = URL.sub(_url_text, text)
     if "(" in text or "[" in text or "<" in text:
         text = _EMPTY_BRACKETS.sub(" ", text)

@@ -26,14 +26,17 @@ import re
 
 from lxml import etree
 
+from extractors.links import find_arxiv_in_url, find_code_link
+
 CARD_MARK = "data-radar-card"
 _CARD_CLASSES = frozenset({
     "onebox", "kg-bookmark-card", "embedded-post-wrap", "embedded-post", "graf--mixtapeEmbed", "link-card",
     "link-preview", "bookmark-card", "preview-card", "linkcard", "og-card",
 })
 # A card word as a whole part of a class name, at its end or before "block", "card", "wrap" or "container"
-_CARD_WORD = re.compile(r"(?:^|[-_])(?:bookmark|oglink|og-link|link-?card|link-?preview|url-?preview|embed-?card)"
-                        r"(?:[-_](?:block|card|wrap|container|box|component))?$", re.I)
+_CARD_WORD = re.compile(r"(?:^|[-_])(?:bookmark|oglink|og-link|link-?card|link-?preview|url-?preview|embed-?card"
+                        r"|embed|github-readme|status-card|unfurl)"
+                        r"(?:[-_](?:block|card|wrap|container|box|component|tag))?$", re.I)
 _TITLE_CLASS = re.compile(r"(?:^|[-_])(?:title|headline|name)(?:$|[-_])", re.I)
 _DESC_CLASS = re.compile(r"(?:^|[-_])(?:desc|description|excerpt|summary|subtitle|body)(?:$|[-_])", re.I)
 _SKIP_CLASS = re.compile(r"(?:^|[-_])(?:meta|metadata|source|site|publisher|author|icon|thumbnail|image|img|cta"
@@ -89,8 +92,15 @@ def _href(card: etree._Element) -> str | None:
         if isinstance(url, str) and url.startswith(("http://", "https://")):
             return url
     titled = [a for a in card.iter("a") if a.get("href") and _text(a) and not _in_skipped(a, card)]
-    first = titled[0] if titled else next((a for a in card.iter("a") if a.get("href")), None)
+    # a repository card's title links the owner and then the repository ("acme / fast-rope"): the card is
+    # about what it links as a paper or a repository, where it links one
+    first = next((a for a in titled if _is_work(a.get("href"))), titled[0] if titled else None)
+    first = first if first is not None else next((a for a in card.iter("a") if a.get("href")), None)
     return first.get("href").strip() if first is not None else None
+
+
+def _is_work(href: str) -> bool:
+    return find_arxiv_in_url(href) is not None or find_code_link(href) is not None
 
 
 def _title(card: etree._Element, href: str) -> str:

@@ -19,11 +19,23 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from extractors.blocks import LABEL, RULE, Anchor, Block, is_counter, is_link_line, is_meta_line, norm, strip_urls
+from extractors.blocks import (
+    LABEL,
+    RULE,
+    Anchor,
+    Block,
+    is_counter,
+    is_link_line,
+    is_meta_line,
+    norm,
+    strip_urls,
+    text_urls,
+    without_counters,
+)
 from extractors.cards import CARD_MARK, rewrite_cards
 from extractors.footnotes import NOTE_MARK, keeps_marker, lend_notes, lent_links
 from extractors.html_chrome import THREAD_MARK, article_root, attached, drop, keep_article, keep_thread, sort_out
-from extractors.html_styles import body_size, may_be_styled, page_may_be_styled, styled_level
+from extractors.html_styles import body_size, inline_class_fonts, may_be_styled, page_may_be_styled, styled_level
 from extractors.links import find_arxiv_in_url, visible_target
 from extractors.metric_tables import is_number_cell, is_results_table
 
@@ -74,8 +86,11 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     _resolve_links(root, base)
     if any(t is root for t in dropped):
         return []  # the whole page is chrome (a hidden <html>)
+    sheets = [t.text for t in dropped if t.tag == "style" and t.text]
     for tag in (*notes, *(t for t in dropped if not (notes and keeps_marker(t)))):
         drop(tag)
+    if sheets:
+        inline_class_fonts(sheets, root)
     blocks: list[Block] = []
     article = article_root(root, [t for t in marked if attached(t, root)])
     # `tags` keeps every element's Python proxy alive, so that elements stay the same set members throughout
@@ -83,7 +98,9 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     page = _Page(_holding_blocks(root), body_size(article if article is not None else root) if styled else None,
                  styled)
     _walk(_children(article) if article is not None else [root], blocks, None, page)
-    return [b for b in blocks if not is_counter(b.text, bare=True) and not is_meta_line(b.text)]
+    kept = [b for b in blocks if not is_counter(b.text, bare=True)]
+    metas = [is_meta_line(b.text) for b in kept]
+    return [without_counters(b) if meta else b for b, meta in zip(kept, metas, strict=True) if not meta or b.paper_ids]
 
 
 def _resolve_links(root: etree._Element, base: str | None) -> None:
@@ -206,10 +223,17 @@ def _walk(children: list[Node], out: list[Block], outer: str | None, page: _Page
         _emit_run(run, out, outer)
 
 
+def _is_entry(tag: etree._Element) -> bool:
+    """A post of a page of posts, marked as microformats mark one (`class="h-entry"`: Mastodon's statuses,
+    IndieWeb blogs, many static-site themes): it starts a story, as a rule would."""
+    classes = tag.get("class")
+    return classes is not None and "h-entry" in classes and "h-entry" in classes.split()
+
+
 def _visit(tag: etree._Element, out: list[Block], outer: str | None, page: _Page) -> None:
     name = tag.tag
-    if tag.get(THREAD_MARK):
-        out.append(Block("sep"))  # a comment of a thread read as the page's content: a story of its own
+    if tag.get(THREAD_MARK) or _is_entry(tag):
+        out.append(Block("sep"))  # a comment of a thread read as the page's content, a post: a story of its own
     if name == "hr":
         out.append(Block("sep"))
     elif name in _HEADINGS:
@@ -541,7 +565,7 @@ def _make_block(kind: str, nodes: list[Node], outer: str | None) -> Block | None
     text = norm(raw)
     if not text and not spans:
         return None
-    anchors = _anchors(raw, spans)
+    anchors = _anchors(raw, _with_text_urls(raw, spans))
     if outer:
         anchors.insert(0, Anchor(outer, text, "", True))  # the whole block is the link's text
     lead = _lead_text(nodes, raw[:first_end])
@@ -577,6 +601,14 @@ def _anchors(raw: str, spans: list[_Span]) -> list[Anchor]:
 
 
 _Span = tuple[str, int, int, str]  # a link in a block's text: href, start, end, the name a footnote gives it
+
+
+def _with_text_urls(raw: str, spans: list[_Span]) -> list[_Span]:
+    """`spans` and the URLs written out in the text outside every link ("Code: github.com/x/y" copied from a
+    paper's abstract, an email client's pasted address): a reader follows those too."""
+    written = [(href, start, end, "") for start, end, href in text_urls(raw)
+               if not any(s < end and start < e for _, s, e, _ in spans)]
+    return sorted([*spans, *written], key=lambda span: span[1]) if written else spans
 
 
 def _render(nodes: list[Node]) -> tuple[str, list[_Span], int]:

@@ -16,6 +16,7 @@ from lxml import etree
 
 from extractors.blocks import is_counter, norm
 from extractors.cards import is_card, is_card_class
+from extractors.links import find_arxiv_in_text, find_arxiv_in_url
 
 _CHROME_TAGS = [
     "head", "script", "style", "noscript", "template", "nav", "form", "button", "svg", "iframe", "input",
@@ -116,6 +117,18 @@ def _own_part(tag: etree._Element) -> bool:
     return _only_words(tag, _PART_WORDS) and next(tag.iterancestors("article"), None) is not None
 
 
+_META_WORDS = frozenset({"meta", "byline"})
+
+
+def _paper_meta(tag: etree._Element) -> bool:
+    """A tag named chrome only as a meta line or byline that names a paper ("Liu et al. · ICCV 2021 · arXiv
+    2103.14030", "Radford et al. · [PDF]"): in a digest of papers that line is where the paper is linked."""
+    if not _only_words(tag, _META_WORDS):
+        return False
+    return any(find_arxiv_in_url(a.get("href") or "") for a in tag.iter("a")) or bool(
+        find_arxiv_in_text(" ".join(tag.itertext())))
+
+
 _THREAD_WORDS = frozenset({"comment", "comments"})
 THREAD_MARK = "data-radar-comment"  # on each comment of a thread kept as the page's content (`keep_thread`)
 
@@ -190,7 +203,7 @@ def _kind(tag: etree._Element, names: tuple[bool, bool, bool, bool]) -> str | No
     if button:  # Substack buttons: chrome when they share or subscribe
         html = etree.tostring(tag, encoding=str, method="html", with_tail=False)
         return _CHROME if _BUTTON_CHROME.search(html) else None
-    return _CHROME if chrome and not _own_part(tag) else None
+    return _CHROME if chrome and not _own_part(tag) and not _paper_meta(tag) else None
 
 
 def _is_counter_element(tag: etree._Element) -> bool:

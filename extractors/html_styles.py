@@ -35,13 +35,44 @@ _SENTENCE_END = (".", "!", "?", "。", "다.", "요.")
 # What a page must hold somewhere for any of its elements to be a heading by role or style: a font declared
 # in a style, a heading role, or a size class (`_SIZE_CLASS` unanchored). Most pages hold none of these, and
 # their blocks are then not looked at one by one.
-_PAGE_STYLED = re.compile(r"font|heading|(?:fs|font-?size|text)-?\d{2}", re.I)
+# Read on the lowered source: "font" and "heading" as plain substring tests (far quicker than one case-blind
+# pattern over a whole page), the size classes without "font-size" (which holds "font") by a pattern.
+_PAGE_WORDS = ("font", "heading")
+_PAGE_SIZE_CLASS = re.compile(r"(?:fs|text)-?\d{2}")
 
 
 def page_may_be_styled(html: str) -> bool:
     """A quick test of a whole page's source before `body_size` and `may_be_styled`: False where no element
     can declare a heading role, a font or a size class."""
-    return _PAGE_STYLED.search(html) is not None
+    lower = html.lower()
+    return any(word in lower for word in _PAGE_WORDS) or _PAGE_SIZE_CLASS.search(lower) is not None
+
+
+_CLASS_RULE = re.compile(r"(?<![\w.#-])\.([A-Za-z_][\w-]*)\s*\{([^{}]*)\}")
+_FONT_DECLARATION = re.compile(r"font-(?:weight|size)\s*:\s*[^;}]+", re.I)
+
+
+def inline_class_fonts(sheets: list[str], root: etree._Element) -> None:
+    """Write the font weight and size that the page's own stylesheet gives a class (`.c2{font-weight:700;
+    font-size:13pt}`: Google Docs' published pages, Word's HTML, email builders) into the style attribute of each
+    element of that class, so that the heading rules read them as they read inline styles. Only rules whose
+    selector ends in a class are read (`.c2`, `.post .title`, not `p.MsoNormal`); an inline style, written
+    after them, still wins."""
+    fonts: dict[str, str] = {}
+    for sheet in sheets:
+        if "font" not in sheet:
+            continue
+        for name, body in _CLASS_RULE.findall(sheet):
+            declared = ";".join(_FONT_DECLARATION.findall(body))
+            if declared:
+                fonts[name] = f"{fonts[name]};{declared}" if name in fonts else declared
+    if not fonts:
+        return
+    for el in root.iter(etree.Element):
+        classes = el.get("class")
+        declared = [fonts[c] for c in classes.split() if c in fonts] if classes else None
+        if declared:
+            el.set("style", ";".join([*declared, el.get("style") or ""]))
 
 
 def font_size(el: etree._Element) -> float | None:

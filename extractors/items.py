@@ -34,6 +34,14 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    table of contents, a recap) are one item: the fullest one, with the others' code and numbers.
 8. *A post's one story.* Where the document holds one story and the body gives it no title (no heading, lead,
    card or link named like the paper: a forum post, a feed entry), the item takes the document's title.
+9. *Posts.* An element marked as a post (`class="h-entry"`: a Mastodon status, an IndieWeb post list) starts a
+   story, as a rule does (extractors/html_blocks.py).
+10. *A document that is a paper's page.* Where no block names a paper and the document's own link is a paper's
+   page (a feed entry linking `huggingface.co/papers/ID` or `arxiv.org/abs/ID`, its body the abstract), the
+   whole body is one item about that paper, titled by the document.
+
+A paper or a repository is named by a link, a link card (extractors/cards.py), an arXiv id written out, or an
+address written out in the text (with or without a scheme on the hosts of papers and code, blocks.text_urls).
 
 Inside a story, each number and each code link belongs to the paper its own clause is about (extractors/
 attribution.py): the one its clause or sentence names (nearest before it, else the subject), else the one named
@@ -128,11 +136,21 @@ def extract_items(doc: Document) -> list[Item]:
             subject = _named_subject(unit, subjects) if not found[n] else None
             if subject is not None:
                 found[n] = _items(unit, doc, subject)
+    if units and not any(found) and (entry_paper := _entry_paper(doc)) is not None:
+        whole = _Unit(norm(doc.title), [b for unit in units for b in unit.blocks])
+        found = [_items(whole, doc, entry_paper)]
+        units = [whole]
     items = [item for made in found for item in made]
     bearing = [unit for unit, made in zip(units, found, strict=True) if made]
     if len(bearing) == 1 and doc.title.strip() and _untitled(bearing[0], items[0]):
         items[0] = replace(items[0], title=norm(doc.title))  # a post's one story is titled by the post
     return [replace(item, position=n) for n, item in enumerate(_one_per_paper(items))]
+
+
+def _entry_paper(doc: Document) -> PaperRef | None:
+    """The paper a document is itself the page of (a feed entry whose link is `huggingface.co/papers/ID` or
+    `arxiv.org/abs/ID`, its body the abstract): the subject of a body that links no paper of its own."""
+    return find_arxiv_in_url(doc.url) if doc.url else None
 
 
 def _subject_names(items: list[Item]) -> list[tuple[set[str], str, PaperRef]]:

@@ -41,8 +41,19 @@ _ARXIV_PATHS = {
     "hf.co": re.compile(rf"/papers/{_ID}/?", re.I),
     "alphaxiv.org": re.compile(rf"/(?:abs|overview|pdf)/{_ID}/?", re.I),
     "doi.org": re.compile(rf"/10\.48550/arxiv\.{_ID}/?", re.I),
+    # paper sites that address a paper by its arXiv id: Semantic Scholar, SciRate, papers.cool, INSPIRE
+    # (`/arxiv/ID`), Emergent Mind (`/papers/ID`), Semantic Scholar's API and ADS (`/arXiv:ID`)
+    "semanticscholar.org": re.compile(rf"/arxiv/{_ID}/?", re.I),
+    "api.semanticscholar.org": re.compile(rf"/(?:graph/v1/paper/)?arxiv:{_ID}/?", re.I),
+    "scirate.com": re.compile(rf"/arxiv/{_ID}/?", re.I),
+    "papers.cool": re.compile(rf"/arxiv/{_ID}/?", re.I),
+    "inspirehep.net": re.compile(rf"/arxiv/{_ID}/?", re.I),
+    "emergentmind.com": re.compile(rf"/papers/{_ID}/?", re.I),
+    "ui.adsabs.harvard.edu": re.compile(rf"/abs/arxiv:{_ID}(?:/abstract)?/?", re.I),
 }
-_ARXIV_HOST_WORDS = ("arxiv", "ar5iv", "alphaxiv", "huggingface.co", "hf.co", "doi.org")  # one is in every host above
+# one of these is in every host above
+_ARXIV_HOST_WORDS = ("arxiv", "ar5iv", "alphaxiv", "huggingface.co", "hf.co", "doi.org", "semanticscholar", "scirate",
+                     "papers.cool", "inspirehep", "emergentmind", "adsabs")
 # Text mentions must say "arXiv" first: bare numbers are too often versions, prices or dates.
 _TEXT_ID = re.compile(rf"(?<![A-Za-z0-9])arxiv(?:\s*[:.]\s*|\s+)(?:id\s*:?\s*)?{_ID}(?![0-9])", re.I)
 
@@ -137,6 +148,8 @@ def _embedded_target(url: str) -> str | None:
     parts = _split(url)
     if parts is None:
         return None
+    if _host(parts).endswith("urldefense.com") or _host(parts).endswith("urldefense.proofpoint.com"):
+        return _url_defense(url, parts)
     google = _host(parts).split(".")[0] == "google" and parts.path == "/url"
     for key, value in parse_qsl(parts.query):
         if key.lower() in _REDIRECT_KEYS or (google and key == "q"):
@@ -151,6 +164,22 @@ def _embedded_target(url: str) -> str | None:
             embedded = embedded.split("/", 1)[0]
         return _as_url(embedded)
     return next(filter(None, (_decode_segment(s) for s in parts.path.split("/"))), None)
+
+
+_URL_DEFENSE_V3 = re.compile(r"/v3/__(.+?)__;", re.S)
+
+
+def _url_defense(url: str, parts: SplitResult) -> str | None:
+    """Proofpoint URL Defense, which mail gateways wrap every link of an email in: v3 keeps the target between
+    `/v3/__` and `__;`; v2 writes it in `u=` with `-` for `%` and `_` for `/` (`https-3A__github.com_a_b`)."""
+    m = _URL_DEFENSE_V3.search(url)
+    if m:
+        return _as_url(m.group(1))
+    for key, value in parse_qsl(parts.query):
+        if key == "u":
+            decoded = value.replace("_", "/") if parts.path.startswith("/v2/") else value
+            return _as_url(unquote(re.sub(r"-([0-9A-Fa-f]{2})", r"%\1", decoded)))
+    return None
 
 
 def _as_url(value: str) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.blocks import LABEL, RULE, URL, Anchor, Block, is_counter, is_link_line, norm, strip_urls
+from extractors.blocks import LABEL, RULE, URL, Anchor, Block, is_counter, is_link_line, norm, strip_urls, text_urls
 
 _BULLET = re.compile(  # "*", "-", "•", "1.", "(1)", "[1]" or an emoji/symbol, then a space
     r"^\s{0,3}(?:[*\-•·▪►◆◦‣→➤–—+]|\d{1,2}[.)]|\(\d{1,2}\)|\[\d{1,2}\]"
@@ -134,9 +134,9 @@ def _looks_like_title(line: str) -> bool:
 def _text_anchors(line: str, refs: dict[str, str]) -> list[Anchor]:
     found = []
     for m in URL.finditer(line):
-        href = (m.group(2) or m.group(3)).rstrip(".,;:!?'\">)")
-        href = href if href.lower().startswith("http") else "https://" + href
-        found.append((href, m.group(1) or "", line[: m.start()]))
+        if m.group(2):
+            found.append((m.group(2).rstrip(".,;:!?'\">)"), m.group(1), line[: m.start()]))
+    found += [(href, "", line[:start]) for start, _, href in text_urls(line)]
     texts = [t for _, t, _ in found]
     only_links = is_link_line(URL.sub(" ", line), texts)
     anchors = [Anchor(href, text, norm(before), only_links) for href, text, before in found]

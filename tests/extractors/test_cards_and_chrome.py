@@ -39,6 +39,19 @@ CARDS = [
         f'<div class="og-text"><p class="og-title">{TITLE}</p>'
         '<p class="og-desc">Proof assistants like Lean verify proofs; we reach 46.3% on miniF2F.</p>'
         '<p class="og-host">arxiv.org</p></div></a></figure>', id="tistory-opengraph"),
+    pytest.param(  # DEV (Forem) embed: the title is an <h2>, which must not read as a heading of the post
+        '<div class="crayons-card c-embed text-styles"><div class="c-embed__content"><div class="c-embed__body">'
+        f'<h2 class="fs-xl"><a href="{ARXIV}" class="c-link">{TITLE}</a></h2><p class="truncate-at-3">{ABSTRACT}</p>'
+        '<div class="color-secondary fs-s">arxiv.org</div></div></div></div>', id="forem-c-embed"),
+    pytest.param(  # Mastodon preview card: the <a> is the card, its title a <strong>
+        f'<a class="status-card compact" href="{ARXIV}"><div class="status-card__image"></div>'
+        f'<div class="status-card__content"><strong class="status-card__title">{TITLE}</strong>'
+        f'<span class="status-card__description">{ABSTRACT}</span><span class="status-card__host">arxiv.org'
+        '</span></div></a>', id="mastodon-status-card"),
+    pytest.param(  # an editor's own embed block, named "...-embed": an <a> wrapping title and description
+        f'<a class="link-embed" href="{ARXIV}"><div class="link-embed__body"><div class="link-embed__title">{TITLE}'
+        f'</div><div class="link-embed__desc">{ABSTRACT}</div><div class="link-embed__url">arxiv.org</div></div></a>',
+        id="editor-link-embed"),
 ]
 
 
@@ -52,6 +65,30 @@ def test_a_link_card_is_a_link_titled_by_the_card(card: str) -> None:
     (item,) = extract_items(doc)
     assert item.title == TITLE and item.papers[0].arxiv_id == "2405.14333"
     assert [(m.value, m.unit) for m in item.metrics] == [(46.3, "%")]
+
+
+REPO_CARDS = [
+    pytest.param(  # DEV's GitHub embed: "owner / repo" in its <h2>, a README excerpt, a button
+        '<div class="ltag-github-readme-tag"><div class="readme-overview"><h2><img src="gh.svg" alt="GitHub logo">'
+        '<a href="https://github.com/deepseek-ai">deepseek-ai</a> / <a href="https://github.com/deepseek-ai/'
+        'DeepSeek-Prover-V1.5">DeepSeek-Prover-V1.5</a></h2><h3>Prover for Lean 4</h3></div><div class="ltag-github-'
+        'body"><pre><code>pip install -r requirements.txt</code></pre></div></div>', id="forem-github-readme"),
+    pytest.param(  # a generic embed whose first link is the owner's profile
+        '<div class="wp-block-embed"><p><a href="https://github.com/deepseek-ai">@deepseek-ai</a> released '
+        '<a href="https://github.com/deepseek-ai/DeepSeek-Prover-V1.5">the prover</a></p></div>', id="owner-first"),
+    pytest.param(  # a bookmark card whose header links the site before the repository
+        '<div class="notion-bookmark-block"><a href="https://github.com/">GitHub</a><a href="https://github.com/'
+        'deepseek-ai/DeepSeek-Prover-V1.5"><div class="bookmark-title">DeepSeek-Prover-V1.5</div></a></div>',
+        id="site-first"),
+]
+
+
+@pytest.mark.parametrize("card", REPO_CARDS)
+def test_a_repository_card_links_the_repository_not_its_owner(card: str) -> None:
+    body = f'<article><h2><a href="{ARXIV}">{TITLE}</a></h2><p>{ABSTRACT}</p>{card}</article>'
+    (item,) = extract_items(Document(source="t", key="k", url=None, title="t", body=body))
+    assert [c.url for c in item.code] == ["https://github.com/deepseek-ai/DeepSeek-Prover-V1.5"]
+    assert item.title == TITLE
 
 
 def test_an_iframe_embed_is_a_link_to_its_source() -> None:

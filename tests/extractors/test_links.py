@@ -52,6 +52,15 @@ ARXIV_URLS = [
     ("https://ar5iv.labs.arxiv.org/html/2203.15556", "2203.15556", None),
     ("https://ar5iv.org/abs/2203.15556", "2203.15556", None),
     ("https://doi.org/10.48550/arXiv.2203.15556", "2203.15556", None),
+    # paper sites that address a paper by its arXiv id
+    ("https://www.semanticscholar.org/arxiv/2106.09685", "2106.09685", None),
+    ("https://api.semanticscholar.org/arXiv:2106.09685", "2106.09685", None),
+    ("https://api.semanticscholar.org/graph/v1/paper/arXiv:2305.18290", "2305.18290", None),
+    ("https://scirate.com/arxiv/2212.04356", "2212.04356", None),
+    ("https://papers.cool/arxiv/2309.17453", "2309.17453", None),
+    ("https://inspirehep.net/arxiv/2106.09685", "2106.09685", None),
+    ("https://www.emergentmind.com/papers/2402.19427", "2402.19427", None),
+    ("https://ui.adsabs.harvard.edu/abs/arXiv:2212.04356/abstract", "2212.04356", None),
     # behind click-tracking redirects
     ("https://t.example.com/c?url=https%3A%2F%2Farxiv.org%2Fabs%2F2310.06825%3Futm_source%3Dx", "2310.06825", None),
     ("https://t.example.com/c?r=https%253A%252F%252Farxiv.org%252Fabs%252F2310.06770v3&sub=tok", "2310.06770", 3),
@@ -73,6 +82,11 @@ NOT_ARXIV_URLS = [
     "https://huggingface.co/2401.15077",
     "https://huggingface.co/ai21labs/Jamba-v0.1",
     "https://github.com/arxiv/arxiv-browse",
+    "https://www.semanticscholar.org/paper/Attention-is-All-you-Need-Vaswani/204e3073",  # a hash, not an id
+    "https://scirate.com/arxiv/cs.CL",  # a listing
+    "https://www.emergentmind.com/papers",
+    "https://openreview.net/forum?id=YicbFdNTTy",
+    "https://paperswithcode.com/paper/swin-transformer-hierarchical-vision",
     "not a url",
     "",
 ]
@@ -130,6 +144,15 @@ def test_find_arxiv_in_text(text: str, expected: list[tuple[str, int | None]]) -
         ("https://www.google.com/url?q=https://a.org/p%3Fx%3D1&sa=D", "https://a.org/p?x=1"),
         ("https://mail.example.com/redirect?destination=https://a.org/x", "https://a.org/x"),
         ("https://web.archive.org/web/2024/https://a.org/x", "https://a.org/x"),
+        # mail gateways: Microsoft SafeLinks, Proofpoint URL Defense v3 (target between `__`) and v2 (`-3A`, `_`)
+        ("https://nam02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fa.org%2Fp%3Fq%3D1&data=05%7C01&reserved=0",
+         "https://a.org/p?q=1"),
+        ("https://urldefense.com/v3/__https://github.com/o/r-x__;!!AbC!dEf123$", "https://github.com/o/r-x"),
+        ("https://urldefense.com/v3/__https://a.org/p?x=1__;Iw!!Q1!Zz$", "https://a.org/p?x=1"),
+        ("https://urldefense.proofpoint.com/v2/url?u=https-3A__arxiv.org_abs_2305.18290&d=DwMFaQ&c=x&r=y&m=z&s=w&e=",
+         "https://arxiv.org/abs/2305.18290"),
+        ("https://urldefense.proofpoint.com/v2/url?u=https-3A__github.com_my-2Dorg_my-5Frepo&d=DwIB&e=",
+         "https://github.com/my-org/my_repo"),
         ("https://click.convertkit-mail.com/ab/cd/" + _b64("https://a.org/deep?x=1"), "https://a.org/deep?x=1"),
         # Substack JWT-style redirect whose payload names the target
         ("https://substack.com/redirect/2/" + _b64('{"e":"https://a.org/t","u":42}').rstrip("=") + ".sig?j=eyJ1Ijo0Mn0",

@@ -166,3 +166,36 @@ def test_a_repository_under_a_related_reading_label_named_like_the_paper_is_its_
                 '<p><a href="https://github.com/allenai/OLMoE">GitHub - allenai/OLMoE</a></p>')
         (item,) = _items(body)
         assert [c.url for c in item.code] == ["https://github.com/allenai/OLMoE"], label
+
+
+ENTRY_PAGES = [
+    pytest.param(  # a Mastodon thread: statuses, each a paper's post, the card after the text
+        '<div class="entry h-entry"><div class="status__content"><p>1/ Griffin mixes recurrences with local attention '
+        'and needs 6x fewer tokens. code: https://github.com/google-deepmind/recurrentgemma</p></div>'
+        '<a class="status-card" href="https://arxiv.org/abs/2402.19427"><strong class="status-card__title">Griffin'
+        '</strong></a></div><div class="entry h-entry"><div class="status__content"><p>2/ DPO drops the reward model; '
+        'it trains 3x faster. Repo: https://github.com/eric-mitchell/direct-preference-optimization</p></div>'
+        '<a class="status-card" href="https://arxiv.org/abs/2305.18290"><strong class="status-card__title">DPO'
+        '</strong></a></div>', id="mastodon-statuses"),
+    pytest.param(  # an IndieWeb blog's front page: each post's text first, its paper linked at its end
+        '<div class="post h-entry"><p class="e-content">Needs 6x fewer tokens; code '
+        'github.com/google-deepmind/recurrentgemma.</p><p><a href="https://arxiv.org/abs/2402.19427">Griffin</a></p>'
+        '</div><div class="post h-entry"><p class="e-content">Trains 3x faster; code '
+        'github.com/eric-mitchell/direct-preference-optimization.</p><p><a href="https://arxiv.org/abs/2305.18290">'
+        'DPO</a></p></div>', id="indieweb-posts"),
+    pytest.param(  # a static-site list of notes, microformats on <section>, the source cited last
+        '<section class="note h-entry"><div>It needs 6x fewer tokens, code at github.com/google-deepmind/'
+        'recurrentgemma.</div><div>Source: arXiv:2402.19427</div></section><section class="note h-entry"><div>It '
+        'trains 3x faster, code at github.com/eric-mitchell/direct-preference-optimization.</div><div>Source: '
+        'arXiv:2305.18290</div></section>', id="notes-sections"),
+]
+
+
+@pytest.mark.parametrize("page", ENTRY_PAGES)
+def test_each_post_of_a_page_of_posts_is_a_story_of_its_own(page: str) -> None:
+    items = extract_items(Document(source="t", key="k", url=None, title="t", body=f"<main>{page}</main>"))
+    got = [(i.papers[0].arxiv_id, [c.url for c in i.code], [(m.value, m.unit) for m in i.metrics]) for i in items]
+    assert got == [
+        ("2402.19427", ["https://github.com/google-deepmind/recurrentgemma"], [(6.0, "x")]),
+        ("2305.18290", ["https://github.com/eric-mitchell/direct-preference-optimization"], [(3.0, "x")]),
+    ]

@@ -318,3 +318,32 @@ def test_each_paper_heading_a_column_gets_that_columns_numbers(table: str) -> No
     items = _items(f"<h2>Two models side by side</h2>{table}")
     assert [(i.papers[0].arxiv_id, i.title, {(m.value, m.unit) for m in i.metrics}) for i in items] == [
         (A, "SparseKV", {(61.5, "%"), (7e9, "params")}), (B, "TinyPlan", {(48.0, "%"), (1.2e9, "params")})]
+
+
+CLASS_STYLED = [
+    pytest.param(  # a Google Docs published page: bold and size only through the document's class rules
+        '<style type="text/css">.c0{font-weight:400;font-size:11pt}.c2{font-weight:700;font-size:13pt}</style>'
+        '<p class="c1"><span class="c2">Griffin</span></p><p><span class="c0">Paper: <a href="https://arxiv.org/abs/'
+        '2402.19427">arxiv.org/abs/2402.19427</a>. It needs 6x fewer tokens.</span></p>'
+        '<p class="c1"><span class="c2">DPO</span></p><p><span class="c0">Paper: <a href="https://arxiv.org/abs/'
+        '2305.18290">arxiv.org/abs/2305.18290</a>. It trains 3x faster.</span></p>', id="google-docs-classes"),
+    pytest.param(  # an email builder's stylesheet: the story titles set large by a class
+        '<style>.body-text{font-size:15px}.headline{font-size:22px;font-weight:bold}</style>'
+        '<table><tr><td class="headline">Griffin</td></tr><tr><td class="body-text"><a href="https://arxiv.org/abs/'
+        '2402.19427">Paper</a>: it needs 6x fewer tokens.</td></tr><tr><td class="headline">DPO</td></tr>'
+        '<tr><td class="body-text"><a href="https://arxiv.org/abs/2305.18290">Paper</a>: it trains 3x faster.'
+        '</td></tr></table>', id="email-builder-classes"),
+    pytest.param(  # a theme's descendant rule: `.entry .t` is bold
+        '<style>.entry .t { font-weight: 700 }</style><div class="entry"><div class="t">Griffin</div>'
+        '<div>See <a href="https://arxiv.org/abs/2402.19427">the paper</a>; it needs 6x fewer tokens.</div>'
+        '<div class="t">DPO</div><div>See <a href="https://arxiv.org/abs/2305.18290">the paper</a>; it trains '
+        '3x faster.</div></div>', id="theme-descendant-rule"),
+]
+
+
+@pytest.mark.parametrize("page", CLASS_STYLED)
+def test_titles_styled_by_the_pages_own_class_rules_start_stories(page: str) -> None:
+    items = extract_items(Document(source="t", key="k", url=None, title="t", body=f"<html><head></head><body>{page}"
+                                   "</body></html>"))
+    assert [(i.title, i.papers[0].arxiv_id, [(m.value, m.unit) for m in i.metrics]) for i in items] == [
+        ("Griffin", "2402.19427", [(6.0, "x")]), ("DPO", "2305.18290", [(3.0, "x")])]

@@ -41,12 +41,15 @@ class _PaperText:
     def text(self, fields: tuple[str, ...]) -> tuple[str, str]:
         """(text, casefolded text) of `fields`, in that order."""
         if fields not in self._texts:
-            p = self.paper
-            values = {"title": "\n".join(filter(None, [p.title, *(m.item_title for m in p.primary_mentions)])),
-                      "blurb": p.blurb, "abstract": p.abstract}
-            text = "\n".join(filter(None, (values[f] for f in fields)))
+            text = "\n".join(filter(None, (self._field(f) for f in fields)))
             self._texts[fields] = (text, text.casefold())
         return self._texts[fields]
+
+    def _field(self, name: str) -> str | None:
+        p = self.paper
+        if name == "title":
+            return "\n".join(filter(None, [p.title, *(m.item_title for m in p.primary_mentions)]))
+        return p.blurb if name == "blurb" else p.abstract
 
 
 class _Matcher:

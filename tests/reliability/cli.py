@@ -44,7 +44,7 @@ class Ran:
         return TRACEBACK in self.output
 
 
-def run_radar(args: list[str], *, cwd: Path, env: dict[str, str] | None = None, timeout: float = 90) -> Ran:
+def run_radar(args: list[str], *, cwd: Path, env: dict[str, str] | None = None, timeout: float = 300) -> Ran:
     """`radar ARGS` in `cwd`, in a clean environment (no Prefect server, wide lines, no RADAR_ variables
     but those in `env`)."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("RADAR_") and k != "PREFECT_API_URL"}

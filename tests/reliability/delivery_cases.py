@@ -214,30 +214,13 @@ def parsed_emails(context: dict) -> list[email.message.EmailMessage]:
     return [email.message_from_bytes(m, policy=policy.default) for m in context["emails"]]
 
 
-def mrkdwn_texts(post: dict) -> list[str]:
-    """Every text of a Slack post that Slack reads as mrkdwn: the fallback `text`, and mrkdwn objects."""
-    found = [post.get("text", "")]
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "mrkdwn":
-                found.append(node.get("text", ""))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(post.get("blocks") or [])
-    return found
-
-
-def plain_texts(post: dict) -> list[str]:
+def block_texts(post: dict, kind: str) -> list[str]:
+    """The texts of every `kind` ("mrkdwn", "plain_text") text object in a Slack post's blocks."""
     found: list[str] = []
 
     def walk(node) -> None:
         if isinstance(node, dict):
-            if node.get("type") == "plain_text":
+            if node.get("type") == kind:
                 found.append(node.get("text", ""))
             for value in node.values():
                 walk(value)
@@ -247,4 +230,13 @@ def plain_texts(post: dict) -> list[str]:
 
     walk(post.get("blocks") or [])
     return found
+
+
+def mrkdwn_texts(post: dict) -> list[str]:
+    """Every text of a Slack post that Slack reads as mrkdwn: the fallback `text`, and mrkdwn objects."""
+    return [post.get("text", ""), *block_texts(post, "mrkdwn")]
+
+
+def plain_texts(post: dict) -> list[str]:
+    return block_texts(post, "plain_text")
 

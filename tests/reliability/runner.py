@@ -64,7 +64,9 @@ class Runner:
             if not self._futures:  # start them all, the big generated ones first: cases overlap
                 for c in sorted(self.cases, key=lambda c: c.generator is None):
                     self._futures[c.name] = self._pool.submit(self._run, c)
-            future = self._futures.setdefault(case.name, self._pool.submit(self._run, case))
+            if case.name not in self._futures:  # a case the session did not select up front
+                self._futures[case.name] = self._pool.submit(self._run, case)
+            future = self._futures[case.name]
         return future.result()
 
     def close(self) -> None:

@@ -59,7 +59,7 @@ def group_deployment_exists() -> bool:
 
 
 def start_groups(settings: Settings, groups: list[list[str]], log: Logger) -> list[GroupRun]:
-    parent, parent_name = str(flow_run.get_id()), flow_run.get_name() or "poll"
+    parent, parent_name = str(flow_run.id), flow_run.name or "poll"
     runs = []
     for i, names in enumerate(groups, 1):
         label = f"{i} of {len(groups)}"

@@ -10,7 +10,7 @@ group deployment on the server) it polls every source itself, as it always did.
 from __future__ import annotations
 
 from prefect import flow
-from prefect.runtime import flow_run
+from prefect.runtime import deployment
 
 from config.settings import Settings
 from flows import fanout
@@ -29,7 +29,7 @@ def poll_newsletters(config: str | None = None, settings: Settings | None = None
     settings = flow_settings(config, settings)
     runtime = PrefectRuntime()
     groups = source_groups(settings)
-    if len(groups) > 1 and flow_run.get_deployment_id():
+    if len(groups) > 1 and deployment.id:
         if fanout.group_deployment_exists():
             return fanout.fan_out(settings, groups, runtime.log)
         runtime.log.warning("deployment %s is not on the server (radar deploy): polling all %d groups in this run",

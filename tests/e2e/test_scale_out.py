@@ -268,6 +268,7 @@ def run_concurrently(server: PrefectServer, commands: list[str], config: Path, t
     logs = [(server.home / f"worker-{i}.log").read_text(errors="replace") for i in (1, 2)]
     per_worker = [len(re.findall(r"submitting flow run '", log)) for log in logs]
     return {"concurrent phase seconds": round(concurrent_seconds, 1), "flow runs": len(runs),
+            "run seconds": {r["name"]: round(r["total_run_time"], 1) for r in runs},
             "group runs": len(groups), "runs per worker": per_worker, "reader queries": read["queries"],
             "reader errors": len(read["errors"]), "reader error texts": read["errors"][:3],
             "papers the reader saw grow through": read["papers_seen"]}

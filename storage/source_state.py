@@ -108,6 +108,7 @@ def save_source_attempts(conn: duckdb.DuckDBPyConnection, attempts: Sequence[Sou
                                           last_new_document_at, last_error, consecutive_failures)
                 VALUES (s.name, s.kind, s.location, CASE WHEN s.ok THEN s.etag END,
                         CASE WHEN s.ok THEN s.last_modified END, s.at, CASE WHEN s.ok THEN s.at END,
-                        CASE WHEN s.new_documents > 0 THEN s.at ELSE s.newest END, s.reported, CASE WHEN s.ok THEN 0 ELSE 1 END)
+                        CASE WHEN s.new_documents > 0 THEN s.at ELSE s.newest END, s.reported,
+                        CASE WHEN s.ok THEN 0 ELSE 1 END)
             """
         )

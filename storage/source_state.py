@@ -75,7 +75,10 @@ def save_source_attempt(conn: duckdb.DuckDBPyConnection, *, name: str, kind: str
 def save_source_attempts(conn: duckdb.DuckDBPyConnection, attempts: Sequence[SourceAttempt]) -> None:
     """Record fetch attempts, one statement for all. A failure keeps the old validators (none for a new
     source, whatever it was given); a success replaces them. A source attempted twice keeps its last attempt.
-    A success's `warning` goes to `last_error` (an `unchanged` one keeps the warning already there)."""
+    A success's `warning` goes to `last_error` (an `unchanged` one keeps the warning already there).
+    `last_new_document_at` is the attempt's time when it added documents; otherwise, when not yet set, the
+    time the source's newest stored document was first seen: a run stopped after writing part of a source
+    (its fetch state goes only with the last part) leaves documents the next run finds unchanged."""
     if not attempts:
         return
     latest = list({a.name: a for a in attempts}.values())
@@ -84,7 +87,11 @@ def save_source_attempts(conn: duckdb.DuckDBPyConnection, attempts: Sequence[Sou
         conn.execute(
             """
             MERGE INTO sources AS t
-            USING (SELECT *, error IS NULL AS ok, coalesce(error, warning) AS reported FROM stage_attempts) AS s
+            USING (SELECT a.*, a.error IS NULL AS ok, coalesce(a.error, a.warning) AS reported, d.newest
+                   FROM stage_attempts a
+                   LEFT JOIN (SELECT source, max(first_seen_at) AS newest FROM documents
+                              WHERE source IN (SELECT name FROM stage_attempts) GROUP BY source) d
+                   ON d.source = a.name) AS s
             ON t.name = s.name
             WHEN MATCHED THEN UPDATE SET
                 kind = s.kind, location = s.location,
@@ -92,7 +99,8 @@ def save_source_attempts(conn: duckdb.DuckDBPyConnection, attempts: Sequence[Sou
                 last_modified = CASE WHEN s.ok THEN s.last_modified ELSE t.last_modified END,
                 last_attempt_at = s.at,
                 last_success_at = CASE WHEN s.ok THEN s.at ELSE t.last_success_at END,
-                last_new_document_at = CASE WHEN s.new_documents > 0 THEN s.at ELSE t.last_new_document_at END,
+                last_new_document_at = CASE WHEN s.new_documents > 0 THEN s.at
+                                            ELSE coalesce(t.last_new_document_at, s.newest) END,
                 last_error = CASE WHEN s.ok AND s.unchanged AND t.consecutive_failures = 0 THEN t.last_error
                                   ELSE s.reported END,
                 consecutive_failures = CASE WHEN s.ok THEN 0 ELSE t.consecutive_failures + 1 END
@@ -100,6 +108,7 @@ def save_source_attempts(conn: duckdb.DuckDBPyConnection, attempts: Sequence[Sou
                                           last_new_document_at, last_error, consecutive_failures)
                 VALUES (s.name, s.kind, s.location, CASE WHEN s.ok THEN s.etag END,
                         CASE WHEN s.ok THEN s.last_modified END, s.at, CASE WHEN s.ok THEN s.at END,
-                        CASE WHEN s.new_documents > 0 THEN s.at END, s.reported, CASE WHEN s.ok THEN 0 ELSE 1 END)
+                        CASE WHEN s.new_documents > 0 THEN s.at ELSE s.newest END, s.reported,
+                        CASE WHEN s.ok THEN 0 ELSE 1 END)
             """
         )

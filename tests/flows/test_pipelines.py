@@ -268,7 +268,6 @@ def saved_rows(backend, database: Path) -> dict[str, list]:
 
 def test_sources_are_cut_into_bounded_batches_and_saved_as_one_poll_would(backend, postgres, demo, tmp_path,
                                                                           monkeypatch):
-    import flows.pipeline.batches
     import flows.pipeline.newsletters as pipeline
     from tests.backends import new_lake
 
@@ -281,7 +280,8 @@ def test_sources_are_cut_into_bounded_batches_and_saved_as_one_poll_would(backen
         monkeypatch.setenv("RADAR_STORAGE__CATALOG", lake.catalog)
         monkeypatch.setenv("RADAR_STORAGE__DATA_PATH", lake.data_path)
         settings = load_settings(demo)
-    monkeypatch.setattr(flows.pipeline.batches, "BATCH_DOCUMENTS", 2)
+    monkeypatch.setenv("RADAR_FETCH__BATCH_DOCUMENTS", "2")
+    settings = load_settings(demo)
     sizes: list[list[tuple[str, int]]] = []
     real = pipeline.extract_batch
 
@@ -297,11 +297,10 @@ def test_sources_are_cut_into_bounded_batches_and_saved_as_one_poll_would(backen
 
 
 def test_a_source_cut_across_batches_records_its_validators_only_with_its_last_batch(backend, demo, monkeypatch):
-    import flows.pipeline.batches
     import flows.pipeline.newsletters as pipeline
     from storage.db import StorageError
 
-    monkeypatch.setattr(flows.pipeline.batches, "BATCH_DOCUMENTS", 1)
+    monkeypatch.setenv("RADAR_FETCH__BATCH_DOCUMENTS", "1")
     real, written = pipeline.save_batch, []
 
     def save_batch(conn, parts):  # the run stops after its first batch: the first of sparse-gradients' two entries

@@ -121,3 +121,22 @@ def test_a_part_without_an_attempt_records_nothing_on_its_source(store):
                                                                      last_modified="local:abc"))])
         row = conn.execute("SELECT last_modified, last_success_at, last_new_document_at FROM sources").fetchone()
     assert row == ("local:abc", later, later)
+
+
+def test_a_source_whose_documents_an_interrupted_run_wrote_still_gets_its_last_new_document_time(store):
+    """A run stopped between two parts of a source wrote documents but no fetch state (that goes with the
+    last part). The next run finds those documents unchanged, and still records when the source last
+    brought new ones: the first time they were stored, as a run that had not stopped would have."""
+    records = [e for e in extractions() if e.document.source == "llm-watch"]
+    later = NOW + timedelta(hours=1)
+    attempt = SourceAttempt("llm-watch", "feed", "https://llm-watch.example.org/feed", later, etag='"v2"')
+    with open_db(store) as conn:
+        save_batch(conn, [Part(records, NOW, "poll", None)])  # interrupted: its documents, no state
+        (result,) = save_batch(conn, [Part(records, later, "poll", attempt)])  # the rerun: nothing new
+        row = conn.execute("SELECT etag, last_success_at, last_new_document_at FROM sources").fetchall()
+    assert result.new_documents == 0 and result.unchanged_documents == len(records)
+    assert row == [('"v2"', later, NOW)]
+    with open_db(store) as conn:  # and a later attempt that adds nothing keeps it
+        save_batch(conn, [Part(records, later + timedelta(hours=1), "poll",
+                               dataclasses.replace(attempt, at=later + timedelta(hours=1)))])
+        assert conn.execute("SELECT last_new_document_at FROM sources").fetchall() == [(NOW,)]

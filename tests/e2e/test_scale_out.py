@@ -22,6 +22,7 @@ import shlex
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections import Counter
 from datetime import date
@@ -252,7 +253,18 @@ def run_concurrently(server: PrefectServer, commands: list[str], config: Path, t
                               stderr=subprocess.STDOUT, text=True) for a in concurrent_runs]
     procs.append(subprocess.Popen(alerts_cli, env={k: v for k, v in server.env.items() if k != "PREFECT_API_URL"},
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
-    outputs = [p.communicate(timeout=500)[0] for p in procs]
+    names = [" ".join(a[:3]) for a in concurrent_runs] + ["radar alerts send"]
+    outputs, took = [""] * len(procs), {}
+
+    def finish(i: int) -> None:
+        outputs[i] = procs[i].communicate(timeout=500)[0]
+        took[names[i]] = round(time.monotonic() - started, 1)
+
+    waiting = [threading.Thread(target=finish, args=(i,)) for i in range(len(procs))]
+    for w in waiting:
+        w.start()
+    for w in waiting:
+        w.join()
     concurrent_seconds = time.monotonic() - started
     stop_file.touch()
     read = json.loads(reader.communicate(timeout=60)[0].strip().splitlines()[-1])
@@ -269,6 +281,7 @@ def run_concurrently(server: PrefectServer, commands: list[str], config: Path, t
     per_worker = [len(re.findall(r"submitting flow run '", log)) for log in logs]
     return {"concurrent phase seconds": round(concurrent_seconds, 1), "flow runs": len(runs),
             "run seconds": {r["name"]: round(r["total_run_time"], 1) for r in runs},
+            "seconds until each command had ended": took,
             "group runs": len(groups), "runs per worker": per_worker, "reader queries": read["queries"],
             "reader errors": len(read["errors"]), "reader error texts": read["errors"][:3],
             "papers the reader saw grow through": read["papers_seen"]}

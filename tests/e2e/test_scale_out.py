@@ -278,7 +278,10 @@ def run_concurrently(server: PrefectServer, commands: list[str], config: Path, t
     for w in workers:
         stop(w)
     logs = [(server.home / f"worker-{i}.log").read_text(errors="replace") for i in (1, 2)]
-    per_worker = [len(re.findall(r"submitting flow run '", log)) for log in logs]
+    ran = [set(re.findall(r"submitting flow run '([0-9a-f-]{36})'", log))
+           - set(re.findall(r"Aborted submission of flow run '([0-9a-f-]{36})'", log)) for log in logs]
+    assert ran[0].isdisjoint(ran[1]) and ran[0] | ran[1] == {r["id"] for r in runs}, ran
+    per_worker = [len(r) for r in ran]
     return {"concurrent phase seconds": round(concurrent_seconds, 1), "flow runs": len(runs),
             "run seconds": {r["name"]: round(r["total_run_time"], 1) for r in runs},
             "seconds until each command had ended": took,

@@ -1,0 +1,131 @@
+"""Document formats beyond RSS/Atom and single-part mail: JSON Feed, messages enclosed in a message (MIME
+digests, forwards as attachments), and charset labels whose bytes are a superset encoding."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from extractors import ParseError, extract_items, parse_document_bytes, parse_feed_entries
+from extractors.documents import sniff_kind, superset_charset
+
+
+def _json_feed(version: str, *items: dict) -> bytes:
+    return json.dumps({"version": f"https://jsonfeed.org/version/{version}", "title": "F", "items": list(items)},
+                      ensure_ascii=False).encode()
+
+
+def _papers(docs: list) -> list[list[str]]:
+    return [[p.arxiv_id for it in extract_items(d) for p in it.papers] for d in docs]
+
+
+@pytest.mark.parametrize(
+    ("item", "body_type", "papers"),
+    [
+        # an HTML item: its papers are read from content_html
+        ({"id": "1", "url": "https://n.example/1", "title": "Week 3",
+          "content_html": "<h3>Mamba</h3><p>Selective state spaces (<a href='https://arxiv.org/abs/2312.00752'>paper"
+                          "</a>), 5x the throughput of a Transformer.</p>"}, "html", ["2312.00752"]),
+        # a text-only item: arXiv ids written out in the text
+        ({"id": "2", "title": "Notes", "content_text": "RWKV (arXiv:2305.13048) scales an RNN to 14B parameters."},
+         "text", ["2305.13048"]),
+        # a link post: the paper is only the item's external_url
+        ({"id": "3", "url": "https://n.example/3", "external_url": "https://arxiv.org/abs/2106.09685",
+          "title": "Link: LoRA", "content_text": "Still the adapter everyone uses."}, "text", ["2106.09685"]),
+        # a link post with HTML content and a summary, JSON Feed 1.0
+        ({"id": "4", "external_url": "https://huggingface.co/papers/2305.14314", "title": "QLoRA",
+          "content_html": "<p>Fine-tune a 65B model on one 48GB GPU.</p>"}, "html", ["2305.14314"]),
+    ],
+)
+def test_a_json_feed_item_is_a_document_of_its_content(item: dict, body_type: str, papers: list[str]) -> None:
+    content = _json_feed("1.1" if item["id"] != "4" else "1", item)
+    assert sniff_kind(content, "https://n.example/feed.json") == "feed"
+    docs = parse_document_bytes(content, "https://n.example/feed.json")
+    assert [(d.key, d.title, d.body_type) for d in docs] == [(item["id"], item["title"], body_type)]
+    assert _papers(docs) == [papers]
+
+
+def test_a_json_feed_keeps_every_item_and_reads_dates_and_authors() -> None:
+    content = _json_feed("1.1",
+                         {"id": "a", "title": "One", "content_text": "x", "date_published": "2024-06-14T08:00:00+01:00",
+                          "authors": [{"name": "Ines"}]},
+                         {"id": "b", "title": "Two", "content_html": "<p>y</p>"})
+    entries = parse_feed_entries(content, "https://n.example/feed.json")
+    assert [d.key for d in entries.documents] == ["a", "b"]
+    first = entries.documents[0]
+    assert (first.author, first.published.isoformat()) == ("Ines", "2024-06-14T07:00:00+00:00")
+
+
+def test_a_broken_json_feed_is_an_error_naming_it() -> None:
+    with pytest.raises(ParseError, match="feed.json"):
+        parse_feed_entries(b'{"version": "https://jsonfeed.org/version/1.1", "items": [', "https://n.example/feed.json")
+
+
+def _post(subject: str, body: str, msg_id: str) -> str:
+    return (f"From: a@example.edu\nSubject: {subject}\nMessage-ID: <{msg_id}>\nContent-Type: text/plain; "
+            f"charset=utf-8\n\n{body}\n")
+
+
+DIGEST = (
+    "From: list-request@example.edu\nSubject: List Digest, Vol 1, Issue 2\nMessage-ID: <digest@x>\nMIME-Version: 1.0\n"
+    'Content-Type: multipart/mixed; boundary="OUT"\n\n--OUT\nContent-Type: text/plain\n\nToday\'s Topics:\n  1. A\n'
+    '  2. B\n\n--OUT\nContent-Type: multipart/digest; boundary="DIG"\n\n--DIG\n\n'
+    + _post("A", "Read Voyager, https://arxiv.org/abs/2305.16291 , 3.3x more items.", "a@x")
+    + "\n--DIG\nContent-Type: message/rfc822\n\n"
+    + _post("B", "And Eureka (arXiv:2310.12931): better rewards on 83% of tasks.", "b@x")
+    + "\n--DIG--\n\n--OUT--\n"
+)
+FORWARD = (
+    "From: me@example.org\nSubject: Fwd: this week\nMessage-ID: <fwd@x>\nMIME-Version: 1.0\n"
+    'Content-Type: multipart/mixed; boundary="M"\n\n--M\nContent-Type: text/plain\n\nSee the attached issue.\n\n'
+    "--M\nContent-Type: message/rfc822\nContent-Disposition: attachment; filename=issue.eml\n\n"
+    + _post("Issue 9", "Paper of the week: Self-RAG, arxiv.org/abs/2310.11511", "issue9@x") + "\n--M--\n"
+)
+NESTED = (
+    "From: x@example.org\nSubject: outer\nMIME-Version: 1.0\n"
+    'Content-Type: multipart/digest; boundary="D1"\n\n--D1\n\n'
+    'From: y@example.org\nSubject: inner digest\nMIME-Version: 1.0\nContent-Type: multipart/digest; boundary="D2"\n\n'
+    "--D2\n\n" + _post("deep", "We read ColBERTv2 (arXiv:2112.01488) this week.", "deep@x") + "\n--D2--\n\n--D1--\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "titles", "papers"),
+    [
+        (DIGEST, ["List Digest, Vol 1, Issue 2", "A", "B"], [[], ["2305.16291"], ["2310.12931"]]),
+        (FORWARD, ["Fwd: this week", "Issue 9"], [[], ["2310.11511"]]),
+        (NESTED, ["deep"], [["2112.01488"]]),
+    ],
+)
+def test_every_enclosed_message_is_a_document(raw: str, titles: list[str], papers: list[list[str]]) -> None:
+    docs = parse_document_bytes(raw.encode(), "digest.eml")
+    assert [d.title for d in docs] == titles
+    assert _papers(docs) == papers
+    assert len({d.key for d in docs}) == len(docs)
+
+
+def test_an_enclosed_message_without_a_message_id_is_keyed_by_its_place() -> None:
+    raw = DIGEST.replace("Message-ID: <a@x>\n", "")
+    keys = [d.key for d in parse_document_bytes(raw.encode(), "digest.eml")]
+    assert keys == ["digest@x", "digest@x#1", "b@x"]
+
+
+@pytest.mark.parametrize(
+    ("label", "text", "codec"),
+    [
+        ("ks_c_5601-1987", "점심은 똠양꿍, 파라미터 70억 개", "cp949"),  # Outlook's label for CP949
+        ("euc-kr", "쌰 소리와 함께 토큰 2조 개", "cp949"),
+        ("gb2312", "参数量为70亿，镕", "gb18030"),  # 镕 is GBK, not GB2312
+        ("iso-8859-1", "a 2.5\u20ac fee \u2013 not a metric", "cp1252"),  # euro sign and en dash are Windows-1252
+        ("shift_jis", "①パラメータ70億", "cp932"),  # circled digits are CP932 only
+    ],
+)
+def test_a_charset_label_is_read_as_its_superset(label: str, text: str, codec: str) -> None:
+    assert superset_charset(label.upper()) == codec
+    assert text.encode(codec).decode(label, errors="replace") != text  # the label's own codec misreads it
+    mail = (f"From: a@b\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/plain; charset={label}\n"
+            "Content-Transfer-Encoding: 8bit\n\n").encode() + text.encode(codec)
+    assert parse_document_bytes(mail, "m.eml")[0].body.strip() == text
+    page = f'<html><head><meta charset="{label}"></head><body><p>{text}</p></body></html>'.encode(codec)
+    assert text in parse_document_bytes(page, "p.html")[0].body

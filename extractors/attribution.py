@@ -9,7 +9,9 @@ one paper gets everything). Owns the reading of clauses and sentences for that q
    the owner of the clause's numbers;
 3. a number or code link belongs to the paper named nearest before it in its clause, else the one it is
    said to be for or by, right after it ("21% for X", "a 3x speedup reported by X"), else the one named
-   nearest before it in its sentence, else the last one named earlier in its block, else the story's own paper;
+   nearest before it in its sentence, else (a sentence whose subject is "the model", "this paper", "모델은":
+   the story's own work named generically) the story's own paper, else the last one named earlier in its
+   block, else the story's own paper;
 4. two papers named together right before it ("X and Y both reach 80%"), or a sentence that speaks of several
    papers at once without naming one ("the pair gave 1.8x", "두 방법 모두"), make it undecidable: it belongs to
    no paper rather than to both.
@@ -45,6 +47,14 @@ _JOINT_REFERENCE = re.compile(
     re.I,
 )
 _JOINT = re.compile(r"^\s*(?:,|and|&|or|과|와|및|,\s*and)\s*$", re.I)
+# A sentence whose subject is the story's own work named generically ("The model ...", "이 모델은 ..."): it
+# speaks of the story's paper, not of a paper the sentences before it mention
+_OWN_SUBJECT = re.compile(
+    r"(?:the|this|our|their|its)\s+(?:full\s+|final\s+|released\s+|new\s+)?(?:model|paper|method|approach"
+    r"|system|framework|architecture|recipe|technique)s?\b(?!\s+(?:of|by|from)\b)"
+    r"|(?:이\s?|해당\s?|전체\s?)?(?:모델|논문|방법|기법|연구|시스템|프레임워크)(?:은|는|이|의)\s",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -201,6 +211,8 @@ def _owner(text: str, mentions: list[_Mention], pos: int, primary: str) -> tuple
     before = [m for m in subjects if s0 <= m.start <= pos]
     if before:
         return _nearest(before, text), sentence
+    if _OWN_SUBJECT.match(sentence):
+        return primary, sentence
     earlier = [m for m in subjects if m.start < s0]
     return (earlier[-1].paper if earlier else primary), sentence
 

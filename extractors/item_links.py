@@ -31,9 +31,14 @@ _CODE_CUE = re.compile(r"\b(?:code|github|gitlab|repo|repository|source|implemen
 _CODE_CUE_BEFORE = re.compile(r"(?:\bcode|\bgithub|\brepo(?:sitory)?|\bsource|\bimplementation|코드)\W*$", re.I)
 _GENERIC = re.compile(  # link texts that say "a paper is here" without naming it
     r"\W*(?:(?:read|the|full|paper|here|link|pdf|arxiv|alphaxiv|abstract|abs|more|this|on|report|technical"
-    r"|preprint|see|check|out|it|view|open|html|논문|论文|論文)\b\W*)*",
+    r"|preprint|see|check|out|it|view|open|html|논문|论文|論文|보기|바로\s?가기|링크|원문)\b\W*)*",
     re.I,
 )
+
+
+def is_generic_link_text(text: str) -> bool:
+    """A link text that presents a paper without naming it ("Read the paper", "PDF", "논문 보기")."""
+    return bool(text.strip()) and _GENERIC.fullmatch(text) is not None
 # What digests tack onto a title about the link, not the paper: "(22 MINUTE READ)", "(GitHub Repo)"
 _BADGE = re.compile(r"(?:\s*[(\[](?:\d+\s*min(?:ute)?s?(?:\s+read)?|github repo|sponsor|website|pdf)[)\]])+\s*$", re.I)
 # A paper named as what another is compared with ("faster than X", "compared with X", "unlike X"): a baseline,

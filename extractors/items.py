@@ -62,6 +62,7 @@ from extractors.item_links import (
     code_links,
     coins_a_name,
     flagged,
+    is_generic_link_text,
     item_title,
     links_of,
     mention_names,
@@ -279,7 +280,24 @@ def _own_papers(segment: _Segment, closing: bool = False) -> set[str]:
     last = segment.body[-1] if len(segment.body) >= 2 else None
     if closing and last is not None and last.anchors and last.kind == "para" and all(a.link_line for a in last.anchors):
         own |= set(last.paper_ids)
+    closer = segment.body[-1] if segment.body else None
+    if closing and closer is not None and closer.kind == "para" and (pid := _closing_paper(closer)):
+        own.add(pid)
     return own
+
+
+def _closing_paper(block: Block) -> str | None:
+    """The paper a paragraph closes with a link that presents it ("… 논문 보기", "… Read the paper · Code"):
+    the link text names no paper, and nothing but other links follows it."""
+    papers = [(a, ref) for a in block.anchors if (ref := find_arxiv_in_url(a.href))]
+    if not papers or not is_generic_link_text(papers[-1][0].text):
+        return None
+    anchor, ref = papers[-1]
+    at = block.text.rfind(anchor.text)
+    tail = block.text[at + len(anchor.text):] if at >= 0 else "x"
+    for other in block.anchors:
+        tail = tail.replace(other.text, " ")
+    return ref.arxiv_id if not re.sub(r"[\W_]+", "", tail) else None
 
 
 # --- stories: fold sub-headings into the story above them ----------------------------------------------

@@ -51,7 +51,7 @@ _JOINT = re.compile(r"^\s*(?:,|and|&|or|과|와|및|,\s*and)\s*$", re.I)
 # speaks of the story's paper, not of a paper the sentences before it mention
 _OWN_SUBJECT = re.compile(
     r"(?:the|this|our|their|its)\s+(?:full\s+|final\s+|released\s+|new\s+)?(?:model|paper|method|approach"
-    r"|system|framework|architecture|recipe|technique)s?\b(?!\s+(?:of|by|from)\b)"
+    r"|system|framework|architecture|recipe|technique|team|authors|researchers|study)s?\b(?!\s+(?:of|by|from)\b)"
     r"|(?:이\s?|해당\s?|전체\s?)?(?:모델|논문|방법|기법|연구|시스템|프레임워크)(?:은|는|이|의)\s",
     re.I,
 )
@@ -214,7 +214,27 @@ def _owner(text: str, mentions: list[_Mention], pos: int, primary: str) -> tuple
     if _OWN_SUBJECT.match(sentence):
         return primary, sentence
     earlier = [m for m in subjects if m.start < s0]
+    if earlier and earlier[-1].paper != primary and not _is_topic(text, earlier[-1]):
+        return primary, sentence  # a paper named in passing ("builds on X") is not what the next sentences are about
     return (earlier[-1].paper if earlier else primary), sentence
+
+
+_TOPIC_WORDS = 3  # words before a mention in its sentence for it to be the sentence's topic
+
+
+def _is_topic(text: str, mention: _Mention) -> bool:
+    """A mention the sentence is about: a bold lead, named at the sentence's start ("X (arXiv) cuts …", "Then X
+    …") or elaborated by a relative clause (`_ELABORATED`), not named as an object further on ("The system
+    builds on X")."""
+    if mention.start < 0:
+        return True
+    s0, _ = _bounds(_SENTENCE_END, text, mention.start)
+    return len(text[s0:mention.start].split()) <= _TOPIC_WORDS or bool(_ELABORATED.match(text, mention.end))
+
+
+# A relative clause right after a mention elaborates on it, so the sentences after it go on about it: "I use
+# X, which distils 500 prompts … Its pipeline is open source"
+_ELABORATED = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?,?\s+(?:which|who|whose)\b", re.I)
 
 
 def _nearest(before: list[_Mention], text: str) -> str | None:

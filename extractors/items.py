@@ -22,7 +22,10 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    does. The item titles' rank is the highest rank of a heading that carries a paper. A heading at that rank (or
    above) starts a new story, which may have no paper: a news item stays paperless (and is dropped) instead of
    being folded into the paper before it. A lower-ranked heading is a sub-heading inside the current story, unless
-   it names a paper of its own (linked in it or on the line right under it) that the story does not have yet.
+   it names a paper of its own (linked in it, on the line right under it, or by a link that presents the paper,
+   "논문 보기" / "Read the paper", closing its section's one paragraph) that the story does not have yet. A
+   `<details>` disclosure's `<summary>` and a definition list's `<dt>` term (three words or more) are headings of
+   the lowest rank, and the end of their container ends their last story (extractors/html_blocks.py).
 4. *Documents delimited by rules.* Where every paper title after the first follows a rule, the rule is the
    story delimiter: titles of any rank that carry no paper of their own between two rules are sub-headings.
 5. *A facts list* (a run of list items that carry no paper) right above a paper-bearing heading belongs to that
@@ -44,8 +47,10 @@ A paper or a repository is named by a link, a link card (extractors/cards.py), a
 address written out in the text (with or without a scheme on the hosts of papers and code, blocks.text_urls).
 
 Inside a story, each number and each code link belongs to the paper its own clause is about (extractors/
-attribution.py): the one its clause or sentence names (nearest before it, else the subject), else the one named
-last before it in the same block, else the story's own paper. What belongs to a paper the story only mentions
+attribution.py): the one its clause or sentence names (nearest before it, else the subject), else the story's own
+paper where the sentence's subject is that work named generically ("The model", "The authors", "모델은"), else the
+one named last before it in the same block where that paper was its sentence's topic (not an object named in
+passing: "builds on X"), else the story's own paper. What belongs to a paper the story only mentions
 becomes that paper's own item; what cannot be decided (two papers as joint subject) belongs to none.
 """
 

@@ -78,3 +78,44 @@ def test_units_after_a_korean_magnitude_are_part_of_the_number(text: str, value:
 @pytest.mark.parametrize("text", ["토큰 1만 2024년", "1만 20000개"])
 def test_a_year_or_a_larger_number_after_a_magnitude_is_not_its_units(text: str) -> None:
     assert find_quantities(text)[0].value == 10000.0
+
+
+@pytest.mark.parametrize(
+    "passing",
+    [
+        "The system builds on {m}, the low-communication recipe.",
+        "A study from the lab looks closely at {m}, the ranking everyone quotes.",
+        "Its training loop borrows the outer optimiser of {m} almost unchanged.",
+    ],
+)
+def test_numbers_after_a_paper_named_in_passing_stay_with_the_storys_paper(passing: str) -> None:
+    mention = _link("2311.08105", "DiLoCo")
+    html = (f"<h2>Training across continents</h2><p>{_link('2412.01152', 'INTELLECT-1')} is a 10B model. "
+            f"{passing.format(m=mention)} It cut synchronisation bandwidth by 400x. Utilisation stayed at 96%.</p>")
+    got = {p[0]: m for _, p, m in _items(html)}
+    assert {400.0, 96.0} <= set(got["2412.01152"])
+    assert not {400.0, 96.0} & set(got.get("2311.08105", []))
+
+
+def test_numbers_after_a_paper_that_is_its_sentences_topic_go_to_it() -> None:
+    html = (f"<h2>Training across continents</h2><p>{_link('2412.01152', 'INTELLECT-1')} is a 10B model. "
+            f"{_link('2311.08105', 'DiLoCo')} came first. It cut communication by 500x.</p>")
+    got = {p[0]: m for _, p, m in _items(html)}
+    assert 500.0 in got["2311.08105"] and 500.0 not in got["2412.01152"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "For chat quality I use {m}, which distils 500 hard prompts from crowd traffic.",
+        "Lately we lean on {m} (2024), which grades answers with an LLM judge.",
+        "The most useful thing this month was {m}, whose judge tracks human rankings.",
+    ],
+)
+def test_a_mention_elaborated_by_a_relative_clause_is_what_the_next_sentence_is_about(sentence: str) -> None:
+    html = (f"<h2>Evals I trust</h2><p>{_link('2311.12022', 'GPQA')} is hard for experts too. "
+            f"{sentence.format(m=_link('2406.11939', 'Arena-Hard'))} Its pipeline is open source as "
+            "<a href='https://github.com/lmarena/arena-hard-auto'>arena-hard-auto</a>.</p>")
+    doc = Document(source="t", key="k", url=None, title="L", body=f"<html><body>{html}</body></html>")
+    code = {it.papers[0].arxiv_id: [c.url for c in it.code] for it in extract_items(doc) if it.papers}
+    assert code.get("2406.11939") == ["https://github.com/lmarena/arena-hard-auto"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import hashlib
+import html as html_lib
 import json
 import re
 from collections.abc import Callable
@@ -230,15 +231,29 @@ def _entry_document(entry: Any, source: str) -> Document:
 
 
 def _entry_body(entry: Any) -> tuple[str, str]:
-    """The entry's fullest HTML (content:encoded, Atom content), else its summary."""
+    """The entry's fullest HTML (content:encoded, Atom content), else its summary; HTML a feed escaped twice
+    is unescaped once more (`_unescaped_twice`)."""
     contents = [c for c in entry.get("content") or [] if c.get("value")]
     html = [c for c in contents if "html" in (c.get("type") or "")]
     best = max(html or contents, key=lambda c: len(c["value"]), default=None)
     if best is None:
         summary = entry.get("summary") or ""
         kind = (entry.get("summary_detail") or {}).get("type") or "text/html"
-        return summary, "text" if kind == "text/plain" else "html"
-    return best["value"], "text" if best.get("type") == "text/plain" else "html"
+        return _unescaped_twice(summary), "text" if kind == "text/plain" else "html"
+    return _unescaped_twice(best["value"]), "text" if best.get("type") == "text/plain" else "html"
+
+
+_REAL_TAG = re.compile(r"<(?:[a-z][a-z0-9]*|/[a-z][a-z0-9]*)[\s>/]", re.I)
+_ESCAPED_TAG = re.compile(r"&lt;/?(?:p|a|h[1-6]|div|br|ul|ol|li|img|strong|b|em|i|span|table|blockquote)(?:\s|&gt;|/)",
+                          re.I)
+
+
+def _unescaped_twice(body: str) -> str:
+    """A body whose markup is still escaped after the feed's own escaping was undone (`&lt;p&gt;` and no
+    real tag: a feed that escaped its HTML twice), unescaped once more; any other body as it is."""
+    if "&lt;" not in body or _REAL_TAG.search(body) or not _ESCAPED_TAG.search(body):
+        return body
+    return html_lib.unescape(body)
 
 
 def _struct_time(value: Any) -> datetime | None:

@@ -124,11 +124,16 @@ def _titles_paragraph(first: str, second: str) -> bool:
 
 
 def _looks_like_title(line: str) -> bool:
+    line = line.rstrip()
     if _MD_HEADING.match(line):
         return True
     return (len(line) <= 120 and any(c.isalpha() for c in line) and not URL.search(line)
             and not line.endswith((".", ",", ";", ":", "!", "?")) and not LABEL.match(line)
-            and not _LINK_WORDS.fullmatch(line))
+            and not _LINK_WORDS.fullmatch(line) and not _SENTENCE_BREAK.search(line))
+
+
+# A sentence ending inside the line, another starting: prose ("… than Transformers. Code: …"), not a title
+_SENTENCE_BREAK = re.compile(r"(?<![\w.])(?!(?:vs|etc|al|approx|cf)\.)[\w%)]*[a-z0-9%)]{2}[.!?]\s+\S")
 
 
 def _text_anchors(line: str, refs: dict[str, str]) -> list[Anchor]:

@@ -129,3 +129,31 @@ def test_a_charset_label_is_read_as_its_superset(label: str, text: str, codec: s
     assert parse_document_bytes(mail, "m.eml")[0].body.strip() == text
     page = f'<html><head><meta charset="{label}"></head><body><p>{text}</p></body></html>'.encode(codec)
     assert text in parse_document_bytes(page, "p.html")[0].body
+
+
+def _rss(description: str) -> bytes:
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Issue</title>'
+            f"<link>https://x.example/i</link><description>{description}</description></item></channel></rss>").encode()
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "&amp;lt;h2&amp;gt;Mamba&amp;lt;/h2&amp;gt;&amp;lt;p&amp;gt;5x throughput. &amp;lt;a href=\"https://arxiv.org/"
+        "abs/2312.00752\"&amp;gt;paper&amp;lt;/a&amp;gt;&amp;lt;/p&amp;gt;",
+        "&amp;lt;p&amp;gt;&amp;lt;strong&amp;gt;Mamba&amp;lt;/strong&amp;gt; (&amp;lt;a href='https://arxiv.org/abs/"
+        "2312.00752'&amp;gt;arXiv&amp;lt;/a&amp;gt;) gets 5x throughput.&amp;lt;/p&amp;gt;",
+        "<![CDATA[&lt;div&gt;&lt;h3&gt;Mamba&lt;/h3&gt;&lt;br/&gt;5x throughput &lt;a href=\"https://arxiv.org/abs/"
+        "2312.00752\"&gt;link&lt;/a&gt;&lt;/div&gt;]]>",
+    ],
+)
+def test_html_a_feed_escaped_twice_is_read_as_html(description: str) -> None:
+    doc = parse_document_bytes(_rss(description), "f.xml")[0]
+    assert "<a href" in doc.body
+    items = extract_items(doc)
+    assert [(p.arxiv_id, [m.value for m in it.metrics]) for it in items for p in it.papers] == [("2312.00752", [5.0])]
+
+
+def test_text_that_only_mentions_a_tag_is_not_unescaped() -> None:
+    doc = parse_document_bytes(_rss("Use &amp;lt;br&amp;gt; with care; see &lt;b&gt;this&lt;/b&gt; post."), "f.xml")[0]
+    assert "<b>this</b>" in doc.body and "&lt;br&gt;" in doc.body

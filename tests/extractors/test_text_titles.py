@@ -32,6 +32,8 @@ def test_a_one_line_summary_with_a_sentence_break_is_not_a_title(summary: str) -
 
 
 @pytest.mark.parametrize(
-    "title", ["GPT-4 vs. Claude on coding", "Smith et al. revisit scaling", "Dr. GRPO: fixing the bias", "Part 1. The start"])
+    "title",
+    ["GPT-4 vs. Claude on coding", "Smith et al. revisit scaling", "Dr. GRPO: fixing the bias", "Part 1. The start"],
+)
 def test_abbreviations_and_numbered_parts_stay_titles(title: str) -> None:
     assert _looks_like_title(title)

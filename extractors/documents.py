@@ -239,8 +239,15 @@ def _entry_body(entry: Any) -> tuple[str, str]:
     if best is None:
         summary = entry.get("summary") or ""
         kind = (entry.get("summary_detail") or {}).get("type") or "text/html"
-        return _unescaped_twice(summary), "text" if kind == "text/plain" else "html"
-    return _unescaped_twice(best["value"]), "text" if best.get("type") == "text/plain" else "html"
+        return _unescaped_twice(summary), "text" if kind == "text/plain" or _is_plain_text(summary) else "html"
+    value = _unescaped_twice(best["value"])
+    return value, "text" if best.get("type") == "text/plain" or _is_plain_text(value) else "html"
+
+
+def _is_plain_text(body: str) -> bool:
+    """A body declared HTML that has no markup at all but is laid out in lines (a bot's RSS description):
+    read as text, so that its lines and blank lines still part its stories."""
+    return "\n" in body.strip() and "<" not in body and "&lt;" not in body and "&#" not in body
 
 
 _REAL_TAG = re.compile(r"<(?:[a-z][a-z0-9]*|/[a-z][a-z0-9]*)[\s>/]", re.I)

@@ -60,7 +60,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from extractors.attribution import Owners, Piece, assign
-from extractors.blocks import LABEL, RELATED, Block, find_word, norm, strip_urls
+from extractors.blocks import LABEL, RELATED, Anchor, Block, find_word, norm, strip_urls
 from extractors.html_blocks import html_blocks
 from extractors.item_links import (
     Link,
@@ -75,7 +75,7 @@ from extractors.item_links import (
     title_names,
     words,
 )
-from extractors.links import find_arxiv_in_url
+from extractors.links import find_arxiv_in_url, first_arxiv_mention
 from extractors.metric_tables import table_metrics
 from extractors.metrics import locate_metrics
 from extractors.prefilter import may_hold
@@ -417,10 +417,13 @@ def _opening_name(block: Block) -> str | None:
     """The name a paragraph opens with, where its first clause links its paper: the words before the link
     ("RULER (arxiv.org/...) replaces"), else the link's own text; None where the paragraph does not open so."""
     first = next((a for a in block.anchors if find_arxiv_in_url(a.href)), None)
+    if first is None and (written := first_arxiv_mention(block.text[:_OPENING + 30])):
+        first = Anchor("", "", block.text[:written[0]])  # "RWKV (arXiv:2305.13048): ...": the id written out
     if first is None or not block.text.startswith(first.before) or len(first.before) > _OPENING:
         return None
-    if re.search(r"[.!?;:]\s", first.before + " "):
-        return None  # the link is past the paragraph's first clause ("Paper: ...")
+    if re.search(r"[.!?;]\s", first.before + " ") or (
+            re.search(r":\s", first.before + " ") and (LABEL.match(first.before) or len(first.before.split()) > 4)):
+        return None  # the link is past the paragraph's first clause ("Paper: ..."), not after its name ("RWKV: ...")
     return first.before.strip(" ([,—–-") or strip_urls(first.text).strip() or None
 
 

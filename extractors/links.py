@@ -110,6 +110,16 @@ def find_arxiv_in_text(text: str) -> list[PaperRef]:
     return found
 
 
+def first_arxiv_mention(text: str) -> tuple[int, PaperRef] | None:
+    """Where the first arXiv id written out in `text` starts, and the paper; None if there is none."""
+    if "arx" not in text.lower():
+        return None
+    for m in _TEXT_ID.finditer(text):
+        if ref := _paper(m, None):
+            return m.start(), ref
+    return None
+
+
 # --- redirects and tracking parameters ---------------------------------------------------------------
 
 _MAX_HOPS = 4

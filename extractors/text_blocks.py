@@ -112,7 +112,14 @@ def _text_block(kind: str, body: list[str], refs: dict[str, str]) -> Block:
     titled = kind == "li" or (len(lines) > 1 and _titles_paragraph(lines[0], lines[1]))
     if titled and not URL.match(lines[0]) and not LABEL.match(lines[0]):
         lead = strip_urls(_REF_MARK.sub("", lines[0]))
+    if kind == "li" and len(lines) == 1 and (run_in := _RUN_IN.match(lines[0])):
+        # a one-line bullet "Name (arXiv:ID): what it does, 5x faster": the name is its title, the rest its body
+        return Block(kind, text, anchors, strip_urls(run_in.group(1)), norm(lines[0][run_in.end():]))
     return Block(kind, text, anchors, lead, norm(" ".join(lines[1:])) if lead else text)
+
+
+# A name run in before a colon or a dash ("Mamba (arXiv:2312.00752): ...", "RWKV - ..."), a few words long
+_RUN_IN = re.compile(r"^((?:(?!:\s|\s[-–—]\s)\S+\s*?){1,8}?)(?::|\s[-–—])\s+(?=\S)")
 
 
 def _titles_paragraph(first: str, second: str) -> bool:

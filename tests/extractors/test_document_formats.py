@@ -157,3 +157,24 @@ def test_html_a_feed_escaped_twice_is_read_as_html(description: str) -> None:
 def test_text_that_only_mentions_a_tag_is_not_unescaped() -> None:
     doc = parse_document_bytes(_rss("Use &amp;lt;br&amp;gt; with care; see &lt;b&gt;this&lt;/b&gt; post."), "f.xml")[0]
     assert "<b>this</b>" in doc.body and "&lt;br&gt;" in doc.body
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "<![CDATA[Today\n\n1. Mamba\nhttps://arxiv.org/abs/2312.00752\n5x throughput.\n\n2. RWKV\n"
+        "https://arxiv.org/abs/2305.13048\nScales to 14B parameters.\n]]>",
+        "Mamba: https://arxiv.org/abs/2312.00752\nIt reaches 5x the throughput.\n\nRWKV: "
+        "https://arxiv.org/abs/2305.13048\nIt scales to 14B parameters.",
+        "* Mamba (arXiv:2312.00752): 5x throughput\n* RWKV (arXiv:2305.13048): 14B parameters",
+    ],
+)
+def test_a_description_in_lines_without_markup_is_read_as_text(description: str) -> None:
+    doc = parse_document_bytes(_rss(description), "f.xml")[0]
+    assert doc.body_type == "text"
+    got = [([p.arxiv_id for p in it.papers], [m.value for m in it.metrics]) for it in extract_items(doc)]
+    assert got == [(["2312.00752"], [5.0]), (["2305.13048"], [14e9])]
+
+
+def test_a_one_line_description_without_markup_stays_html() -> None:
+    assert parse_document_bytes(_rss("Mamba https://arxiv.org/abs/2312.00752 5x"), "f.xml")[0].body_type == "html"

@@ -119,3 +119,17 @@ def test_a_mention_elaborated_by_a_relative_clause_is_what_the_next_sentence_is_
     doc = Document(source="t", key="k", url=None, title="L", body=f"<html><body>{html}</body></html>")
     code = {it.papers[0].arxiv_id: [c.url for c in it.code] for it in extract_items(doc) if it.papers}
     assert code.get("2406.11939") == ["https://github.com/lmarena/arena-hard-auto"]
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ["Mamba (arXiv:2312.00752): 5x higher throughput.", "RWKV (arXiv:2305.13048): 14B parameters."],
+        ["Mamba, arXiv 2312.00752, reaches 5x the throughput.", "RWKV, arXiv 2305.13048, scales to 14B parameters."],
+        ["arXiv:2312.00752 (Mamba) gives 5x throughput.", "arXiv:2305.13048 (RWKV) has 14B parameters."],
+    ],
+)
+def test_untitled_paragraphs_that_open_with_a_written_out_id_are_stories(paragraphs: list[str]) -> None:
+    doc = Document(source="t", key="k", url=None, title="Picks", body="\n\n".join(paragraphs), body_type="text")
+    got = [([p.arxiv_id for p in it.papers], [m.value for m in it.metrics]) for it in extract_items(doc)]
+    assert got == [(["2312.00752"], [5.0]), (["2305.13048"], [14e9])]

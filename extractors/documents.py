@@ -349,6 +349,10 @@ def parse_email_messages(content: bytes, location: str | None, source: str = "")
     parts: the posts of a MIME digest, a newsletter forwarded as an attachment), each its own Document as a
     feed's entries are. A digest's own text (its masthead and table of contents) is kept only if it has any."""
     where = _where(location, source)
+    mails = _MBOX_FROM.split(content) if content.startswith(b"From ") else []
+    if len(mails) > 1:  # an mbox file: one message after each "From " separator line
+        return [d for n, mail in enumerate(mails) if mail.strip()
+                for d in parse_email_messages(mail, location if n == 0 else None, source)]
     try:
         msg = email.message_from_bytes(content, _class=EmailMessage, policy=policy.default)
         enclosed = _enclosed_messages(msg)
@@ -361,6 +365,11 @@ def parse_email_messages(content: bytes, location: str | None, source: str = "")
     except RecursionError:  # the stdlib parser recurses once per nested part
         raise ParseError(f"{where}: the email nests its MIME parts too deeply to be read") from None
     return outer + inner
+
+
+# The separator line before each message of an mbox file: "From sender@host Mon Jan  1 00:00:00 2024"
+_MBOX_FROM = re.compile(rb"(?:^|\r?\n)From \S+ +[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}"
+                        rb"(?: [+-]\d{4})? \d{4}(?: [+-]\d{4})?\r?\n")
 
 
 def _enclosed_messages(msg: EmailMessage) -> list[EmailMessage]:

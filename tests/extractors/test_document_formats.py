@@ -178,3 +178,21 @@ def test_a_description_in_lines_without_markup_is_read_as_text(description: str)
 
 def test_a_one_line_description_without_markup_stays_html() -> None:
     assert parse_document_bytes(_rss("Mamba https://arxiv.org/abs/2312.00752 5x"), "f.xml")[0].body_type == "html"
+
+
+@pytest.mark.parametrize(
+    "separator",
+    ["From news@a.example Mon Jan  1 00:00:00 2024", "From MAILER-DAEMON Fri Jul  5 10:12:55 2024",
+     "From x@y.example Tue Feb 13 08:00:01 +0000 2024"],
+)
+def test_each_message_of_an_mbox_file_is_a_document(separator: str) -> None:
+    box = "".join(f"{separator}\n" + _post(f"Issue {n}", f"Read arXiv:{pid} this week.", f"m{n}@x") + "\n"
+                  for n, pid in ((1, "2312.00752"), (2, "2305.13048")))
+    docs = parse_document_bytes(box.encode(), "saved.mbox")
+    assert [d.title for d in docs] == ["Issue 1", "Issue 2"]
+    assert _papers(docs) == [["2312.00752"], ["2305.13048"]]
+
+
+def test_a_from_line_inside_a_body_does_not_split_the_message() -> None:
+    mail = "From a@b.example Mon Jan  1 00:00:00 2024\n" + _post("One", "From the desk: arXiv:2312.00752", "one@x")
+    assert [d.title for d in parse_document_bytes(mail.encode(), "one.mbox")] == ["One"]

@@ -169,7 +169,7 @@ _FIELD_LINE = re.compile(
 
 
 # A sentence ending inside the line, another starting: prose ("… than Transformers. Code: …"), not a title
-_SENTENCE_BREAK = re.compile(r"(?<![\w.])(?!(?:vs|etc|al|approx|cf)\.)[\w%)]*[a-z0-9%)]{2}[.!?]\s+\S")
+_SENTENCE_BREAK = re.compile(r"(?<![\w.])(?!(?:vs|etc|al|approx|cf)\.)[\w%)]*[a-z0-9%)]{2}[.!]\s+[^\W\d_]")
 
 
 def _text_anchors(line: str, refs: dict[str, str]) -> list[Anchor]:

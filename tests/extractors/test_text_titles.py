@@ -44,7 +44,8 @@ def test_abbreviations_and_numbered_parts_stay_titles(title: str) -> None:
     [
         ("arXiv:2309.12307\nDate: Thu, 21 Sep 2023\n\nTitle: LongLoRA: Efficient Fine-tuning of Long-Context\n"
          "  Large Language Models\nAuthors: Yukang Chen, Shengju Qian\nCategories: cs.CL cs.AI\n\n"
-         "  It extends context to 100k tokens.\n", "LongLoRA: Efficient Fine-tuning of Long-Context Large Language Models"),
+         "  It extends context to 100k tokens.\n",
+         "LongLoRA: Efficient Fine-tuning of Long-Context Large Language Models"),
         ("Paper title: LongLoRA\nKeywords: long context, LoRA\nLink: https://arxiv.org/abs/2309.12307\n\n"
          "It extends context to 100k tokens.\n", "LongLoRA"),
         ("제목: LongLoRA 긴 문맥 미세조정\n저자: Yukang Chen 외\n분야: cs.CL\n링크: https://arxiv.org/abs/2309.12307\n\n"
@@ -57,3 +58,12 @@ def test_a_records_title_field_is_its_title_and_its_other_fields_are_not(record:
     got = _items("------\n" + record + "\n------\n" + other)
     assert [(t, p) for t, p, _, _ in got] == [(title, ["2309.12307"]), ("Mixtral of Experts", ["2401.04088"])]
     assert 100000.0 in got[0][3]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["SWE-bench: Can Language Models Resolve Real-World GitHub Issues? (20 MINUTE READ) [13]",
+     "Is scale all you need? Maybe not", "Faster decoding, finally! (5 MINUTE READ)"],
+)
+def test_a_question_or_an_exclamation_in_a_title_keeps_it_a_title(title: str) -> None:
+    assert _looks_like_title(title)

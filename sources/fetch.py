@@ -7,7 +7,7 @@ paths, and always returns a list of `Fetched` so the flow handles both the same 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -16,11 +16,11 @@ import httpx
 
 from sources.errors import SourceError
 from sources.http import DEFAULT_MAX_BYTES, Fetched, fetch_url
-from sources.local import read_path
+from sources.local import iter_path
 
 
 def fetch_source(
-    client: httpx.Client,
+    client: httpx.Client | None,
     *,
     name: str,
     url_or_path: str | Path,
@@ -32,18 +32,38 @@ def fetch_source(
 ) -> list[Fetched]:
     """Fetch one source. Local sources use only `last_modified` (see sources/local.py) and are read only
     under `roots` when given; `deadline` bounds an HTTP fetch's whole time (see `fetch_url`)."""
+    return list(stream_source(client, name=name, url_or_path=url_or_path, etag=etag, last_modified=last_modified,
+                              max_bytes=max_bytes, deadline=deadline, roots=roots))
+
+
+def stream_source(
+    client: httpx.Client | None,
+    *,
+    name: str,
+    url_or_path: str | Path,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    deadline: float | None = None,
+    roots: Sequence[Path] | None = None,
+) -> Iterator[Fetched]:
+    """`fetch_source`, a file at a time: a URL is fetched (within `deadline`) and a folder listed when this
+    is called, each file read only when the iteration reaches it (sources.local.iter_path), and refused
+    when it lies outside `roots`. Local sources need no client."""
     if isinstance(url_or_path, Path):
-        return read_path(url_or_path, source=name, last_modified=last_modified, max_bytes=max_bytes, roots=roots)
+        return iter_path(url_or_path, source=name, last_modified=last_modified, max_bytes=max_bytes, roots=roots)
     scheme = urlsplit(url_or_path).scheme.lower()
     if scheme in ("http", "https"):
+        if client is None:
+            raise ValueError(f"source {name!r}: fetching {url_or_path} needs an HTTP client")
         fetched = fetch_url(
             client, url_or_path, source=name, etag=etag, last_modified=last_modified, max_bytes=max_bytes,
             deadline=deadline,
         )
-        return [fetched]
+        return iter([fetched])
     if scheme == "file" or not scheme:
         path = file_url_to_path(url_or_path, source=name) if scheme else Path(url_or_path)
-        return read_path(path, source=name, last_modified=last_modified, max_bytes=max_bytes, roots=roots)
+        return iter_path(path, source=name, last_modified=last_modified, max_bytes=max_bytes, roots=roots)
     raise SourceError(f"{url_or_path!r} is neither an http(s) URL nor a local path", source=name, url=url_or_path)
 
 

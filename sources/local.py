@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,6 +48,17 @@ def read_path(
     outside `roots` when they are given, and `TooLarge` if any file is over `max_bytes` (a folder fails
     as a whole so the oversized file or the escaping link is noticed, not silently skipped).
     """
+    return list(iter_path(path, source=source, last_modified=last_modified, max_bytes=max_bytes, roots=roots))
+
+
+def iter_path(
+    path: Path, *, source: str, last_modified: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+    roots: Sequence[Path] | None = None,
+) -> Iterator[Fetched]:
+    """`read_path`, a file at a time: the folder is listed (and its change token taken) when this is
+    called, so a missing path, or one of its files outside `roots`, raises here before any file is read;
+    each file is read only when the iteration reaches it, so an archive of thousands of files is never
+    held in memory at once."""
     path = Path(path).expanduser().absolute()
     files = list_files(path, source=source)
     if roots is not None:
@@ -55,11 +66,11 @@ def read_path(
     token = change_token(files)
     at = datetime.now(UTC)
     if last_modified == token:
-        return [_local_fetched(path, path, b"", source=source, status=304, token=token, at=at)]
-    return [
+        return iter([_local_fetched(path, path, b"", source=source, status=304, token=token, at=at)])
+    return (
         _local_fetched(file, path, _read_capped(file, stat, source, max_bytes), source=source, token=token, at=at)
         for file, stat in files
-    ]
+    )
 
 
 def list_files(path: Path, *, source: str) -> list[_File]:

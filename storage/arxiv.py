@@ -22,7 +22,7 @@ from config.faults import fault_point
 from records.arxiv import ArxivEntry
 from records.documents import EXTRACTOR_VERSION
 from storage.db import transaction
-from storage.newsletters import CODE_SCHEMA, METRIC_SCHEMA, TS
+from storage.rows import CODE_SCHEMA, METRIC_SCHEMA, TS
 from storage.schema import KEYS
 from storage.staging import deduplicated, new_keys
 

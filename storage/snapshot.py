@@ -51,6 +51,9 @@ CURRENT = "current"
 PREFIX = "snapshot-"
 STAGING_PREFIX = ".staging-"
 STAMP = "%Y%m%dT%H%M%S%fZ"
+#: Rows per Parquet row group: the writer holds one row group in memory (DuckDB's default, 122,880 rows,
+#: is every document's body at once on a 10,000-issue database).
+ROW_GROUP_ROWS = 2048
 #: A staging folder this old is left over from a crashed publish, not one in progress.
 STALE_STAGING_SECONDS = 3600
 
@@ -100,12 +103,26 @@ def _export_tables(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, i
         """
     ).fetchall()]
     rows = {}
-    for table in tables:
-        target = folder / f"{table}.parquet"
-        conn.execute(f'COPY (SELECT * FROM "{table}") TO {_literal(target)} (FORMAT parquet, COMPRESSION zstd)')
-        rows[table] = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-        fault_point("snapshot.mid_export")
+    with _one_thread(conn):
+        for table in tables:
+            target = folder / f"{table}.parquet"
+            conn.execute(f'COPY (SELECT * FROM "{table}") TO {_literal(target)} '
+                         f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+            rows[table] = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            fault_point("snapshot.mid_export")
     return rows
+
+
+@contextmanager
+def _one_thread(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB on one thread for the block, then as it was: the export's memory is one row group, not one per
+    thread (on 10,000 documents, 470 MiB at peak with the defaults, 190 MiB so; and no slower)."""
+    threads = conn.execute("SELECT current_setting('threads')").fetchone()[0]
+    conn.execute("SET threads = 1")
+    try:
+        yield
+    finally:
+        conn.execute(f"SET threads = {int(threads)}")
 
 
 def _ordered_definitions(conn: duckdb.DuckDBPyConnection, folder: Path, tables: list[str]) -> list[str]:
@@ -234,3 +251,8 @@ def connect_generation(snapshot_dir: Path, name: str) -> Iterator[duckdb.DuckDBP
 
 def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
+
+
+def has_snapshot(snapshot_dir: Path) -> bool:
+    """Whether a generation has been published in `snapshot_dir` (its `current` link exists)."""
+    return (Path(snapshot_dir) / CURRENT).exists()

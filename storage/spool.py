@@ -30,9 +30,9 @@ import duckdb
 
 from config.faults import fault_point
 from records.documents import CodeLink, Document, Extraction, Item, Metric, PaperRef
+from storage.batch import Part, SaveResult, save_batch
 from storage.db import StorageError
-from storage.newsletters import SaveResult, save_extractions
-from storage.source_state import save_source_attempt
+from storage.source_state import SourceAttempt
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,12 @@ SPOOL_FORMAT = 1
 
 @dataclass(frozen=True)
 class FetchState:
-    """What the source's fetch state will be once the batch is written (see save_source_attempt)."""
+    """What the source's fetch state will be once the batch is written (see save_source_attempts).
+
+    `complete` is False for a part of a source's documents that more parts follow (a large archive,
+    written in batches): its validators are recorded only with the last part, so that a run stopped
+    between parts fetches the source again rather than taking it as unchanged.
+    """
 
     kind: str
     location: str
@@ -51,6 +56,14 @@ class FetchState:
     ingest_mode: str = "poll"  # storage.schema.INGEST_MODES: how the batch's new documents came in
     warning: str | None = None  # what the source's good batch left out (a bad file, a cut-off entry)
     unchanged: bool = False  # nothing new (304, or an untouched folder): the last success's warning still holds
+    complete: bool = True
+
+    def part(self, source: str, extractions: Sequence[Extraction]) -> Part:
+        """The batch part that writes `extractions` and, when complete, records this state on `source`."""
+        attempt = (SourceAttempt(source, self.kind, self.location, self.fetched_at, etag=self.etag,
+                                 last_modified=self.last_modified, warning=self.warning, unchanged=self.unchanged)
+                   if self.complete else None)
+        return Part(extractions, self.fetched_at, self.ingest_mode, attempt)
 
 
 @dataclass(frozen=True)
@@ -114,27 +127,26 @@ def remove_spooled(batch: SpooledBatch) -> None:
 def save_source_batch(
     conn: duckdb.DuckDBPyConnection, source: str, extractions: Sequence[Extraction], state: FetchState
 ) -> SaveResult:
-    """Write one source's batch and its fetch state in one transaction.
+    """Write one source's batch and its fetch state in one transaction (a failure is recorded on the source).
 
     Together, because the state says what the documents brought: written after them on its own, a
     crash in between left a source whose new documents were saved but whose `last_new_document_at`
     was not, so the rerun (finding them unchanged) marked the source stale (`source_health`).
     """
-    def record_attempt(new_documents: int) -> None:
-        fault_point("newsletters.before_source_state")
-        save_source_attempt(conn, name=source, kind=state.kind, location=state.location, at=state.fetched_at,
-                            etag=state.etag, last_modified=state.last_modified, new_documents=new_documents,
-                            warning=state.warning, unchanged=state.unchanged)
-
-    return save_extractions(conn, extractions, fetched_at=state.fetched_at, ingest_mode=state.ingest_mode,
-                            in_transaction=record_attempt)
+    [result] = save_batch(conn, [state.part(source, extractions)])
+    return result
 
 
 def save_spooled(conn: duckdb.DuckDBPyConnection, spool_dir: Path) -> list[tuple[SpooledBatch, SaveResult]]:
-    """Write every spooled batch (documents, then the source's fetch state) and remove its file."""
+    """Write every spooled batch (documents and the source's fetch state) and remove its file; a batch that
+    cannot be written is kept (and its error recorded on its source)."""
     saved = []
     for batch in load_spooled(spool_dir):
         result = save_source_batch(conn, batch.source, batch.extractions, batch.fetch_state)
+        if result.error is not None:
+            log.warning("spooled batch %s could not be written and is kept for the next run: %s", batch.path,
+                        result.error)
+            continue
         fault_point("spool.before_remove")
         remove_spooled(batch)
         saved.append((batch, result))

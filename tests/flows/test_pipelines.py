@@ -213,3 +213,111 @@ def test_enrichment_keeps_what_earlier_chunks_saved_when_a_later_one_fails(backe
         statuses = dict(conn.execute("SELECT coalesce(arxiv_status, 'not asked'), count(*) FROM papers "
                                      "GROUP BY 1").fetchall())
     assert statuses == {"ok": 20, "not asked": 5}
+
+
+def snapshot_files(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file and link of the read snapshot: (inode, mtime in ns)."""
+    return {str(p.relative_to(folder)): (p.lstat().st_ino, p.lstat().st_mtime_ns) for p in folder.rglob("*")}
+
+
+def lake_changes_since(backend, database: Path, snapshot: int) -> set[str]:
+    """The names of the tables a lake's commits after `snapshot` changed."""
+    ids = dict((str(i), name) for name, i in backend.query(
+        database, "SELECT table_name, table_id FROM ducklake_table_info('lake')"))
+    rows = backend.query(database, f"SELECT changes FROM lake.snapshots() WHERE snapshot_id > {snapshot}")
+    return {ids.get(t, t) for (changes,) in rows for key, tables in changes.items() if key.startswith("tables_")
+            for t in tables}
+
+
+def test_a_poll_where_nothing_changed_writes_only_the_sources_fetch_state(backend, demo):
+    from storage.schema import TABLES
+    from storage.snapshot import snapshot_dir_for
+
+    settings = load_settings(demo)
+    poll_newsletters(settings, PlainRuntime())
+    snapshots = snapshot_dir_for(settings.database)
+    files = snapshot_files(snapshots)
+    assert any(name.endswith("papers.parquet") for name in files)
+    db = settings.database
+    tables = {t: sorted(map(repr, backend.query(db, f"SELECT * FROM {t}"))) for t in TABLES if t != "sources"}
+    attempts = backend.query(db, "SELECT name, last_attempt_at FROM sources ORDER BY name")
+    lake_snapshot = backend.query(db, "SELECT max(snapshot_id) FROM lake.snapshots()")[0][0] if backend.lake else 0
+
+    summary = poll_newsletters(settings, PlainRuntime())
+    assert {s["status"] for s in summary["sources"]} == {"unchanged"} and set(summary["totals"].values()) == {0}
+    assert snapshot_files(snapshots) == files  # not re-published: no new generation, no file rewritten
+    assert {t: sorted(map(repr, backend.query(db, f"SELECT * FROM {t}"))) for t in tables} == tables
+    later = backend.query(db, "SELECT name, last_attempt_at FROM sources ORDER BY name")
+    assert [n for n, _ in later] == [n for n, _ in attempts]
+    assert all(b > a for (_, a), (_, b) in zip(attempts, later, strict=True))  # each source's attempt recorded
+    if backend.lake:  # what the lake's own log says the poll committed
+        assert lake_changes_since(backend, db, lake_snapshot) == {"sources"}
+
+
+#: Columns stamped with the clock of the run: left out when two runs' tables are compared.
+CLOCK = {"documents": "first_seen_at, fetched_at, extracted_at", "papers": "first_seen_at, last_seen_at",
+         "sources": "last_attempt_at, last_success_at, last_new_document_at"}
+
+
+def saved_rows(backend, database: Path) -> dict[str, list]:
+    from storage.schema import TABLES
+
+    return {t: sorted(map(repr, backend.query(database, f"SELECT * {f'EXCLUDE ({CLOCK[t]})' if t in CLOCK else ''} "
+                                                        f"FROM {t}"))) for t in TABLES}
+
+
+def test_sources_are_cut_into_bounded_batches_and_saved_as_one_poll_would(backend, postgres, demo, tmp_path,
+                                                                          monkeypatch):
+    import flows.pipeline.newsletters as pipeline
+    from tests.backends import new_lake
+
+    settings = load_settings(demo)
+    whole = poll_newsletters(settings, PlainRuntime())
+    saved_whole = saved_rows(backend, settings.database)
+    shutil.rmtree(settings.database.parent)
+    if backend.lake:  # the same poll into a fresh lake
+        lake = new_lake(postgres.get(), tmp_path / "again")
+        monkeypatch.setenv("RADAR_STORAGE__CATALOG", lake.catalog)
+        monkeypatch.setenv("RADAR_STORAGE__DATA_PATH", lake.data_path)
+        settings = load_settings(demo)
+    monkeypatch.setenv("RADAR_FETCH__BATCH_DOCUMENTS", "2")
+    settings = load_settings(demo)
+    sizes: list[list[tuple[str, int]]] = []
+    real = pipeline.extract_batch
+
+    def extract_batch(batch, log):
+        sizes.append([(c.source.name, len(c.documents)) for c in batch if c.documents])
+        return real(batch, log)
+
+    monkeypatch.setattr(pipeline, "extract_batch", extract_batch)
+    cut = poll_newsletters(settings, PlainRuntime())
+    assert sizes == [[("sparse-gradients", 2)], [("attention-span", 1), ("model-notes", 1)], [("tensor-tuesday", 1)]]
+    assert cut["sources"] == whole["sources"] and cut["totals"] == whole["totals"]
+    assert saved_rows(backend, settings.database) == saved_whole
+
+
+def test_a_source_cut_across_batches_records_its_validators_only_with_its_last_batch(backend, demo, monkeypatch):
+    import flows.pipeline.newsletters as pipeline
+    from storage.db import StorageError
+
+    monkeypatch.setenv("RADAR_FETCH__BATCH_DOCUMENTS", "1")
+    real, written = pipeline.save_batch, []
+
+    def save_batch(conn, parts):  # the run stops after its first batch: the first of sparse-gradients' two entries
+        if written:
+            raise StorageError("the disk filled up")
+        written.append(parts)
+        return real(conn, parts)
+
+    monkeypatch.setattr(pipeline, "save_batch", save_batch)
+    settings = load_settings(demo)
+    with pytest.raises(StorageError):
+        poll_newsletters(settings, PlainRuntime())
+    assert backend.query(settings.database, "SELECT count(*) FROM documents") == [(1,)]
+    assert backend.query(settings.database, "SELECT count(*) FROM sources") == [(0,)]  # no validator stored
+    monkeypatch.undo()
+    summary = poll_newsletters(settings, PlainRuntime())  # reads the source again, whole
+    by_source = {s["source"]: s for s in summary["sources"]}
+    assert by_source["sparse-gradients"]["fetched"] == 2 and by_source["sparse-gradients"]["new_documents"] == 1
+    assert summary["totals"]["documents"] == 4
+    assert backend.query(settings.database, "SELECT count(*), count(DISTINCT doc_key) FROM documents") == [(5, 5)]

@@ -98,6 +98,7 @@ lock_wait_seconds = 5
 [fetch]
 timeout_seconds = 5
 retries = 0
+batch_documents = 2  # the demo's five documents in three batches: a poll killed between its transactions
 {feeds}{LOCAL_SOURCES}
 [arxiv]
 api_url = "{fakes.arxiv.url}"
@@ -241,9 +242,12 @@ def seed_spooled(folder: Path) -> None:
     """The demo folder with each file source's batch in the spool, as a poll leaves it when the database
     stayed locked past lock_wait_seconds (storage/spool.py), and no database yet."""
     import logging
+    from concurrent.futures import Future
 
     from config.settings import load_settings
-    from flows.pipeline.newsletters import SourceBatch, extract_source, fetch_source, fetch_state
+    from flows.pipeline.batches import SourceRun, cut_batches
+    from flows.pipeline.extract import parse_fetched
+    from flows.pipeline.newsletters import extract_batch, fetch_source
     from storage.spool import spool_batch, spool_dir_for
 
     shutil.copytree(ROOT / "demo", folder / "demo")
@@ -252,12 +256,16 @@ def seed_spooled(folder: Path) -> None:
         config.write_text(config_text(fakes, feeds_over_http=False), encoding="utf-8")
         settings = load_settings(config)
     log = logging.getLogger(__name__)
-    for source in settings.enabled_sources:
-        fetched = fetch_source(source, settings.fetch, None, log)
-        extracted = extract_source(source, fetched, 200, log)
-        batch = SourceBatch(source, fetched, extracted.extractions, first_poll=True,
-                            warnings=tuple(extracted.warnings))
-        spool_batch(spool_dir_for(settings.database), source.name, batch.extractions, fetch_state(batch))
+    sources = settings.enabled_sources
+    fetching = {}
+    for source in sources:  # as the poll's fetch steps hand them over (files on disk: no HTTP client)
+        fetching[source.name] = Future()
+        fetching[source.name].set_result(fetch_source(source, settings.fetch, None, None, log))
+    runs = {s.name: SourceRun(s) for s in sources}
+    for batch in cut_batches(sources, fetching, {}, runs, parse_fetched, 200, log):
+        for chunk in extract_batch(batch, log):
+            assert chunk.error is None, chunk.error
+            spool_batch(spool_dir_for(settings.database), chunk.source.name, chunk.extractions, chunk.state)
     config.unlink()
 
 

@@ -156,3 +156,23 @@ def test_fetch_source_refuses_other_locations(client: httpx.Client, location: st
     with pytest.raises(SourceError) as caught:
         fetch_source(client, name="odd", url_or_path=location)
     assert location in str(caught.value) and "odd" in str(caught.value)
+
+
+def test_streaming_a_folder_refuses_a_link_out_of_the_roots_before_reading_any_file(tmp_path: Path) -> None:
+    """iter_path (the poll's one-file-at-a-time read) keeps read_path's confinement to `roots`: a link
+    inside the folder pointing out is refused when the folder is listed, not after earlier files went on."""
+    from sources.fetch import stream_source
+
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    (root / "mail").mkdir(parents=True)
+    outside.mkdir()
+    (root / "mail" / "a.eml").write_bytes(EMAIL)
+    (outside / "secret.eml").write_bytes(EMAIL)
+    (root / "mail" / "b.eml").symlink_to(outside / "secret.eml")
+    with pytest.raises(LocalReadError, match="b.eml.*outside the local roots"):
+        stream_source(None, name="mail", url_or_path=root / "mail", roots=[root])
+    with pytest.raises(LocalReadError, match="outside the local roots"):
+        fetch_source(None, name="mail", url_or_path=(root / "mail").as_uri(), roots=[root])
+    (root / "mail" / "b.eml").unlink()
+    assert [f.url.rsplit("/", 1)[-1] for f in stream_source(None, name="mail", url_or_path=root / "mail",
+                                                             roots=[root])] == ["a.eml"]

@@ -71,19 +71,25 @@ def test_a_batch_and_its_fetch_state_commit_together(backend, tmp_path, monkeypa
     """A failure while recording the fetch state leaves none of the batch's documents: saved on their own,
     they made the rerun find them unchanged and never set the source's last_new_document_at (a source
     reported stale the moment it first brought something)."""
-    import pytest
-
-    import storage.spool
-    from storage.db import StorageError
+    import storage.batch
     from storage.spool import save_source_batch
 
-    def broken(conn, **kwargs):
-        conn.execute("SELECT * FROM no_such_table")
+    real = storage.batch.save_source_attempts
+    calls = []
+
+    def broken_once(conn, attempts):
+        calls.append(attempts)
+        if len(calls) == 1:
+            conn.execute("SELECT * FROM no_such_table")
+        real(conn, attempts)
 
     db = backend.store(tmp_path / "radar.duckdb")
-    monkeypatch.setattr(storage.spool, "save_source_attempt", broken)
-    with open_db(db) as conn, pytest.raises(StorageError):
-        save_source_batch(conn, "import-ai", extractions(), STATE)
+    monkeypatch.setattr(storage.batch, "save_source_attempts", broken_once)
+    with open_db(db) as conn:
+        result = save_source_batch(conn, "import-ai", extractions(), STATE)
+        assert result.error is not None and "no_such_table" in result.error
+        assert table_counts(conn)["documents"] == 0  # rolled back with the state
+        assert conn.execute("SELECT consecutive_failures FROM sources").fetchone() == (1,)  # the failure is recorded
     monkeypatch.undo()
     with open_db(db) as conn:
         assert table_counts(conn)["documents"] == 0

@@ -128,6 +128,7 @@ _REDIRECT_KEYS = frozenset({
     "destination", "to", "goto", "out", "href", "new_url",
 })
 _EMBEDDED_URL = re.compile(r"/(https?(?::|%3a)(?:/|%2f).*)$", re.I)
+_SEARCH_PATH = re.compile(r"/(?:search|results|find|query)\b", re.I)  # a search for an address goes nowhere
 _WEB_ADDRESS = re.compile(r"https?(?::|%3a)(?:/|%2f){2}[^/\s]+\.[^/\s]+", re.I)
 _TRACKING_PREFIXES = ("utm_", "mc_", "hsa_", "pk_", "mtm_", "oly_", "vero_", "_hs", "ck_", "trk")
 _TRACKING_PARAMS = frozenset({
@@ -179,7 +180,7 @@ def _embedded_target(url: str) -> str | None:
                 return target
     # whatever the parameter's name ("q=", "z=", "uddg="), or the whole query ("?https://..."): a value that is
     # itself a web address is where the click goes
-    for value in (*(v for _, v in pairs), unquote(parts.query)):
+    for value in (() if _SEARCH_PATH.search(parts.path) else (*(v for _, v in pairs), unquote(parts.query))):
         if _WEB_ADDRESS.match(value) and (target := _as_url(value)):
             return target
     m = _EMBEDDED_URL.search(url[url.find(parts.netloc) + len(parts.netloc):])

@@ -51,12 +51,14 @@ class Sizes:
     reps: int = 5  # repetitions of the cheap lines
     heavy_reps: int = 1  # repetitions of the 10k-issue child processes (each one costs minutes)
     base_issues: int = 0  # issues extracted to clone the save lines' documents from (0: 25, or 15 for file/alerts)
+    scale_feeds: int = 10  # issue 18's two-worker poll: this many served feeds ...
+    scale_entries: int = 50  # ... of this many entries
 
     @classmethod
     def quick(cls) -> Sizes:
         return cls(issues=60, sources=3, save_sources=4, save_docs=3, nochange_feeds=3, nochange_entries=2,
                    first_entries=20, papers=200, rules=20, extract_repeat=1, reps=1, heavy_reps=1,
-                   base_issues=5)
+                   base_issues=5, scale_feeds=4, scale_entries=3)
 
 
 @dataclasses.dataclass
@@ -512,9 +514,16 @@ def line_arxiv(sizes: Sizes, work: Path) -> list[Line]:
                  "(none)", "x", ratio, "feedparser.parse on the same bytes", met=None)]
 
 
+def line_scale(sizes: Sizes, work: Path) -> list[Line]:
+    """Issue 18's lines: benchmarks/scale.py (imported here, when asked for: it needs PostgreSQL)."""
+    from benchmarks.scale import line_scale as run
+
+    return run(sizes, work)
+
+
 LINES: dict[str, Callable[[Sizes, Path], list[Line]]] = {
     "extract": line_extract, "save": line_save, "flows": line_flows, "archive": line_archive,
-    "file": line_file_growth, "alerts": line_alerts, "arxiv": line_arxiv,
+    "file": line_file_growth, "alerts": line_alerts, "arxiv": line_arxiv, "scale": line_scale,
 }
 
 
@@ -550,7 +559,8 @@ def render(lines: list[Line]) -> str:
 EXPECTED = {"extract": ["extract_raw"], "save": ["poll_save", "save_bigger_db"],
             "flows": ["nochange_poll", "first_poll_flow"],
             "archive": ["archive_10k_time", "archive_10k_rss", "reextract_rss", "vs_naive"],
-            "file": ["file_growth"], "alerts": ["alert_planning"], "arxiv": ["arxiv_page"]}
+            "file": ["file_growth"], "alerts": ["alert_planning"], "arxiv": ["arxiv_page"],
+            "scale": ["poll_two_workers_lake", "hourly_during_backfill_file", "hourly_during_backfill_lake"]}
 
 
 def check_results(data: dict, groups: list[str]) -> list[str]:

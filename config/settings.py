@@ -97,6 +97,19 @@ class FetchSettings(BaseModel):
         return self.deadline_seconds if self.deadline_seconds is not None else 3 * self.timeout_seconds
 
 
+class PrefectSettings(BaseModel):
+    """How the deployed flows spread over a work pool (README "Scale out")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Sources per run of the newsletter poll's fan-out: a deployed `poll-newsletters` run with more enabled
+    # sources than this starts one `poll-newsletter-group/group` run per group of this many (in config
+    # order), which any worker of the pool picks up, and waits for them. 0: one run polls every source.
+    poll_group_size: int = Field(default=0, ge=0, le=10_000)
+    # How long the poll waits for its group runs before it fails saying which are unfinished.
+    poll_group_timeout_seconds: float = Field(default=3600.0, gt=0, le=86_400)
+
+
 class Settings(BaseSettings):
     """Everything a run needs. Built by `load_settings`, never read piecemeal from the environment."""
 
@@ -113,6 +126,7 @@ class Settings(BaseSettings):
     sources: list[SourceConfig] = []
     arxiv: ArxivSettings = ArxivSettings()
     alerts: AlertSettings = AlertSettings()
+    prefect: PrefectSettings = PrefectSettings()
 
     @model_validator(mode="after")
     def _unique_names(self) -> Settings:

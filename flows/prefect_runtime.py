@@ -2,10 +2,9 @@
 
 Steps become tasks (named, one per batch, query, day or channel, never per item; no caching, no
 task retries: the pipelines retry network calls under their own policy), the log is the flow run's
-logger, artifacts and progress are Prefect artifacts, the DuckDB writer slot is the global
-concurrency limit `radar setup` creates (a no-op where it does not exist, e.g. on a temporary local
-server), arXiv requests also take the server's arXiv rate limit when it exists, and Secret blocks
-are read through the Prefect API.
+logger, artifacts and progress are Prefect artifacts, arXiv requests also take the server's arXiv
+rate limit when it exists, and Secret blocks are read through the Prefect API. Writes hold no Prefect
+slot: the store's own lock serialises them (flows/pipeline/runtime.py's `open_writer`).
 
 What the layers below log on their module loggers (sources/, storage/, alerts/, ...) reaches the run's
 log too: `PrefectRuntime` attaches Prefect's API log handler to the project's loggers once per process
@@ -19,14 +18,13 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.concurrency.sync import concurrency, rate_limit
+from prefect.concurrency.sync import rate_limit
 from prefect.context import get_run_context
 from prefect.exceptions import MissingContextError
 from prefect.logging.handlers import APILogHandler
@@ -36,7 +34,7 @@ from prefect.utilities.annotations import quote
 from config import redact
 from config.arxiv import ArxivSettings
 from config.settings import ConfigError, Settings, load_settings
-from flows.prefect_setup import DB_WRITER_LIMIT, arxiv_rate_limit, writer_limit_exists
+from flows.prefect_setup import arxiv_rate_limit
 from flows.server_guard import tie_temporary_servers_to_this_process
 
 T = TypeVar("T")
@@ -156,11 +154,6 @@ class PrefectRuntime:
                 _run_name.reset(token)
 
         return call
-
-    def writer_slot(self) -> AbstractContextManager[None]:
-        if writer_limit_exists():
-            return concurrency(DB_WRITER_LIMIT, occupy=1, strict=True)
-        return nullcontext()
 
     def arxiv_turn(self, settings: ArxivSettings) -> Callable[[], None] | None:
         name = arxiv_rate_limit(settings, self.log)

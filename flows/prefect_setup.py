@@ -1,7 +1,5 @@
 """Prefect setup: the server objects the flows use, created by `radar setup`, looked up by the flows.
 
-* The DuckDB writer limit (`paper-radar-duckdb-writer`, one slot): every write to the database file
-  holds it (flows/prefect_runtime.py), so two flows never write at once across processes.
 * The arXiv rate limit (`[arxiv] rate_limit_name`, default `arxiv-api`): a global concurrency limit
   with one slot decaying in `delay_seconds`, taken before each arXiv request by every process, so that
   two flows running at once still send one request every 3 s.
@@ -15,7 +13,6 @@ there is nothing to set up: each process's own limiter applies.
 from __future__ import annotations
 
 import logging
-from functools import cache
 
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, WorkPoolCreate
@@ -26,15 +23,12 @@ from config.arxiv import ArxivSettings
 
 log = logging.getLogger(__name__)
 
-DB_WRITER_LIMIT = "paper-radar-duckdb-writer"
-
-
 def prefect_api_configured() -> bool:
     return bool(PREFECT_API_URL.value())
 
 
 def ensure_server_objects(pools: set[str]) -> list[str]:
-    """Create the work pools and the DuckDB writer limit where missing; return what was created."""
+    """Create the work pools where missing; return what was created."""
     created = []
     with get_client(sync_client=True) as client:
         for pool in sorted(pools):
@@ -43,11 +37,6 @@ def ensure_server_objects(pools: set[str]) -> list[str]:
             except ObjectNotFound:
                 client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
                 created.append(f"work pool {pool} (process)")
-        try:
-            client.read_global_concurrency_limit_by_name(DB_WRITER_LIMIT)
-        except ObjectNotFound:
-            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=DB_WRITER_LIMIT, limit=1))
-            created.append(f"global concurrency limit {DB_WRITER_LIMIT} (1 slot)")
     return created
 
 
@@ -82,15 +71,3 @@ def arxiv_rate_limit(settings: ArxivSettings, logger: logging.Logger | logging.L
                        "limiter applies", settings.rate_limit_name)
         return None
     return settings.rate_limit_name
-
-
-@cache
-def writer_limit_exists() -> bool:
-    """Asked once per process: Prefect's `concurrency(strict=False)` on a missing limit costs ~1 s
-    and a warning on every call, and without `radar setup` there is no other writer to wait for."""
-    try:
-        with get_client(sync_client=True) as client:
-            client.read_global_concurrency_limit_by_name(DB_WRITER_LIMIT)
-    except ObjectNotFound:
-        return False
-    return True

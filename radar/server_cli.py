@@ -55,7 +55,7 @@ def setup(config: ConfigOption = None, prefect_file: PrefectFile = ROOT / "prefe
     for thing in created:
         out.print(f"created {thing}")
     out.print(arxiv_limit)
-    out.print("Prefect server ready" + ("" if created else " (work pool and writer limit already there)"))
+    out.print("Prefect server ready" + ("" if created else " (work pool already there)"))
 
 
 def deploy(config: ConfigOption = None, prefect_file: PrefectFile = ROOT / "prefect.yaml") -> None:

@@ -5,8 +5,10 @@ Runs inside the arXiv flows' network steps (flows/pipeline/arxiv.py, flows/pipel
 * `ArxivClient`: httpx with a timeout, paging through a search (`results`), one request per page
   (`fetch_page`). Every request waits its turn at the process's `RateLimiter` for the API's URL (one
   request at a time, each starting `delay_seconds` after the previous one ended, whichever client
-  sends it), then at `wait_turn` when the caller gives one: the flows pass the Prefect global
-  concurrency limit used as a rate limit, which spaces requests across processes. Failed requests are
+  sends it), then at `wait_turn` when the caller gives one (the Prefect global concurrency limit used
+  as a rate limit), then takes `shared_turn` when given, held until the answer is read: the flows
+  pass the store's turn (storage/turns.py), which spaces requests across every process sharing the
+  store, measured from the end of the previous one. Failed requests are
   retried under the project's retry policy (config/retry.py): exponential backoff with jitter on
   429 (Retry-After honoured; a longer Retry-After than `max_backoff_seconds` fails at once), 5xx,
   timeouts and broken connections.
@@ -29,7 +31,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
@@ -76,14 +78,17 @@ class RateLimiter:
         self._last_end: float | None = None
 
     @contextmanager
-    def slot(self, wait_turn: Callable[[], None] | None = None) -> Iterator[None]:
+    def slot(self, wait_turn: Callable[[], None] | None = None,
+             shared: Callable[[], AbstractContextManager[None]] | None = None) -> Iterator[None]:
+        """This process's turn, then `wait_turn()`, then the `shared()` turn held around the request."""
         with self._lock:
             if self._last_end is not None:
                 time.sleep(max(0.0, self._last_end + self.delay - self._clock()))
             if wait_turn is not None:
                 wait_turn()
             try:
-                yield
+                with shared() if shared is not None else nullcontext():
+                    yield
             finally:
                 self._last_end = self._clock()
 
@@ -177,9 +182,11 @@ class ArxivClient:
     """Pages of arXiv searches over httpx, spaced and retried; see the module docstring."""
 
     def __init__(self, settings: ArxivSettings, *, wait_turn: Callable[[], None] | None = None,
+                 shared_turn: Callable[[], AbstractContextManager[None]] | None = None,
                  http: httpx.Client | None = None, logger: Logger | None = None) -> None:
         self.settings = settings
         self.wait_turn = wait_turn
+        self.shared_turn = shared_turn
         self.limiter = limiter_for(settings.api_url, settings.delay_seconds)
         self.log = logger or log
         self.sent = Sent()
@@ -238,7 +245,7 @@ class ArxivClient:
             raise
 
     def _send(self, url: str, start: int) -> Page:
-        with self.limiter.slot(self.wait_turn), map_httpx_errors(SOURCE, url):
+        with self.limiter.slot(self.wait_turn, self.shared_turn), map_httpx_errors(SOURCE, url):
             response = self._http.get(url)
             content = response.content
         if response.status_code in (200, 400) and (detail := parse_api_error(content)):

@@ -175,7 +175,10 @@ def writer_lock(settings: StorageSettings) -> Callable[[], None]:
 
 
 def holder_name() -> str:
-    return f"paper-radar pid {os.getpid()} on {socket.gethostname()}"[:63]  # PostgreSQL's limit
+    """Who holds a lock: PID, the Prefect flow run when in one (a worker's run process has its id), host."""
+    run = os.environ.get("PREFECT__FLOW_RUN_ID", "")
+    return (f"paper-radar pid {os.getpid()}" + (f" flow run {run[:8]}" if run else "")
+            + f" on {socket.gethostname()}")[:63]  # PostgreSQL's limit
 
 
 def _postgres_lock(settings: StorageSettings) -> Callable[[], None]:

@@ -38,14 +38,19 @@ from sources.errors import SourceError
 from storage.arxiv import ArxivCursor, load_cursors, load_ids_to_enrich, mark_unknown, save_arxiv_entries, save_cursor
 from storage.db import Connection
 from storage.health import HealthWarning, save_health, stalled_feeds
+from storage.turns import shared_turn
 
 #: Enrichment saves after this many id_list batches, so an interrupted run keeps what it fetched.
 BATCHES_PER_TASK = 10
 
 
 def arxiv_client(settings: Settings, runtime: Runtime) -> ArxivClient:
-    """The run's client: this process's limiter, plus the runtime's cross-process rate limit when there is one."""
-    return ArxivClient(settings.arxiv, wait_turn=runtime.arxiv_turn(settings.arxiv), logger=runtime.log)
+    """The run's client: this process's limiter, the runtime's rate limit when there is one, and the store's
+    turn, which holds arXiv to one request at a time `delay_seconds` apart across every process and worker
+    that shares the store (storage/turns.py)."""
+    turn = shared_turn(settings.store, "arxiv", settings.arxiv.delay_seconds) if settings.arxiv.delay_seconds else None
+    return ArxivClient(settings.arxiv, wait_turn=runtime.arxiv_turn(settings.arxiv), shared_turn=turn,
+                       logger=runtime.log)
 
 
 def fetch_query(client: ArxivClient, settings: ArxivSettings, query: ArxivQuery, cursor: ArxivCursor | None,

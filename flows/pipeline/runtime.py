@@ -4,8 +4,6 @@ A `Runtime` gives a pipeline:
 
 * `log`: the run's logger (in a Prefect flow run, the run logger: the lines show in the UI);
 * `step(fn, name)`: `fn` as one named unit of work (a Prefect task in a flow run), called like `fn`;
-* `writer_slot()`: held around every database write (on a Prefect server, the global concurrency
-  limit that lets one writer at a time at the DuckDB file across processes);
 * `arxiv_turn(settings)`: what each arXiv request waits on besides this process's own limiter (on a
   Prefect server, the global rate limit shared by every process), or None;
 * `artifact(key, markdown, description)`: the run's report, published;
@@ -20,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
@@ -45,8 +43,6 @@ class Runtime(Protocol):
 
     def step(self, fn: Callable[..., T], name: str) -> Callable[..., T]: ...
 
-
-    def writer_slot(self) -> AbstractContextManager[None]: ...
 
     def arxiv_turn(self, settings: ArxivSettings) -> Callable[[], None] | None: ...
 
@@ -73,9 +69,6 @@ class PlainRuntime:
     def step(self, fn: Callable[..., T], name: str) -> Callable[..., T]:
         return fn
 
-    def writer_slot(self) -> AbstractContextManager[None]:
-        return nullcontext()
-
     def arxiv_turn(self, settings: ArxivSettings) -> Callable[[], None] | None:
         return None
 
@@ -88,12 +81,14 @@ class PlainRuntime:
 
 @contextmanager
 def open_writer(settings: Settings, runtime: Runtime) -> Iterator[Connection]:
-    """The database for one short write, holding the runtime's writer slot meanwhile.
+    """The database for one short write: the commit step, the only serialised part of a run.
 
-    Writers are serialised twice over: by the slot (across processes, on a Prefect server), and by
-    DuckDB's own file lock (or a lake's writer lock), which `open_db` waits on for `lock_wait_seconds`
-    (a notebook holding the file, say), saying so on the run's log while it waits.
+    The rule for the shared tables (documents, papers, arXiv metadata, sources, the alert ledger), which
+    on a lake have no key to stop two writers inserting the same new key: one writer at a time, by the
+    store's own lock, taken here and released when the write is done. A lake's is a PostgreSQL advisory
+    lock (storage/lake.py: across processes and machines), the embedded file's is DuckDB's own file lock.
+    Fetching and extraction happen before, in parallel anywhere; `open_db` waits for the lock up to
+    `lock_wait_seconds`, saying on the run's log who holds it, then fails naming the holder.
     """
-    with runtime.writer_slot(), open_db(settings.store, lock_wait_seconds=settings.lock_wait_seconds,
-                                        logger=runtime.log) as conn:
+    with open_db(settings.store, lock_wait_seconds=settings.lock_wait_seconds, logger=runtime.log) as conn:
         yield conn

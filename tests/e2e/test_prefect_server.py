@@ -299,7 +299,7 @@ def test_served_deployments_run_with_the_config_and_contact_nothing_but_localhos
         time.sleep(1)
     deployments = server.api("POST", "/deployments/filter", json={}).json()
     assert {d["parameters"].get("config") for d in deployments} == {str(config)}
-    assert len(deployments) == 6, [d["name"] for d in deployments]
+    assert len(deployments) == 7, [d["name"] for d in deployments]
     scheduled = [schedule_one_run(server, d) for d in deployments if d["schedules"]]
     backfill = radar_run(server, "backfill/manual", start="2025-11-01", end="2025-11-07")
     runs = wait_for(server, scheduled) + [backfill]

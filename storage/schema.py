@@ -15,9 +15,10 @@ metrics): each document's rows are only ever replaced whole (deleted, then inser
 staged one row per key, storage/rows.py), so the key indexes checked nothing the write does not
 already hold, and cost a poll more than its statements: DuckDB maintains an ART index per key on every
 insert and writes each one out whole at every checkpoint (1,000 documents saved as a poll saves
-them, two batches of 31k rows in all: 4.7-5.3 s with them, 1.9-3.2 s without, in one run). The tables whose rows are upserted (documents, papers, sources, the ledger,
-cursors) keep their keys. A lake never had keys, so on a lake this migration is recorded and not run
-(`FILE_ONLY`); the tests hold every table's KEYS unique on both backends.
+them, two batches of 31k rows in all: 4.7-5.3 s with them, 1.9-3.2 s without, in one run). The
+tables whose rows are upserted (documents, papers, sources, the ledger, cursors) keep their keys. A
+lake never had keys, so on a lake this migration is recorded and not run (`FILE_ONLY`); the tests
+hold every table's KEYS unique on both backends.
 """
 
 from __future__ import annotations

@@ -82,6 +82,9 @@ class FetchSettings(BaseModel):
     max_retry_after_seconds: float = Field(default=60.0, ge=0, le=3600)
     user_agent: str | None = None
     max_entries_per_feed: int = Field(default=200, gt=0)
+    # Sources fetched at once (threads: fetching is waiting on the network); each is parsed as the
+    # batch cut reaches it.
+    concurrency: int = Field(default=8, ge=1, le=64)
     # Documents a poll holds, extracts and writes at once (one transaction per batch, across sources).
     batch_documents: int = Field(default=500, gt=0, le=100_000)
     # The folders local sources may read from (a source's `path`, and every file a folder source

@@ -1,6 +1,6 @@
 """`PrefectRuntime`: what a pipeline gets from Prefect inside a flow run (see flows/pipeline/runtime.py).
 
-Steps become tasks (named, one per source, query, day or channel, never per item; no caching, no
+Steps become tasks (named, one per batch, query, day or channel, never per item; no caching, no
 task retries: the pipelines retry network calls under their own policy), the log is the flow run's
 logger, artifacts and progress are Prefect artifacts, the DuckDB writer slot is the global
 concurrency limit `radar setup` creates (a no-op where it does not exist, e.g. on a temporary local
@@ -20,6 +20,7 @@ import os
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from prefect import get_run_logger, task
@@ -28,8 +29,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.concurrency.sync import concurrency, rate_limit
 from prefect.context import get_run_context
 from prefect.exceptions import MissingContextError
-from prefect.futures import PrefectFuture
 from prefect.logging.handlers import APILogHandler
+from prefect.tasks import Task
 
 from config import redact
 from config.arxiv import ArxivSettings
@@ -47,6 +48,25 @@ PROJECT_LOGGERS = ("flows", "sources", "extractors", "storage", "alerts", "confi
 NOT_SENT = ("alerts.slack_sdk",)
 _sending = threading.Lock()
 _sent_loggers: list[str] = []
+#: One Prefect task per step function, made once: making a Task reads its function's source (to key it),
+#: about 15 ms each on this machine, so a step made per call (a batch, a day, a channel) paid it every
+#: time. Each run's name comes from `_run_name`, set around the call.
+_tasks: dict[Callable[..., object], Task] = {}
+_run_name: ContextVar[str] = ContextVar("radar_task_run_name")
+
+
+def _current_run_name() -> str:
+    return _run_name.get()
+
+
+def _task_of(fn: Callable[..., T]) -> Task[..., T]:
+    """`fn`'s Prefect task (no caching: a step's result is never reused), named after it; its runs are
+    named by `_run_name`."""
+    made = _tasks.get(fn)
+    if made is None:
+        made = _tasks[fn] = task(fn, name=fn.__name__.replace("_", "-"), task_run_name=_current_run_name,
+                                 cache_policy=NO_CACHE)
+    return made
 
 
 def flow_settings(config: str | None, settings: Settings | None) -> Settings:
@@ -127,10 +147,14 @@ class PrefectRuntime:
         send_project_logs_to_runs()
 
     def step(self, fn: Callable[..., T], name: str) -> Callable[..., T]:
-        return task(fn, name=fn.__name__.replace("_", "-"), task_run_name=name, cache_policy=NO_CACHE)
+        def call(*args: Any, **kwargs: Any) -> T:
+            token = _run_name.set(name)
+            try:
+                return _task_of(fn)(*args, **kwargs)
+            finally:
+                _run_name.reset(token)
 
-    def submit(self, fn: Callable[..., T], name: str, *args: Any) -> PrefectFuture[T]:
-        return task(fn, name=fn.__name__.replace("_", "-"), task_run_name=name, cache_policy=NO_CACHE).submit(*args)
+        return call
 
     def writer_slot(self) -> AbstractContextManager[None]:
         if writer_limit_exists():

@@ -1,14 +1,17 @@
 """Pipeline `poll-newsletters`: every enabled newsletter source, fetched, extracted and saved; and the
 re-extraction of stored documents (`radar reextract`, and a backfill's stored newsletters).
 
-Every source's fetch starts at once (one step each, retried under the fetch settings' retry policy,
-Retry-After honoured up to a cap; one HTTP client for the run, none when every source is on disk). Their
+Every source's fetch starts at once (`[fetch] concurrency` at a time, on threads of this process, retried
+under the fetch settings' retry policy, Retry-After honoured up to a cap; one HTTP client for the run, none
+when every source is on disk). A fetch is not a step of its own: on a Prefect server a task per source
+cost more than the fetches of a poll where nothing changed (50 feeds answering 304); each source's
+result or error still gets its line in the run's log. Their
 documents are then cut into bounded batches across sources (flows/pipeline/batches.py): each batch is
 extracted (one step) and written in one transaction (one step), so a run holds one batch at a time
 whatever its sources hold. A source that fails (network, bad feed) is recorded with its error in the
 `sources` table and the run report; the other sources go on; a bad file of a folder is skipped and
 named. The run's log gets one line per source: its result, or its error (expected errors without a
-traceback: the fetch step returns them rather than raise, so a Prefect task logs no "Task run failed").
+traceback: the fetch returns them rather than raise).
 
 The read snapshot is published when the poll wrote documents (or there is none yet): a poll where
 nothing changed writes the sources' fetch state and nothing else. Re-extraction streams the stored
@@ -19,7 +22,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from contextvars import copy_context
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -82,8 +87,8 @@ def fetch_source(source: SourceConfig, fetch: FetchSettings, state: SourceState 
 
 def returning_errors(fn: Callable[..., T]) -> Callable[..., T | SourceError | ExtractError]:
     """`fn`, with the errors a source is expected to have (HTTP errors, timeouts, malformed feeds) returned
-    rather than raised: a Prefect task that raises logs "Task run failed" with a traceback, and these are
-    one line in the run's log, written by flows/pipeline/batches.py. Bugs still raise, traceback and all."""
+    rather than raised: they are one line in the run's log, written by flows/pipeline/batches.py, never a
+    traceback. Bugs still raise, traceback and all."""
     @functools.wraps(fn)
     def call(*args: Any) -> T | SourceError | ExtractError:
         try:
@@ -92,6 +97,19 @@ def returning_errors(fn: Callable[..., T]) -> Callable[..., T | SourceError | Ex
             return e
 
     return call
+
+
+@contextmanager
+def fetching_sources(sources: list[SourceConfig], fetch: FetchSettings, states: dict[str, SourceState],
+                     client: httpx.Client | None, log: Logger) -> Iterator[dict[str, Future]]:
+    """Every source's fetch, started at once, `fetch.concurrency` at a time: a future per source of its
+    answers or its expected error (see `returning_errors`). Each runs in a copy of the caller's context,
+    so what it logs reaches the run's log. Leaving waits for the fetches still running."""
+    fetch_one = returning_errors(fetch_source)
+    with ThreadPoolExecutor(max_workers=max(1, min(fetch.concurrency, len(sources))),
+                            thread_name_prefix="radar-fetch") as pool:
+        yield {s.name: pool.submit(copy_context().run, fetch_one, s, fetch, states.get(s.name), client, log)
+               for s in sources}
 
 
 @contextmanager
@@ -182,9 +200,8 @@ def poll_newsletters(settings: Settings, runtime: Runtime) -> dict:
     runs = {s.name: SourceRun(s) for s in sources}
     writer = Writer(settings, runtime, runs, written=sum(r.new_documents + r.changed_documents for _, r in spooled))
     fault_point("poll.before_fetch")
-    with run_client(settings) as client:
-        fetching = {s.name: runtime.submit(returning_errors(fetch_source), f"fetch-{s.name}", s, settings.fetch,
-                                           states.get(s.name), client, runtime.log) for s in sources}
+    with run_client(settings) as client, fetching_sources(sources, settings.fetch, states, client,
+                                                          runtime.log) as fetching:
         batches = cut_batches(sources, fetching, states, runs, parse_fetched, settings.fetch.max_entries_per_feed,
                               runtime.log, size=settings.fetch.batch_documents)
         for n, batch in enumerate(batches, 1):

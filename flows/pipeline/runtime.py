@@ -4,8 +4,6 @@ A `Runtime` gives a pipeline:
 
 * `log`: the run's logger (in a Prefect flow run, the run logger: the lines show in the UI);
 * `step(fn, name)`: `fn` as one named unit of work (a Prefect task in a flow run), called like `fn`;
-* `submit(fn, name, *args)`: `fn(*args)` started as a step that may run concurrently; `.result()`
-  waits for it and raises its error;
 * `writer_slot()`: held around every database write (on a Prefect server, the global concurrency
   limit that lets one writer at a time at the DuckDB file across processes);
 * `arxiv_turn(settings)`: what each arXiv request waits on besides this process's own limiter (on a
@@ -22,10 +20,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from config.arxiv import ArxivSettings
 from config.secrets import BlockLoader
@@ -48,7 +45,6 @@ class Runtime(Protocol):
 
     def step(self, fn: Callable[..., T], name: str) -> Callable[..., T]: ...
 
-    def submit(self, fn: Callable[..., T], name: str, *args: Any) -> Future[T]: ...
 
     def writer_slot(self) -> AbstractContextManager[None]: ...
 
@@ -76,14 +72,6 @@ class PlainRuntime:
 
     def step(self, fn: Callable[..., T], name: str) -> Callable[..., T]:
         return fn
-
-    def submit(self, fn: Callable[..., T], name: str, *args: Any) -> Future[T]:
-        done: Future[T] = Future()
-        try:
-            done.set_result(fn(*args))
-        except Exception as e:  # kept for .result(), as a concurrent step's error would be
-            done.set_exception(e)
-        return done
 
     def writer_slot(self) -> AbstractContextManager[None]:
         return nullcontext()

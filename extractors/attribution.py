@@ -9,7 +9,9 @@ one paper gets everything). Owns the reading of clauses and sentences for that q
    the owner of the clause's numbers;
 3. a number or code link belongs to the paper named nearest before it in its clause, else the one it is
    said to be for or by, right after it ("21% for X", "a 3x speedup reported by X"), else the one named
-   nearest before it in its sentence, else the last one named earlier in its block, else the story's own paper;
+   nearest before it in its sentence, else (a sentence whose subject is "the model", "this paper", "모델은":
+   the story's own work named generically) the story's own paper, else the last one named earlier in its
+   block, else the story's own paper;
 4. two papers named together right before it ("X and Y both reach 80%"), or a sentence that speaks of several
    papers at once without naming one ("the pair gave 1.8x", "두 방법 모두"), make it undecidable: it belongs to
    no paper rather than to both.
@@ -45,6 +47,14 @@ _JOINT_REFERENCE = re.compile(
     re.I,
 )
 _JOINT = re.compile(r"^\s*(?:,|and|&|or|과|와|및|,\s*and)\s*$", re.I)
+# A sentence whose subject is the story's own work named generically ("The model ...", "이 모델은 ..."): it
+# speaks of the story's paper, not of a paper the sentences before it mention
+_OWN_SUBJECT = re.compile(
+    r"(?:the|this|our|their|its)\s+(?:full\s+|final\s+|released\s+|new\s+)?(?:model|paper|method|approach"
+    r"|system|framework|architecture|recipe|technique|team|authors|researchers|study)s?\b(?!\s+(?:of|by|from)\b)"
+    r"|(?:이\s?|해당\s?|전체\s?)?(?:모델|논문|방법|기법|연구|시스템|프레임워크)(?:은|는|이|의)\s",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -201,8 +211,30 @@ def _owner(text: str, mentions: list[_Mention], pos: int, primary: str) -> tuple
     before = [m for m in subjects if s0 <= m.start <= pos]
     if before:
         return _nearest(before, text), sentence
+    if _OWN_SUBJECT.match(sentence):
+        return primary, sentence
     earlier = [m for m in subjects if m.start < s0]
+    if earlier and earlier[-1].paper != primary and not _is_topic(text, earlier[-1]):
+        return primary, sentence  # a paper named in passing ("builds on X") is not what the next sentences are about
     return (earlier[-1].paper if earlier else primary), sentence
+
+
+_TOPIC_WORDS = 3  # words before a mention in its sentence for it to be the sentence's topic
+
+
+def _is_topic(text: str, mention: _Mention) -> bool:
+    """A mention the sentence is about: a bold lead, named at the sentence's start ("X (arXiv) cuts …", "Then X
+    …") or elaborated by a relative clause (`_ELABORATED`), not named as an object further on ("The system
+    builds on X")."""
+    if mention.start < 0:
+        return True
+    s0, _ = _bounds(_SENTENCE_END, text, mention.start)
+    return len(text[s0:mention.start].split()) <= _TOPIC_WORDS or bool(_ELABORATED.match(text, mention.end))
+
+
+# A relative clause right after a mention elaborates on it, so the sentences after it go on about it: "I use
+# X, which distils 500 prompts … Its pipeline is open source"
+_ELABORATED = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?,?\s+(?:which|who|whose)\b", re.I)
 
 
 def _nearest(before: list[_Mention], text: str) -> str | None:

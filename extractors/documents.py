@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import email
 import hashlib
+import html as html_lib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +36,7 @@ from extractors.plain_rss import parse_plain_rss
 from records.documents import Document
 
 _FEED_START = re.compile(rb"<(?:rss|feed|rdf:rdf)[\s>]", re.I)
+_JSON_FEED = re.compile(rb'^\{.{0,2048}?"version"\s*:\s*"https?://jsonfeed\.org/version/', re.S)
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article)[\s>]", re.I)
 _EMAIL_HEADER = re.compile(
     rb"(?:from |(?:return-path|received|from|to|subject|date|mime-version|message-id|delivered-to|reply-to"
@@ -58,7 +61,7 @@ def parse_document_bytes(
         headers = {"content-type": content_type} if content_type else None
         return _parse_feed(content, url, headers, source, where=location)
     if kind == "email":
-        return [parse_email(content, location, source)]
+        return parse_email_messages(content, location, source)
     if kind == "text":
         return [_parse_text(content, location, source)]
     return [_parse_page(content, url, source, where=location)]
@@ -67,6 +70,8 @@ def parse_document_bytes(
 def sniff_kind(content: bytes, location: str | None, content_type: str | None = None) -> str:
     """"feed", "email", "page" or "text": by the content first, then the extension and content type."""
     head = content[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if _JSON_FEED.match(head):
+        return "feed"
     if _EMAIL_HEADER.match(head):  # header lines first: whatever markup follows is the message body
         return "email"
     feed_at, html_at = _find(_FEED_START, head), _find(_HTML_START, head)
@@ -138,6 +143,8 @@ def _parse_feed(
 def _parse_feed_entries(
     content: bytes, url: str | None, headers: dict[str, str] | None, source: str, where: str
 ) -> FeedEntries:
+    if _JSON_FEED.match(content[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")):
+        return FeedEntries(_json_feed_documents(content, source, where), [])
     response_headers = {k.lower(): v for k, v in (headers or {}).items() if v}
     if url:
         response_headers["content-location"] = url
@@ -170,6 +177,50 @@ def _feedparser_parse(content: bytes, response_headers: dict[str, str], where: s
     return parsed
 
 
+def _json_feed_documents(content: bytes, source: str, where: str) -> list[Document]:
+    """One Document per item of a JSON Feed (jsonfeed.org, 1.0 and 1.1): `content_html`, else `content_text`.
+    A link post's `external_url` (what the post is about) opens its body as a link titled by the item."""
+    try:
+        feed = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as e:
+        raise ParseError(f"{where}: not a readable JSON Feed ({type(e).__name__}: {e})") from e
+    items = feed.get("items") if isinstance(feed, dict) else None
+    if not isinstance(items, list):
+        raise ParseError(f"{where}: not a readable JSON Feed (no items list)")
+    return [_json_feed_item(item, source) for item in items if isinstance(item, dict)]
+
+
+def _json_feed_item(item: dict[str, Any], source: str) -> Document:
+    title, external = str(item.get("title") or ""), str(item.get("external_url") or "")
+    html, text = str(item.get("content_html") or ""), str(item.get("content_text") or item.get("summary") or "")
+    if html:
+        lead = f'<p><a href="{_attr(external)}">{_escape(title or external)}</a></p>\n' if external else ""
+        body, body_type = lead + html, "html"
+    else:
+        body, body_type = (f"{title}\n{external}\n\n" if external else "") + text, "text"
+    link = str(item.get("url") or "") or external
+    authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
+    author = next((str(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name")), None)
+    return Document(
+        source=source,
+        key=str(item.get("id") or link or _fallback_key(title, body)),
+        url=clean_url(link) if _is_http(link) else None,
+        title=title,
+        body=body,
+        body_type=body_type,
+        published=_iso(str(item.get("date_published") or item.get("date_modified") or "") or None),
+        author=author,
+    )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(text: str) -> str:
+    return _escape(text).replace('"', "&quot;")
+
+
 def _ends_inside_an_entry(content: bytes) -> bool:
     """Whether the last <item>/<entry> the bytes open is never closed: the feed broke off inside it."""
     opened = [m.start() for m in _ENTRY_OPEN.finditer(content)]
@@ -194,15 +245,36 @@ def _entry_document(entry: Any, source: str) -> Document:
 
 
 def _entry_body(entry: Any) -> tuple[str, str]:
-    """The entry's fullest HTML (content:encoded, Atom content), else its summary."""
+    """The entry's fullest HTML (content:encoded, Atom content), else its summary; HTML a feed escaped twice
+    is unescaped once more (`_unescaped_twice`)."""
     contents = [c for c in entry.get("content") or [] if c.get("value")]
     html = [c for c in contents if "html" in (c.get("type") or "")]
     best = max(html or contents, key=lambda c: len(c["value"]), default=None)
     if best is None:
         summary = entry.get("summary") or ""
         kind = (entry.get("summary_detail") or {}).get("type") or "text/html"
-        return summary, "text" if kind == "text/plain" else "html"
-    return best["value"], "text" if best.get("type") == "text/plain" else "html"
+        return _unescaped_twice(summary), "text" if kind == "text/plain" or _is_plain_text(summary) else "html"
+    value = _unescaped_twice(best["value"])
+    return value, "text" if best.get("type") == "text/plain" or _is_plain_text(value) else "html"
+
+
+def _is_plain_text(body: str) -> bool:
+    """A body declared HTML that has no markup at all but is laid out in lines (a bot's RSS description):
+    read as text, so that its lines and blank lines still part its stories."""
+    return "\n" in body.strip() and "<" not in body and "&lt;" not in body and "&#" not in body
+
+
+_REAL_TAG = re.compile(r"<(?:[a-z][a-z0-9]*|/[a-z][a-z0-9]*)[\s>/]", re.I)
+_ESCAPED_TAG = re.compile(r"&lt;/?(?:p|a|h[1-6]|div|br|ul|ol|li|img|strong|b|em|i|span|table|blockquote)(?:\s|&gt;|/)",
+                          re.I)
+
+
+def _unescaped_twice(body: str) -> str:
+    """A body whose markup is still escaped after the feed's own escaping was undone (`&lt;p&gt;` and no
+    real tag: a feed that escaped its HTML twice), unescaped once more; any other body as it is."""
+    if "&lt;" not in body or _REAL_TAG.search(body) or not _ESCAPED_TAG.search(body):
+        return body
+    return html_lib.unescape(body)
 
 
 def _struct_time(value: Any) -> datetime | None:
@@ -238,7 +310,8 @@ def _parse_page(content: bytes, url: str | None, source: str, where: str) -> Doc
 
 def _decode_html(content: bytes) -> str:
     """The page as text: its BOM or declared charset, else UTF-8, else Windows-1252; never fails."""
-    for encoding in EncodingDetector(content, is_html=True).encodings:
+    for declared in EncodingDetector(content, is_html=True).encodings:
+        encoding = superset_charset(declared)
         try:
             return content.decode(encoding)
         except (UnicodeDecodeError, LookupError):
@@ -285,8 +358,54 @@ def parse_email(content: bytes, location: str | None, source: str = "") -> Docum
         raise ParseError(f"{where}: the email nests its MIME parts too deeply to be read") from None
 
 
+def parse_email_messages(content: bytes, location: str | None, source: str = "") -> list[Document]:
+    """Every message an .eml holds: the message itself, then each message it encloses (`message/rfc822`
+    parts: the posts of a MIME digest, a newsletter forwarded as an attachment), each its own Document as a
+    feed's entries are. A digest's own text (its masthead and table of contents) is kept only if it has any."""
+    where = _where(location, source)
+    mails = _MBOX_FROM.split(content) if content.startswith(b"From ") else []
+    if len(mails) > 1:  # an mbox file: one message after each "From " separator line
+        return [d for n, mail in enumerate(mails) if mail.strip()
+                for d in parse_email_messages(mail, location if n == 0 else None, source)]
+    try:
+        msg = email.message_from_bytes(content, _class=EmailMessage, policy=_message_policy())
+        enclosed = _enclosed_messages(msg)
+        if not enclosed:
+            return [_email_document(msg, location, source, where)]
+        outer = [] if msg.get_body(preferencelist=("html", "plain")) is None else [
+            _email_document(msg, location, source, where)]
+        inner = [_email_document(m, None, source, f"{where} (message {n})", fallback=f"{_outer_key(msg, where)}#{n}")
+                 for n, m in enumerate(enclosed, 1) if m.get_body(preferencelist=("html", "plain")) is not None]
+    except RecursionError:  # the stdlib parser recurses once per nested part
+        raise ParseError(f"{where}: the email nests its MIME parts too deeply to be read") from None
+    return outer + inner
+
+
+# The separator line before each message of an mbox file: "From sender@host Mon Jan  1 00:00:00 2024"
+_MBOX_FROM = re.compile(rb"(?:^|\r?\n)From \S+ +[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}"
+                        rb"(?: [+-]\d{4})? \d{4}(?: [+-]\d{4})?\r?\n")
+
+
+def _enclosed_messages(msg: EmailMessage) -> list[EmailMessage]:
+    """The messages `msg` encloses, in order, nested digests flattened (a digest inside a digest)."""
+    found: list[EmailMessage] = []
+    for part in msg.walk():
+        if part.get_content_type() == "message/rfc822":
+            found.extend(m for m in part.get_payload() if isinstance(m, EmailMessage))
+    return found
+
+
+def _outer_key(msg: EmailMessage, where: str) -> str:
+    return _header(msg, "message-id").strip("<> ") or where
+
+
 def _parse_email(content: bytes, location: str | None, source: str, where: str) -> Document:
     msg = email.message_from_bytes(content, _class=EmailMessage, policy=_message_policy())
+    return _email_document(msg, location, source, where)
+
+
+def _email_document(msg: EmailMessage, location: str | None, source: str, where: str,
+                    fallback: str | None = None) -> Document:
     if not msg.keys():
         raise ParseError(f"{where}: not an email (no headers)")
     part = msg.get_body(preferencelist=("html", "plain"))
@@ -302,7 +421,7 @@ def _parse_email(content: bytes, location: str | None, source: str, where: str) 
     message_id = _header(msg, "message-id").strip("<> ")
     return Document(
         source=source,
-        key=message_id or location or _fallback_key(subject, body),
+        key=message_id or fallback or location or _fallback_key(subject, body),
         url=location if _is_http(location) else None,
         title=subject,
         body=body,
@@ -342,9 +461,28 @@ def _header(msg: EmailMessage, name: str) -> str:
     return " ".join(str(value or "").split())
 
 
+#: Labels whose bytes are, in practice, the superset encoding a mail client or browser writes under them (the
+#: WHATWG Encoding Standard's mapping): Outlook labels CP949 mail "ks_c_5601-1987", and Python reads that label
+#: (and "euc-kr") as strict EUC-KR, which fails on the syllables only CP949 has; GB2312 mail is GBK or GB18030;
+#: Shift_JIS mail is CP932; Latin-1 mail is Windows-1252.
+SUPERSET_CHARSETS = {
+    "ks_c_5601-1987": "cp949", "ks_c_5601-1989": "cp949", "ksc5601": "cp949", "ksc_5601": "cp949",
+    "euc-kr": "cp949", "euc_kr": "cp949", "korean": "cp949", "windows-949": "cp949",
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+    "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
+    "iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "l1": "cp1252",
+}
+
+
+def superset_charset(declared: str) -> str:
+    """The encoding to read text labelled `declared` with (`SUPERSET_CHARSETS`; other labels as they are)."""
+    return SUPERSET_CHARSETS.get(declared.strip().lower(), declared)
+
+
 def _decode(raw: bytes, declared: str | None) -> str:
-    """Bytes of a body part as text: the declared charset, else UTF-8, else Windows-1252."""
-    for charset in (declared, "utf-8"):
+    """Bytes of a body part as text: the declared charset (read as its superset), else UTF-8, else
+    Windows-1252."""
+    for charset in (superset_charset(declared) if declared else None, "utf-8"):
         if not charset:
             continue
         try:

@@ -32,7 +32,7 @@ def lend_notes(root: etree._Element) -> list[etree._Element]:
     """Mark every footnote marker with its note's links (`NOTE_MARK`); the notes that lent them, to remove."""
     markers = [a for a in root.iter("a") if (a.get("href") or "").startswith("#") and len(a.get("href")) > 1]
     if not markers:
-        return []
+        return _lend_endnotes(root)
     ids = {el.get("id"): el for el in root.iter(etree.Element) if el.get("id")}
     ids.update({a.get("name"): a for a in root.iter("a") if a.get("name") and a.get("name") not in ids})
     found: list[tuple[etree._Element, etree._Element]] = []
@@ -53,6 +53,52 @@ def lend_notes(root: etree._Element) -> list[etree._Element]:
         marker.set(NOTE_MARK, json.dumps(links))
         used[id(note)] = note
     return list(used.values())
+
+
+# The label over a list of endnotes: "Sources", "References", "Notes", "출처", "참고 문헌"
+_ENDNOTES_LABEL = re.compile(
+    r"^\W*(?:sources?|references?|notes?|footnotes?|endnotes?|citations?|bibliography|works cited|출처|각주"
+    r"|참고\s?(?:문헌|자료|링크)?)\W*$", re.IGNORECASE)
+_NUMBER_MARK = re.compile(r"[\[(]?(\d{1,3})[\])]?")
+
+
+def _lend_endnotes(root: etree._Element) -> list[etree._Element]:
+    """Endnotes cited by bare superscript numbers (`<sup>2</sup>`, no link: a mail composer's "Sources" list):
+    the n-th item of a numbered list under an endnotes label lends its links to every `<sup>n</sup>`. The
+    list's items that lent links, to remove."""
+    sups = [(sup, int(m.group(1))) for sup in root.iter("sup") if next(sup.iter("a"), None) is None
+            and (m := _NUMBER_MARK.fullmatch("".join(sup.itertext()).strip())) and not _after_a_digit(sup)]
+    if not sups:
+        return []
+    notes = _endnote_list(root)
+    used: dict[int, etree._Element] = {}
+    for sup, n in sups:
+        if not 1 <= n <= len(notes) or any(a is notes[n - 1] for a in sup.iterancestors()):
+            continue
+        note = notes[n - 1]
+        sup.set(NOTE_MARK, json.dumps([[a.get("href").strip(), " ".join("".join(a.itertext()).split())]
+                                       for a in note.iter("a") if _is_web_link(a)]))
+        used[id(note)] = note
+    return list(used.values())
+
+
+def _after_a_digit(sup: etree._Element) -> bool:
+    """`10<sup>9</sup>`: an exponent, not a marker."""
+    before = sup.xpath("preceding::text()[1]")
+    return bool(before) and str(before[0])[-1:].isdigit()
+
+
+def _endnote_list(root: etree._Element) -> list[etree._Element]:
+    """The items of the last `<ol>` whose label (the text right before it) says it lists endnotes, and
+    whose every item is a short note with a web link; [] if there is none."""
+    for ol in reversed(list(root.iter("ol"))):
+        before = ol.xpath("preceding::text()[normalize-space()][1]")
+        if not before or not _ENDNOTES_LABEL.match(str(before[0])):
+            continue
+        items = [li for li in ol.iterchildren("li")]
+        if items and all(_has_web_link(li) and len("".join(li.itertext())) <= _MAX_NOTE for li in items):
+            return items
+    return []
 
 
 def lent_links(mark: str) -> list[tuple[str, str]]:

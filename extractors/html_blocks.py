@@ -236,10 +236,10 @@ def _visit(tag: etree._Element, out: list[Block], outer: str | None, page: _Page
         out.append(Block("sep"))  # a comment of a thread read as the page's content, a post: a story of its own
     if name == "hr":
         out.append(Block("sep"))
-    elif name in _HEADINGS:
+    elif name in _HEADINGS or _is_entry_title(tag):
         heading = _make_block("heading", [tag], outer)
-        if heading:
-            heading.level = int(name[1])
+        if heading:  # a disclosure's summary, a definition list's term: ranked as the lowest heading
+            heading.level = int(name[1]) if name in _HEADINGS else 6
         if heading and LABEL.match(heading.text):
             heading.kind = "para"
         out.extend([heading] if heading else [])
@@ -264,6 +264,20 @@ def _visit(tag: etree._Element, out: list[Block], outer: str | None, page: _Page
         _walk(_children(tag), out, outer, page)
     elif not (page.styled and _styled_heading(tag, out, outer, page)):
         _emit_run(_children(tag), out, outer)
+    if name in ("details", "dl") and any(_is_entry_title(child) for child in tag):
+        out.append(Block("sep"))  # its last entry ends with it: what follows is not part of that entry
+
+
+_TERM_WORDS = 3
+
+
+def _is_entry_title(tag: etree._Element) -> bool:
+    """A title of what follows it: a `<details>` disclosure's `<summary>`, or a definition list's `<dt>` term
+    of three words or more (a paper's title over its `<dd>` description, not a "Code" or "Authors" field)."""
+    parent = tag.getparent()
+    if tag.tag == "summary":
+        return parent is not None and parent.tag == "details"
+    return tag.tag == "dt" and len(norm(get_text(tag, " ")).split()) >= _TERM_WORDS
 
 
 def _styled_heading(tag: etree._Element, out: list[Block], outer: str | None, page: _Page) -> bool:
@@ -323,7 +337,7 @@ def _paper_rows(table: etree._Element, outer: str | None) -> list[Block] | None:
     papers = [b for _, b in rows if b is not None and b.paper_ids]
     if len({b.paper_ids[0] for b in papers}) < 2:
         return None
-    cells = [_cells(tr, links_blank=True) for tr in trs]
+    cells = _without_rank_column([_cells(tr, links_blank=True) for tr in trs])
     for tr, row in zip(trs[1:], cells[1:], strict=True):
         if row:
             row[0] = _row_name(tr) or row[0]  # the row's name, as its item is titled
@@ -339,6 +353,22 @@ def _paper_rows(table: etree._Element, outer: str | None) -> list[Block] | None:
         block.caption = caption
         out.append(block)
     return out
+
+
+# A cell that only ranks or numbers its row: "1", "#2", "3.", "No. 4"
+_RANK_CELL = re.compile(r"(?:#|no\.?\s?)?\d{1,3}\.?", re.IGNORECASE)
+_RANK_HEADER = re.compile(r"(?:#|no\.?|rank(?:ing)?|pos(?:ition)?\.?|)", re.IGNORECASE)
+
+
+def _without_rank_column(rows: list[list[str]]) -> list[list[str]]:
+    """The rows without a leading column that ranks them (a leaderboard's "#" or "Rank"): a rank names no
+    row and measures nothing, and the row's name is the column after it."""
+    body = [row for row in rows[1:] if row]
+    if len(rows) < 2 or not body or not rows[0] or not _RANK_HEADER.fullmatch(rows[0][0].strip()):
+        return rows
+    if not all(_RANK_CELL.fullmatch(row[0].strip()) for row in body) or all(len(row) < 2 for row in body):
+        return rows
+    return [row[1:] for row in rows]
 
 
 def _is_prose(cell: str) -> bool:
@@ -387,9 +417,36 @@ def _paper_columns(table: etree._Element, outer: str | None) -> list[Block] | No
 
 
 def _caption(table: etree._Element) -> str:
-    """What a table says of itself: its <caption> and its summary attribute."""
+    """What a table says of itself: its <caption>, its summary attribute, the note written right above it
+    (`_note_above`) and the heading it is under."""
     caption = next(table.iterchildren("caption"), None)
-    return norm(" ".join([get_text(caption, " ") if caption is not None else "", table.get("summary") or ""]))
+    return norm(" ".join([get_text(caption, " ") if caption is not None else "", table.get("summary") or "",
+                          _note_above(table), _heading_above(table)]))
+
+
+def _heading_above(table: etree._Element) -> str:
+    """The text of the last heading before a table ("SWE-bench Verified"): what its generic columns measure."""
+    found = table.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]")
+    return norm(get_text(found[0], " ")) if found else ""
+
+
+_NOTE_WORDS = 20
+
+
+def _note_above(table: etree._Element) -> str:
+    """A short paragraph that is the last text before a table ("pass@1, %, as reported", "Scores in %"): the
+    table's note, as a caption would be. An email's layout often puts it in a cell of its own above the
+    table's cell, so it is found in document order, not among the table's siblings."""
+    before = table.xpath("preceding::text()[normalize-space()][1]")
+    if not before:
+        return ""
+    holder = before[0].getparent()
+    while holder is not None and holder.tag not in ("p", "div", "td"):
+        holder = holder.getparent()
+    if holder is None or holder.tag != "p":
+        return ""
+    text = norm(get_text(holder, " "))
+    return text if 0 < len(text.split()) <= _NOTE_WORDS and not text.endswith(":") else ""
 
 
 def _linked_papers(tr: etree._Element) -> list[str]:
@@ -401,8 +458,9 @@ def _row_name(tr: etree._Element) -> str | None:
     """What a paper's row is called: its first cell with text, less the links in it that are not its name
     ("Prover-A (code)" is "Prover-A")."""
     for cell in tr:
-        if cell.tag not in ("td", "th") or not norm(get_text(cell, " ")):
-            continue
+        if cell.tag not in ("td", "th") or not norm(get_text(cell, " ")) or _RANK_CELL.fullmatch(
+                norm(get_text(cell, " "))):
+            continue  # empty, or the row's rank
         text = norm(get_text(cell, " "))
         for a in cell.iter("a"):
             link = norm(get_text(a, " "))
@@ -646,9 +704,9 @@ def _render(nodes: list[Node]) -> tuple[str, list[_Span], int]:
             href = el.get("href")
             if href:
                 spans.append((href, start, length, ""))
-            lent = el.get(NOTE_MARK)
-            if lent:  # a footnote marker: its note's links stand on the marker's text
-                spans.extend((url, start, length, title) for url, title in lent_links(lent))
+        lent = el.get(NOTE_MARK)
+        if lent:  # a footnote marker (a link, or a bare superscript number): its note's links stand on its text
+            spans.extend((url, start, length, title) for url, title in lent_links(lent))
         if breaks:
             parts.append("\n")
             length += 1

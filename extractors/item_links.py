@@ -31,9 +31,14 @@ _CODE_CUE = re.compile(r"\b(?:code|github|gitlab|repo|repository|source|implemen
 _CODE_CUE_BEFORE = re.compile(r"(?:\bcode|\bgithub|\brepo(?:sitory)?|\bsource|\bimplementation|코드)\W*$", re.I)
 _GENERIC = re.compile(  # link texts that say "a paper is here" without naming it
     r"\W*(?:(?:read|the|full|paper|here|link|pdf|arxiv|alphaxiv|abstract|abs|more|this|on|report|technical"
-    r"|preprint|see|check|out|it|view|open|html|논문|论文|論文)\b\W*)*",
+    r"|preprint|see|check|out|it|view|open|html|논문|论文|論文|보기|바로\s?가기|링크|원문)\b\W*)*",
     re.I,
 )
+
+
+def is_generic_link_text(text: str) -> bool:
+    """A link text that presents a paper without naming it ("Read the paper", "PDF", "논문 보기")."""
+    return bool(text.strip()) and _GENERIC.fullmatch(text) is not None
 # What digests tack onto a title about the link, not the paper: "(22 MINUTE READ)", "(GitHub Repo)"
 _BADGE = re.compile(r"(?:\s*[(\[](?:\d+\s*min(?:ute)?s?(?:\s+read)?|github repo|sponsor|website|pdf)[)\]])+\s*$", re.I)
 # A paper named as what another is compared with ("faster than X", "compared with X", "unlike X"): a baseline,
@@ -159,11 +164,18 @@ def _with_role(ref: PaperRef, role: str) -> PaperRef:
     return PaperRef(arxiv_id=ref.arxiv_id, version=ref.version, url=ref.url, role=role)
 
 
+# What is said of a repository that is someone else's version of the paper's code, not the paper's own
+_NOT_OFFICIAL = re.compile(
+    r"\b(?:un|non-?)official\b|\bre-?implementation|\bthird[- ]party\b|\bcommunity(?:[- ]made)?\s+"
+    r"(?:port|implementation|version|fork)|\bport(?:ed)?\s+(?:of|to)\b|비공식|재구현", re.IGNORECASE)
+
+
 def code_links(title: str, links: list[Link], aside: set[int]) -> list[tuple[CodeLink, Link, int]]:
     """Repositories linked from the unit, each with the link that names it best and how surely it is code
     (named code, on a line of links, named like the title). Under a label of related reading only a
     repository named like the paper counts ("GitHub - allenai/OLMoE" under "더 읽어보기"), not an explainer."""
-    repos = [(link, code) for link in links if (code := find_code_link(link.url)) is not None]
+    repos = [(link, code) for link in links if (code := find_code_link(link.url)) is not None
+             and not _NOT_OFFICIAL.search(f"{link.anchor.before[-60:]} {link.anchor.text}")]
     if len({code.url.lower() for _, code in repos}) == 1 and not any(
             link.block is not None and id(link.block) in aside for link, _ in repos):
         return [(repos[0][1], repos[0][0], 1)]  # one repository (most stories): nothing to weigh

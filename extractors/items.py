@@ -22,7 +22,10 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    does. The item titles' rank is the highest rank of a heading that carries a paper. A heading at that rank (or
    above) starts a new story, which may have no paper: a news item stays paperless (and is dropped) instead of
    being folded into the paper before it. A lower-ranked heading is a sub-heading inside the current story, unless
-   it names a paper of its own (linked in it or on the line right under it) that the story does not have yet.
+   it names a paper of its own (linked in it, on the line right under it, or by a link that presents the paper,
+   "논문 보기" / "Read the paper", closing its section's one paragraph) that the story does not have yet. A
+   `<details>` disclosure's `<summary>` and a definition list's `<dt>` term (three words or more) are headings of
+   the lowest rank, and the end of their container ends their last story (extractors/html_blocks.py).
 4. *Documents delimited by rules.* Where every paper title after the first follows a rule, the rule is the
    story delimiter: titles of any rank that carry no paper of their own between two rules are sub-headings.
 5. *A facts list* (a run of list items that carry no paper) right above a paper-bearing heading belongs to that
@@ -44,8 +47,10 @@ A paper or a repository is named by a link, a link card (extractors/cards.py), a
 address written out in the text (with or without a scheme on the hosts of papers and code, blocks.text_urls).
 
 Inside a story, each number and each code link belongs to the paper its own clause is about (extractors/
-attribution.py): the one its clause or sentence names (nearest before it, else the subject), else the one named
-last before it in the same block, else the story's own paper. What belongs to a paper the story only mentions
+attribution.py): the one its clause or sentence names (nearest before it, else the subject), else the story's own
+paper where the sentence's subject is that work named generically ("The model", "The authors", "모델은"), else the
+one named last before it in the same block where that paper was its sentence's topic (not an object named in
+passing: "builds on X"), else the story's own paper. What belongs to a paper the story only mentions
 becomes that paper's own item; what cannot be decided (two papers as joint subject) belongs to none.
 """
 
@@ -55,13 +60,14 @@ import re
 from dataclasses import dataclass, field, replace
 
 from extractors.attribution import Owners, Piece, assign
-from extractors.blocks import LABEL, RELATED, Block, find_word, norm, strip_urls
+from extractors.blocks import LABEL, RELATED, Anchor, Block, find_word, norm, strip_urls
 from extractors.html_blocks import html_blocks
 from extractors.item_links import (
     Link,
     code_links,
     coins_a_name,
     flagged,
+    is_generic_link_text,
     item_title,
     links_of,
     mention_names,
@@ -69,7 +75,7 @@ from extractors.item_links import (
     title_names,
     words,
 )
-from extractors.links import find_arxiv_in_url
+from extractors.links import find_arxiv_in_url, first_arxiv_mention
 from extractors.metric_tables import table_metrics
 from extractors.metrics import locate_metrics
 from extractors.prefilter import may_hold
@@ -279,7 +285,24 @@ def _own_papers(segment: _Segment, closing: bool = False) -> set[str]:
     last = segment.body[-1] if len(segment.body) >= 2 else None
     if closing and last is not None and last.anchors and last.kind == "para" and all(a.link_line for a in last.anchors):
         own |= set(last.paper_ids)
+    closer = segment.body[-1] if segment.body else None
+    if closing and closer is not None and closer.kind == "para" and (pid := _closing_paper(closer)):
+        own.add(pid)
     return own
+
+
+def _closing_paper(block: Block) -> str | None:
+    """The paper a paragraph closes with a link that presents it ("… 논문 보기", "… Read the paper · Code"):
+    the link text names no paper, and nothing but other links follows it."""
+    papers = [(a, ref) for a in block.anchors if (ref := find_arxiv_in_url(a.href))]
+    if not papers or not is_generic_link_text(papers[-1][0].text):
+        return None
+    anchor, ref = papers[-1]
+    at = block.text.rfind(anchor.text)
+    tail = block.text[at + len(anchor.text):] if at >= 0 else "x"
+    for other in block.anchors:
+        tail = tail.replace(other.text, " ")
+    return ref.arxiv_id if not re.sub(r"[\W_]+", "", tail) else None
 
 
 # --- stories: fold sub-headings into the story above them ----------------------------------------------
@@ -394,10 +417,13 @@ def _opening_name(block: Block) -> str | None:
     """The name a paragraph opens with, where its first clause links its paper: the words before the link
     ("RULER (arxiv.org/...) replaces"), else the link's own text; None where the paragraph does not open so."""
     first = next((a for a in block.anchors if find_arxiv_in_url(a.href)), None)
+    if first is None and (written := first_arxiv_mention(block.text[:_OPENING + 30])):
+        first = Anchor("", "", block.text[:written[0]])  # "RWKV (arXiv:2305.13048): ...": the id written out
     if first is None or not block.text.startswith(first.before) or len(first.before) > _OPENING:
         return None
-    if re.search(r"[.!?;:]\s", first.before + " "):
-        return None  # the link is past the paragraph's first clause ("Paper: ...")
+    if re.search(r"[.!?;]\s", first.before + " ") or (
+            re.search(r":\s", first.before + " ") and (LABEL.match(first.before) or len(first.before.split()) > 4)):
+        return None  # the link is past the paragraph's first clause ("Paper: ..."), not after its name ("RWKV: ...")
     return first.before.strip(" ([,—–-") or strip_urls(first.text).strip() or None
 
 

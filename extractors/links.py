@@ -50,12 +50,18 @@ _ARXIV_PATHS = {
     "inspirehep.net": re.compile(rf"/arxiv/{_ID}/?", re.I),
     "emergentmind.com": re.compile(rf"/papers/{_ID}/?", re.I),
     "ui.adsabs.harvard.edu": re.compile(rf"/abs/arxiv:{_ID}(?:/abstract)?/?", re.I),
+    # arXiv's own other hosts and its long-lived mirrors
+    "browse.arxiv.org": re.compile(rf"/(?:abs|pdf|html)/{_ID}(?:\.pdf)?/?", re.I),
+    "xxx.lanl.gov": re.compile(rf"/(?:abs|pdf)/{_ID}(?:\.pdf)?/?", re.I),
+    "arxiv-vanity.com": re.compile(rf"/papers/{_ID}/?", re.I),
 }
 # one of these is in every host above
 _ARXIV_HOST_WORDS = ("arxiv", "ar5iv", "alphaxiv", "huggingface.co", "hf.co", "doi.org", "semanticscholar", "scirate",
-                     "papers.cool", "inspirehep", "emergentmind", "adsabs")
+                     "papers.cool", "inspirehep", "emergentmind", "adsabs", "lanl.gov")
 # Text mentions must say "arXiv" first: bare numbers are too often versions, prices or dates.
 _TEXT_ID = re.compile(rf"(?<![A-Za-z0-9])arxiv(?:\s*[:.]\s*|\s+)(?:id\s*:?\s*)?{_ID}(?![0-9])", re.I)
+# ... or cite the new-style id in square brackets, as arXiv's listings and many digests do: "[2406.01234] Title"
+_BRACKETED_ID = re.compile(rf"\[\s*{_ID}\s*\]")
 
 
 def _valid_id(m: re.Match[str]) -> bool:
@@ -90,15 +96,28 @@ def find_arxiv_in_url(url: str) -> PaperRef | None:
 
 
 def find_arxiv_in_text(text: str) -> list[PaperRef]:
-    """arXiv ids written out in text (`arXiv:2401.15077`, `arXiv 2401.15077v2`, `arXiv:hep-th/9901001`)."""
+    """arXiv ids written out in text (`arXiv:2401.15077`, `arXiv 2401.15077v2`, `arXiv:hep-th/9901001`,
+    `[2401.15077]`)."""
     found: list[PaperRef] = []
-    if "arx" not in text.lower():  # a mention opens with "arXiv" (no other letter matches a, r, x case-blind)
+    bracketed = "[" in text and "." in text
+    if "arx" not in text.lower() and not bracketed:  # a mention opens with "arXiv" (a, r, x case-blind) or "["
         return found
-    for m in _TEXT_ID.finditer(text):
+    matches = [*_TEXT_ID.finditer(text), *(_BRACKETED_ID.finditer(text) if bracketed else ())]
+    for m in sorted(matches, key=lambda m: m.start()):
         ref = _paper(m, None)
         if ref and all(ref.arxiv_id != f.arxiv_id for f in found):
             found.append(ref)
     return found
+
+
+def first_arxiv_mention(text: str) -> tuple[int, PaperRef] | None:
+    """Where the first arXiv id written out in `text` starts, and the paper; None if there is none."""
+    if "arx" not in text.lower():
+        return None
+    for m in _TEXT_ID.finditer(text):
+        if ref := _paper(m, None):
+            return m.start(), ref
+    return None
 
 
 # --- redirects and tracking parameters ---------------------------------------------------------------
@@ -109,6 +128,8 @@ _REDIRECT_KEYS = frozenset({
     "destination", "to", "goto", "out", "href", "new_url",
 })
 _EMBEDDED_URL = re.compile(r"/(https?(?::|%3a)(?:/|%2f).*)$", re.I)
+_SEARCH_PATH = re.compile(r"/(?:search|results|find|query)\b", re.I)  # a search for an address goes nowhere
+_WEB_ADDRESS = re.compile(r"https?(?::|%3a)(?:/|%2f){2}[^/\s]+\.[^/\s]+", re.I)
 _TRACKING_PREFIXES = ("utm_", "mc_", "hsa_", "pk_", "mtm_", "oly_", "vero_", "_hs", "ck_", "trk")
 _TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid", "igshid", "igsh",
@@ -151,11 +172,17 @@ def _embedded_target(url: str) -> str | None:
     if _host(parts).endswith("urldefense.com") or _host(parts).endswith("urldefense.proofpoint.com"):
         return _url_defense(url, parts)
     google = _host(parts).split(".")[0] == "google" and parts.path == "/url"
-    for key, value in parse_qsl(parts.query):
+    pairs = parse_qsl(parts.query)
+    for key, value in pairs:
         if key.lower() in _REDIRECT_KEYS or (google and key == "q"):
             target = _as_url(value)
             if target:
                 return target
+    # whatever the parameter's name ("q=", "z=", "uddg="), or the whole query ("?https://..."): a value that is
+    # itself a web address is where the click goes
+    for value in (() if _SEARCH_PATH.search(parts.path) else (*(v for _, v in pairs), unquote(parts.query))):
+        if _WEB_ADDRESS.match(value) and (target := _as_url(value)):
+            return target
     m = _EMBEDDED_URL.search(url[url.find(parts.netloc) + len(parts.netloc):])
     if m:
         embedded = m.group(1)

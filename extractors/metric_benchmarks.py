@@ -182,6 +182,11 @@ def is_known_benchmark(name: str) -> bool:
     return _KNOWN.match(name) is not None
 
 
+def known_benchmarks_in(text: str) -> list[str]:
+    """The curated benchmarks `text` names, each once, in order ("SWE-bench Verified", "MTEB")."""
+    return list(dict.fromkeys(m.group(0) for m in _KNOWN.finditer(text)))
+
+
 def is_known_benchmark_name(name: str) -> bool:
     """True when `name` is a curated benchmark's name and nothing more: "MMLU", not "MMLU (%)"."""
     return _KNOWN.fullmatch(name) is not None

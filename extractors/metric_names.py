@@ -13,7 +13,7 @@ import re
 
 from extractors import metric_benchmarks as benchmarks
 from extractors.metric_spans import MAX_NAME, clause_end, clause_start, last_words
-from extractors.metric_units import SCORE_UNITS, strip_particle
+from extractors.metric_units import is_score_unit, strip_particle
 from extractors.metric_words import (
     CHANGE_NOUNS,
     DEGREE_WORDS,
@@ -82,7 +82,7 @@ def name_metric(text: str, unit: str, noun: str | None, span: tuple[int, int], w
         reach = max(sentence_start, consumed, start - _EARLIER_REACH)
         return benchmarks.benchmark_before(text, reach, prev_end) if reach < prev_end else None
 
-    if unit in SCORE_UNITS or solved:
+    if is_score_unit(unit) or solved:
         if adjacent := benchmarks.benchmark_adjacent(text, prev_end, start):
             return adjacent, consumed
         if found := benchmarks.benchmark_after(text, end, next_start):

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
-from extractors.metric_benchmarks import is_known_benchmark
+from extractors.metric_benchmarks import is_known_benchmark, known_benchmarks_in
 from extractors.metric_spans import short_name
 from extractors.metric_words import (
     CASED_SCORE_UNITS,
@@ -38,11 +39,13 @@ _CELL = re.compile(
     rf"\s?(?P<unit>%|[xX×]|[{''.join(_SCALES)}](?![A-Za-z]))?"
     # what may follow a number in a cell: a spread ("± 0.3", "(+2.1)"), a footnote mark, an arrow
     r"\s*(?:\(?\s*(?:±|\+/-|[+\-−])\s?\d*\.?\d+\s*%?\s*\)?)?\s*[†‡*§¹²³↑↓▲▼]*"
+    # or the count it was computed from: "32.0 (96 / 300)"
+    r"(?:\s*\(\s*\d{1,3}(?:,\d{3})*\s?/\s?\d{1,3}(?:,\d{3})*\s*\))?"
 )
 # An arXiv id in a "Paper" column is a link's text, not a number; "49 / 658" solved out of a whole is a count
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?")
 _FRACTION = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)\s?/\s?(?P<whole>\d{1,3}(?:,\d{3})+|\d+)")
-_PERCENT_HEADER = re.compile(r"\(\s*%\s*\)|%|\bpercent\b", re.IGNORECASE)
+_PERCENT_HEADER = re.compile(r"\(\s*%\s*\)|%|\bpercent(?:ages?)?\b(?!\s+points)", re.IGNORECASE)
 _HEADER_NOISE = re.compile(r"\(\s*%\s*\)|[↑↓▲▼†‡*]|\(\s*(?:higher|lower)\s+is\s+better\s*\)", re.IGNORECASE)
 _PARAMS_HEADER = re.compile(r"\b(?:#\s?)?(?:params|parameters|model\s+size|size)\b", re.IGNORECASE)
 _TOKENS_HEADER = re.compile(r"\b(?:tokens|context(?:\s+length)?)\b", re.IGNORECASE)
@@ -125,6 +128,9 @@ def table_metrics(rows: list[list[str]], caption: str = "") -> list[Metric]:
     names = _column_names(rows[:header_rows], max(map(len, rows)))
     corner = rows[0][label_column] if header_rows and label_column < len(rows[0]) else ""
     percent = bool(_PERCENT_HEADER.search(caption) or _PERCENT_HEADER.search(corner))
+    # the one benchmark the caption (or the heading over the table) names: what a "Resolved (%)" column measures
+    named = known_benchmarks_in(caption)
+    benchmark = named[0] if len(named) == 1 else None
     metrics: list[Metric] = []
     for row in body:
         label = row[label_column].strip() if label_column < len(row) else ""
@@ -136,6 +142,9 @@ def table_metrics(rows: list[list[str]], caption: str = "") -> list[Metric]:
             if c == label_column or not names[c] or _NOT_MEASURED.match(names[c]):
                 continue
             metric = _cell_metric(cell.strip(), names[c], label if turned else "", subject, label, percent)
+            if metric is not None and benchmark and metric.unit in ("%", "score") and not turned \
+                    and not is_known_benchmark(names[c]):
+                metric = replace(metric, name=benchmark)
             if metric is not None:
                 metrics.append(metric)
     return metrics

@@ -63,6 +63,11 @@ from extractors.prefilter import stems
 
 #: Units that score a result, as opposed to sizing or counting something.
 SCORE_UNITS = frozenset({"%", "pp", "score", *SCORE_UNIT_WORDS.values(), *CASED_SCORE_UNITS.values()})
+
+
+def is_score_unit(unit: str | None) -> bool:
+    """A unit that scores a result: one of `SCORE_UNITS`, or a ranking or detection score ("nDCG@10", "top-1")."""
+    return unit in SCORE_UNITS or (unit is not None and _RANKED_SCORE.fullmatch(" " + unit) is not None)
 TIME_UNITS = frozenset({*TIME_NOUNS.values(), "GPU hours"})
 
 _PP = re.compile(r"\s?(?:%\s?p(?![A-Za-z])|%\s?포인트|퍼센트\s?포인트|percentage[\s-]points?\b|pp\b|p\.p\.)")
@@ -180,7 +185,7 @@ def read_unit(text: str, q: Quantity) -> Reading:
     """What `q` measures, read from the text right after it (`read_unit_before` reads what is before it)."""
     if q.unit_hint:
         return Reading(q.unit_hint, "relative", end=q.end)
-    readers = (_multiplier,) if q.word else (_percent, _multiplier, _korean, _english)
+    readers = (_multiplier,) if q.word else (_percent, _multiplier, _korean, _ranked_score, _english)
     for reader in readers:
         reading = reader(text, q)
         if reading is not None:
@@ -336,6 +341,20 @@ def _korean_count(text: str, q: Quantity, end: int) -> Reading:
     if noun and noun.startswith(KO_COUNTER_NOUNS):
         return Reading(None, end=end, excluded=True)
     return Reading("count", "count", noun=noun if noun and len(noun) >= 2 else None, end=end)
+
+
+# Retrieval, ranking and detection scores written after their number: "81.3 nDCG@10", "39.7 MRR@10",
+# "72.1 Recall@5", "87.3 top-1", "58.7 box AP", "52.4 AP50"
+_RANKED_SCORE = re.compile(
+    r" ?(?P<u>(?i:n?dcg|mrr|map|recall|r|hits?|p|precision|acc|success)@\d{1,4}|(?i:top)-[1-5](?![0-9])"
+    r"|(?i:box|mask) AP(?:50|75)?|AP(?:50|75)|mAP@[\d.:]+)(?![A-Za-z0-9@])"
+)
+
+
+def _ranked_score(text: str, q: Quantity) -> Reading | None:
+    if not (m := _RANKED_SCORE.match(text, q.end)):
+        return None
+    return Reading(m.group("u"), "score", end=m.end())
 
 
 def _english(text: str, q: Quantity) -> Reading | None:

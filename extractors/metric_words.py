@@ -129,7 +129,8 @@ def plural(noun: str) -> str:
 
 #: Nouns a newsletter counts its own parts in ("3 takeaways", "5 links"): no result of the paper either.
 LISTING_NOUNS = frozenset(
-    "takeaways reasons things ways lessons tips links highlights thoughts authors pages sections chapters".split()
+    "takeaways reasons things ways lessons tips links highlights thoughts authors pages sections chapters figures"
+    " tables appendices".split()
 )
 #: Counts of these describe the newsletter or the paper's popularity, not the paper's work.
 NOT_COUNTED = LISTING_NOUNS | {plural(noun) for noun in COUNTER_NOUNS}

@@ -25,7 +25,7 @@ from extractors.metric_benchmarks import LIST_JOIN
 from extractors.metric_drafts import Draft, read_drafts
 from extractors.metric_names import name_metric, respective_names
 from extractors.metric_spans import clause_start, sentence_of, sentences, short_name, snippet
-from extractors.metric_units import SCORE_UNITS
+from extractors.metric_units import is_score_unit
 from extractors.numbers import find_quantities
 from records.documents import Metric
 
@@ -64,9 +64,9 @@ def _respective(text: str, drafts: list[Draft], spans: list[tuple[int, int]]) ->
     """The benchmark of each score listed with others in a sentence that lists as many benchmarks."""
     runs: list[list[tuple[int, int]]] = []
     for prev, d in zip([None, *drafts], drafts, strict=False):  # (each draft with the one before it)
-        if d.unit not in SCORE_UNITS or d.role == "range-high":
+        if not is_score_unit(d.unit) or d.role == "range-high":
             continue
-        joined = prev is not None and prev.unit in SCORE_UNITS and LIST_JOIN.fullmatch(text, prev.end, d.start)
+        joined = prev is not None and is_score_unit(prev.unit) and LIST_JOIN.fullmatch(text, prev.end, d.start)
         if joined and runs and runs[-1][-1][1] == prev.end and sentence_of(spans, prev.start) == sentence_of(
                 spans, d.start):
             runs[-1].append((d.start, d.end))
@@ -106,7 +106,7 @@ def _metric(text: str, d: Draft, window: tuple[int, int | None], spans: list[tup
         name, consumed = name_metric(text, d.unit, d.noun, (d.start, d.end), (prev_end, next_start), s_start,
                                      consumed, solved=d.out_of is not None)
     direction = None
-    if d.unit in SCORE_UNITS or d.unit == "x":  # a size or a count neither grows nor shrinks anything
+    if is_score_unit(d.unit) or d.unit == "x":  # a size or a count neither grows nor shrinks anything
         direction = context.direction(text, (d.start, d.end), clause_start(text, s_start, d.start), next_start, d.unit)
     qualifier = d.role or context.qualifier(text, (d.number.start, d.number.end), d.end, s_start, d.unit)
     return Metric(

@@ -37,7 +37,8 @@ _KOREAN_MAGNITUDE = r"[천백]?[만억조]|천"  # (the magnitudes of KO_MAGNITU
 _DIGIT_QUANTITY = (
     rf"(?<![A-Za-z0-9_.,@#/:^{re.escape(CURRENCY_SIGNS)}])(?P<num>{_DIGITS})"
     r"(?:\s?[×x*]\s?10\^(?P<exp>[-−]?\d{1,2})|\^(?P<pow>\d{1,2})|e(?P<e>[+-]?\d{1,2})(?![A-Za-z0-9]))?"
-    rf"(?:(?P<ko>(?:{_KOREAN_MAGNITUDE})(?:\s?\d+(?:\.\d+)?(?:{_KOREAN_MAGNITUDE}))?)"
+    rf"(?:(?P<ko>(?:{_KOREAN_MAGNITUDE})(?:\s?\d+(?:\.\d+)?(?:{_KOREAN_MAGNITUDE}))?"
+    r"(?:\s?(?:\d{1,3}(?:,\d{3})+|\d{1,4})(?![\d.,]|\s?년))?)"  # "5만 9,400": units after the last magnitude
     rf"|(?P<suffix>{_SUFFIX})(?![A-Za-z0-9])"
     # "7 B parameters", "a 1.5 B model": a spaced magnitude only before what it sizes
     rf"|\s(?P<spaced>[{_SPACED_SUFFIX}])(?=[\s-](?:param|token|model|LLM|context))"
@@ -90,16 +91,22 @@ def parse_digits(raw: str) -> float:
 _KOREAN_PART = re.compile(rf"(?P<n>\d+(?:\.\d+)?)?(?P<m>[{''.join(KO_MAGNITUDES)}]+)")
 
 
+_KOREAN_UNITS = re.compile(r"\s?(\d{1,3}(?:,\d{3})+|\d{1,4})$")
+
+
 def korean_value(value: float, magnitude: str) -> tuple[float, float]:
-    """Value and leading scale of 6710 + "억", or of a compound such as 1 + "조 2000억"."""
-    total, lead = 0.0, 0.0
+    """Value and leading scale of 6710 + "억", or of a compound such as 1 + "조 2000억" or 5 + "만 9,400"
+    (units after the last magnitude count only when fewer than that magnitude: "5만 9,400" is 59,400)."""
+    total, lead, last = 0.0, 0.0, 0.0
     for part in _KOREAN_PART.finditer(magnitude):
         scale = 1.0
         for ch in part.group("m"):
             scale *= KO_MAGNITUDES[ch]
         n = float(part.group("n")) if part.group("n") else value
         total += n * scale
-        lead = lead or scale
+        lead, last = lead or scale, scale
+    if (units := _KOREAN_UNITS.search(magnitude)) and parse_digits(units.group(1)) < last:
+        total += parse_digits(units.group(1))
     return total, lead
 
 

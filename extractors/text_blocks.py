@@ -23,6 +23,8 @@ _LINK_WORDS = re.compile(  # "(paper / code)", "[Paper] [Code]": a line of links
     re.I,
 )
 _MD_HEADING = re.compile(r"^\s{0,3}(?:#{1,6}\s+|\*\*(?=.*\*\*\s*$))")
+# The title field of a record ("Title: ...", a mailing's or an export's entry; "제목: ...")
+_FIELD_TITLE = re.compile(r"^(?:(?:paper\s+)?title|논문\s?제목|제목)\s?:\s+(?=\S)", re.I)
 
 
 def text_blocks(text: str) -> list[Block]:
@@ -33,12 +35,26 @@ def text_blocks(text: str) -> list[Block]:
     entries: list[tuple[str, list[str]]] = []
     for i, line in enumerate(lines):
         _add_line(entries, line, lines[i + 1] if i + 1 < len(lines) else "")
-    entries = _titled_entries([(k, b) for k, b in entries if k == "sep" or (b and k != "end")])
+    entries = _titled_entries(_titles_first([(k, b) for k, b in entries if k == "sep" or (b and k != "end")]))
     blocks = [b for b in (_text_block(kind, body, refs) for kind, body in entries) if not is_counter(b.text, bare=True)]
     for i, block in enumerate(blocks[:-1]):  # a one-line bullet over a paragraph is that paragraph's title
         if block.kind == "li" and not block.body and not block.anchors and blocks[i + 1].kind == "para":
             block.kind = "heading"
     return blocks
+
+
+def _titles_first(entries: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """A record's "Title:" field moved to the start of its record (after the rule or heading before it):
+    the title of all of it, the id and date lines above it included."""
+    out: list[tuple[str, list[str]]] = []
+    for kind, body in entries:
+        if kind == "field-title":
+            start = next((i + 1 for i in range(len(out) - 1, -1, -1) if out[i][0] in ("sep", "heading", "field-title")),
+                         0)
+            out.insert(start, (kind, body))
+        else:
+            out.append((kind, body))
+    return out
 
 
 def _titled_entries(entries: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
@@ -85,7 +101,11 @@ def _add_line(entries: list[tuple[str, list[str]]], line: str, following: str) -
         else:
             entries.append(("sep", []))
         return
-    if _MD_HEADING.match(line) and line.lstrip().startswith("#"):
+    if kind == "field-title" and _indent(line) > 0:
+        body.append(line)  # the title field wrapped onto an indented line
+    elif _FIELD_TITLE.match(line):
+        entries.append(("field-title", [_FIELD_TITLE.sub("", line, count=1)]))
+    elif _MD_HEADING.match(line) and line.lstrip().startswith("#"):
         entries.append(("heading", [line]))
     elif _BULLET.match(line) and _indent(line) <= 3:
         entries.append(("li", [_BULLET.sub("", line, count=1)]))
@@ -102,6 +122,8 @@ def _add_line(entries: list[tuple[str, list[str]]], line: str, following: str) -
 def _text_block(kind: str, body: list[str], refs: dict[str, str]) -> Block:
     if kind == "sep":
         return Block("sep")
+    if kind == "field-title":  # a record's "Title:" field: the title of the entry it opens
+        return Block("heading", strip_urls(norm(" ".join(body))), [], None, "")
     lines = [norm(line) for line in body]
     anchors = [a for line in lines for a in _text_anchors(line, refs)]
     text = norm(" ".join(lines))
@@ -112,7 +134,14 @@ def _text_block(kind: str, body: list[str], refs: dict[str, str]) -> Block:
     titled = kind == "li" or (len(lines) > 1 and _titles_paragraph(lines[0], lines[1]))
     if titled and not URL.match(lines[0]) and not LABEL.match(lines[0]):
         lead = strip_urls(_REF_MARK.sub("", lines[0]))
+    if kind == "li" and len(lines) == 1 and (run_in := _RUN_IN.match(lines[0])):
+        # a one-line bullet "Name (arXiv:ID): what it does, 5x faster": the name is its title, the rest its body
+        return Block(kind, text, anchors, strip_urls(run_in.group(1)), norm(lines[0][run_in.end():]))
     return Block(kind, text, anchors, lead, norm(" ".join(lines[1:])) if lead else text)
+
+
+# A name run in before a colon or a dash ("Mamba (arXiv:2312.00752): ...", "RWKV - ..."), a few words long
+_RUN_IN = re.compile(r"^((?:(?!:\s|\s[-–—]\s)\S+\s*?){1,8}?)(?::|\s[-–—])\s+(?=\S)")
 
 
 def _titles_paragraph(first: str, second: str) -> bool:
@@ -124,11 +153,23 @@ def _titles_paragraph(first: str, second: str) -> bool:
 
 
 def _looks_like_title(line: str) -> bool:
+    line = line.rstrip()
     if _MD_HEADING.match(line):
         return True
     return (len(line) <= 120 and any(c.isalpha() for c in line) and not URL.search(line)
             and not line.endswith((".", ",", ";", ":", "!", "?")) and not LABEL.match(line)
-            and not _LINK_WORDS.fullmatch(line))
+            and not _LINK_WORDS.fullmatch(line) and not _SENTENCE_BREAK.search(line) and not _FIELD_LINE.match(line))
+
+
+# A record's other fields ("Authors: …", "Categories: cs.LG", "분야: …"): never a title
+_FIELD_LINE = re.compile(
+    r"^(?:authors?|categories|category|comments?|licen[cs]e|date|journal-ref|doi|report-no|msc-class|acm-class"
+    r"|subjects?|keywords?|tags?|venue|affiliations?|submitted|published|저자|분야|키워드|태그|제출일|게재)\s?:\s",
+    re.I)
+
+
+# A sentence ending inside the line, another starting: prose ("… than Transformers. Code: …"), not a title
+_SENTENCE_BREAK = re.compile(r"(?<![\w.])(?!(?:vs|etc|al|approx|cf)\.)[\w%)]*[a-z0-9%)]{2}[.!]\s+[^\W\d_]")
 
 
 def _text_anchors(line: str, refs: dict[str, str]) -> list[Anchor]:

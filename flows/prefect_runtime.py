@@ -31,6 +31,7 @@ from prefect.context import get_run_context
 from prefect.exceptions import MissingContextError
 from prefect.logging.handlers import APILogHandler
 from prefect.tasks import Task
+from prefect.utilities.annotations import quote
 
 from config import redact
 from config.arxiv import ArxivSettings
@@ -149,8 +150,8 @@ class PrefectRuntime:
     def step(self, fn: Callable[..., T], name: str) -> Callable[..., T]:
         def call(*args: Any, **kwargs: Any) -> T:
             token = _run_name.set(name)
-            try:
-                return _task_of(fn)(*args, **kwargs)
+            try:  # quoted: Prefect would otherwise walk every object of a batch looking for futures
+                return _task_of(fn)(*(quote(a) for a in args), **{k: quote(v) for k, v in kwargs.items()})
             finally:
                 _run_name.reset(token)
 

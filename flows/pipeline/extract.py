@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from config.settings import SourceConfig
-from extractors import extract_items, parse_document_bytes, parse_email, parse_feed_entries, parse_page
+from extractors import extract_items, parse_document_bytes, parse_email_messages, parse_feed_entries, parse_page
 from records.documents import Document, Extraction
 from sources.http import Fetched, fetch_url, make_client
 from sources.local import read_path
@@ -63,7 +63,7 @@ def parse_fetched(source: SourceConfig, fetched: Fetched) -> Parsed:
         return Parsed(entries.documents, entries.skipped)
     if source.kind == "page":
         return Parsed([parse_page(fetched.content, fetched.url, source=source.name)])
-    return Parsed([parse_email(fetched.content, fetched.url, source=source.name)])
+    return Parsed(parse_email_messages(fetched.content, fetched.url, source=source.name))
 
 
 #: Publication dates outside [EARLIEST_DATE, now + FUTURE_SLACK] are a feed's mistake (a placeholder year

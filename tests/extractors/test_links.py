@@ -61,6 +61,9 @@ ARXIV_URLS = [
     ("https://inspirehep.net/arxiv/2106.09685", "2106.09685", None),
     ("https://www.emergentmind.com/papers/2402.19427", "2402.19427", None),
     ("https://ui.adsabs.harvard.edu/abs/arXiv:2212.04356/abstract", "2212.04356", None),
+    ("https://browse.arxiv.org/abs/2310.06825v2", "2310.06825", 2),
+    ("http://xxx.lanl.gov/abs/hep-th/9901001", "hep-th/9901001", None),
+    ("https://www.arxiv-vanity.com/papers/1706.03762/", "1706.03762", None),
     # behind click-tracking redirects
     ("https://t.example.com/c?url=https%3A%2F%2Farxiv.org%2Fabs%2F2310.06825%3Futm_source%3Dx", "2310.06825", None),
     ("https://t.example.com/c?r=https%253A%252F%252Farxiv.org%252Fabs%252F2310.06770v3&sub=tok", "2310.06770", 3),

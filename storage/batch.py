@@ -24,7 +24,7 @@ source; a lock or a write conflict is nobody's part's fault and propagates.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -126,22 +126,29 @@ def _write(conn: duckdb.DuckDBPyConnection, parts: Sequence[Part], replace_uncha
             todo = [k for k, fate in fates.items() if fate != "unchanged" or replace_unchanged]
             if todo:
                 counts = _replace(conn, parts, batch, todo, fates)
-        attempts = []
-        for i, part in enumerate(parts):
-            if part.attempt is not None:
-                mine = [f for k, f in fates.items() if batch.owner.get(k) == i and f in ("new", "changed")]
-                attempts.append(replace(part.attempt, error=part.attempt.error or batch.errors.get(i),
-                                        new_documents=0 if i in batch.errors else len(mine)))
+        per_part = _fates_per_part(batch, fates)
+        attempts = [replace(part.attempt, error=part.attempt.error or batch.errors.get(i),
+                            new_documents=0 if i in batch.errors else per_part[i]["new"] + per_part[i]["changed"])
+                    for i, part in enumerate(parts) if part.attempt is not None]
         if attempts:  # the sources' state commits with their documents or not at all
             fault_point("newsletters.before_source_state")
         save_source_attempts(conn, attempts)
-    return [_result(i, batch, fates, counts) for i in range(len(parts))]
+    return [_result(i, batch, per_part[i], counts) for i in range(len(parts))]
 
 
-def _result(i: int, batch: _Staged, fates: dict, counts: dict[str, Counter]) -> SaveResult:
+def _fates_per_part(batch: _Staged, fates: dict[tuple[str, str], str]) -> defaultdict[int, Counter]:
+    """How many of each part's documents are new, changed and unchanged (one pass over the batch's fates)."""
+    per_part: defaultdict[int, Counter] = defaultdict(Counter)
+    for k, fate in fates.items():
+        part = batch.owner.get(k)
+        if part is not None:
+            per_part[part][fate] += 1
+    return per_part
+
+
+def _result(i: int, batch: _Staged, fate: Counter, counts: dict[str, Counter]) -> SaveResult:
     if i in batch.errors:
         return SaveResult(error=batch.errors[i])
-    fate = Counter(f for k, f in fates.items() if batch.owner.get(k) == i)
     return SaveResult(fate["new"], fate["changed"], fate["unchanged"],
                       {t: max(counts[t][i], 0) for t in COUNTED})
 

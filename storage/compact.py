@@ -7,7 +7,7 @@ their own. Saved as a poll saves them (a transaction per batch), 5,000 documents
 file 1.3-1.5x the size of one bulk load of the same 10,000. DuckDB's documented remedy is a copy
 (`COPY FROM DATABASE`), which costs about as much as writing the database once, so it is made only
 when a run wrote at least `COMPACT_SHARE` of the documents the database holds (an archive, a big
-backfill) or the file's free blocks reach that share.
+backfill) or the file's free blocks reach that share (and at least `MIN_FREE_BLOCKS`).
 
 The copy is made while the writer holds the database: CHECKPOINT, copy into `<file>.compacting`
 (same storage version), then an atomic rename over the file. Whoever opens the path afterwards gets
@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 COPY_MEMORY = "128MB"
 #: The share of the database's documents a run must have written (or of its blocks be free) to compact it.
 COMPACT_SHARE = 0.2
+#: Free blocks that never justify a copy, whatever their share (64 of DuckDB's 256 KiB blocks: 16 MiB): a
+#: checkpoint reuses free blocks, and in a file of a few MiB a handful of them (its first write's checkpoint
+#: leaves about four) is a fifth of the file.
+MIN_FREE_BLOCKS = 64
 
 
 def compact_if_grown(conn: duckdb.DuckDBPyConnection, path: Path | object, written_documents: int) -> bool:
@@ -43,7 +47,7 @@ def compact_if_grown(conn: duckdb.DuckDBPyConnection, path: Path | object, writt
     documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
     total, free = conn.execute("SELECT total_blocks, free_blocks FROM pragma_database_size()"
                                " WHERE database_name = current_database()").fetchone()
-    if written_documents < COMPACT_SHARE * documents and free < COMPACT_SHARE * total:
+    if written_documents < COMPACT_SHARE * documents and (free < COMPACT_SHARE * total or free < MIN_FREE_BLOCKS):
         return False
     compact(conn, path)
     return True

@@ -43,7 +43,7 @@ from config.storage import StorageSettings
 from storage.errors import DatabaseLocked, StorageError, WriteConflict
 from storage.lake import Opened, connect_lake
 from storage.lake_schema import LAKE_BASELINE_VERSION, lake_baseline
-from storage.schema import MIGRATIONS
+from storage.schema import FILE_ONLY, MIGRATIONS
 
 __all__ = ["Connection", "DatabaseLocked", "StorageError", "Target", "WriteConflict", "backend_of", "migrate",
            "open_db", "schema_version", "transaction"]
@@ -212,7 +212,8 @@ def migrate(conn: duckdb.DuckDBPyConnection, path: Path | str | StorageSettings 
     """Apply the migrations this database has not seen; return the resulting version.
 
     A lake is written only under its writer lock (open_db holds it), so `schema_version` needs no key:
-    no two processes migrate at once.
+    no two processes migrate at once. A lake records the migrations that only change key constraints
+    (storage.schema.FILE_ONLY) without running them.
     """
     lake = backend_of(conn) == "ducklake"
     current = schema_version(conn)
@@ -229,7 +230,8 @@ def migrate(conn: duckdb.DuckDBPyConnection, path: Path | str | StorageSettings 
         if version <= current:
             continue
         with transaction(conn, f"{path}: migration {version} ({description}) failed"):
-            conn.execute(sql)
+            if not (lake and version in FILE_ONLY):
+                conn.execute(sql)
             conn.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, description, datetime.now(UTC)])
         current = version
     return current

@@ -5,7 +5,8 @@ four of them as written: 1, 4 and 5 declare PRIMARY KEYs (DuckLake has no key co
 creates macros (it stores no functions), 5 has `DEFAULT false` (only literals: `'false'` works) and
 the views of 2 and 4 call the macros. So a lake is created from this baseline instead, and runs
 every later migration as written: a migration after LAKE_BASELINE_VERSION must run on both backends
-(no keys, literal defaults, no macros, views without macro calls), and the suite runs them on both.
+(no keys, literal defaults, no macros, views without macro calls), and the suite runs them on both;
+the one kind a lake records without running is a change to key constraints only (storage.schema.FILE_ONLY).
 
 The baseline is the released migrations consolidated, not a second copy of them: they are run on a
 scratch in-memory DuckDB, and each table is written out from its catalog, column by column in

@@ -54,5 +54,27 @@ def test_a_small_write_or_a_lake_is_left_alone(backend, tmp_path):
     with open_db(store) as conn:
         save_batch(conn, [Part(documents(400, "a"), NOW)])
     with open_db(store) as conn:
-        assert not compact_if_grown(conn, store, written_documents=1)  # 1 of 404 documents, no free blocks
+        assert not compact_if_grown(conn, store, written_documents=1)  # 1 of 404, a few free blocks
         assert compact_if_grown(conn, store, written_documents=400) is (backend.lake is None)
+
+
+def test_a_file_with_many_free_blocks_is_compacted_after_any_write(tmp_path):
+    """Free blocks count once there are MIN_FREE_BLOCKS of them and they are a COMPACT_SHARE of the file."""
+    from storage.compact import MIN_FREE_BLOCKS
+
+    db = make_sample_db(tmp_path / "radar.duckdb")
+    with open_db(db) as conn:  # 30 MiB written, more after it, then the 30 MiB freed (a file's end is given back)
+        for table, rows in (("scratch", 500_000), ("kept", 20_000)):
+            conn.execute(f"CREATE TABLE {table} AS SELECT md5(i::VARCHAR) || md5((i + 1)::VARCHAR) AS s"
+                         f" FROM range({rows}) t(i)")
+            conn.execute("CHECKPOINT")
+        conn.execute("DROP TABLE scratch")
+        conn.execute("CHECKPOINT")
+        total, free = conn.execute("SELECT total_blocks, free_blocks FROM pragma_database_size()").fetchone()
+        assert free >= MIN_FREE_BLOCKS and free >= 0.2 * total
+        before = contents(conn)
+        assert compact_if_grown(conn, db, written_documents=1)
+    with open_db(db) as conn:
+        assert contents(conn) == before
+        total, free = conn.execute("SELECT total_blocks, free_blocks FROM pragma_database_size()").fetchone()
+        assert free < MIN_FREE_BLOCKS

@@ -182,3 +182,31 @@ def test_a_locked_database_names_the_holder(tmp_path):
         conn.execute("CREATE TABLE after_release AS SELECT 42 AS answer")
     with open_db(db_path, read_only=True) as conn:
         assert conn.execute("SELECT answer FROM after_release").fetchall() == [(42,)]
+
+
+
+def test_migration_9_takes_the_keys_off_a_documents_rows_and_keeps_every_row(tmp_path, monkeypatch):
+    """A file saved at schema 8 (every table keyed), then opened by this version: the same rows and views,
+    PRIMARY KEYs left on the upserted tables only, and saving the same documents again adds nothing."""
+    import storage.db
+
+    db_path = tmp_path / "radar.duckdb"
+    with monkeypatch.context() as released:
+        released.setattr(storage.db, "MIGRATIONS", MIGRATIONS[:8])
+        with open_db(db_path) as conn:
+            save_extractions(conn, batch(), fetched_at=NOW)
+            before = snapshot(conn), conn.execute("SELECT * FROM papers_overview ORDER BY ALL").fetchall()
+            assert "items" in primary_keyed(conn)
+    with open_db(db_path) as conn:
+        assert schema_version(conn) == 9
+        assert (snapshot(conn), conn.execute("SELECT * FROM papers_overview ORDER BY ALL").fetchall()) == before
+        assert primary_keyed(conn) == {"sources", "documents", "papers", "arxiv_cursors", "backfill_checkpoints",
+                                       "source_health_warnings", "alerts", "schema_version"}
+        again = save_extractions(conn, batch(), fetched_at=NOW)
+        assert set(again.inserted.values()) == {0} and snapshot(conn) == before[0]
+        assert_keys_unique(conn)
+
+
+def primary_keyed(conn) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT table_name FROM duckdb_constraints() WHERE constraint_type = "
+                                       "'PRIMARY KEY' AND database_name = current_database()").fetchall()}

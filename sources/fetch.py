@@ -1,8 +1,9 @@
 """One entry point for every configured source, whether it is a URL or a path on disk.
 
-Called by the flow's fetch task with a source's name, location and stored validators; it picks
-`sources.http.fetch_url` for http(s) URLs and `sources.local.read_path` for file:// URLs and plain
-paths, and always returns a list of `Fetched` so the flow handles both the same way.
+Called by the poll's fetches (flows/pipeline/newsletters.py) with a source's name, location and stored
+validators; it picks `sources.http.fetch_url` for http(s) URLs and `sources.local.iter_path` for file://
+URLs and plain paths, and answers with `Fetched` either way so the poll handles both the same:
+`stream_source` a file at a time, `fetch_source` as a list.
 """
 
 from __future__ import annotations

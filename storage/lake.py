@@ -181,27 +181,40 @@ def holder_name() -> str:
             + f" on {socket.gethostname()}")[:63]  # PostgreSQL's limit
 
 
-def _postgres_lock(settings: StorageSettings) -> Callable[[], None]:
+def catalog_connection(settings: StorageSettings, purpose: str):
+    """A connection of its own to the PostgreSQL catalog (autocommit, named by `holder_name`), for an
+    advisory lock held for `purpose` ("the writer lock", "the arxiv turn"); errors say which."""
     try:
         import psycopg
     except ImportError:
-        raise StorageError(f"{settings}: the writer lock needs psycopg: {EXTRA_HINT}") from None
+        raise StorageError(f"{settings}: {purpose} needs psycopg: {EXTRA_HINT}") from None
     try:
-        lock = psycopg.connect(settings.catalog_target, autocommit=True, application_name=holder_name(),
+        return psycopg.connect(settings.catalog_target, autocommit=True, application_name=holder_name(),
                                connect_timeout=30)
     except psycopg.Error as e:
-        raise StorageError(f"{settings}: cannot reach the catalog for the writer lock: {redact(str(e))}") from None
+        raise StorageError(f"{settings}: cannot reach the catalog for {purpose}: {redact(str(e))}") from None
+
+
+def advisory_lock_holder(conn, key: tuple[int, int]) -> tuple[str | None, str | None] | None:
+    """(application name, client address) of the session holding advisory lock `key` in this database."""
+    return conn.execute(
+        """
+        SELECT a.application_name, a.client_addr::text FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        """,
+        key,
+    ).fetchone()
+
+
+def _postgres_lock(settings: StorageSettings) -> Callable[[], None]:
+    import psycopg
+
+    lock = catalog_connection(settings, "the writer lock")
     try:
         if lock.execute("SELECT pg_try_advisory_lock(%s, %s)", WRITER_LOCK).fetchone()[0]:
             return lambda: _unlock(lock)
-        holder = lock.execute(
-            """
-            SELECT a.application_name, a.client_addr::text FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s
-              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-            """,
-            WRITER_LOCK,
-        ).fetchone()
+        holder = advisory_lock_holder(lock, WRITER_LOCK)
     except psycopg.Error as e:
         _close_quietly(lock)
         raise StorageError(f"{settings}: the writer lock failed: {redact(str(e))}") from None

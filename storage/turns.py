@@ -29,7 +29,7 @@ from pathlib import Path
 
 from config.storage import StorageSettings
 from storage.errors import StorageError
-from storage.lake import EXTRA_HINT, holder_name, redact
+from storage.lake import advisory_lock_holder, catalog_connection
 
 #: pg_try_advisory_lock(int4, int4): "RADR", 2 (the writer lock is "RADR", 1).
 TURN_LOCK = (0x52414452, 2)
@@ -58,15 +58,7 @@ def shared_turn(store: Path | StorageSettings, name: str, delay: float, *, wait_
 
 @contextmanager
 def _postgres_turn(settings: StorageSettings, name: str, delay: float, wait_seconds: float) -> Iterator[None]:
-    try:
-        import psycopg
-    except ImportError:
-        raise StorageError(f"{settings}: the shared arXiv turn needs psycopg: {EXTRA_HINT}") from None
-    try:
-        conn = psycopg.connect(settings.catalog_target, autocommit=True, application_name=holder_name(),
-                               connect_timeout=30)
-    except psycopg.Error as e:
-        raise StorageError(f"{settings}: cannot reach the catalog for the {name} turn: {redact(str(e))}") from None
+    conn = catalog_connection(settings, f"the {name} turn")
     with conn:
         deadline = time.monotonic() + wait_seconds
         while not conn.execute("SELECT pg_try_advisory_lock(%s, %s)", TURN_LOCK).fetchone()[0]:
@@ -90,12 +82,7 @@ def _postgres_turn(settings: StorageSettings, name: str, delay: float, wait_seco
 
 
 def _pg_holder(conn) -> str:
-    row = conn.execute(
-        """
-        SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-        WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s
-          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-        """, TURN_LOCK).fetchone()
+    row = advisory_lock_holder(conn, TURN_LOCK)
     return (row[0] if row else None) or "another process"
 
 

@@ -11,6 +11,12 @@ only the note's number (Substack's `<a id="footnote-1">1</a>` beside the note's 
 least one web link and no heading, that does not hold the marker. Each marker lends its note's web links to
 its place in the text (`NOTE_MARK`, read by the block reader as links on the marker's text), and each note
 that lent its links is removed, so that a reference list does not read as stories of its own.
+
+A citation by key (Distill's `<d-cite key="ho2020ddpm">`, as distill.pub and the al-folio and Distill themes
+write it; several keys split by commas) lends the links of the page's BibTeX bibliography entries of that key
+(`<script type="text/bibliography">` or `<d-bibliography>`): the entry's `url`, and its arXiv id written out
+("arXiv preprint arXiv:2006.11239", `eprint = {2006.11239}`) as that paper's abstract page, titled by the
+entry's `title`. Nothing of the bibliography is read as text (a script is chrome; a `<d-bibliography>` is removed).
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ import json
 import re
 
 from lxml import etree
+
+from extractors.links import find_arxiv_in_text, find_arxiv_in_url
 
 NOTE_MARK = "data-radar-note"  # on a marker: its note's web links with their texts, as JSON (`lent_links`)
 _MARK = re.compile(r"[\[(]?(?:\d{1,3}|[ivxIVX]{1,5}|[*†‡§¶a-z])[\])]?")
@@ -30,9 +38,10 @@ _MAX_NOTE = 600  # characters: a note is a reference, not a section
 
 def lend_notes(root: etree._Element) -> list[etree._Element]:
     """Mark every footnote marker with its note's links (`NOTE_MARK`); the notes that lent them, to remove."""
+    bibliographies = _lend_citations(root)
     markers = [a for a in root.iter("a") if (a.get("href") or "").startswith("#") and len(a.get("href")) > 1]
     if not markers:
-        return _lend_endnotes(root)
+        return bibliographies + _lend_endnotes(root)
     ids = {el.get("id"): el for el in root.iter(etree.Element) if el.get("id")}
     ids.update({a.get("name"): a for a in root.iter("a") if a.get("name") and a.get("name") not in ids})
     found: list[tuple[etree._Element, etree._Element]] = []
@@ -52,7 +61,7 @@ def lend_notes(root: etree._Element) -> list[etree._Element]:
                  if _is_web_link(a)]
         marker.set(NOTE_MARK, json.dumps(links))
         used[id(note)] = note
-    return list(used.values())
+    return bibliographies + list(used.values())
 
 
 # The label over a list of endnotes: "Sources", "References", "Notes", "출처", "참고 문헌"
@@ -99,6 +108,46 @@ def _endnote_list(root: etree._Element) -> list[etree._Element]:
         if items and all(_has_web_link(li) and len("".join(li.itertext())) <= _MAX_NOTE for li in items):
             return items
     return []
+
+
+_CITE_TAGS = ("d-cite",)
+_BIB_ENTRY = re.compile(r"@\w+\s*\{\s*([^,\s{}]+)\s*,")
+_BIB_FIELD = re.compile(r"\b(url|title|eprint)\s*=\s*[{\"]\s*(.+?)\s*[}\"]\s*,?\s*$", re.I | re.M)
+
+
+def _lend_citations(root: etree._Element) -> list[etree._Element]:
+    """Mark every citation by key (`<d-cite key="a,b">`) with the links its bibliography entries give; the
+    bibliography elements, to remove (a script is chrome anyway)."""
+    cites = [c for c in root.iter(*_CITE_TAGS) if c.get("key")]
+    if not cites:
+        return []
+    entries = _bibliography(root)
+    for cite in cites:
+        links = [link for key in cite.get("key").split(",") for link in entries.get(key.strip(), [])]
+        if links:
+            cite.set(NOTE_MARK, json.dumps(links))
+    return list(root.iter("d-bibliography"))
+
+
+def _bibliography(root: etree._Element) -> dict[str, list[list[str]]]:
+    """{citation key: [[href, title], ...]} of the page's BibTeX bibliographies (see the module docstring)."""
+    texts = [el.text or "" for el in root.iter("script") if (el.get("type") or "").lower() == "text/bibliography"]
+    texts += ["".join(el.itertext()) for el in root.iter("d-bibliography")]
+    entries: dict[str, list[list[str]]] = {}
+    for text in texts:
+        found = list(_BIB_ENTRY.finditer(text))
+        for n, entry in enumerate(found):
+            body = text[entry.end(): found[n + 1].start() if n + 1 < len(found) else len(text)]
+            fields = {name.lower(): value for name, value in _BIB_FIELD.findall(body)}
+            title = " ".join(fields.get("title", "").replace("{", "").replace("}", "").split())
+            links = [[fields["url"], title]] if fields.get("url", "").startswith(("http://", "https://")) else []
+            if not any(find_arxiv_in_url(href) for href, _ in links):
+                refs = [find_arxiv_in_url(f"https://arxiv.org/abs/{fields.get('eprint', '')}")]
+                refs = [r for r in refs if r] or find_arxiv_in_text(body)[:1]
+                links += [[f"https://arxiv.org/abs/{ref.arxiv_id}", title] for ref in refs]
+            if links:
+                entries.setdefault(entry.group(1), links)
+    return entries
 
 
 def lent_links(mark: str) -> list[tuple[str, str]]:

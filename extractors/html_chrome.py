@@ -31,6 +31,8 @@ _CHROME_TOKENS = frozenset({
     # post's byline (author, date, reading time, counts)
     "ufi", "like", "likes", "reaction", "reactions", "restack", "clap", "claps", "upvote", "upvotes", "vote",
     "votes", "counter", "count", "comment", "meta", "byline",
+    # ad slots: "ad-container", "ad-label", Google Publisher Tag's "div-gpt-ad-…"
+    "ad", "adslot", "adsbygoogle",
 })
 # ARIA roles of page furniture: navigation, the page's banner and footer, side boxes, and controls drawn
 # without a <button> ("Share", "Duplicate" as <div role="button">)
@@ -52,6 +54,9 @@ _ARTICLE_SELECTORS: tuple[tuple[frozenset[str], str | None], ...] = (
 )
 _ARTICLE_CLASSES = frozenset().union(*(classes for classes, _ in _ARTICLE_SELECTORS))
 _CHROME_NAMES = frozenset(_CHROME_TAGS)
+# Elements that hold the whole page or its main part: named like chrome only to style what they hold (a
+# Bootstrap page's `<body class="fixed-top-nav">`), never chrome by their names; hidden, they still are.
+_PAGE_TAGS = frozenset({"html", "body", "main"})
 # Inline tags that may hold a counter inside a line of other text; a block-level element that is only a
 # counter is its own block, and `is_counter` drops that block.
 _COUNTER_TAGS = frozenset({"span", "a", "small", "button", "time", "label", "strong", "b", "em", "i"})
@@ -203,6 +208,8 @@ def _kind(tag: etree._Element, names: tuple[bool, bool, bool, bool]) -> str | No
     if button:  # Substack buttons: chrome when they share or subscribe
         html = etree.tostring(tag, encoding=str, method="html", with_tail=False)
         return _CHROME if _BUTTON_CHROME.search(html) else None
+    if chrome and tag.tag in _PAGE_TAGS:
+        return None  # <body class="fixed-top-nav">: a page-wide element's class describes the page, not chrome
     return _CHROME if chrome and not _own_part(tag) and not _paper_meta(tag) else None
 
 

@@ -246,7 +246,11 @@ def _raw_title(title: str, blocks: list[Block], links: list[Link], primary: Pape
     for text in names:
         if first.startswith(text) or len(text) > 12 or not first:
             return text
-    return norm(re.split(r"(?<=[.!?])\s", strip_urls(first), maxsplit=1)[0])[:120]
+    sentence = norm(re.split(r"(?<=[.!?])\s", strip_urls(first), maxsplit=1)[0])
+    return _POST_NUMBER.sub("", sentence, count=1)[:120]
+
+
+_POST_NUMBER = re.compile(r"^\(?\d{1,3}\s?/\s?(?:\d{1,3}|n)?\)?\s+")  # "1/ ", "(2/8) ": a post's number in a thread
 
 
 def coins_a_name(text: str) -> bool:

@@ -32,13 +32,15 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    heading's story.
 6. *Stories inside a story.* Within a story, list items, bold-led paragraphs and link cards that carry two or more
    different papers are each a story of their own (a digest list, a card per paper); a titled paragraph runs on
-   to the next such title, a list item is whole.
+   to the next such title, a list item is whole. In a story without a title (a comment, a post), so is a
+   paragraph that opens by naming and linking its paper, after another paper's paragraphs.
 7. *One item per paper.* Items whose subject is the same paper (an issue discussing one paper in two sections, a
    table of contents, a recap) are one item: the fullest one, with the others' code and numbers.
 8. *A post's one story.* Where the document holds one story and the body gives it no title (no heading, lead,
    card or link named like the paper: a forum post, a feed entry), the item takes the document's title.
 9. *Posts.* An element marked as a post (`class="h-entry"`: a Mastodon status, an IndieWeb post list) starts a
-   story, as a rule does (extractors/html_blocks.py).
+   story, as a rule does (extractors/html_blocks.py); so does a paragraph that opens with its post's number in a
+   thread ("1/", "2/12", "(3/8)"), where at least two paragraphs open with different numbers.
 10. *A document that is a paper's page.* Where no block names a paper and the document's own link is a paper's
    page (a feed entry linking `huggingface.co/papers/ID` or `arxiv.org/abs/ID`, its body the abstract), the
    whole body is one item about that paper, titled by the document.
@@ -244,11 +246,25 @@ def _is_label_lead(lead: str, counts: dict[str, int]) -> bool:
     return LABEL.match(head) is not None or (counts.get(head, 0) >= 2 and not coins_a_name(lead))
 
 
+# A post's number in a thread ("1/", "2/12", "(3/8)", "4/n"), opening a paragraph: each numbered post is a story.
+_THREAD_COUNTER = re.compile(r"\(?(\d{1,3})\s?/\s?(?:\d{1,3}|n)?\)?\s")
+
+
+def _thread_posts(blocks: list[Block]) -> set[int]:
+    """Ids of the paragraphs that open a numbered post of a thread: at least two paragraphs open with a post
+    number, and not all with the same one (two fractions are not a thread)."""
+    opened = [(id(b), m.group(1)) for b in blocks if b.kind == "para" and (m := _THREAD_COUNTER.match(b.text))]
+    return {bid for bid, _ in opened} if len({n for _, n in opened}) >= 2 else set()
+
+
 def _segments(blocks: list[Block]) -> list[_Segment]:
     segments = [_Segment(None, after_rule=True)]
+    posts = _thread_posts(blocks)
     for block in blocks:
-        if block.kind == "sep" or (block.kind != "li" and _SIGN_OFF.match(block.text)):
+        if block.kind == "sep" or (block.kind != "li" and _SIGN_OFF.match(block.text)) or id(block) in posts:
             segments.append(_Segment(None, after_rule=True))
+            if id(block) in posts:
+                segments[-1].body.append(block)
         elif block.kind == "li" and (_is_sponsor(block) or _is_footer(block.text)):
             continue  # a sponsored entry in a list: drop it, not the rest of the list
         elif _is_sponsor(block) or _is_footer(block.text):
@@ -435,6 +451,9 @@ def _units(story: _Story) -> list[_Unit]:
     rest_has_paper = any(b.paper_ids for b in body if b not in starts and id(b) not in aside)
     single_titled = (len(starts) == 1 and starts[0].lead is not None and not starts[0].card and not rest_has_paper
                      and heading is not None)
+    if len(starts) == 1 and heading is None and starts[0].kind == "para" and starts[0].lead is None:
+        before = body[:body.index(starts[0])]  # an untitled story: the paragraph after another paper's is its own
+        single_titled = bool(_papers(before) - set(starts[0].paper_ids))
     if len({b.paper_ids[0] for b in starts}) < 2 and not single_titled:
         return [_Unit(title, body, heading, aside)]
     main = _Unit(title, [], heading, aside)

@@ -250,13 +250,27 @@ _BARE_URL = re.compile(r"(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a
 
 
 def visible_target(href: str, text: str) -> str:
-    """Where a link goes: `href`, unless that is an opaque click-tracker and the link's own text is a URL
-    (`<a href="https://link.mail.beehiiv.com/ss/c/...">arxiv.org/abs/2305.18290</a>`): the text is then
-    the only place the destination is written, and what the reader sees as it."""
+    """Where a link goes: `href`, unless the link's own text is a URL and `href` hides where it goes: an
+    opaque click-tracker (`<a href="https://link.mail.beehiiv.com/ss/c/...">arxiv.org/abs/2305.18290</a>`),
+    or any address on another host that is itself no paper and no repository while the text shows one (an
+    email service's own tracker, `https://news.createsend1.com/t/r-l-xyz/` over `github.com/owner/repo`).
+    The text is then the only place the destination is written, and what the reader sees as it."""
     shown = text.strip().rstrip(".,;:!?)")
-    if not _BARE_URL.fullmatch(shown) or not is_tracking_link(unwrap_redirect(href)):
+    if not _BARE_URL.fullmatch(shown):
         return href
-    return shown if re.match(r"https?://", shown, re.I) else "https://" + shown
+    target = shown if re.match(r"https?://", shown, re.I) else "https://" + shown
+    unwrapped = unwrap_redirect(href)
+    if is_tracking_link(unwrapped) or _hides_shown(unwrapped, target):
+        return target
+    return href
+
+
+def _hides_shown(href: str, shown: str) -> bool:
+    """`shown` names a paper or a repository, and `href`, on another host, names neither."""
+    if not (find_arxiv_in_url(shown) or find_code_link(shown)) or find_arxiv_in_url(href) or find_code_link(href):
+        return False
+    here, there = _split(href), _split(shown)
+    return bool(here and there and here.hostname and there.hostname) and _host(here) != _host(there)
 
 
 _PLAIN_URL = re.compile(r"https?://[a-z0-9.-]+(?:/[^?#\s]*)?")  # no port, credentials, query or fragment

@@ -84,10 +84,21 @@ URL = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)|<?(https?://[^\s<>\"'\]]
 _URL_END = ".,;:!?'\">)"
 
 
+# A repository named by its owner/name slug beside the word GitHub: "yizhongw/self-instruct on GitHub", "GitHub:
+# tatsu-lab/alpaca_eval", "the GitHub repo openai/evals". A slug alone ("and/or", "km/h") is not one.
+_SLUG = r"(?<![\w./@-])([a-z0-9][a-z0-9-]{0,38}/[a-z0-9_.-]*[a-z0-9_-])"
+_GITHUB_SLUG = re.compile(
+    rf"{_SLUG}(?=\s+(?:on|at|in|via)\s+github\b(?!\.[a-z]|\s+pages))"
+    rf"|\bgithub(?:\s+(?:repo|repository|project))?\s*(?::|[-–—]|\bat\b|\bis\b)?\s*{_SLUG}(?![\w/])",
+    re.I,
+)
+
+
 def may_hold_url(text: str) -> bool:
-    """A quick test: `text` may hold a URL (every one holds "http", "www" or one of `BARE_HOSTS`)."""
+    """A quick test: `text` may hold a URL (every one holds "http", "www" or one of `BARE_HOSTS`) or a
+    repository named by its slug beside the word GitHub."""
     lower = text.lower()
-    return "http" in lower or "www" in lower or any(h in lower for h in BARE_HOSTS)
+    return "http" in lower or "www" in lower or "github" in lower or any(h in lower for h in BARE_HOSTS)
 
 
 def text_urls(text: str) -> list[tuple[int, int, str]]:
@@ -103,6 +114,10 @@ def text_urls(text: str) -> list[tuple[int, int, str]]:
                 url = url.rstrip(")")
             start = m.start(3)
             found.append((start, start + len(url), url if url.lower().startswith("http") else "https://" + url))
+    if "github" in text.lower() and not any("github.com/" in url.lower() for _, _, url in found):
+        for m in _GITHUB_SLUG.finditer(text):
+            group = 1 if m.group(1) else 2
+            found.append((m.start(group), m.end(group), "https://github.com/" + m.group(group)))
     return found
 
 

@@ -33,7 +33,9 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
 6. *Stories inside a story.* Within a story, list items, bold-led paragraphs and link cards that carry two or more
    different papers are each a story of their own (a digest list, a card per paper); a titled paragraph runs on
    to the next such title, a list item is whole. In a story without a title (a comment, a post), so is a
-   paragraph that opens by naming and linking its paper, after another paper's paragraphs.
+   paragraph that opens by naming and linking its paper, after another paper's paragraphs. A paragraph or list
+   item titled by a repository's own link (a list of trending repositories) is an entry about that repository,
+   with no paper: not the story's code and not its numbers, unless the story's title names the repository.
 7. *One item per paper.* Items whose subject is the same paper (an issue discussing one paper in two sections, a
    table of contents, a recap) are one item: the fullest one, with the others' code and numbers.
 8. *A post's one story.* Where the document holds one story and the body gives it no title (no heading, lead,
@@ -77,7 +79,7 @@ from extractors.item_links import (
     title_names,
     words,
 )
-from extractors.links import find_arxiv_in_url, first_arxiv_mention
+from extractors.links import find_arxiv_in_url, find_code_link, first_arxiv_mention
 from extractors.metric_tables import table_metrics
 from extractors.metrics import locate_metrics
 from extractors.prefilter import may_hold
@@ -443,10 +445,37 @@ def _opening_name(block: Block) -> str | None:
     return first.before.strip(" ([,—–-") or strip_urls(first.text).strip() or None
 
 
+def _is_repo_entry(block: Block, title: str) -> bool:
+    """A paragraph or list item titled by a repository's link ("**gemini-cli** ☆ 38k stars<br>A terminal
+    agent ..."), the way a list of trending repositories writes each: an entry about that repository, not a
+    paper's code, unless the story's title names the repository too."""
+    lead = block.text if block.kind == "heading" else block.lead
+    if lead is None or block.card or block.paper_ids or not block.anchors:
+        return False
+    first = block.anchors[0]
+    if first.before.strip() or norm(first.text) != lead or (code := find_code_link(first.href)) is None:
+        return False
+    return not (title and find_word(title, code.url.rsplit("/", 1)[-1]))
+
+
 def _units(story: _Story) -> list[_Unit]:
     heading, body = story.head, story.blocks
     aside = _asides(body)
     title = heading.text if heading else ""
+    entries: list[_Unit] = []
+    kept: list[Block] = []
+    under: _Unit | None = None  # the entry whose heading the paragraphs below belong to
+    for block in body:  # each entry is a story of its own, with no paper: not the story's code, not its numbers
+        if _is_repo_entry(block, title):
+            entries.append(_Unit(block.lead or block.text, [block], None, aside))
+            under = entries[-1] if block.kind == "heading" else None
+        elif under is not None and block.kind != "heading" and not block.paper_ids:
+            under.blocks.append(block)
+        else:
+            kept.append(block)
+            under = None
+    if entries:
+        return [*_units(_Story(heading, kept, story.papers)), *entries]
     starts = [b for b in body if _is_sub_start(b, aside, untitled=heading is None)]
     rest_has_paper = any(b.paper_ids for b in body if b not in starts and id(b) not in aside)
     single_titled = (len(starts) == 1 and starts[0].lead is not None and not starts[0].card and not rest_has_paper

@@ -170,12 +170,29 @@ _NOT_OFFICIAL = re.compile(
     r"(?:port|implementation|version|fork)|\bport(?:ed)?\s+(?:of|to)\b|비공식|재구현", re.IGNORECASE)
 
 
+_CLAUSE_END = re.compile(r"[;.!?()]|,(?!\s+(?:an?|the)\s)|\s(?:and|but|or|while|whereas)\s")  # ", a port": on
+
+
+def _clause_after(link: Link) -> str:
+    """The rest of the link's clause after it ("x/y is the reimplementation most people use"): a repository
+    called unofficial after its link is no more the paper's code than one called so before it."""
+    block, text = link.block, link.anchor.text
+    if block is None or not text:
+        return ""
+    at = block.text.find(text, len(link.anchor.before) - 1 if link.anchor.before else 0)
+    if at < 0:
+        return ""
+    rest = block.text[at + len(text): at + len(text) + 80]
+    end = _CLAUSE_END.search(rest)
+    return rest[: end.start()] if end else rest
+
+
 def code_links(title: str, links: list[Link], aside: set[int]) -> list[tuple[CodeLink, Link, int]]:
     """Repositories linked from the unit, each with the link that names it best and how surely it is code
     (named code, on a line of links, named like the title). Under a label of related reading only a
     repository named like the paper counts ("GitHub - allenai/OLMoE" under "더 읽어보기"), not an explainer."""
     repos = [(link, code) for link in links if (code := find_code_link(link.url)) is not None
-             and not _NOT_OFFICIAL.search(f"{link.anchor.before[-60:]} {link.anchor.text}")]
+             and not _NOT_OFFICIAL.search(f"{link.anchor.before[-60:]} {link.anchor.text} {_clause_after(link)}")]
     if len({code.url.lower() for _, code in repos}) == 1 and not any(
             link.block is not None and id(link.block) in aside for link, _ in repos):
         return [(repos[0][1], repos[0][0], 1)]  # one repository (most stories): nothing to weigh
@@ -242,12 +259,32 @@ def _raw_title(title: str, blocks: list[Block], links: list[Link], primary: Pape
     if lead:
         return lead
     first = next((b.text for b in blocks if b.text), "")
+    prose = next((b for b in blocks if b.text and not b.card), None)
+    opening = _OPENING_NAME.match(_POST_NUMBER.sub("", prose.text, count=1)) if prose is not None else None
+    if opening and coins_a_name(opening.group(1)) and not any(
+            not a.before.strip() and prose.text.startswith(a.text) for a in prose.anchors if a.text):
+        return opening.group(1)  # "3/ HyDE: ask a model to write ...": the post opens with its paper's name
     names = [t for t in _paper_names(links, primary) if t]
     for text in names:
         if first.startswith(text) or len(text) > 12 or not first:
-            return text
+            return _with_short_name(text, blocks)
     sentence = norm(re.split(r"(?<=[.!?])\s", strip_urls(first), maxsplit=1)[0])
     return _POST_NUMBER.sub("", sentence, count=1)[:120]
+
+
+_OPENING_NAME = re.compile(r"([^\s:,;]+(?:\s[^\s:,;]+){0,2}):\s")  # "HyDE: ...", "Dr. GRPO: ..." opening a post
+
+
+def _with_short_name(name: str, blocks: list[Block]) -> str:
+    """A paper's link text with the short name written in brackets right after it ("Understanding R1-Zero-Like
+    Training (Dr. GRPO)"): the name the newsletter goes on to call it."""
+    for block in blocks:
+        at = block.text.find(name + " (")
+        if at >= 0:
+            inner = block.text[at + len(name) + 2:].split(")", 1)
+            if len(inner) == 2 and 0 < len(inner[0]) <= 30 and coins_a_name(inner[0]) and "/" not in inner[0]:
+                return f"{name} ({inner[0]})"
+    return name
 
 
 _POST_NUMBER = re.compile(r"^\(?\d{1,3}\s?/\s?(?:\d{1,3}|n)?\)?\s+")  # "1/ ", "(2/8) ": a post's number in a thread

@@ -39,7 +39,10 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
 7. *One item per paper.* Items whose subject is the same paper (an issue discussing one paper in two sections, a
    table of contents, a recap) are one item: the fullest one, with the others' code and numbers.
 8. *A post's one story.* Where the document holds one story and the body gives it no title (no heading, lead,
-   card or link named like the paper: a forum post, a feed entry), the item takes the document's title.
+   card or link named like the paper: a forum post, a feed entry), the item takes the document's title; where
+   only its paper's link text titles it and the document's title names the paper as the story does (by its
+   repository's name or a name coined in the text), the document's title goes first ("GN⁺: Whisper, … — Robust
+   Speech Recognition via Large-Scale Weak Supervision").
 9. *Posts.* An element marked as a post (`class="h-entry"`: a Mastodon status, an IndieWeb post list) starts a
    story, as a rule does (extractors/html_blocks.py); so does a paragraph that opens with its post's number in a
    thread ("1/", "2/12", "(3/8)"), where at least two paragraphs open with different numbers.
@@ -154,6 +157,8 @@ def extract_items(doc: Document) -> list[Item]:
     bearing = [unit for unit, made in zip(units, found, strict=True) if made]
     if len(bearing) == 1 and doc.title.strip() and _untitled(bearing[0], items[0]):
         items[0] = replace(items[0], title=norm(doc.title))  # a post's one story is titled by the post
+    elif len(bearing) == 1 and doc.title.strip() and _titled_by_link(bearing[0], items[0], norm(doc.title)):
+        items[0] = replace(items[0], title=f"{norm(doc.title)} — {items[0].title}")  # the post's headline first
     return [replace(item, position=n) for n, item in enumerate(_one_per_paper(items))]
 
 
@@ -181,12 +186,33 @@ def _named_subject(unit: _Unit, subjects: list[tuple[set[str], str, PaperRef]]) 
     return None
 
 
+_NAME_WORD = re.compile(r"[A-Za-z][\w.+-]*[\w+]")
+
+
+def _titled_by_link(unit: _Unit, item: Item, headline: str) -> bool:
+    """A post's one story titled only by its paper's link text (no heading, lead or card: "원문: <a>Robust
+    Speech Recognition via ...</a>"), under a headline of the post that says more ("GN⁺: Whisper, ...")."""
+    if unit.title or any(b.lead or b.card for b in unit.blocks) or item.title.casefold() in headline.casefold():
+        return False
+    if not any(_is_link_title(a.text, item.title) for b in unit.blocks for a in b.anchors):
+        return False
+    # the headline names the paper as the story does: by its repository's name or a name coined in the text
+    names = {c.url.rsplit("/", 1)[-1].casefold() for c in item.code}
+    names |= {w.casefold() for w in _NAME_WORD.findall(item.text) if coins_a_name(w)}
+    return any(find_word(headline, name, folded=True) for name in names if len(name) >= 3)
+
+
 def _untitled(unit: _Unit, item: Item) -> bool:
     """A story with no title of its own in the body: no heading, no bold lead, no card, no link named by the
     paper's title (a forum post, a feed entry or an email whose title is the entry's title or the subject)."""
     if unit.title or any(b.lead or b.card for b in unit.blocks):
         return False
-    return not any(a.text == item.title for b in unit.blocks for a in b.anchors)
+    return not any(_is_link_title(a.text, item.title) for b in unit.blocks for a in b.anchors)
+
+
+def _is_link_title(text: str, title: str) -> bool:
+    """`title` is a link's text, or that text with the short name written after it ("… Training (Dr. GRPO)")."""
+    return bool(text) and (title == text or title.startswith(text + " ("))
 
 
 extract_document = extract_items

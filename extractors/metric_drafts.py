@@ -1,6 +1,7 @@
 """The metric reader's third stage: numbers with their units become drafts of metrics. Two numbers of one
 unit make a range ("50-73%", "between 2.2 and 3.6 times"); a bare size takes its unit from its neighbours
-("7B, 13B and 70B parameters", "of which only 12B are active", "DeepSeek-V3 (671B)"); and what only looks
+("7B, 13B and 70B parameters", "of which only 12B are active", "14B of its 142B parameters", "DeepSeek-V3
+(671B)", "Magistral Small (24B)"); and what only looks
 like a metric is dropped (a size inside a model's name such as "Llama 2 70B", a year or a label taken for a
 count, a price).
 
@@ -51,7 +52,10 @@ _KO_MOE_ACTIVE = re.compile(rf"\s?(?:만|가|이|는|의)?\s*(?:매개변수|파
 # "토큰당 10억 개만 사용하는": the part used per token is the active part
 _KO_USED = re.compile(r"\s?(?:만|씩)?\s*(?:사용|쓰)")
 _KO_PER_TOKEN = re.compile(r"토큰\s?(?:당|마다)\s*$")
-_SIZE_IN_PARENS = re.compile(r"(?P<model>[A-Za-z][\w.-]*[\dA-Z][\w.-]*)\s?\($")
+# "DeepSeek-V3 (671B)", "Magistral Small (24B)": a model's name, coined or capitalised words, then its size
+_SIZE_IN_PARENS = re.compile(r"(?P<model>[A-Za-z][\w.-]*[\dA-Z][\w.-]*|[A-Z][a-z]+(?:\s[A-Z][\w.-]*){1,2})\s?\($")
+# "14B of its 142B parameters", "37B out of 671B": a bare size that is part of the size after it
+_PART_OF_WHOLE = re.compile(r"\s+(?:out\s+)?of\s+(?:(?:its|the|their|all)\s+)?(?:total\s+)?", re.IGNORECASE)
 _MAGNITUDE_WORD = re.compile(rf"(?:{alternation(MAGNITUDE_WORDS)})$", re.IGNORECASE)
 _LIST_GAP = re.compile(rf"(?:{LIST_JOIN.pattern})$")  # ("7B, 13B and 70B", "7B와 70B")
 _PRICED = re.compile(rf"[{re.escape(CURRENCY_SIGNS)}]|{alternation(CURRENCY_CODES)}")  # (in every price)
@@ -166,6 +170,9 @@ def _inherit(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -
         d, after = drafts[i], drafts[i + 1]
         if not d.unit and after.unit in _INHERITABLE and _LIST_GAP.match(text[d.end : after.start]):
             drafts[i] = d._replace(unit=after.unit, noun=after.noun)
+        elif (not d.unit and after.unit in _INHERITABLE and d.number.scale >= 1e6 and d.value < after.value
+              and _PART_OF_WHOLE.fullmatch(text[d.end : after.start])):
+            drafts[i] = d._replace(unit=after.unit, kind=after.kind, noun=after.noun)  # "14B of its 142B parameters"
     for i, d in enumerate(drafts):
         model = _SIZE_IN_PARENS.search(text, max(0, d.start - 40), d.start) if not d.unit else None
         if model and d.number.scale >= 1e6 and text[d.end : d.end + 1] == ")":  # "DeepSeek-V3 (671B)"

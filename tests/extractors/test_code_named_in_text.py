@@ -74,3 +74,25 @@ def test_a_repository_entry_named_by_the_story_title_stays_its_code() -> None:
             "Paper</a></p><p><a href='https://github.com/allenai/OLMoE'><strong>OLMoE</strong></a><br>Training code "
             "and checkpoints.</p>")
     assert _items(body) == [(["2409.02060"], ["https://github.com/allenai/OLMoE"])]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "No code from the authors; <a href='https://github.com/lucidrains/RETRO-pytorch'>lucidrains/RETRO-pytorch</a>"
+        " is the reimplementation most people use.",
+        "<a href='https://github.com/lucidrains/RETRO-pytorch'>This repository</a> is an unofficial PyTorch version.",
+        "Try <a href='https://github.com/lucidrains/RETRO-pytorch'>RETRO-pytorch</a>, a community port to PyTorch.",
+    ],
+)
+def test_a_repository_called_unofficial_after_its_link_is_not_code(sentence: str) -> None:
+    body = ("<h3>RETRO: retrieval at pretraining scale</h3><p>25x fewer parameters than GPT-3. "
+            f"<a href='https://arxiv.org/abs/2112.04426'>Paper</a>.</p><p>{sentence}</p>")
+    assert _items(body) == [(["2112.04426"], [])]
+
+
+def test_an_unofficial_port_named_in_the_next_clause_leaves_the_official_code() -> None:
+    body = ("<h3>RETRO: retrieval at pretraining scale</h3><p>25x fewer parameters. <a href='https://arxiv.org/abs/"
+            "2112.04426'>Paper</a>. Code: <a href='https://github.com/google-deepmind/retro'>google-deepmind/retro</a>"
+            ", and an unofficial port at <a href='https://github.com/lucidrains/RETRO-pytorch'>RETRO-pytorch</a>.</p>")
+    assert _items(body) == [(["2112.04426"], ["https://github.com/google-deepmind/retro"])]

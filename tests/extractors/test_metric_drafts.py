@@ -28,6 +28,13 @@ DRAFTS = [
      [(7e9, "params", None), (13e9, "params", None), (70e9, "params", None)]),
     ("It has 52B total parameters, of which only 12B are active.", [(52e9, "params", None), (12e9, "params", None)]),
     ("DeepSeek-V3 (671B) is the base.", [(671e9, "params", None)]),
+    # a bare size written as the part of the size after it, or after a capitalised model name in brackets
+    ("The router activates 14B of its 142B parameters.", [(14e9, "params", None), (142e9, "params", None)]),
+    ("Each token uses 37B out of 671B total parameters.", [(37e9, "params", None), (671e9, "params", None)]),
+    ("Only 1.2B of the 7B parameters are tuned.", [(1.2e9, "params", None), (7e9, "params", None)]),
+    ("The smaller Magistral Small (24B) ships under Apache 2.0.", [(24e9, "params", None)]),
+    ("Our compact Falcon Mamba (7B) runs on one GPU.", [(7e9, "params", None)]),
+    ("About 3B of its budget went unspent.", []),
     ("The 27B model saw 13 trillion tokens and the 9B model 8 trillion.",
      [(27e9, "params", None), (13e12, "tokens", None), (9e9, "params", None), (8e12, "tokens", None)]),
     ("6710억 개의 매개변수 중 370억 개만 씁니다.", [(671e9, "params", None), (37e9, "params", None)]),

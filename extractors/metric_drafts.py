@@ -1,7 +1,8 @@
 """The metric reader's third stage: numbers with their units become drafts of metrics. Two numbers of one
-unit make a range ("50-73%", "between 2.2 and 3.6 times"); a bare size takes its unit from its neighbours
+unit make a range ("50-73%", "between 2.2 and 3.6 times") or, split by a slash, two results ("1.8/3.3 WER");
+a bare size takes its unit from its neighbours
 ("7B, 13B and 70B parameters", "of which only 12B are active", "14B of its 142B parameters", "DeepSeek-V3
-(671B)", "Magistral Small (24B)"); and what only looks
+(671B)", "Magistral Small (24B)", "a 65B LLaMA"); and what only looks
 like a metric is dropped (a size inside a model's name such as "Llama 2 70B", a year or a label taken for a
 count, a price).
 
@@ -63,6 +64,8 @@ _CURRENCY_BEFORE = re.compile(rf"(?:[{re.escape(CURRENCY_SIGNS)}]|\b(?:{alternat
 # "top 10 papers" ranks and "Table 4 lists" labels: neither counts anything
 _LABEL_BEFORE = re.compile(rf"\b(?:{alternation(LABEL_WORDS)})[\s-]+$", re.IGNORECASE)
 _FAMILY = re.compile(rf"(?:{'|'.join(MODEL_FAMILIES)})$")
+_ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:a|an|the|one|each)\s+$", re.IGNORECASE)
+_FAMILY_AFTER = re.compile(rf"\s+(?:{'|'.join(MODEL_FAMILIES)})(?![\w.-]*\s?\d)")  # not "a 7B Llama 2"
 _MODEL_NAME_BEFORE = re.compile(r"(?<![\w.-])(?P<prev>[A-Za-z][\w.-]*)(?:\s+(?P<version>\d+(?:\.\d+)?))?\s+$")
 _SIZE_SUFFIX = re.compile(r"[\d.]+[KMBT]\b")
 
@@ -100,6 +103,10 @@ def _drafts(text: str, quantities: list[Quantity], readings: list[Reading]) -> l
     i = 0
     while i < len(quantities):
         q = quantities[i]
+        if i + 1 < len(quantities) and (pair := _slashed(text, q, readings[i], quantities[i + 1], readings[i + 1])):
+            drafts += pair
+            i += 2
+            continue
         if i + 1 < len(quantities) and (pair := _range(text, q, readings[i], quantities[i + 1], readings[i + 1])):
             drafts += pair
             i += 2
@@ -116,6 +123,21 @@ def _drafts(text: str, quantities: list[Quantity], readings: list[Reading]) -> l
             drafts.append(Draft(q.value, "", "size", q.start, q.end, q, implied=True))
         i += 1
     return drafts
+
+
+def _slashed(text: str, first: Quantity, fr: Reading, second: Quantity, sr: Reading) -> list[Draft] | None:
+    """"1.8/3.3 WER on test-clean/test-other", "72.1/80.3%": two results split by a slash share the unit
+    written after the second (two decimals: "3/4" is a fraction, "12/25" a date)."""
+    if fr.unit is not None or sr.unit is None or sr.excluded or not _SLASH.fullmatch(text[first.end : second.start]):
+        return None
+    if "." not in text[first.start : first.end] or "." not in text[second.start : second.end]:
+        return None
+    kind = sr.kind or "score"
+    return [Draft(first.value, sr.unit, kind, first.start, first.end, first, sr.noun),
+            Draft(second.value, sr.unit, kind, second.start, sr.end, second, sr.noun)]
+
+
+_SLASH = re.compile(r"\s?/\s?")
 
 
 def _range(text: str, low: Quantity, lr: Reading, high: Quantity, hr: Reading) -> list[Draft] | None:
@@ -174,6 +196,10 @@ def _inherit(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -
               and _PART_OF_WHOLE.fullmatch(text[d.end : after.start])):
             drafts[i] = d._replace(unit=after.unit, kind=after.kind, noun=after.noun)  # "14B of its 142B parameters"
     for i, d in enumerate(drafts):
+        if not d.unit and d.number.scale >= 1e6 and _ARTICLE_BEFORE.search(text, max(0, d.start - 8), d.start) \
+                and _FAMILY_AFTER.match(text, d.end):  # "a 65B LLaMA": the size of the model named after it
+            drafts[i] = d._replace(unit="params", noun="parameters", implied=False)
+            continue
         model = _SIZE_IN_PARENS.search(text, max(0, d.start - 40), d.start) if not d.unit else None
         if model and d.number.scale >= 1e6 and text[d.end : d.end + 1] == ")":  # "DeepSeek-V3 (671B)"
             drafts[i] = d._replace(unit="params", noun="parameters", implied=False, subject=model.group("model"))

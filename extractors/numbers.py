@@ -43,7 +43,7 @@ _DIGIT_QUANTITY = (
     # "7 B parameters", "a 1.5 B model": a spaced magnitude only before what it sizes
     rf"|\s(?P<spaced>[{_SPACED_SUFFIX}])(?=[\s-](?:param|token|model|LLM|context))"
     rf"|[\s-](?P<word>(?i:{_MAGNITUDE_WORD}))\b)?"
-    r"(?![:/]\d|\.\d)"
+    r"(?![:/]\d|\.\d|\d)"  # (and never the first digits of a longer number: "7" of "72.1/80.3")
 )
 _RANGE_START = re.compile(rf"[(\[~≈]*\d[\d.,]*(?:[xX×%]|{_SUFFIX})?[-–—]")
 _WORD_QUANTITY = (
@@ -59,6 +59,7 @@ _DIGIT_RUN = re.compile(r"[\d.](?:(?<=\d)|(?=\d))[\d.,]*")  # (a dot only before
 # Korean number words are only multipliers here ("두 배"): elsewhere 세/네/열 are ordinary words.
 _KOREAN_WORD_QUANTITY = re.compile(rf"(?<![가-힣])(?P<w>{alternation(KO_NUMBER_WORDS)})(?=\s?배)")
 # "twice" and "double" are multipliers only before what they multiply: "double quantization" is not.
+_DECIMAL_PAIR = re.compile(r"(?<![\w.,/])(\d{1,4}\.\d{1,3})\s?/\s?(\d{1,4}\.\d{1,3})(?![\w.,/]|\d)")
 _TWICE = re.compile(
     rf"\b(?:twice(?=\s+(?:{alternation(TWICE_BEFORE)})\b)"
     rf"|doubl(?:e|es|ed|ing)(?=\s+(?:{alternation(DOUBLE_BEFORE)})\b))",
@@ -211,6 +212,9 @@ def find_quantities(text: str) -> list[Quantity]:
         ]
     if "twice" in lower or "doubl" in lower:
         found += [Quantity(m.start(), m.end(), 2.0, word=True, unit_hint="x") for m in _TWICE.finditer(text)]
+    if "/" in text:  # "1.8/3.3 WER", "72.1/80.3%": two decimals split by a slash are two results (not a fraction)
+        for m in _DECIMAL_PAIR.finditer(text):
+            found += [Quantity(m.start(g), m.end(g), float(m.group(g))) for g in (1, 2)]
     if len(found) == extra:
         return found  # digits only: in order, none overlapping
     found.sort(key=lambda q: (q.start, -q.end))

@@ -35,6 +35,15 @@ DRAFTS = [
     ("The smaller Magistral Small (24B) ships under Apache 2.0.", [(24e9, "params", None)]),
     ("Our compact Falcon Mamba (7B) runs on one GPU.", [(7e9, "params", None)]),
     ("About 3B of its budget went unspent.", []),
+    # two decimals split by a slash: two results sharing the unit after the second
+    ("It reaches 1.8/3.3 WER on the clean and other splits.", [(1.8, "WER", None), (3.3, "WER", None)]),
+    ("Accuracy is 72.1/80.3% on the two test sets.", [(72.1, "%", None), (80.3, "%", None)]),
+    ("Scores of 61.5 / 70.2 points before and after tuning.", [(61.5, "points", None), (70.2, "points", None)]),
+    ("It solved 3/4 of them on 12/25, and Qwen2.5/3.0 models too.", []),
+    # a bare size between an article and a model family: that model's size
+    ("They fine-tune a 65B LLaMA on a thousand prompts.", [(65e9, "params", None)]),
+    ("Even the 1.3B Phi beats it on code.", [(1.3e9, "params", None)]),
+    ("We distil into one 7B Qwen checkpoint.", [(7e9, "params", None)]),
     ("The 27B model saw 13 trillion tokens and the 9B model 8 trillion.",
      [(27e9, "params", None), (13e12, "tokens", None), (9e9, "params", None), (8e12, "tokens", None)]),
     ("6710억 개의 매개변수 중 370억 개만 씁니다.", [(671e9, "params", None), (37e9, "params", None)]),

@@ -48,3 +48,21 @@ def test_digits_inside_something_else_are_no_numbers(text: str) -> None:
 def test_korean_magnitudes_compose() -> None:
     assert korean_value(1, "조 2000억") == (1.2e12, 1e12)
     assert korean_value(6710, "억") == (671e9, 1e8)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("scores 72.1/80.3% on both splits", ["72.1", "80.3"]),
+        ("BLEU of 28.4 / 41.0 on the pair", ["28.4", "41.0"]),
+        ("WER 1.8/3.3 and 4.8/8.2 later", ["1.8", "3.3", "4.8", "8.2"]),
+    ],
+)
+def test_two_decimals_split_by_a_slash_are_two_numbers_and_no_digit_of_them_is_one(text: str,
+                                                                                  expected: list[str]) -> None:
+    assert [text[q.start : q.end] for q in find_quantities(text)] == expected
+
+
+@pytest.mark.parametrize("text", ["on 12/25 at noon", "of them, 3/4 held", "ratio 1/2.5 held", "v2.1/3 was out"])
+def test_fractions_and_dates_with_a_slash_stay_out(text: str) -> None:
+    assert [text[q.start : q.end] for q in find_quantities(text)] == []

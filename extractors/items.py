@@ -23,7 +23,9 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    above) starts a new story, which may have no paper: a news item stays paperless (and is dropped) instead of
    being folded into the paper before it. A lower-ranked heading is a sub-heading inside the current story, unless
    it names a paper of its own (linked in it, on the line right under it, or by a link that presents the paper,
-   "논문 보기" / "Read the paper", closing its section's one paragraph) that the story does not have yet. A
+   "논문 보기" / "Read the paper", closing its section's one paragraph) that the story does not have yet, or the
+   story above was closed by its paper's line of links after its text and the heading's section has no paper
+   (a "Lab notes" box after the last story). A
    `<details>` disclosure's `<summary>` and a definition list's `<dt>` term (three words or more) are headings of
    the lowest rank, and the end of their container ends their last story (extractors/html_blocks.py).
 4. *Documents delimited by rules.* Where every paper title after the first follows a rule, the rule is the
@@ -382,11 +384,24 @@ def _starts_story(seg: _Segment, current: _Story, title_rank: int, ruled: bool) 
     # under a category heading; inside a story still waiting for its links it is a sub-heading
     if _own_papers(seg, closing=bool(had) or not current.blocks) - had:
         return True  # a title with a paper of its own
+    if had and _closed(current) and not _has_paper([seg.head, *seg.body]):
+        return True  # after the line of links that closed the story above, a paperless section is not its part
     at_rank = _rank(seg.head) <= title_rank
     above = current.head is None or _rank(current.head) < title_rank  # a masthead, a category, an intro
     if not had and (at_rank or (above and _has_paper(seg.body))):
         return True  # the paperless story above does not take a story at the titles' rank or a paper's section
     return at_rank and not ruled  # between two rules, a title without a paper of its own is a sub-heading
+
+
+def _closed(story: _Story) -> bool:
+    """The story ends with its paper's line of links after its text ("📄 arxiv.org/abs/… · 💻 github.com/…"):
+    its section is over."""
+    if len(story.blocks) < 2:
+        return False
+    last = story.blocks[-1]
+    if last.kind != "para" or not last.paper_ids or not last.anchors or not all(a.link_line for a in last.anchors):
+        return False
+    return any(not b.paper_ids and b.kind == "para" and len(b.text) > 80 for b in story.blocks[:-1])
 
 
 def _is_stub(block: Block) -> bool:

@@ -190,8 +190,9 @@ def _inherit(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -
     drafts = _moe_parts(text, list(drafts), sentences)
     for i in range(len(drafts) - 2, -1, -1):
         d, after = drafts[i], drafts[i + 1]
-        if not d.unit and after.unit in _INHERITABLE and _LIST_GAP.match(text[d.end : after.start]):
-            drafts[i] = d._replace(unit=after.unit, noun=after.noun)
+        bare = not d.unit or (d.unit == "count" and d.noun is None and d.number.scale >= 1e6)  # "70억 개와"
+        if bare and after.unit in _INHERITABLE and _LIST_GAP.match(text[d.end : after.start]):
+            drafts[i] = d._replace(unit=after.unit, kind=after.kind, noun=after.noun)
         elif (not d.unit and after.unit in _INHERITABLE and d.number.scale >= 1e6 and d.value < after.value
               and _PART_OF_WHOLE.fullmatch(text[d.end : after.start])):
             drafts[i] = d._replace(unit=after.unit, kind=after.kind, noun=after.noun)  # "14B of its 142B parameters"

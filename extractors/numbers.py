@@ -135,7 +135,7 @@ def _word_quantity(m: re.Match[str]) -> Quantity:
     return Quantity(m.start(), m.end(), value, word=True, unit_hint="x" if m.group("fold") else None)
 
 
-_LAST_CHUNK = re.compile(r"\S*$")
+_LAST_CHUNK = re.compile(r"[^\s(\[（]*$")  # an opening bracket ends a name: "Proof-Pile-2(550억 토큰)"
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 
 

@@ -53,6 +53,11 @@ DRAFTS = [
     ("전체 70억 개 파라미터 중 입력 토큰당 10억 개만 사용한다.", [(7e9, "params", None), (1e9, "params", None)]),
     ("총 4천억 개 중에서 토큰마다 170억 개씩 쓰는 구조다.", [(400e9, "params", None), (17e9, "params", None)]),
     ("사과 12개만 사용했다.", [(12, "count", None)]),
+    # Korean sizes counted with 개 and listed: all take the unit the last one names
+    ("70억 개와 340억 개 파라미터 두 종을 공개했다.", [(7e9, "params", None), (34e9, "params", None)]),
+    ("10억 개, 30억 개와 70억 개 파라미터 모델이 있다.",
+     [(1e9, "params", None), (3e9, "params", None), (7e9, "params", None)]),
+    ("작은 모델은 20억 개 및 90억 개 매개변수로 나뉜다.", [(2e9, "params", None), (9e9, "params", None)]),
     # a size inside a model's name, a year, a label, a price: none is a metric
     ("Llama 2 70B and LLaMA3 8B were the baselines.", []),
     ("Mistral 7B beats Llama 2 13B.", []),

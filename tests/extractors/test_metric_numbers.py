@@ -66,3 +66,15 @@ def test_two_decimals_split_by_a_slash_are_two_numbers_and_no_digit_of_them_is_o
 @pytest.mark.parametrize("text", ["on 12/25 at noon", "of them, 3/4 held", "ratio 1/2.5 held", "v2.1/3 was out"])
 def test_fractions_and_dates_with_a_slash_stay_out(text: str) -> None:
     assert [text[q.start : q.end] for q in find_quantities(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("학습 데이터 ‘Proof-Pile-2’(550억 토큰)도 배포", "550억"),
+        ("the corpus RedPajama-V2(30T tokens) is open", "30T"),
+        ("Mixtral-8x7B[47B total] was the baseline", "47B"),
+    ],
+)
+def test_a_bracket_after_a_name_opens_a_number_of_its_own(text: str, number: str) -> None:
+    assert number in [text[q.start : q.end] for q in find_quantities(text)]

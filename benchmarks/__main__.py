@@ -374,6 +374,7 @@ def line_flows(sizes: Sizes, work: Path) -> list[Line]:
              nochange_ratio, "the plain pipeline (PlainRuntime), same feeds, same process",
              met=statistics.median(nochange_ratio) <= 2 and not published,
              details={"plain_s": spread(r["nochange_plain"]), "flow_s": spread(r["nochange_flow"]),
+                      "empty_flow_s": spread(r["empty_flow"]),
                       "snapshot_published_when_nothing_changed": published,
                       "prefect_server_start_s": round(server_start, 2)}),
         Line("first_poll_flow", f"first poll of {10 * n_first} entries, flow vs plain", "1.49x", "<= 1.25x", "x",

@@ -9,6 +9,7 @@ found; pure. The words are in `extractors.metric_words`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from extractors import metric_benchmarks as benchmarks
@@ -65,6 +66,7 @@ from extractors.prefilter import stems
 SCORE_UNITS = frozenset({"%", "pp", "score", *SCORE_UNIT_WORDS.values(), *CASED_SCORE_UNITS.values()})
 
 
+@lru_cache(maxsize=256)  # pure; every stage asks again about the same few units, and most take the pattern
 def is_score_unit(unit: str | None) -> bool:
     """A unit that scores a result: one of `SCORE_UNITS`, or a ranking or detection score ("nDCG@10", "top-1")."""
     return unit in SCORE_UNITS or (unit is not None and _RANKED_SCORE.fullmatch(" " + unit) is not None)

@@ -85,7 +85,8 @@ def _paper(m: re.Match[str], url: str | None) -> PaperRef | None:
 def find_arxiv_in_url(url: str) -> PaperRef | None:
     """The arXiv paper a link points at (arXiv abs/pdf/html, Hugging Face papers, alphaXiv, arXiv DOI)."""
     target = unwrap_redirect(url)
-    if not any(host in target.lower() for host in _ARXIV_HOST_WORDS):
+    lower = target.lower()  # (lowered once, not once per host word)
+    if not any(host in lower for host in _ARXIV_HOST_WORDS):
         return None  # most links: no host that serves papers
     parts = _split(target)
     if parts is None:

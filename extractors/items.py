@@ -249,9 +249,9 @@ def _segments(blocks: list[Block]) -> list[_Segment]:
     for block in blocks:
         if block.kind == "sep" or (block.kind != "li" and _SIGN_OFF.match(block.text)):
             segments.append(_Segment(None, after_rule=True))
-        elif block.kind == "li" and (_is_sponsor(block) or _is_footer(block.text)):
+        elif (dropped := _is_sponsor(block) or _is_footer(block.text)) and block.kind == "li":
             continue  # a sponsored entry in a list: drop it, not the rest of the list
-        elif _is_sponsor(block) or _is_footer(block.text):
+        elif dropped:  # (one test for both branches: a list item is not tested again)
             segments.append(_Segment(None, [block], dropped=True))
         elif block.kind == "heading" and not is_label(block):
             last = segments[-1]

@@ -64,6 +64,7 @@ _TWICE = re.compile(
     rf"|doubl(?:e|es|ed|ing)(?=\s+(?:{alternation(DOUBLE_BEFORE)})\b))",
     re.IGNORECASE,
 )
+_TWICE_WORDS = ("twice", "doubl")  # (what every match of `_TWICE` opens with, lowered)
 
 
 class Quantity(NamedTuple):
@@ -164,6 +165,21 @@ def _digit_matches(text: str) -> list[re.Match[str]]:
     return _matches_from(_DIGIT, text, (run.start() for run in _DIGIT_RUN.finditer(text)))
 
 
+def _twice_matches(text: str, lower: str) -> list[re.Match[str]]:
+    """`_TWICE.finditer(text)`, trying the pattern only where the lowered text (`lower`) holds one of
+    `_TWICE_WORDS`: a case-blind pattern that opens with a word boundary is tried at every position, which
+    costs more than the rest of the number scan."""
+    if len(lower) != len(text) or has_case_blind_extras(text):
+        return list(_TWICE.finditer(text))  # lowering moved or missed letters: scan the whole text
+    starts = []
+    for word in _TWICE_WORDS:
+        at = lower.find(word)
+        while at >= 0:
+            starts.append(at)
+            at = lower.find(word, at + 1)
+    return _matches_from(_TWICE, text, sorted(starts))
+
+
 def _word_matches(text: str, lower: str) -> list[re.Match[str]]:
     """`_WORD.finditer(text)`, trying the pattern only where the lowered text (`lower`) holds a number word."""
     if len(lower) != len(text) or has_case_blind_extras(text):
@@ -209,8 +225,8 @@ def find_quantities(text: str) -> list[Quantity]:
             Quantity(m.start(), m.end(), float(KO_NUMBER_WORDS[m.group("w")]), word=True)
             for m in _KOREAN_WORD_QUANTITY.finditer(text)
         ]
-    if "twice" in lower or "doubl" in lower:
-        found += [Quantity(m.start(), m.end(), 2.0, word=True, unit_hint="x") for m in _TWICE.finditer(text)]
+    if any(word in lower for word in _TWICE_WORDS):
+        found += [Quantity(m.start(), m.end(), 2.0, word=True, unit_hint="x") for m in _twice_matches(text, lower)]
     if len(found) == extra:
         return found  # digits only: in order, none overlapping
     found.sort(key=lambda q: (q.start, -q.end))

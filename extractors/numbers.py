@@ -135,7 +135,6 @@ def _word_quantity(m: re.Match[str]) -> Quantity:
     return Quantity(m.start(), m.end(), value, word=True, unit_hint="x" if m.group("fold") else None)
 
 
-_LAST_CHUNK = re.compile(r"\S*$")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 
 
@@ -144,7 +143,9 @@ def _inside_name(text: str, start: int) -> bool:
     range ("2-4x", "2x-3x", "1.5B–70B")."""
     if start == 0 or text[start - 1].isspace():
         return False  # most numbers: nothing is glued to them
-    chunk = _LAST_CHUNK.search(text[max(0, start - 40) : start]).group()
+    # (the last run of non-space before `start`, which is not a space: what `\S*$` finds, without trying it at
+    # every position of the window)
+    chunk = text[max(0, start - 40) : start].rsplit(None, 1)[-1]
     return _LATIN_LETTER.search(chunk) is not None and not _RANGE_START.fullmatch(chunk)
 
 

@@ -24,16 +24,16 @@ def matches(rule: RuleConfig, paper: PaperFacts) -> bool:
 
 class _Papers:
     """The candidate papers, with what rules read of them derived once for all rules, when a rule first needs
-    it: source counts, each metric condition's answer per paper, and a `TextIndex` per set of fields."""
+    it: source counts, the papers meeting each metric condition, and a `TextIndex` per set of fields."""
 
-    __slots__ = ("facts", "_n_sources", "_indexes", "_metrics", "_metric_holds")
+    __slots__ = ("facts", "_n_sources", "_indexes", "_metrics", "_metric_hits")
 
     def __init__(self, facts: Sequence[PaperFacts]) -> None:
         self.facts = facts
         self._n_sources: list[int] | None = None
         self._indexes: dict[tuple[str, ...], TextIndex] = {}
-        self._metrics: dict[int, list[tuple[str, str, float]]] = {}
-        self._metric_holds: dict[tuple, dict[int, bool]] = {}
+        self._metrics: list[tuple[int, str, str, float]] | None = None
+        self._metric_hits: dict[tuple, frozenset[int]] = {}
 
     def n_sources(self) -> list[int]:
         if self._n_sources is None:
@@ -41,19 +41,21 @@ class _Papers:
         return self._n_sources
 
     def meeting(self, cond: MetricCondition, chosen: list[int]) -> list[int]:
-        """The papers among `chosen` one of whose metrics meets `cond`, each decided once per condition."""
+        """The papers among `chosen` one of whose metrics meets `cond`, decided once per condition for all
+        papers in one pass over every paper's metrics."""
         key = (cond.name.casefold(), cond.min, cond.max, cond.unit)
-        answers = self._metric_holds.setdefault(key, {})
-        for i in chosen:
-            if i not in answers:
-                answers[i] = _metric_holds(key, self._metric_values(i))
-        return [i for i in chosen if answers[i]]
+        if key not in self._metric_hits:
+            self._metric_hits[key] = _metric_hits(key, self._all_metrics())
+        hits = self._metric_hits[key]
+        return [i for i in chosen if i in hits]
 
-    def _metric_values(self, i: int) -> list[tuple[str, str, float]]:
-        """(casefolded name, unit, value) of each metric of paper `i`."""
-        if i not in self._metrics:
-            self._metrics[i] = [((m.name or "").casefold(), m.unit, m.value) for m in self.facts[i].metrics]
-        return self._metrics[i]
+    def _all_metrics(self) -> list[tuple[int, str, str, float]]:
+        """(paper, casefolded name, unit, value) of every metric of every paper."""
+        if self._metrics is None:
+            metrics = [(i, m.name or "", m.unit, m.value) for i, p in enumerate(self.facts) for m in p.metrics]
+            folded = {name: name.casefold() for name in {m[1] for m in metrics}}
+            self._metrics = [(i, folded[name], unit, value) for i, name, unit, value in metrics]
+        return self._metrics
 
     def index(self, fields: tuple[str, ...]) -> TextIndex:
         if fields not in self._indexes:
@@ -128,17 +130,13 @@ def _category(wanted: str, categories: Iterable[str]) -> bool:
     return wanted in categories
 
 
-def _metric_holds(cond: tuple[str, float | None, float | None, str | None],
-                  metrics: list[tuple[str, str, float]]) -> bool:
-    """`cond` as (casefolded name, min, max, unit) against (casefolded name, unit, value) of each metric."""
+def _metric_hits(cond: tuple[str, float | None, float | None, str | None],
+                 metrics: list[tuple[int, str, str, float]]) -> frozenset[int]:
+    """The papers with a metric whose name contains the condition's (both casefolded), in its unit, in range."""
     name, low, high, wanted_unit = cond
-    return any(
-        name in named
-        and (wanted_unit is None or unit == wanted_unit)
-        and (low is None or value >= low)
-        and (high is None or value <= high)
-        for named, unit, value in metrics
-    )
+    return frozenset(i for i, named, unit, value in metrics
+                     if name in named and (wanted_unit is None or unit == wanted_unit)
+                     and (low is None or value >= low) and (high is None or value <= high))
 
 
 def is_alertable(paper: PaperFacts, alertable_modes: Collection[str]) -> bool:
@@ -161,11 +159,19 @@ def plan_alerts(
     try:
         facts = list(papers)
         candidates = _Papers(facts)
-        matched: dict[int, list[RuleConfig]] = {}
-        for matcher in (_Matcher(r) for r in rules if r.enabled):
-            for i in matcher.select(candidates, _unplanned(matcher.rule, facts, known)):
-                matched.setdefault(i, []).append(matcher.rule)
-        return [row for i in sorted(matched) for row in _rows(facts[i], matched[i], known, alertable_modes)]
+        active = [r for r in rules if r.enabled]
+        matched: dict[int, list[int]] = {}
+        for n, rule in enumerate(active):
+            for i in _Matcher(rule).select(candidates, _unplanned(rule, facts, known)):
+                matched.setdefault(i, []).append(n)
+        layouts: dict[tuple[int, ...], list[tuple[str, tuple[str, ...], str]]] = {}
+        planned: list[LedgerRow] = []
+        for i in sorted(matched):
+            key = tuple(matched[i])
+            if key not in layouts:
+                layouts[key] = _layout([active[n] for n in key])
+            planned += _rows(facts[i], layouts[key], known, alertable_modes)
+        return planned
     finally:
         if collecting:
             gc.enable()
@@ -178,17 +184,24 @@ def _unplanned(rule: RuleConfig, facts: list[PaperFacts], known: Collection[tupl
     return [i for i, p in enumerate(facts) if not all((channel, p.arxiv_id) in known for channel in rule.routes)]
 
 
-def _rows(paper: PaperFacts, matched: list[RuleConfig], known: Collection[tuple[str, str]],
-          alertable_modes: Collection[str]) -> list[LedgerRow]:
-    """One row per channel the matching rules route to (in their order), listing the rules."""
+def _layout(matched: list[RuleConfig]) -> list[tuple[str, tuple[str, ...], str]]:
+    """(channel, rule names, mode) of each channel the matching rules route to, in their order: worked out
+    once for each set of rules that match some paper."""
     by_channel: dict[str, list[RuleConfig]] = {}
     for rule in matched:
         for channel in rule.routes:
             by_channel.setdefault(channel, []).append(rule)
+    return [(channel, tuple(r.name for r in rules), "instant" if any(r.mode == "instant" for r in rules) else "digest")
+            for channel, rules in by_channel.items()]
+
+
+def _rows(paper: PaperFacts, layout: list[tuple[str, tuple[str, ...], str]], known: Collection[tuple[str, str]],
+          alertable_modes: Collection[str]) -> list[LedgerRow]:
+    """One row per channel of the layout the paper has no row on yet."""
     status = "pending" if is_alertable(paper, alertable_modes) else "suppressed"
-    return [LedgerRow(channel, paper.arxiv_id, "paper", paper.arxiv_id, tuple(r.name for r in rules),
-                      "instant" if any(r.mode == "instant" for r in rules) else "digest", status)
-            for channel, rules in by_channel.items() if (channel, paper.arxiv_id) not in known]
+    key = paper.arxiv_id
+    return [LedgerRow(channel, key, "paper", key, names, mode, status) for channel, names, mode in layout
+            if (channel, key) not in known]
 
 
 def source_health_key(health: dict) -> str:

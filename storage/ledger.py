@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from records.facts import MentionFact, MetricFact, PaperFacts
 from records.ledger import LedgerRow
-from storage.db import WriteConflict, transaction
+from storage.db import WriteConflict, one_thread, transaction
 from storage.schema import KEYS
 from storage.staging import deduplicated, new_keys, staged
 
@@ -67,24 +67,30 @@ def load_paper_facts(conn: duckdb.DuckDBPyConnection) -> list[PaperFacts]:
     """Every paper with its mentions (and their documents' ingest modes), code links and metrics.
 
     Read column by column (Arrow, then a Python list per column: half the time of `fetchall`'s rows at 10k
-    papers) and grouped by paper from the queries' order. The records hold no reference cycles, so the cyclic
-    garbage collector is paused while they are built: at 10k papers (60k records) its passes over the young
-    records, and the full passes their number sets off, were a fifth of the load."""
+    papers), on one DuckDB thread (`one_thread`), and grouped by paper from the queries' order. The records
+    hold no reference cycles, so the cyclic garbage collector is paused while they are built: at 10k papers
+    (60k records) its passes over the young records, and the full passes their number sets off, were a fifth
+    of the load."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        mentions = _by_paper(conn, _MENTIONS, MentionFact, dated=7)
-        code = _by_paper(conn, _CODE, None)
-        metrics = _by_paper(conn, _METRICS, MetricFact, dated=6)
-        ids, titles, abstracts, authors, categories, pdf_urls, versions, modes = _read_columns(conn, _PAPERS)
-        none = ()
-        return [PaperFacts(a, t, ab, tuple(au or none), tuple(c or none), pdf, v, mode, mentions.get(a, none),
-                           code.get(a, none), metrics.get(a, none))
-                for a, t, ab, au, c, pdf, v, mode in zip(ids, titles, abstracts, authors, categories, pdf_urls,
-                                                         versions, modes, strict=True)]
+        with one_thread(conn):
+            return _read_facts(conn)
     finally:
         if collecting:
             gc.enable()
+
+
+def _read_facts(conn: duckdb.DuckDBPyConnection) -> list[PaperFacts]:
+    mentions = _by_paper(conn, _MENTIONS, MentionFact, dated=7)
+    code = _by_paper(conn, _CODE, None)
+    metrics = _by_paper(conn, _METRICS, MetricFact, dated=6)
+    ids, titles, abstracts, authors, categories, pdf_urls, versions, modes = _read_columns(conn, _PAPERS)
+    none = ()
+    return [PaperFacts(a, t, ab, tuple(au or none), tuple(c or none), pdf, v, mode, mentions.get(a, none),
+                       code.get(a, none), metrics.get(a, none))
+            for a, t, ab, au, c, pdf, v, mode in zip(ids, titles, abstracts, authors, categories, pdf_urls, versions,
+                                                     modes, strict=True)]
 
 
 def _read_columns(conn: duckdb.DuckDBPyConnection, sql: str) -> list[list]:

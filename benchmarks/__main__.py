@@ -515,11 +515,9 @@ def _rules(n: int) -> list:
     return rules
 
 
-def line_alerts(sizes: Sizes, work: Path) -> list[Line]:
-    """load_paper_facts + plan_alerts on a database of `papers` papers, against load_paper_facts alone."""
-    from alerts.rules import plan_alerts
+def _alerts_db(sizes: Sizes, work: Path) -> Path:
+    """A database of about `sizes.papers` papers, from documents cloned from the extracted dev corpus."""
     from storage.db import open_db
-    from storage.ledger import load_paper_facts
     from storage.newsletters import save_extractions
 
     base = _base_extractions(work, sizes.base_issues or 15)
@@ -528,6 +526,16 @@ def line_alerts(sizes: Sizes, work: Path) -> list[Line]:
     db = work / "alerts.duckdb"
     with open_db(db) as conn:
         save_extractions(conn, docs, fetched_at=datetime.now(UTC))
+    return db
+
+
+def line_alerts(sizes: Sizes, work: Path) -> list[Line]:
+    """load_paper_facts + plan_alerts on a database of `papers` papers, against load_paper_facts alone."""
+    from alerts.rules import plan_alerts
+    from storage.db import open_db
+    from storage.ledger import load_paper_facts
+
+    db = _alerts_db(sizes, work)
     rules = _rules(sizes.rules)
     total, ratio, planned = [], [], 0
     with open_db(db, read_only=True) as conn:

@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from extractors.attribution import Owners, Piece, assign
 from extractors.blocks import LABEL, RELATED, Anchor, Block, find_word, norm, strip_urls
@@ -229,6 +230,7 @@ def _mark_labels(blocks: list[Block]) -> None:
 _LEAD_BREAK = re.compile(r"\s[–—-]\s|:")
 
 
+@lru_cache(maxsize=1024)  # pure; each lead is asked twice (counted, then judged), and the split tries every position
 def _lead_head(lead: str) -> str:
     """What a run-in lead says before its first dash or colon ("Why this matters – search is cheap:" is
     "why this matters"), folded."""

@@ -5,15 +5,18 @@
 
 `flows` times, N times interleaved, a no-change poll of NOCHANGE's feeds (already polled once) through the
 plain pipeline and through the `poll-newsletters` flow, and a first poll of FIRST's feeds (its database
-removed before each) the same two ways, alternating which goes first. It prints one JSON object.
+removed before each) the same two ways, alternating which goes first; and an empty flow run, the fixed cost of
+any flow run on this server. It prints one JSON object.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -51,11 +54,29 @@ def _timed(fn, *args) -> float:
     return time.perf_counter() - start
 
 
+def _nothing() -> None:
+    """The body of the empty flow."""
+
+
+@functools.cache
+def _empty() -> Callable[[], None]:
+    from prefect import flow  # here, not at the top: the `poll` command's child never imports Prefect
+
+    return flow(name="benchmark-empty-flow")(_nothing)
+
+
+def _empty_flow() -> None:
+    """A flow run that does nothing: what any flow run costs on this server and Prefect version."""
+    _empty()()
+
+
 def flows(nochange: str, first: str, reps: int) -> dict:
     out: dict = {"nochange_plain": [], "nochange_flow": [], "first_plain": [], "first_flow": [],
-                 "nochange_snapshot_published": []}
+                 "nochange_snapshot_published": [], "empty_flow": []}
     _poll_flow(nochange)  # warm up: the flow's first call in a process registers it with the server
+    _empty_flow()
     for rep in range(reps):
+        out["empty_flow"].append(_timed(_empty_flow))
         order = [("plain", _poll_plain), ("flow", _poll_flow)]
         for name, fn in order if rep % 2 == 0 else order[::-1]:
             before = _generations(nochange)

@@ -2,6 +2,7 @@
 
     python -m benchmarks.profile save [SOURCES DOCS]   # a poll's save: SOURCES transactions of DOCS documents
     python -m benchmarks.profile poll [ISSUES]         # the plain pipeline's poll of a generated archive
+    python -m benchmarks.profile alerts [PAPERS]       # reading the facts of PAPERS papers, then planning 20 rules
 
 Prints the top entries by cumulative time, then by own time (cProfile adds overhead to every Python call, so
 read the shares, not the seconds). The inputs are those of `python -m benchmarks` (benchmarks/synth.py).
@@ -48,6 +49,19 @@ def profile_poll(issues: int, work: Path) -> str:
     return _report(profile)
 
 
+def profile_alerts(papers: int, work: Path) -> str:
+    from alerts.rules import plan_alerts
+    from benchmarks.__main__ import Sizes, _alerts_db, _rules
+    from storage.db import open_db
+    from storage.ledger import load_paper_facts
+
+    db, rules = _alerts_db(Sizes(papers=papers), work), _rules(20)
+    profile = cProfile.Profile()
+    with open_db(db, read_only=True) as conn:
+        profile.runcall(lambda: plan_alerts(rules, load_paper_facts(conn), set(), ("poll", "backfill")))
+    return _report(profile)
+
+
 def main(argv: list[str]) -> None:
     logging.disable(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="radar-profile-") as tmp:
@@ -56,6 +70,8 @@ def main(argv: list[str]) -> None:
                                Path(tmp)))
         elif argv[:1] == ["poll"]:
             print(profile_poll(int(argv[1]) if len(argv) > 1 else 1000, Path(tmp)))
+        elif argv[:1] == ["alerts"]:
+            print(profile_alerts(int(argv[1]) if len(argv) > 1 else 10_000, Path(tmp)))
         else:
             raise SystemExit(__doc__)
 

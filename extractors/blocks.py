@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 
 from extractors.links import find_arxiv_in_text, find_arxiv_in_url
 
@@ -214,4 +215,5 @@ def is_link_line(line: str, anchor_texts: list[str]) -> bool:
     rest = line
     for t in sorted(anchor_texts, key=len, reverse=True):
         rest = rest.replace(t, " ") if t else rest
-    return sum(map(str.isalpha, strip_urls(rest))) <= 30
+    # (counting stops at the 31st letter: a paragraph's line has hundreds, and only "more than 30" matters)
+    return len(list(islice(filter(str.isalpha, strip_urls(rest)), 31))) <= 30

@@ -41,6 +41,7 @@ def is_generic_link_text(text: str) -> bool:
     return bool(text.strip()) and _GENERIC.fullmatch(text) is not None
 # What digests tack onto a title about the link, not the paper: "(22 MINUTE READ)", "(GitHub Repo)"
 _BADGE = re.compile(r"(?:\s*[(\[](?:\d+\s*min(?:ute)?s?(?:\s+read)?|github repo|sponsor|website|pdf)[)\]])+\s*$", re.I)
+_BADGE_OPENERS = "(["  # (what every badge opens with: a title without one has no badge to drop)
 # A paper named as what another is compared with ("faster than X", "compared with X", "unlike X"): a baseline,
 # neither the story's subject nor the owner of its clause's numbers
 BASELINE_BEFORE = re.compile(
@@ -221,13 +222,17 @@ def item_title(title: str, blocks: list[Block], links: list[Link], primary: Pape
     """The item's title; a heading that does not name the paper ("Paper of the week") gets the paper's name
     from its link text appended: a long name always, a short one ("SparseGPT") where the title is `shared`
     by several papers ("Pruning, twice.")."""
-    text = re.sub(r"[\s:;,|–—-]+$", "", _BADGE.sub("", _raw_title(title, blocks, links, primary)))
+    text = re.sub(r"[\s:;,|–—-]+$", "", _without_badges(_raw_title(title, blocks, links, primary)))
     name = next((n for n in _paper_names(links, primary)
                  if len(n.split()) >= 3 or (shared and _COINED.search(n) and "/" not in n)), None)
     titled = bool(title) or any(b.lead and not b.card for b in blocks)  # a heading or a bold lead, not a link's text
     if titled and name and not _names_paper(text, name):
         return f"{text} — {name}"
     return text
+
+
+def _without_badges(text: str) -> str:
+    return _BADGE.sub("", text) if any(c in text for c in _BADGE_OPENERS) else text
 
 
 def _names_paper(heading: str, name: str) -> bool:
@@ -298,7 +303,7 @@ def coins_a_name(text: str) -> bool:
 def title_names(text: str) -> list[str]:
     """The names a title gives its paper: itself when short, the name before its colon, its coined words and
     acronyms ("QLoRA" of "QLoRA: Efficient Finetuning of Quantized LLMs")."""
-    text = _BADGE.sub("", text).strip()
+    text = _without_badges(text).strip()
     found = [text] if 0 < len(text.split()) <= 8 else []
     m = _NAME_BEFORE_COLON.match(text)
     if m:

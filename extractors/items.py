@@ -67,6 +67,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from extractors.attribution import Owners, Piece, assign
 from extractors.blocks import LABEL, RELATED, Anchor, Block, find_word, norm, strip_urls
@@ -261,6 +262,7 @@ def _mark_labels(blocks: list[Block]) -> None:
 _LEAD_BREAK = re.compile(r"\s[–—-]\s|:")
 
 
+@lru_cache(maxsize=1024)  # pure; each lead is asked twice (counted, then judged), and the split tries every position
 def _lead_head(lead: str) -> str:
     """What a run-in lead says before its first dash or colon ("Why this matters – search is cheap:" is
     "why this matters"), folded."""
@@ -295,9 +297,9 @@ def _segments(blocks: list[Block]) -> list[_Segment]:
             segments.append(_Segment(None, after_rule=True))
             if id(block) in posts:
                 segments[-1].body.append(block)
-        elif block.kind == "li" and (_is_sponsor(block) or _is_footer(block.text)):
+        elif (dropped := _is_sponsor(block) or _is_footer(block.text)) and block.kind == "li":
             continue  # a sponsored entry in a list: drop it, not the rest of the list
-        elif _is_sponsor(block) or _is_footer(block.text):
+        elif dropped:  # (one test for both branches: a list item is not tested again)
             segments.append(_Segment(None, [block], dropped=True))
         elif block.kind == "heading" and not is_label(block):
             last = segments[-1]

@@ -16,6 +16,7 @@ import re
 from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, unquote, unquote_plus, urlsplit, urlunsplit
 
+from extractors.prefilter import has_case_blind_extras
 from records.documents import CodeLink, PaperRef
 
 # --- arXiv identifiers -------------------------------------------------------------------------------
@@ -59,7 +60,8 @@ _ARXIV_PATHS = {
 _ARXIV_HOST_WORDS = ("arxiv", "ar5iv", "alphaxiv", "huggingface.co", "hf.co", "doi.org", "semanticscholar", "scirate",
                      "papers.cool", "inspirehep", "emergentmind", "adsabs", "lanl.gov")
 # Text mentions must say "arXiv" first: bare numbers are too often versions, prices or dates.
-_TEXT_ID = re.compile(rf"(?<![A-Za-z0-9])arxiv(?:\s*[:.]\s*|\s+)(?:id\s*:?\s*)?{_ID}(?![0-9])", re.I)
+_TEXT_ID_WORD = "arxiv"  # (what every mention opens with)
+_TEXT_ID = re.compile(rf"(?<![A-Za-z0-9]){_TEXT_ID_WORD}(?:\s*[:.]\s*|\s+)(?:id\s*:?\s*)?{_ID}(?![0-9])", re.I)
 # ... or cite the new-style id in square brackets, as arXiv's listings and many digests do: "[2406.01234] Title"
 _BRACKETED_ID = re.compile(rf"\[\s*{_ID}\s*\]")
 
@@ -85,7 +87,8 @@ def _paper(m: re.Match[str], url: str | None) -> PaperRef | None:
 def find_arxiv_in_url(url: str) -> PaperRef | None:
     """The arXiv paper a link points at (arXiv abs/pdf/html, Hugging Face papers, alphaXiv, arXiv DOI)."""
     target = unwrap_redirect(url)
-    if not any(host in target.lower() for host in _ARXIV_HOST_WORDS):
+    lower = target.lower()  # (lowered once, not once per host word)
+    if not any(host in lower for host in _ARXIV_HOST_WORDS):
         return None  # most links: no host that serves papers
     parts = _split(target)
     if parts is None:
@@ -102,7 +105,7 @@ def find_arxiv_in_text(text: str) -> list[PaperRef]:
     bracketed = "[" in text and "." in text
     if "arx" not in text.lower() and not bracketed:  # a mention opens with "arXiv" (a, r, x case-blind) or "["
         return found
-    matches = [*_TEXT_ID.finditer(text), *(_BRACKETED_ID.finditer(text) if bracketed else ())]
+    matches = [*_text_ids(text), *(_BRACKETED_ID.finditer(text) if bracketed else ())]
     for m in sorted(matches, key=lambda m: m.start()):
         ref = _paper(m, None)
         if ref and all(ref.arxiv_id != f.arxiv_id for f in found):
@@ -114,10 +117,27 @@ def first_arxiv_mention(text: str) -> tuple[int, PaperRef] | None:
     """Where the first arXiv id written out in `text` starts, and the paper; None if there is none."""
     if "arx" not in text.lower():
         return None
-    for m in _TEXT_ID.finditer(text):
+    for m in _text_ids(text):
         if ref := _paper(m, None):
             return m.start(), ref
     return None
+
+
+def _text_ids(text: str) -> list[re.Match[str]]:
+    """`_TEXT_ID.finditer(text)`, the pattern tried only where the lowered text holds `_TEXT_ID_WORD`: a
+    case-blind pattern that opens with a look-behind is otherwise tried at every position."""
+    lower = text.lower()
+    if len(lower) != len(text) or has_case_blind_extras(text):
+        return list(_TEXT_ID.finditer(text))  # lowering moved or missed letters: scan the whole text
+    found: list[re.Match[str]] = []
+    end = 0
+    at = lower.find(_TEXT_ID_WORD)
+    while at >= 0:
+        if at >= end and (m := _TEXT_ID.match(text, at)):
+            found.append(m)
+            end = m.end()
+        at = lower.find(_TEXT_ID_WORD, at + 1)
+    return found
 
 
 # --- redirects and tracking parameters ---------------------------------------------------------------

@@ -201,8 +201,10 @@ def _inherit(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -
                 and _FAMILY_AFTER.match(text, d.end):  # "a 65B LLaMA": the size of the model named after it
             drafts[i] = d._replace(unit="params", noun="parameters", implied=False)
             continue
-        model = _SIZE_IN_PARENS.search(text, max(0, d.start - 40), d.start) if not d.unit else None
-        if model and d.number.scale >= 1e6 and text[d.end : d.end + 1] == ")":  # "DeepSeek-V3 (671B)"
+        # (the cheap tests first: the pattern is tried at every position of the 40 characters before the number)
+        in_parens = not d.unit and d.number.scale >= 1e6 and text[d.end : d.end + 1] == ")"
+        model = _SIZE_IN_PARENS.search(text, max(0, d.start - 40), d.start) if in_parens else None
+        if model:  # "DeepSeek-V3 (671B)"
             drafts[i] = d._replace(unit="params", noun="parameters", implied=False, subject=model.group("model"))
             continue
         # "6710억 개의 매개변수 중 370억 개만": a bare Korean count among a size is part of it

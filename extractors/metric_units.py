@@ -9,6 +9,7 @@ found; pure. The words are in `extractors.metric_words`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from extractors import metric_benchmarks as benchmarks
@@ -59,12 +60,13 @@ from extractors.metric_words import (
     plural,
 )
 from extractors.numbers import Quantity, looks_like_year
-from extractors.prefilter import stems
+from extractors.prefilter import ends_with, last_words, stems
 
 #: Units that score a result, as opposed to sizing or counting something.
 SCORE_UNITS = frozenset({"%", "pp", "score", *SCORE_UNIT_WORDS.values(), *CASED_SCORE_UNITS.values()})
 
 
+@lru_cache(maxsize=256)  # pure; every stage asks again about the same few units, and most take the pattern
 def is_score_unit(unit: str | None) -> bool:
     """A unit that scores a result: one of `SCORE_UNITS`, or a ranking or detection score ("nDCG@10", "top-1")."""
     return unit in SCORE_UNITS or (unit is not None and _RANKED_SCORE.fullmatch(" " + unit) is not None)
@@ -312,9 +314,11 @@ _UNIT_NOUNS = {**SIZE_NOUNS, **COUNT_UNITS}
 # the scan with no unit
 _PLAIN_STOPWORDS = STOPWORDS - {*SIZE_NOUNS, *TIME_NOUNS, *COUNT_UNITS, *SCORE_UNIT_WORDS, *CONTEXT_NOUNS, *MODEL_NOUNS,
                                 *NOT_METRIC_NOUNS, *MOE_PART_WORDS, *SIZE_COMPARATIVES, *_COUNTERS_AFTER}
-_SINGULAR_END = re.compile(
-    rf"\b({alternation(n for n in _UNIT_NOUNS if _UNIT_NOUNS.get(n + 's') == _UNIT_NOUNS[n])})$", re.IGNORECASE
-)
+_SINGULAR_NOUNS = tuple(n for n in _UNIT_NOUNS if _UNIT_NOUNS.get(n + "s") == _UNIT_NOUNS[n])
+_SINGULAR_END = re.compile(rf"\b({alternation(_SINGULAR_NOUNS)})$", re.IGNORECASE)
+# (what a noun must end with for `_SINGULAR_END` to match: a case-blind pattern tried at every word boundary
+# costs more than looking at the end first)
+_SINGULAR_ENDINGS = last_words(_SINGULAR_NOUNS)
 
 
 def _korean_count(text: str, q: Quantity, end: int) -> Reading:
@@ -409,6 +413,8 @@ def _after_modifier_comma(text: str, pos: int, words: list[str]) -> re.Match[str
 
 def _plural_head(noun: str | None) -> str | None:
     """"65B parameter model" is about parameters: the name says so."""
+    if noun and not ends_with(noun, _SINGULAR_ENDINGS):
+        return noun
     return _SINGULAR_END.sub(r"\1s", noun) if noun else None
 
 

@@ -65,6 +65,7 @@ _TWICE = re.compile(
     rf"|doubl(?:e|es|ed|ing)(?=\s+(?:{alternation(DOUBLE_BEFORE)})\b))",
     re.IGNORECASE,
 )
+_TWICE_WORDS = ("twice", "doubl")  # (what every match of `_TWICE` opens with, lowered)
 
 
 class Quantity(NamedTuple):
@@ -135,16 +136,18 @@ def _word_quantity(m: re.Match[str]) -> Quantity:
     return Quantity(m.start(), m.end(), value, word=True, unit_hint="x" if m.group("fold") else None)
 
 
-_LAST_CHUNK = re.compile(r"[^\s(\[（]*$")  # an opening bracket ends a name: "Proof-Pile-2(550억 토큰)"
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 
 
 def _inside_name(text: str, start: int) -> bool:
     """A number inside a hyphenated name ("GPT-3", "s1-32B", "Llama-3-8B"), as opposed to the high end of a
-    range ("2-4x", "2x-3x", "1.5B–70B")."""
+    range ("2-4x", "2x-3x", "1.5B–70B"); an opening bracket ends a name."""
     if start == 0 or text[start - 1].isspace():
         return False  # most numbers: nothing is glued to them
-    chunk = _LAST_CHUNK.search(text[max(0, start - 40) : start]).group()
+    # (the last run of non-space before `start`, which is not a space: what `\S*$` finds, without trying it at
+    # every position of the window)
+    chunk = text[max(0, start - 40) : start].rsplit(None, 1)[-1]
+    chunk = chunk[max(chunk.rfind("("), chunk.rfind("["), chunk.rfind("（")) + 1 :]  # "Proof-Pile-2(550억 토큰)"
     return _LATIN_LETTER.search(chunk) is not None and not _RANGE_START.fullmatch(chunk)
 
 
@@ -163,6 +166,21 @@ def _matches_from(pattern: re.Pattern[str], text: str, starts: Iterable[int]) ->
 def _digit_matches(text: str) -> list[re.Match[str]]:
     """`_DIGIT.finditer(text)`, trying the pattern only where a run of digits starts."""
     return _matches_from(_DIGIT, text, (run.start() for run in _DIGIT_RUN.finditer(text)))
+
+
+def _twice_matches(text: str, lower: str) -> list[re.Match[str]]:
+    """`_TWICE.finditer(text)`, trying the pattern only where the lowered text (`lower`) holds one of
+    `_TWICE_WORDS`: a case-blind pattern that opens with a word boundary is tried at every position, which
+    costs more than the rest of the number scan."""
+    if len(lower) != len(text) or has_case_blind_extras(text):
+        return list(_TWICE.finditer(text))  # lowering moved or missed letters: scan the whole text
+    starts = []
+    for word in _TWICE_WORDS:
+        at = lower.find(word)
+        while at >= 0:
+            starts.append(at)
+            at = lower.find(word, at + 1)
+    return _matches_from(_TWICE, text, sorted(starts))
 
 
 def _word_matches(text: str, lower: str) -> list[re.Match[str]]:
@@ -210,8 +228,8 @@ def find_quantities(text: str) -> list[Quantity]:
             Quantity(m.start(), m.end(), float(KO_NUMBER_WORDS[m.group("w")]), word=True)
             for m in _KOREAN_WORD_QUANTITY.finditer(text)
         ]
-    if "twice" in lower or "doubl" in lower:
-        found += [Quantity(m.start(), m.end(), 2.0, word=True, unit_hint="x") for m in _TWICE.finditer(text)]
+    if any(word in lower for word in _TWICE_WORDS):
+        found += [Quantity(m.start(), m.end(), 2.0, word=True, unit_hint="x") for m in _twice_matches(text, lower)]
     if "/" in text:  # "1.8/3.3 WER", "72.1/80.3%": two decimals split by a slash are two results (not a fraction)
         for m in _DECIMAL_PAIR.finditer(text):
             found += [Quantity(m.start(g), m.end(g), float(m.group(g))) for g in (1, 2)]

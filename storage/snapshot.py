@@ -42,7 +42,7 @@ from pathlib import Path
 import duckdb
 
 from config.faults import fault_point
-from storage.db import StorageError, Target, schema_version
+from storage.db import StorageError, Target, one_thread, schema_version
 from storage.views import catalog_definitions
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ def _export_tables(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, i
         """
     ).fetchall()]
     rows = {}
-    with _one_thread(conn):
+    with one_thread(conn):  # the export's memory is one row group, not one per thread (db.one_thread)
         for table in tables:
             target = folder / f"{table}.parquet"
             conn.execute(f'COPY (SELECT * FROM "{table}") TO {_literal(target)} '
@@ -111,18 +111,6 @@ def _export_tables(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, i
             rows[table] = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
             fault_point("snapshot.mid_export")
     return rows
-
-
-@contextmanager
-def _one_thread(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """DuckDB on one thread for the block, then as it was: the export's memory is one row group, not one per
-    thread (on 10,000 documents, 470 MiB at peak with the defaults, 190 MiB so; and no slower)."""
-    threads = conn.execute("SELECT current_setting('threads')").fetchone()[0]
-    conn.execute("SET threads = 1")
-    try:
-        yield
-    finally:
-        conn.execute(f"SET threads = {int(threads)}")
 
 
 def _ordered_definitions(conn: duckdb.DuckDBPyConnection, folder: Path, tables: list[str]) -> list[str]:

@@ -201,6 +201,9 @@ class LocalServer:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default listen backlog is 5: a client opening more connections at once (the poll fetches
+    # `[fetch] concurrency` sources in parallel) saw some SYNs dropped and retried by the kernel a second later
+    request_queue_size = 128
     block_on_close = False
     owner: LocalServer
 

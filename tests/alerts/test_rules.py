@@ -124,7 +124,7 @@ _WORDS = ["KV cache", "kv-cache", "Agent", "agents", "MoE", "에이전트", "에
 def _reference_has_word(text: str, keyword: str) -> bool:
     import re
 
-    from alerts.rules import _PARTICLE
+    from alerts.textmatch import _PARTICLE
 
     particle = _PARTICLE if re.search(r"[\uac00-\ud7a3]$", keyword) else ""
     return re.search(r"(?<!\w)" + re.escape(keyword.casefold()) + particle + r"(?!\w)", text.casefold()) is not None

@@ -168,34 +168,23 @@ def _digit_matches(text: str) -> list[re.Match[str]]:
     return _matches_from(_DIGIT, text, (run.start() for run in _DIGIT_RUN.finditer(text)))
 
 
-def _twice_matches(text: str, lower: str) -> list[re.Match[str]]:
-    """`_TWICE.finditer(text)`, trying the pattern only where the lowered text (`lower`) holds one of
-    `_TWICE_WORDS`: a case-blind pattern that opens with a word boundary is tried at every position, which
-    costs more than the rest of the number scan."""
+def _word_start_matches(pattern: re.Pattern[str], words: Iterable[str], text: str,
+                        lower: str) -> list[re.Match[str]]:
+    """`pattern.finditer(text)` for a case-blind pattern that opens with a word boundary and then one of `words`
+    (lowered: `_WORD` and the number words, `_TWICE` and `_TWICE_WORDS`), tried only where the lowered text
+    (`lower`) holds one of them at the start of a word: such a pattern tried at every position costs more than
+    the rest of the number scan."""
     if len(lower) != len(text) or has_case_blind_extras(text):
-        return list(_TWICE.finditer(text))  # lowering moved or missed letters: scan the whole text
+        return list(pattern.finditer(text))  # lowering moved or missed letters: scan the whole text
     starts = []
-    for word in _TWICE_WORDS:
+    for word in words:
         at = lower.find(word)
         while at >= 0:
-            starts.append(at)
-            at = lower.find(word, at + 1)
-    return _matches_from(_TWICE, text, sorted(starts))
-
-
-def _word_matches(text: str, lower: str) -> list[re.Match[str]]:
-    """`_WORD.finditer(text)`, trying the pattern only where the lowered text (`lower`) holds a number word."""
-    if len(lower) != len(text) or has_case_blind_extras(text):
-        return list(_WORD.finditer(text))  # lowering moved or missed letters: scan the whole text
-    starts = []
-    for word in NUMBER_WORDS:
-        at = lower.find(word)
-        while at >= 0:
-            # (`_WORD` opens with a word boundary: a candidate inside a word, "ten" in "attention", never matches)
+            # (the pattern opens with a word boundary: a candidate inside a word, "ten" in "attention", never matches)
             if not at or not (lower[at - 1].isalnum() or lower[at - 1] == "_"):
                 starts.append(at)
             at = lower.find(word, at + 1)
-    return _matches_from(_WORD, text, sorted(starts))
+    return _matches_from(pattern, text, sorted(starts))
 
 
 # The times sign of a size: glued to both sides ("3x3", "256×256") or spaced from both ("1024 x 768"); not "3.6x 16
@@ -221,7 +210,7 @@ def find_quantities(text: str) -> list[Quantity]:
              and not (sides and (m.end() in sides[0] or m.start() in sides[1]))]
     lower = text.lower()
     extra = len(found)
-    found += [_word_quantity(m) for m in _word_matches(text, lower)]
+    found += [_word_quantity(m) for m in _word_start_matches(_WORD, NUMBER_WORDS, text, lower)]
     # the rarer forms are looked for only where their telltale is in the text: a whole-text scan costs more
     if "배" in text:
         found += [
@@ -229,7 +218,8 @@ def find_quantities(text: str) -> list[Quantity]:
             for m in _KOREAN_WORD_QUANTITY.finditer(text)
         ]
     if any(word in lower for word in _TWICE_WORDS):
-        found += [Quantity(m.start(), m.end(), 2.0, word=True, unit_hint="x") for m in _twice_matches(text, lower)]
+        found += [Quantity(m.start(), m.end(), 2.0, word=True, unit_hint="x")
+                  for m in _word_start_matches(_TWICE, _TWICE_WORDS, text, lower)]
     if "/" in text:  # "1.8/3.3 WER", "72.1/80.3%": two decimals split by a slash are two results (not a fraction)
         for m in _DECIMAL_PAIR.finditer(text):
             found += [Quantity(m.start(g), m.end(g), float(m.group(g))) for g in (1, 2)]

@@ -6,7 +6,7 @@
 `flows` times, N times interleaved, a no-change poll of NOCHANGE's feeds (already polled once) through the
 plain pipeline and through the `poll-newsletters` flow, and a first poll of FIRST's feeds (its database
 removed before each) the same two ways, alternating which goes first; and an empty flow run, the fixed cost of
-any flow run on this server. It prints one JSON object.
+any flow run on this server, with Prefect's default heartbeats and without. It prints one JSON object.
 """
 
 from __future__ import annotations
@@ -29,10 +29,15 @@ def _poll_plain(config: str) -> dict:
 
 
 def _poll_flow(config: str) -> dict:
+    """The poll as `radar poll` runs it on a server: the flow, called in this process, with the CLI's
+    heartbeat setting (radar/console.py's `run_flow`)."""
     from config.settings import load_settings
     from flows.newsletters import poll_newsletters
+    from flows.prefect_runtime import flow_heartbeats
 
-    return poll_newsletters(settings=load_settings(config))
+    settings = load_settings(config)
+    with flow_heartbeats(settings.prefect.cli_flow_heartbeats):
+        return poll_newsletters(settings=settings)
 
 
 def _generations(config: str) -> set[str]:
@@ -66,17 +71,26 @@ def _empty() -> Callable[[], None]:
 
 
 def _empty_flow() -> None:
-    """A flow run that does nothing: what any flow run costs on this server and Prefect version."""
+    """A flow run that does nothing: what any flow run costs on this server and Prefect version (with
+    Prefect's default heartbeats, as a worker's runs send them)."""
     _empty()()
+
+
+def _empty_flow_without_heartbeats() -> None:
+    from flows.prefect_runtime import flow_heartbeats
+
+    with flow_heartbeats(False):
+        _empty()()
 
 
 def flows(nochange: str, first: str, reps: int) -> dict:
     out: dict = {"nochange_plain": [], "nochange_flow": [], "first_plain": [], "first_flow": [],
-                 "nochange_snapshot_published": [], "empty_flow": []}
+                 "nochange_snapshot_published": [], "empty_flow": [], "empty_flow_no_heartbeats": []}
     _poll_flow(nochange)  # warm up: the flow's first call in a process registers it with the server
     _empty_flow()
     for rep in range(reps):
         out["empty_flow"].append(_timed(_empty_flow))
+        out["empty_flow_no_heartbeats"].append(_timed(_empty_flow_without_heartbeats))
         order = [("plain", _poll_plain), ("flow", _poll_flow)]
         for name, fn in order if rep % 2 == 0 else order[::-1]:
             before = _generations(nochange)

@@ -108,6 +108,12 @@ class PrefectSettings(BaseModel):
     poll_group_size: int = Field(default=0, ge=0, le=10_000)
     # How long the poll waits for its group runs before it fails saying which are unfinished.
     poll_group_timeout_seconds: float = Field(default=3600.0, gt=0, le=86_400)
+    # Whether a flow run started from the CLI (`radar poll`, `radar arxiv ...`, `radar backfill` with
+    # PREFECT_API_URL set) sends Prefect's flow-run heartbeats. Prefect reads them only to mark a run Crashed
+    # when its process died, through an automation you create; a worker's runs always send them (every
+    # PREFECT_FLOWS_HEARTBEAT_FREQUENCY seconds, 180 by default). Off, a CLI run ends when its work does:
+    # Prefect 3.9's heartbeat thread otherwise holds every run about one second longer.
+    cli_flow_heartbeats: bool = False
 
 
 class Settings(BaseSettings):

@@ -20,7 +20,7 @@ from email import policy
 from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
-from functools import cache
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -368,7 +368,7 @@ def parse_email_messages(content: bytes, location: str | None, source: str = "")
         return [d for n, mail in enumerate(mails) if mail.strip()
                 for d in parse_email_messages(mail, location if n == 0 else None, source)]
     try:
-        msg = email.message_from_bytes(content, _class=EmailMessage, policy=_message_policy())
+        msg = email.message_from_bytes(content, _class=EmailMessage, policy=_MESSAGE_POLICY)
         enclosed = _enclosed_messages(msg)
         if not enclosed:
             return [_email_document(msg, location, source, where)]
@@ -400,7 +400,7 @@ def _outer_key(msg: EmailMessage, where: str) -> str:
 
 
 def _parse_email(content: bytes, location: str | None, source: str, where: str) -> Document:
-    msg = email.message_from_bytes(content, _class=EmailMessage, policy=_message_policy())
+    msg = email.message_from_bytes(content, _class=EmailMessage, policy=_MESSAGE_POLICY)
     return _email_document(msg, location, source, where)
 
 
@@ -431,11 +431,30 @@ def _email_document(msg: EmailMessage, location: str | None, source: str, where:
     )
 
 
-def _message_policy() -> policy.EmailPolicy:
-    """`policy.default`, with each header of one message parsed once: the stdlib parses a header again on
-    every read, and finding the body reads each part's Content-Type many times (four fifths of the parse).
-    The parsed headers are immutable, so handing out the same one again changes nothing."""
-    return policy.default.clone(header_factory=cache(HeaderRegistry()))
+class _HeaderClasses(HeaderRegistry):
+    """The stdlib's header registry, each of its header classes made once: `HeaderRegistry` makes a new class
+    (by `type()`) for every header it parses, a fifth of the time an email takes to read. Which class a header
+    gets depends on its name alone, through the registry's few entries, so the made ones are kept by entry."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[type, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        entry = self.registry.get(name.lower(), self.default_class)
+        if entry not in self._made:
+            self._made[entry] = super().__getitem__(name)
+        return self._made[entry]
+
+
+#: A header (name, value) parsed as `policy.default` parses it, each distinct one once while cached: the stdlib parses a
+#: header again on every read, and finding the body reads each part's Content-Type many times; and the messages of
+#: one newsletter repeat their From, Reply-To, MIME-Version and parts' Content-Type headers issue after issue.
+#: The parse depends on (name, value) alone and the parsed headers are immutable, so handing out the same one
+#: again changes nothing. (Bounded: a folder of mail from many senders does not grow it.)
+_parse_header = lru_cache(maxsize=512)(_HeaderClasses())
+
+_MESSAGE_POLICY = policy.default.clone(header_factory=_parse_header)
 
 
 def _richer_part(html: str, text: str) -> str:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -25,7 +26,7 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.concurrency.sync import rate_limit
-from prefect.context import get_run_context
+from prefect.context import SettingsContext, get_run_context, get_settings_context
 from prefect.exceptions import MissingContextError
 from prefect.logging.handlers import APILogHandler
 from prefect.tasks import Task
@@ -78,6 +79,23 @@ def flow_settings(config: str | None, settings: Settings | None) -> Settings:
         raise ConfigError("no config file for this run: deploy with `radar deploy --config FILE` (it sets every "
                           "deployment's `config` parameter), or run the deployment with -p config=FILE")
     return load_settings(config)
+
+
+@contextmanager
+def flow_heartbeats(send: bool) -> Iterator[None]:
+    """Flow runs started inside this block send Prefect's flow-run heartbeats only if `send` (`[prefect]
+    cli_flow_heartbeats`, for runs the CLI starts in its own process). Prefect 3.9 sends them from a thread
+    that sleeps in whole seconds and is joined when the run ends, which holds every run up to a second
+    longer; a None frequency is Prefect's own "no heartbeats" (its engine skips the thread)."""
+    current = get_settings_context()
+    if send or current.settings.flows.heartbeat_frequency is None:
+        yield
+        return
+    # A copy that changes this one field: Prefect's `temporary_settings` rebuilds (and re-reads) every
+    # setting, about 0.1 s a call, which was a third of a no-change poll's cost.
+    flows = current.settings.flows.model_copy(update={"heartbeat_frequency": None})
+    with SettingsContext(profile=current.profile, settings=current.settings.model_copy(update={"flows": flows})):
+        yield
 
 
 def _in_a_run(record: logging.LogRecord) -> bool:

@@ -41,7 +41,7 @@ def poll_command(config: ConfigOption = None) -> None:
 
         return poll_arxiv(settings=settings)
 
-    summary = run_flow(in_process, on_server, "arxiv poll")
+    summary = run_flow(in_process, on_server, "arxiv poll", heartbeats=settings.prefect.cli_flow_heartbeats)
     table = Table(title=f"arXiv poll  ({summary['database']})", title_justify="left")
     for col in ("query", "status", "fetched", "new", "updated", "code", "metrics"):
         table.add_column(col, justify="left" if col in ("query", "status") else "right")
@@ -74,7 +74,7 @@ def enrich_command(config: ConfigOption = None) -> None:
 
         return enrich_arxiv(settings=settings)
 
-    s = run_flow(in_process, on_server, "arxiv enrich")
+    s = run_flow(in_process, on_server, "arxiv enrich", heartbeats=settings.prefect.cli_flow_heartbeats)
     out.print(f"Asked arXiv about {s['asked']} papers in {s['requests']} requests: {s['found']} found, "
               f"{s['unknown']} unknown (not asked again for {settings.arxiv.recheck_unknown_days} days).")
     if s["status"] == "failed":
@@ -119,7 +119,7 @@ def backfill_command(
 
         return backfill(first, last, **options, settings=settings)
 
-    s = run_flow(in_process, on_server, "backfill")
+    s = run_flow(in_process, on_server, "backfill", heartbeats=settings.prefect.cli_flow_heartbeats)
     days = s["arxiv"]
     if days:
         table = Table(title=f"Backfill {s['from']} to {s['to']}  (ingest mode: {s['ingest_mode']})",

@@ -115,7 +115,7 @@ def poll(config: ConfigOption = None) -> None:
 
         return poll_newsletters(settings=settings)
 
-    summary = run_flow(in_process, on_server, what="the poll")
+    summary = run_flow(in_process, on_server, heartbeats=settings.prefect.cli_flow_heartbeats, what="the poll")
     _print_poll_summary(summary)
     if summary["failures"]:
         raise typer.Exit(1)

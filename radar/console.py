@@ -102,11 +102,12 @@ def prefect_server_configured() -> bool:
 
 
 def run_flow(in_process: Callable[[Runtime], T], on_server: Callable[[], T], label: str | None = None, *,
-             what: str | None = None) -> T:
+             heartbeats: bool, what: str | None = None) -> T:
     """Run a pipeline, with a progress bar fed by flows/progress.py, and map its errors to one line.
 
     With PREFECT_API_URL set, `on_server()` calls the Prefect flow, so the run goes through that server
-    and shows in its UI. Without it, `in_process(runtime)` calls the same pipeline function with a
+    and shows in its UI; it sends Prefect's flow-run heartbeats only if `heartbeats` (`[prefect]
+    cli_flow_heartbeats`). Without it, `in_process(runtime)` calls the same pipeline function with a
     `PlainRuntime` in this process: no temporary server, no Prefect import, and the run's warnings
     printed on stderr. A flow run that failed as a whole (`RunFailed`) still returns its summary. Any
     other failure (a bug, Prefect itself) is reported as `what` (default: `label`) "did not run to the end".
@@ -125,7 +126,10 @@ def run_flow(in_process: Callable[[Runtime], T], on_server: Callable[[], T], lab
 
         def call() -> T:
             if prefect_server_configured():
-                return on_server()
+                from flows.prefect_runtime import flow_heartbeats
+
+                with flow_heartbeats(heartbeats):
+                    return on_server()
             from flows.pipeline.runtime import PlainRuntime
 
             with _run_logs_printed():

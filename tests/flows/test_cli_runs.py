@@ -1,13 +1,17 @@
 """`radar poll` and `radar arxiv enrich` run in this process without PREFECT_API_URL (no flow run on
-any server, the run's warnings on stderr), and as flow runs on the server when it is set."""
+any server, the run's warnings on stderr), and as flow runs on the server when it is set, with Prefect's
+flow-run heartbeats only when `[prefect] cli_flow_heartbeats` asks for them."""
 
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
+import httpx
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+from prefect.client.schemas.sorting import FlowRunSort
 from prefect.settings import PREFECT_API_URL
 from typer.testing import CliRunner
 
@@ -62,3 +66,43 @@ def test_an_enrichment_that_failed_on_the_server_still_prints_its_summary(tmp_pa
     assert result.exit_code == 1, result.stdout + result.stderr
     assert "Asked arXiv about 0 papers in 3 requests" in result.stdout
     assert "1 papers to look up, none looked up: 3 requests sent, 3 failed" in result.stderr
+
+
+def latest_flow_run_id(name: str) -> str:
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=[name])),
+                                     sort=FlowRunSort.START_TIME_DESC, limit=1)
+    return str(runs[0].id)
+
+
+def events_of(flow_run_id: str, *names: str) -> list[str]:
+    body = {"filter": {"event": {"name": list(names)}, "resource": {"id": [f"prefect.flow-run.{flow_run_id}"]},
+                       "occurred": {"since": "2020-01-01T00:00:00Z"}}, "limit": 50}
+    response = httpx.post(f"{PREFECT_API_URL.value()}/events/filter", json=body, timeout=10)
+    response.raise_for_status()
+    return [event["event"] for event in response.json()["events"]]
+
+
+def test_a_cli_run_on_a_server_sends_heartbeats_only_when_the_config_asks(tmp_path, monkeypatch):
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    config = tmp_path / "radar.toml"
+    shutil.copytree(ROOT / "demo", tmp_path / "demo")
+    base = (ROOT / "radar.toml").read_text(encoding="utf-8")
+    runs = {}
+    for send in (False, True):
+        config.write_text(base + f"\n[prefect]\ncli_flow_heartbeats = {str(send).lower()}\n", encoding="utf-8")
+        result = CliRunner().invoke(app, ["poll", "--config", str(config)], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.stdout + result.stderr
+        runs[send] = latest_flow_run_id("poll-newsletters")
+    assert runs[False] != runs[True]
+    # Events reach the server's store a little later: wait for the heartbeat of the run that sends them
+    # (its first one goes out as the run starts) and for the other run's end.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        sent = events_of(runs[True], "prefect.flow-run.heartbeat")
+        ended = events_of(runs[False], "prefect.flow-run.Completed")
+        if sent and ended:
+            break
+        time.sleep(0.5)
+    assert sent == ["prefect.flow-run.heartbeat"] and ended == ["prefect.flow-run.Completed"]
+    assert events_of(runs[False], "prefect.flow-run.heartbeat") == []

@@ -36,7 +36,7 @@ from extractors.cards import CARD_MARK, rewrite_cards
 from extractors.footnotes import NOTE_MARK, keeps_marker, lend_notes, lent_links
 from extractors.html_chrome import THREAD_MARK, article_root, attached, drop, keep_article, keep_thread, sort_out
 from extractors.html_styles import body_size, inline_class_fonts, may_be_styled, page_may_be_styled, styled_level
-from extractors.links import find_arxiv_in_url, visible_target
+from extractors.links import find_arxiv_in_url, stated_target, visible_target
 from extractors.metric_tables import is_number_cell, is_results_table
 
 Node = str | etree._Element  # text, an element, or a comment / processing instruction
@@ -78,6 +78,7 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     root = parse_tree(html)
     if root is None:
         return []
+    _state_targets(root)
     tags = list(root.iter(etree.Element))  # elements only: no comments or processing instructions
     cards, dropped, marked = sort_out(tags)
     dropped = keep_thread(keep_article(dropped, root, marked), root, lambda href: find_arxiv_in_url(href) is not None)
@@ -101,6 +102,17 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     kept = [b for b in blocks if not is_counter(b.text, bare=True)]
     metas = [is_meta_line(b.text) for b in kept]
     return [without_counters(b) if meta else b for b, meta in zip(kept, metas, strict=True) if not meta or b.paper_ids]
+
+
+def _state_targets(root: etree._Element) -> None:
+    """Give each link whose attributes write out where it goes (an expanded t.co link, a script's `data-url`)
+    that address as its href (`links.stated_target`), before cards, chrome and blocks read the hrefs."""
+    for a in root.iter("a"):
+        attrs = a.attrib
+        if len(attrs) > 1:  # an href alone states nothing more (most links)
+            href = (attrs.get("href") or "").strip()
+            if (stated := stated_target(href, attrs)) != href:
+                a.set("href", stated)
 
 
 def _resolve_links(root: etree._Element, base: str | None) -> None:

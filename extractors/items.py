@@ -47,7 +47,9 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    Speech Recognition via Large-Scale Weak Supervision").
 9. *Posts.* An element marked as a post (`class="h-entry"`: a Mastodon status, an IndieWeb post list) starts a
    story, as a rule does (extractors/html_blocks.py); so does a paragraph that opens with its post's number in a
-   thread ("1/", "2/12", "(3/8)"), where at least two paragraphs open with different numbers.
+   thread ("1/", "2/12", "(3/8)") or closes with it and the thread's length ("... 2/7", "... (3/8)"), where at
+   least two paragraphs carry different numbers. A post that links a repository and no paper goes on about the
+   paper of the post before it (a thread posts a paper, then its code); a heading after a post is the page's.
 10. *A document that is a paper's page.* Where no block names a paper and the document's own link is a paper's
    page (a feed entry linking `huggingface.co/papers/ID` or `arxiv.org/abs/ID`, its body the abstract), the
    whole body is one item about that paper, titled by the document.
@@ -128,6 +130,7 @@ class _Segment:
     body: list[Block] = field(default_factory=list)
     after_rule: bool = False  # a rule, a sign-off or the document's start is right before it
     dropped: bool = False  # a sponsor block or a footer
+    post: bool = False  # a numbered post of a thread opens it
 
 
 @dataclass
@@ -278,15 +281,29 @@ def _is_label_lead(lead: str, counts: dict[str, int]) -> bool:
     return LABEL.match(head) is not None or (counts.get(head, 0) >= 2 and not coins_a_name(lead))
 
 
-# A post's number in a thread ("1/", "2/12", "(3/8)", "4/n"), opening a paragraph: each numbered post is a story.
+# A post's number in a thread ("1/", "2/12", "(3/8)", "4/n"), opening a paragraph, or closing it with the
+# thread's length ("... 2/7", "... (3/8)"): each numbered post is a story.
 _THREAD_COUNTER = re.compile(r"\(?(\d{1,3})\s?/\s?(?:\d{1,3}|n)?\)?\s")
+_CLOSING_COUNTER = re.compile(r"\s\(?(\d{1,3})\s?/\s?(\d{1,3}|n)\)?$")
+
+
+def _post_number(block: Block) -> str | None:
+    """The number a paragraph gives itself as a post of a thread, at its start or (with the total) at its end."""
+    if block.kind != "para":
+        return None
+    if (m := _THREAD_COUNTER.match(block.text)) is not None:
+        return m.group(1)
+    closing = _CLOSING_COUNTER.search(block.text[-12:]) if "/" in block.text[-12:] else None
+    if closing is None or (closing.group(2) != "n" and int(closing.group(1)) > int(closing.group(2))):
+        return None
+    return closing.group(1)
 
 
 def _thread_posts(blocks: list[Block]) -> set[int]:
-    """Ids of the paragraphs that open a numbered post of a thread: at least two paragraphs open with a post
-    number, and not all with the same one (two fractions are not a thread)."""
-    opened = [(id(b), m.group(1)) for b in blocks if b.kind == "para" and (m := _THREAD_COUNTER.match(b.text))]
-    return {bid for bid, _ in opened} if len({n for _, n in opened}) >= 2 else set()
+    """Ids of the paragraphs that open a numbered post of a thread: at least two paragraphs carry a post
+    number, and not all the same one (two fractions are not a thread)."""
+    numbered = [(id(b), n) for b in blocks if (n := _post_number(b)) is not None]
+    return {bid for bid, _ in numbered} if len({n for _, n in numbered}) >= 2 else set()
 
 
 def _segments(blocks: list[Block]) -> list[_Segment]:
@@ -294,7 +311,7 @@ def _segments(blocks: list[Block]) -> list[_Segment]:
     posts = _thread_posts(blocks)
     for block in blocks:
         if block.kind == "sep" or (block.kind != "li" and _SIGN_OFF.match(block.text)) or id(block) in posts:
-            segments.append(_Segment(None, after_rule=True))
+            segments.append(_Segment(None, after_rule=True, post=id(block) in posts))
             if id(block) in posts:
                 segments[-1].body.append(block)
         elif (dropped := _is_sponsor(block) or _is_footer(block.text)) and block.kind == "li":
@@ -360,6 +377,7 @@ class _Story:
     head: Block | None
     blocks: list[Block] = field(default_factory=list)
     papers: set[str] = field(default_factory=set)
+    post: bool = False  # a numbered post of a thread opens it
 
 
 def _stories(segments: list[_Segment]) -> list[_Story]:
@@ -371,16 +389,25 @@ def _stories(segments: list[_Segment]) -> list[_Story]:
     for seg in segments:
         current = stories[-1] if stories else None
         blocks = [seg.head, *seg.body] if seg.head else seg.body
-        if current is None or seg.head is None or seg.after_rule or _starts_story(seg, current, title_rank, ruled):
-            stories.append(_Story(seg.head, list(seg.body), _papers(blocks)))
+        if seg.post and current is not None and current.post and current.papers and _only_code(blocks):
+            current.blocks += blocks  # a thread's post of a repository and no paper: the code of the paper above
+        elif current is None or seg.head is None or seg.after_rule or _starts_story(seg, current, title_rank, ruled):
+            stories.append(_Story(seg.head, list(seg.body), _papers(blocks), seg.post))
         else:
             current.blocks += blocks
             current.papers |= _papers(blocks)
     return stories
 
 
+def _only_code(blocks: list[Block]) -> bool:
+    """The blocks link a repository and no paper (a thread posts a paper, then its code in the next post)."""
+    return not _has_paper(blocks) and any(find_code_link(a.href) for b in blocks for a in b.anchors)
+
+
 def _starts_story(seg: _Segment, current: _Story, title_rank: int, ruled: bool) -> bool:
     assert seg.head is not None
+    if current.post:
+        return True  # a thread's post has no sub-headings: a heading after it is the page's, not the post's
     had = current.papers
     # a section closed by its paper's links line is a paper's title after another paper's story or right
     # under a category heading; inside a story still waiting for its links it is a sub-heading

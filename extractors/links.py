@@ -13,6 +13,7 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, unquote, unquote_plus, urlsplit, urlunsplit
 
@@ -291,6 +292,46 @@ def _hides_shown(href: str, shown: str) -> bool:
         return False
     here, there = _split(href), _split(shown)
     return bool(here and there and here.hostname and there.hostname) and _host(here) != _host(there)
+
+
+# Attributes in which a page writes out where a link goes when its href does not (X/Twitter's expanded t.co
+# links, thread readers, link previews, links opened by a script): the first that holds an address counts.
+_EXPANDED_ATTRIBUTES = ("data-expanded-url", "data-full-url", "data-expanded")  # what the href shortens, always
+_SCRIPT_ATTRIBUTES = ("data-url", "data-href")  # where a script sends a link whose href is a stand-in
+_SHORTENERS = frozenset({
+    "t.co", "bit.ly", "buff.ly", "ow.ly", "tinyurl.com", "goo.gl", "lnkd.in", "dlvr.it", "is.gd", "trib.al",
+    "rb.gy", "tiny.cc", "cutt.ly", "shorturl.at", "rebrand.ly", "bl.ink", "t.ly", "v.gd", "shorturl.com",
+})
+_ONE_ADDRESS = re.compile(r"https?://[^\s/]+\.[^\s/]+(?:/\S*)?", re.I)
+
+
+def stated_target(href: str, attrs: Mapping[str, str]) -> str:
+    """Where a link goes, where its own attributes say so and its href only stands in for it: an expanded
+    address (`data-expanded-url`, `data-full-url`) over any href; `data-url` / `data-href` over a shortener's
+    href (t.co, bit.ly, ...) or none ("#", "javascript:"); a `title` that is a whole address over a
+    shortener's href. Otherwise `href`."""
+    for name in _EXPANDED_ATTRIBUTES:
+        if (value := _address(attrs.get(name))) is not None:
+            return value
+    stand_in = not href or href.startswith("#") or href[:11].lower() == "javascript:"
+    short = not stand_in and _is_shortened(href)
+    if stand_in or short:
+        for name in _SCRIPT_ATTRIBUTES:
+            if (value := _address(attrs.get(name))) is not None:
+                return value
+    if short and (value := _address(attrs.get("title"))) is not None:
+        return value
+    return href
+
+
+def _address(value: str | None) -> str | None:
+    value = value.strip() if value else ""
+    return value if value and _ONE_ADDRESS.fullmatch(value) else None
+
+
+def _is_shortened(href: str) -> bool:
+    parts = _split(href.strip())
+    return parts is not None and bool(parts.hostname) and _host(parts) in _SHORTENERS
 
 
 _PLAIN_URL = re.compile(r"https?://[a-z0-9.-]+(?:/[^?#\s]*)?")  # no port, credentials, query or fragment

@@ -14,9 +14,9 @@ from functools import lru_cache
 
 from lxml import etree
 
-from extractors.blocks import is_counter, norm
+from extractors.blocks import is_counter, norm, text_urls
 from extractors.cards import is_card, is_card_class
-from extractors.links import find_arxiv_in_text, find_arxiv_in_url
+from extractors.links import find_arxiv_in_text, find_arxiv_in_url, find_code_link
 
 _CHROME_TAGS = [
     "head", "script", "style", "noscript", "template", "nav", "form", "button", "svg", "iframe", "input",
@@ -126,12 +126,16 @@ _META_WORDS = frozenset({"meta", "byline"})
 
 
 def _paper_meta(tag: etree._Element) -> bool:
-    """A tag named chrome only as a meta line or byline that names a paper ("Liu et al. · ICCV 2021 · arXiv
-    2103.14030", "Radford et al. · [PDF]"): in a digest of papers that line is where the paper is linked."""
+    """A tag named chrome only as a meta line or byline that names a paper or its code ("Liu et al. · ICCV
+    2021 · arXiv 2103.14030", "Radford et al. · [PDF]", "arXiv only · code"): in a digest of papers that line
+    is where the paper and its repository are linked."""
     if not _only_words(tag, _META_WORDS):
         return False
-    return any(find_arxiv_in_url(a.get("href") or "") for a in tag.iter("a")) or bool(
-        find_arxiv_in_text(" ".join(tag.itertext())))
+    hrefs = [a.get("href") or "" for a in tag.iter("a")]
+    if any(find_arxiv_in_url(h) or find_code_link(h) for h in hrefs):
+        return True
+    text = " ".join(tag.itertext())
+    return bool(find_arxiv_in_text(text)) or any(find_code_link(url) for _, _, url in text_urls(text))
 
 
 _THREAD_WORDS = frozenset({"comment", "comments"})

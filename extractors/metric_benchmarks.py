@@ -135,6 +135,29 @@ def benchmark_before(text: str, start: int, end: int) -> str | None:
     return found[-1][2] if found else None
 
 
+_FROM = re.compile(r"\bfrom\s*$", re.I)
+_FROM_REACH = 60  # characters before "from" that its benchmark may stand in
+_FROM_GAP_WORDS = 3  # words between the benchmark and "from" ("MultiArith accuracy from", "on MATH from")
+
+
+def benchmark_before_from(text: str, start: int, end: int) -> str | None:
+    """The benchmark a score changes on, named in the few words right before the "from" that opens the score
+    ("took MultiArith from 17.7% to 78.7%", "pass@1 on HumanEval from 48%"): the pair's own benchmark, even
+    where the sentence names another after the pair ("... and GSM8K from 10.4% to 40.7%")."""
+    m = _FROM.search(text, max(start, end - 8), end)
+    if m is None:
+        return None
+    found = _benchmarks(text, max(start, m.start() - _FROM_REACH), m.start())
+    if found:
+        gap = text[found[-1][1] : m.start()]
+        return found[-1][2] if len(gap.split()) <= _FROM_GAP_WORDS and not any(c in gap for c in ",;:.()") else None
+    # an unseen name written like a benchmark (a capital or digit inside) right before "from": what changed
+    name = _NAME_AT_END.search(text, max(start, m.start() - _LONGEST_NAME), m.start() - 1)
+    if name and any(c.isupper() or c.isdigit() for c in name.group()[1:]) and _benchmark_like(name.group()):
+        return name.group()
+    return None
+
+
 def benchmark_adjacent(text: str, start: int, end: int) -> str | None:
     """A benchmark right before the number: a known one ("MMLU: 56%", "HellaSwag (89.1%)", "GPQA에서 71.5%"),
     or any name with a capital or digit inside it before a signed change in parentheses ("SVAMP (+11.0%)")."""

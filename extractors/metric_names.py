@@ -1,7 +1,8 @@
 """The naming stage of the metric reader: what a number is named by. A score by its benchmark ("97.3% on
-MATH-500", "MMLU: 56%", "On HellaSwag, it reaches 89%"); a multiplier or a size by the quantity it measures,
-written after it ("5x higher inference throughput", "배의 속도 향상") or before it ("improves throughput by
-2-4x", "GPU 메모리 요구량은 3배").
+MATH-500", "MMLU: 56%", "On HellaSwag, it reaches 89%"; a from-to pair by the benchmark right before its "from",
+"took SVAMP from 63.7% to 79.3% and AQuA from ...", before any named after it); a multiplier or a size by
+the quantity it measures, written after it ("5x higher inference throughput", "배의 속도 향상") or before it
+("improves throughput by 2-4x", "GPU 메모리 요구량은 3배").
 
 Runs inside `extractors.metrics`, once per metric; pure. Every function reads a window (start, end) of the
 text chosen by the caller, so that nothing is taken from across another metric or another sentence.
@@ -83,7 +84,8 @@ def name_metric(text: str, unit: str, noun: str | None, span: tuple[int, int], w
         return benchmarks.benchmark_before(text, reach, prev_end) if reach < prev_end else None
 
     if is_score_unit(unit) or solved:
-        if adjacent := benchmarks.benchmark_adjacent(text, prev_end, start):
+        if adjacent := benchmarks.benchmark_adjacent(text, prev_end, start) or benchmarks.benchmark_before_from(
+                text, prev_end, start):
             return adjacent, consumed
         if found := benchmarks.benchmark_after(text, end, next_start):
             return found

@@ -66,7 +66,10 @@ LABEL = re.compile(
     r"|authors?|affiliations?|venue"
     r"|published|date|summary|overview|abstract|highlights?|in (?:short|brief)|the (?:gist|details|catch|upshot|idea"
     r"|problem|fix|result|numbers|big picture|takeaway)|zoom (?:in|out)|between the lines|go deeper|what['’]?s next"
-    r"|by the numbers|what (?:they|it) (?:did|does|found|changed)|why (?:now|you should care)|the short version"
+    r"|by the numbers|what (?:they|it) (?:did|does|found|changed)|why now|the short version"
+    # why the newsletter picked the story, said of itself or its reader: "Why we care", "Why it's here", "Why
+    # I picked it", "Why you should care" (a pronoun, then at most three words: a title names a topic instead)
+    r"|why (?:we|you|i|it|this|they)(?:['’](?:s|re|m|ve))?(?:\s+[\w'’]+){1,3}"
     r"|논문\s?(?:소개|링크|요약|정보|주소)|(?:핵심|주요)\s?(?:내용|아이디어|결과|요약|포인트|기여|특징)?|요약|한\s?줄\s?요약"
     r"|세\s?줄\s?요약|소개|개요|배경|방법(?:론)?|결과|실험(?:\s?결과)?|성능|의의|시사점|결론|한계(?:점)?|링크|코드|원문|출처"
     r")\W*$"

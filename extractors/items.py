@@ -13,8 +13,8 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
 
 1. *Boundaries.* A sponsor block or a footer starts a run that is dropped up to the next heading or rule; a
    sign-off ("Thanks for reading", "Subscribe now") closes the story before it. A rule closes a story.
-2. *Section labels* ("TL;DR", "Why it matters", "Key results", "논문 소개", "논문 링크", "더 읽어보기"; see
-   `blocks.LABEL`) are sub-headings whatever their markup: never a story's title, never its start. Links under a
+2. *Section labels* ("TL;DR", "Why it matters", "Why we care", "Key results", "논문 소개", "논문 링크", "더 읽어보기";
+   see `blocks.LABEL`) are sub-headings whatever their markup: never a story's title, never its start. Links under a
    label of related reading ("Further reading", "더 읽어보기", "References") are the story's mentions, never its
    paper or its code. A run-in bold lead is a label, not a title, when what it says before its dash or colon
    is a label ("Why this matters – cheap search:") or opens several paragraphs ("📄 논문", "Our take:").

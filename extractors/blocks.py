@@ -139,14 +139,26 @@ _COUNT = r"\d[\d,.]*\s*(?:[kKmM]|만|천)?\+?(?:\s*(?:개의|개|회|명|번))?"
 _COUNTER_PART = (rf"(?:{_COUNTER_ICON}+\s*)?"
                  rf"(?:{_COUNTER_WORD}\s*[(:]?\s*{_COUNT}\)?|{_COUNT}\s*{_COUNTER_WORD}|{_COUNT}|{_COUNTER_WORD})")
 COUNTER_LINE = re.compile(rf"\s*{_COUNTER_PART}(?:\s*[·•|/,]?\s*{_COUNTER_PART})*\s*", re.I)
+# A forum's or a tracker's line of how often its users took up a thing: "Cited by 3 submissions this week",
+# "Discussed in 2 threads", "Mentioned in 14 posts so far", "Viewed 3,402 times". Alone in a block, it counts
+# the page's activity, never a paper's result.
+_ACTIVITY_LINE = re.compile(
+    rf"\W*(?:(?:cited|discussed|mentioned|referenced|quoted|linked|bookmarked|saved|starred|upvoted|used)"
+    rf"\s+(?:by|in|on|from)\s+{_COUNT}\s+(?:other\s+)?[^\W\d]+"
+    rf"|(?:viewed|read|shared|downloaded|opened|cited|starred|forked)\s+{_COUNT}\s+times)"
+    r"(?:\s+(?:this|last|per)\s+(?:week|month|year|cycle)|\s+today|\s+so\s+far|\s+to\s+date)?\W*",
+    re.I,
+)
 _COUNTER_HINT = re.compile(rf"\d|{_COUNTER_ICON}")
 
 
 def is_counter(text: str, bare: bool = False) -> bool:
     """`text` is only reaction counters (with at least one count or counter icon); with `bare`, a number alone
     counts too (a block that is only "61" beside a vote arrow; inside a sentence it could be a cell of prose)."""
-    if len(text) > 80 or _COUNTER_HINT.search(text) is None or COUNTER_LINE.fullmatch(text) is None:
+    if len(text) > 80 or _COUNTER_HINT.search(text) is None:
         return False
+    if COUNTER_LINE.fullmatch(text) is None:
+        return _ACTIVITY_LINE.fullmatch(text) is not None
     return bare or any(c.isalpha() for c in text) or re.search(_COUNTER_ICON, text) is not None
 
 

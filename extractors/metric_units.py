@@ -44,6 +44,7 @@ from extractors.metric_words import (
     NOT_DURATION_AFTER,
     NOT_METRIC_NOUNS,
     PERCENT_SPELLINGS,
+    POINT_MODIFIERS,
     POINT_SPELLINGS,
     RANGE_QUALIFIERS,
     REDUCTION_WORDS,
@@ -370,6 +371,10 @@ def _english(text: str, q: Quantity) -> Reading | None:
         words.append(word)
         lower = word.lower()
         if lower in _PLAIN_STOPWORDS and not glued and "-" not in text[pos : m.start("w")]:
+            after = _NEXT_WORD.match(text, m.end()) if len(words) == 1 and lower in POINT_MODIFIERS else None
+            if after and SCORE_UNIT_WORDS.get(_head(after.group("w"))) == "points":
+                pos = m.end()  # "15 absolute points": the word says how points are counted
+                continue
             return Reading(None, end=q.end)  # ("56 on", "2024 and": most numbers; what follows is no unit)
         if glued and not words[1:] and (rank := _PERCENTILE.match(text, q.end)):
             return Reading("percentile", "score", end=rank.end())
@@ -434,6 +439,8 @@ def _classify(words: list[str], q: Quantity) -> tuple[str, str, bool] | None:
         return ("GPU hours" if gpu and head.startswith("h") else TIME_NOUNS[head], "size", True)
     if position == 0 and (unit := CASED_SCORE_UNITS.get(word) or SCORE_UNIT_WORDS.get(head)):
         return (unit, "score", True)
+    if position == 1 and words[0].lower() in POINT_MODIFIERS and SCORE_UNIT_WORDS.get(head) == "points":
+        return ("points", "score", True)  # "15 absolute points"
     if head in COUNT_UNITS:
         return (COUNT_UNITS[head], "count", True)
     if q.scale >= 1e3 and head in CONTEXT_NOUNS:

@@ -94,6 +94,9 @@ SCORE_UNIT_WORDS = {
     "pts": "points", "wer": "WER", "cer": "CER", "miou": "mIoU", "auc": "AUC", "auroc": "AUROC",
     "percentile": "percentile",
 }
+#: Words that say how a difference in points is counted, between the number and "points" ("15 absolute points",
+#: "4 full points", "2 additional points"): the number is still a score's difference.
+POINT_MODIFIERS = frozenset({"absolute", "full", "whole", "additional", "extra", "raw"})
 #: Score units that are ordinary words in other cases, read only as written ("50.2 mAP", not "a 1 map").
 CASED_SCORE_UNITS = {"mAP": "mAP", "MAP": "mAP", "AP": "AP"}
 #: Nouns that say a size is a context length ("a 32k context").

@@ -165,11 +165,23 @@ def is_counter(text: str, bare: bool = False) -> bool:
 _META_SEPARATOR = re.compile(r"\s[·•|]\s|\s-\s")
 
 
+# A message's header in a chat or channel export: a sender (a word or two) and when it was sent ("kenji
+# 03/07/2024 7:18 PM", "ana · Today at 14:02", "7:06 PM").
+_STAMP_LINE = re.compile(
+    r"(?:[\w.@-]{1,32}(?:\s+[\w.@-]{1,12})?\s+(?:[·•—–-]\s+)?)?(?:(?:today|yesterday)\s+at\s+"
+    r"|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s+)?\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?",
+    re.I,
+)
+
+
 def is_meta_line(text: str) -> bool:
     """A byline or meta line: short parts between separators ("Together AI · 4 min read · ▲ 1,240"), one of
-    them a reading time or a reaction counter. It says who and how popular, never what a paper found."""
+    them a reading time or a reaction counter, or a message's sender and time stamp ("kenji 03/07/2024 7:18
+    PM"). It says who, when and how popular, never what a paper found."""
     if len(text) > 160 or _COUNTER_HINT.search(text) is None:
         return False
+    if len(text) <= 60 and ":" in text and _STAMP_LINE.fullmatch(text):
+        return True
     parts = [p.strip() for p in _META_SEPARATOR.split(text)]
     return len(parts) >= 2 and all(len(p) <= 40 for p in parts) and any(is_counter(p) for p in parts if p)
 

@@ -243,9 +243,16 @@ def _walk(children: list[Node], out: list[Block], outer: str | None, page: _Page
 
 def _is_entry(tag: etree._Element) -> bool:
     """A post of a page of posts, marked as microformats mark one (`class="h-entry"`: Mastodon's statuses,
-    IndieWeb blogs, many static-site themes): it starts a story, as a rule would."""
-    classes = tag.get("class")
-    return classes is not None and "h-entry" in classes and "h-entry" in classes.split()
+    IndieWeb blogs, many static-site themes), or a message of a channel or chat export marked by its id
+    (`data-post`: Telegram's web preview; `data-message-id`: Discord exports): it starts a story, as a rule
+    would."""
+    attrs = tag.attrib
+    if not attrs:
+        return False
+    classes = attrs.get("class")
+    if classes is not None and "h-entry" in classes and "h-entry" in classes.split():
+        return True
+    return "data-post" in attrs or "data-message-id" in attrs
 
 
 def _visit(tag: etree._Element, out: list[Block], outer: str | None, page: _Page) -> None:

@@ -45,11 +45,13 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    only its paper's link text titles it and the document's title names the paper as the story does (by its
    repository's name or a name coined in the text), the document's title goes first ("GN⁺: Whisper, … — Robust
    Speech Recognition via Large-Scale Weak Supervision").
-9. *Posts.* An element marked as a post (`class="h-entry"`: a Mastodon status, an IndieWeb post list) starts a
-   story, as a rule does (extractors/html_blocks.py); so does a paragraph that opens with its post's number in a
-   thread ("1/", "2/12", "(3/8)") or closes with it and the thread's length ("... 2/7", "... (3/8)"), where at
-   least two paragraphs carry different numbers. A post that links a repository and no paper goes on about the
-   paper of the post before it (a thread posts a paper, then its code); a heading after a post is the page's.
+9. *Posts.* An element marked as a post (`class="h-entry"`: a Mastodon status, an IndieWeb post list) or as a
+   message by its id (`data-message-id`, `data-post`: chat and channel exports) starts a story, as a rule does
+   (extractors/html_blocks.py), and a message's sender and time stamp is a meta line, never its title. So does
+   a paragraph that opens with its post's number in a thread ("1/", "2/12", "(3/8)") or closes with it and the
+   thread's length ("... 2/7", "... (3/8)"), where at least two paragraphs carry different numbers. A post that
+   links a repository and no paper goes on about the paper of the post before it (a thread posts a paper, then
+   its code); a heading after a post is the page's.
 10. *A document that is a paper's page.* Where no block names a paper and the document's own link is a paper's
    page (a feed entry linking `huggingface.co/papers/ID` or `arxiv.org/abs/ID`, its body the abstract), the
    whole body is one item about that paper, titled by the document.

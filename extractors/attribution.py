@@ -158,16 +158,20 @@ def _mentions(piece: Piece, papers: list[PaperRef], names: dict[str, list[str]])
 
 def locate(anchor: Anchor, text: str) -> int:
     """Where a link's text sits in `text`: the occurrence that the words before the link on its line lead
-    to ("... 4.5x faster (code). AWQ ... (code)" has two "code" links); -1 if it is not there."""
+    to ("... 4.5x faster (code). AWQ ... (code)" has two "code" links); for a link whose text is only its
+    address (URLs are not in `text`), where those words end; -1 if it is not there."""
     if not anchor.text:
         return -1
     spots, at = [], text.find(anchor.text)
     while at >= 0:
         spots.append(at)
         at = text.find(anchor.text, at + 1)
+    lead = strip_urls(anchor.before)[-30:].strip()
+    if not spots and lead and not strip_urls(anchor.text).strip():
+        at = text.find(lead)
+        return at + len(lead) if at >= 0 else -1
     if len(spots) <= 1:
         return spots[0] if spots else -1
-    lead = strip_urls(anchor.before)[-30:].strip()
     return next((pos for pos in spots if lead and text[:pos].rstrip().endswith(lead)), spots[0])
 
 

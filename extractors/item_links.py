@@ -255,6 +255,22 @@ def _paper_names(links: list[Link], paper: PaperRef) -> list[str]:
     return [t for t in texts if not _GENERIC.fullmatch(t) and not _URL_TEXT.match(t) and any(c.isalpha() for c in t)]
 
 
+_LAST_WORD = re.compile(r"(\S+)\s*$")
+
+
+def _names_before_addresses(links: list[Link], paper: PaperRef) -> list[str]:
+    """The coined names written right before `paper`'s links whose text is only their address ("STaR
+    https://arxiv.org/abs/2203.14465 bootstraps ..."): a chat or a comment names a paper so."""
+    found = []
+    for lk in links:
+        address = _URL_TEXT.match(lk.anchor.text)
+        if lk.paper == paper.arxiv_id and address and (m := _LAST_WORD.search(lk.anchor.before)):
+            word = m.group(1).strip("*_\"'“”‘’")
+            if _COINED.fullmatch(word):
+                found.append(word)
+    return found
+
+
 def _raw_title(title: str, blocks: list[Block], links: list[Link], primary: PaperRef) -> str:
     """The heading; else the bold lead; else the primary paper's card title or link text where it names the
     paper; else the first sentence."""
@@ -316,7 +332,7 @@ def mention_names(title: str, links: list[Link], papers: list[PaperRef]) -> dict
     ("QLoRA" of "QLoRA: Efficient Finetuning of Quantized LLMs"), coined words and acronyms in them."""
     names: dict[str, list[str]] = {}
     for n, ref in enumerate(papers):
-        texts = _paper_names(links, ref) + ([title] if n == 0 and title else [])
+        texts = _paper_names(links, ref) + _names_before_addresses(links, ref) + ([title] if n == 0 and title else [])
         found = [name for text in texts for name in title_names(text)]
         names[ref.arxiv_id] = list(dict.fromkeys(f for f in found if len(f) >= 3))
     return names

@@ -480,9 +480,19 @@ def _asides(blocks: list[Block]) -> set[int]:
     for block in blocks:
         if block.kind == "heading" or is_label(block):
             inside = bool(RELATED.match(block.text))
+        elif inside and (head := _label_head(block)) is not None:
+            inside = bool(RELATED.match(head))  # "논문 링크: ...", "Code: ...": a labelled line opens a part of its own
+            if inside:
+                aside.add(id(block))
         elif inside:
             aside.add(id(block))
     return aside
+
+
+def _label_head(block: Block) -> str | None:
+    """The section label a paragraph opens with before a colon ("논문 링크: arxiv.org/...", "Paper: ..."), if any."""
+    head, colon, _ = block.text[:40].partition(":")
+    return head if colon and LABEL.match(head) else None
 
 
 def _is_sub_start(block: Block, aside: set[int], untitled: bool = False) -> bool:

@@ -1,6 +1,6 @@
 """Numbers as newsletters write them, found in running text: digits with separators and magnitudes
-("1,000", "1.7B", "52 billion", "32k", "6710억", "278.8만"), and the few number words that carry a
-multiplier ("two times", "threefold", "twice", "두 배").
+("1,000", "1.7B", "52 billion", "32k", "6710억", "278.8만"), sizes spelled with a number word and a magnitude
+("five trillion"), and the few number words that carry a multiplier ("two times", "threefold", "twice", "두 배").
 
 Runs inside `extractors.metrics`; pure. It only finds and values numbers: what a number measures is
 decided by `extractors.metric_units`.
@@ -76,7 +76,7 @@ class Quantity(NamedTuple):
     end: int
     value: float
     scale: float = 1.0
-    word: bool = False  # written as a word ("two"), so it can only be a multiplier
+    word: bool = False  # written as a word without a magnitude ("two"), so it can only be a multiplier
     unit_hint: str | None = None  # the unit the word itself carries ("twice", "threefold" -> "x")
 
 
@@ -131,8 +131,9 @@ def _digit_quantity(m: re.Match[str]) -> Quantity:
 
 def _word_quantity(m: re.Match[str]) -> Quantity:
     value = float(NUMBER_WORDS[m.group("w").lower()])
-    if m.group("scale"):
-        value *= _SCALES[m.group("scale").lower()]
+    if m.group("scale"):  # "five trillion tokens", "seven billion parameters": a size as "5 trillion" is
+        scale = _SCALES[m.group("scale").lower()]
+        return Quantity(m.start(), m.end(), value * scale, scale)
     return Quantity(m.start(), m.end(), value, word=True, unit_hint="x" if m.group("fold") else None)
 
 

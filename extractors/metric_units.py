@@ -110,7 +110,7 @@ _KO_SIZE_AHEAD = re.compile(
     r"\s?(?:까지|부터)?\s?(?:등\s)?(?:다양한\s|여러\s|(?:[가-힣]{1,2}|\d+)\s?가지\s?)?(?:의\s?)?"
     rf"(?:{alternation(n for n in KO_MODEL_NOUNS if n != '모델')})"
 )
-_MEASURE_UNIT = re.compile(r"^(?:[KMGTP]i?B|[KMGTPE]?FLOP[sS]?(?:/s)?|tokens?/s|tok/s|it/s|QPS|TOPS)$")
+_MEASURE_UNIT = re.compile(r"^(?:[KMGTP]i?B|[KMGTPE]?FLOP[sS]?(?:/s)?|tokens?/s|tok/s|it/s|QPS|TOPS|[kMG]?Hz)$")
 # Units whose noun phrase says what is measured ("total parameters", "pre-training tokens").
 _NAMED_UNITS = frozenset({"params", "tokens", "bytes", "epochs", "steps"})
 _KO_COUNTERS = re.compile(rf"\s?(?:{alternation(KO_COUNTERS)})")

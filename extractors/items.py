@@ -40,8 +40,9 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    with no paper: not the story's code and not its numbers, unless the story's title names the repository.
 7. *One item per paper.* Items whose subject is the same paper (an issue discussing one paper in two sections, a
    table of contents, a recap) are one item: the fullest one, with the others' code and numbers.
-8. *A post's one story.* Where the document holds one story and the body gives it no title (no heading, lead,
-   card or link named like the paper: a forum post, a feed entry), the item takes the document's title; where
+8. *A post's one story.* Where the document holds one story and the body gives it no title (no heading, card,
+   lead that names the paper, or link named like the paper: a forum post, a feed entry; a run-in lead or a
+   sub-heading that does not name the paper labels a part), the item takes the document's title; where
    only its paper's link text titles it and the document's title names the paper as the story does (by its
    repository's name or a name coined in the text), the document's title goes first ("GN⁺: Whisper, … — Robust
    Speech Recognition via Large-Scale Weak Supervision").
@@ -163,7 +164,7 @@ def extract_items(doc: Document) -> list[Item]:
         units = [whole]
     items = [item for made in found for item in made]
     bearing = [unit for unit, made in zip(units, found, strict=True) if made]
-    if len(bearing) == 1 and doc.title.strip() and _untitled(bearing[0], items[0]):
+    if len(bearing) == 1 and doc.title.strip() and _untitled(bearing[0], items[0], alone=len(items) == 1):
         items[0] = replace(items[0], title=norm(doc.title))  # a post's one story is titled by the post
     elif len(bearing) == 1 and doc.title.strip() and _titled_by_link(bearing[0], items[0], norm(doc.title)):
         items[0] = replace(items[0], title=f"{norm(doc.title)} — {items[0].title}")  # the post's headline first
@@ -210,11 +211,19 @@ def _titled_by_link(unit: _Unit, item: Item, headline: str) -> bool:
     return any(find_word(headline, name, folded=True) for name in names if len(name) >= 3)
 
 
-def _untitled(unit: _Unit, item: Item) -> bool:
-    """A story with no title of its own in the body: no heading, no bold lead, no card, no link named by the
-    paper's title (a forum post, a feed entry or an email whose title is the entry's title or the subject)."""
-    if unit.title or any(b.lead or b.card for b in unit.blocks):
+_LEAD_END = re.compile(r"[\s:;,|–—-]+$")  # what item_title strips from the end of a lead
+
+
+def _untitled(unit: _Unit, item: Item, alone: bool = True) -> bool:
+    """A story with no title of its own in the body: no heading, no card, no bold lead that names its paper
+    (a run-in lead that does not, "Scale — ...", "Needle in a haystack — ...", labels a part), no link named by
+    the paper's title (a forum post, a feed entry or an email whose title is the entry's title or the subject).
+    A lead shared by papers split off from the story (`alone` false: "Pruning, twice.") is still a title."""
+    if unit.title or any(b.card for b in unit.blocks):
         return False
+    lead = next((b.lead for b in unit.blocks if b.lead), None)  # the lead that titles the item
+    if lead is not None and (not alone or not item.title.startswith(f"{_LEAD_END.sub('', lead)} — ")):
+        return False  # (item_title appends the paper's name to a lead that does not name it)
     return not any(_is_link_title(a.text, item.title) for b in unit.blocks for a in b.anchors)
 
 

@@ -99,7 +99,12 @@ def may_hold_url(text: str) -> bool:
     """A quick test: `text` may hold a URL (every one holds "http", "www" or one of `BARE_HOSTS`) or a
     repository named by its slug beside the word GitHub."""
     lower = text.lower()
-    return "http" in lower or "www" in lower or "github" in lower or any(h in lower for h in BARE_HOSTS)
+    if "http" in lower or "www" in lower or "github" in lower:
+        return True
+    for host in BARE_HOSTS:  # (a loop, not `any` over a generator: this is asked for every block, twice)
+        if host in lower:
+            return True
+    return False
 
 
 def text_urls(text: str) -> list[tuple[int, int, str]]:

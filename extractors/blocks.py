@@ -102,7 +102,12 @@ def may_hold_url(text: str) -> bool:
     """A quick test: `text` may hold a URL (every one holds "http", "www" or one of `BARE_HOSTS`) or a
     repository named by its slug beside the word GitHub."""
     lower = text.lower()
-    return "http" in lower or "www" in lower or "github" in lower or any(h in lower for h in BARE_HOSTS)
+    if "http" in lower or "www" in lower or "github" in lower:
+        return True
+    for host in BARE_HOSTS:  # (a loop, not `any` over a generator: this is asked for every block, twice)
+        if host in lower:
+            return True
+    return False
 
 
 def text_urls(text: str) -> list[tuple[int, int, str]]:
@@ -239,8 +244,14 @@ def _url_text(m: re.Match[str]) -> str:
 
 def is_link_line(line: str, anchor_texts: list[str]) -> bool:
     """The line is little more than its links: at most 30 letters once link texts and URLs are gone."""
+    if _letters_at_most(line, 30):
+        return True  # (taking the links and URLs out only takes letters away: a short line needs no more)
     rest = line
     for t in sorted(anchor_texts, key=len, reverse=True):
         rest = rest.replace(t, " ") if t else rest
-    # (counting stops at the 31st letter: a paragraph's line has hundreds, and only "more than 30" matters)
-    return len(list(islice(filter(str.isalpha, strip_urls(rest)), 31))) <= 30
+    return _letters_at_most(strip_urls(rest), 30)
+
+
+def _letters_at_most(text: str, count: int) -> bool:
+    # (counting stops at the letter after `count`: a paragraph's line has hundreds, and only "more than" matters)
+    return len(list(islice(filter(str.isalpha, text), count + 1))) <= count

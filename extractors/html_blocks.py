@@ -540,7 +540,8 @@ def _emit_run(nodes: list[Node], out: list[Block], outer: str | None) -> None:
 
 def _emit_paragraph(nodes: list[Node], out: list[Block], outer: str | None) -> None:
     """A paragraph; one that opens with a bold title and a line break is a heading plus a paragraph."""
-    if not any(type(n) is not str or n.strip() for n in nodes):
+    at = _first_solid(nodes)
+    if at is None:
         return
     entries = _listed_lines(nodes) if "br" in (_name(n) for n in nodes) else None
     if entries is not None:
@@ -548,19 +549,28 @@ def _emit_paragraph(nodes: list[Node], out: list[Block], outer: str | None) -> N
             block = _make_block("li" if marked else "para", line, outer)
             out.extend([block] if block else [])
         return
-    lead_at = _lead_index(nodes)
+    # (the first solid node and whether it is bold are read once, for the lead, the block and the bold test)
+    first = (nodes[at], _is_bold(nodes[at]))
+    lead_at = at if first[1] and norm(get_text(nodes[at])) else None
     rest = [n for n in nodes[lead_at + 1:] if type(n) is not str or n.strip()] if lead_at is not None else []
     if lead_at is not None and rest and _name(rest[0]) == "br":
-        head = _make_block("heading", nodes[: lead_at + 1], outer)
+        head = _make_block("heading", nodes[: lead_at + 1], outer, first)
         if head and not LABEL.match(head.text):
             out.append(head)
             nodes = nodes[lead_at + 1:]
-    block = _make_block("para", nodes, outer)
+            solid = nodes[_first_solid(nodes)]  # (the <br> after the lead, at the latest)
+            first = (solid, _is_bold(solid))
+    block = _make_block("para", nodes, outer, first)
     if block and not block.anchors and RULE.match(block.text):  # a "***" or "* * *" paragraph
         block = Block("sep")
-    elif block and _is_whole_bold(nodes, block.text):
+    elif block and _is_whole_bold(nodes, block.text, first[0]):
         block.kind = "heading"
     out.extend([block] if block else [])
+
+
+def _first_solid(nodes: list[Node]) -> int | None:
+    """The index of the first node of `nodes` that is not blank (`_solid`), None if all are."""
+    return next((i for i, n in enumerate(nodes) if _solid(n)), None)
 
 
 def _listed_lines(nodes: list[Node]) -> list[tuple[bool, list[Node]]] | None:
@@ -600,32 +610,28 @@ def _is_bold(node: Node | None) -> bool:
     return len(kids) == 1 and _is_bold(kids[0])
 
 
-def _lead_index(nodes: list[Node]) -> int | None:
-    for i, node in enumerate(nodes):
-        if _solid(node):
-            return i if _is_bold(node) and norm(get_text(node)) else None
-    return None
-
-
-def _lead_text(nodes: list[Node], rendered: str | None = None) -> str | None:
+def _lead_text(nodes: list[Node], rendered: str | None = None, first: tuple[Node, bool] | None = None) -> str | None:
     """The bold title a block opens with, looking inside a leading paragraph (`<li><p><b>T</b> ...`);
-    `rendered`, where known, is the text of `nodes` up to the end of their first solid node."""
-    first = next((n for n in nodes if _solid(n)), None)
-    if _is_bold(first):
-        return norm(rendered if rendered is not None else _render([first])[0]) or None
-    if _name(first) in ("p", "div"):
-        return _lead_text(_children(first))
+    `rendered`, where known, is the text of `nodes` up to the end of their first solid node; `first`, where
+    known, that node and whether it is bold (`_is_bold`)."""
+    if first is None:
+        node = next((n for n in nodes if _solid(n)), None)
+        first = (node, _is_bold(node))
+    if first[1]:
+        return norm(rendered if rendered is not None else _render([first[0]])[0]) or None
+    if _name(first[0]) in ("p", "div"):
+        return _lead_text(_children(first[0]))
     return None
 
 
-def _is_whole_bold(nodes: list[Node], text: str) -> bool:
-    """A short paragraph that is all bold: Substack's `<p><strong>Title</strong></p>` heading."""
+def _is_whole_bold(nodes: list[Node], text: str, first: Node) -> bool:
+    """A short paragraph that is all bold: Substack's `<p><strong>Title</strong></p>` heading. `first` is the
+    first solid node of `nodes`."""
     if not 2 <= len(text) <= 200 or not any(c.isalpha() for c in text) or LABEL.match(text):
         return False
     if text.endswith((".", "!")) and not text.endswith("...") and len(text.split()) >= 8:
         return False  # a bold sentence, not a title
     whole = _solid_len(text)
-    first = next((n for n in nodes if _solid(n)), None)
     if type(first) is str and _solid_len(first) > 0.1 * whole:
         return False  # it opens with more plain text than a bold paragraph may hold (most paragraphs)
     return sum(map(_solid_len, _bold_texts(nodes))) >= 0.9 * whole
@@ -643,7 +649,9 @@ def _bold_texts(nodes: list[Node]) -> list[str]:
     return found
 
 
-def _make_block(kind: str, nodes: list[Node], outer: str | None) -> Block | None:
+def _make_block(kind: str, nodes: list[Node], outer: str | None, first: tuple[Node, bool] | None = None
+                ) -> Block | None:
+    """The block of `nodes`; `first`, where known, is their first solid node and whether it is bold."""
     raw, spans, first_end = _render(nodes)
     text = norm(raw)
     if not text and not spans:
@@ -651,7 +659,7 @@ def _make_block(kind: str, nodes: list[Node], outer: str | None) -> Block | None
     anchors = _anchors(raw, _with_text_urls(raw, spans))
     if outer:
         anchors.insert(0, Anchor(outer, text, "", True))  # the whole block is the link's text
-    lead = _lead_text(nodes, raw[:first_end])
+    lead = _lead_text(nodes, raw[:first_end], first)
     if lead and LABEL.match(lead):
         lead = None
     body = norm(text[len(lead):]) if lead and text.startswith(lead) else text

@@ -164,9 +164,10 @@ def _matches_from(pattern: re.Pattern[str], text: str, starts: Iterable[int]) ->
     return found
 
 
-def _digit_matches(text: str) -> list[re.Match[str]]:
-    """`_DIGIT.finditer(text)`, trying the pattern only where a run of digits starts."""
-    return _matches_from(_DIGIT, text, (run.start() for run in _DIGIT_RUN.finditer(text)))
+def _digit_run_starts(text: str) -> list[int]:
+    """Where each run of digits of `text` starts (`_DIGIT_RUN`): the only places `_DIGIT` and `_DECIMAL_PAIR` can
+    match from, as each opens with a digit (or a dot before one) that no digit, dot or comma precedes."""
+    return [run.start() for run in _DIGIT_RUN.finditer(text)]
 
 
 def _word_start_matches(pattern: re.Pattern[str], words: Iterable[str], text: str,
@@ -207,7 +208,8 @@ def _dimension_sides(text: str) -> tuple[set[int], set[int]] | None:
 def find_quantities(text: str) -> list[Quantity]:
     """Every number in `text`, in order, none overlapping another."""
     sides = _dimension_sides(text)
-    found = [_digit_quantity(m) for m in _digit_matches(text) if not _inside_name(text, m.start())
+    runs = _digit_run_starts(text)  # (scanned once, for the digits and the decimal pairs)
+    found = [_digit_quantity(m) for m in _matches_from(_DIGIT, text, runs) if not _inside_name(text, m.start())
              and not (sides and (m.end() in sides[0] or m.start() in sides[1]))]
     lower = text.lower()
     extra = len(found)
@@ -222,7 +224,7 @@ def find_quantities(text: str) -> list[Quantity]:
         found += [Quantity(m.start(), m.end(), 2.0, word=True, unit_hint="x")
                   for m in _word_start_matches(_TWICE, _TWICE_WORDS, text, lower)]
     if "/" in text:  # "1.8/3.3 WER", "72.1/80.3%": two decimals split by a slash are two results (not a fraction)
-        for m in _DECIMAL_PAIR.finditer(text):
+        for m in _matches_from(_DECIMAL_PAIR, text, runs):
             found += [Quantity(m.start(g), m.end(g), float(m.group(g))) for g in (1, 2)]
     if len(found) == extra:
         return found  # digits only: in order, none overlapping

@@ -25,7 +25,10 @@ def may_hold(text: str, words: tuple[str, ...]) -> bool:
     if has_case_blind_extras(text):
         return True
     lower = text.lower()
-    return any(word in lower for word in words)
+    for word in words:  # (a loop, not `any` over a generator: this is asked a few times for every block and number)
+        if word in lower:
+            return True
+    return False
 
 
 def ends_with(text: str, endings: tuple[str, ...]) -> bool:

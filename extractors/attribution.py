@@ -10,8 +10,9 @@ one paper gets everything). Owns the reading of clauses and sentences for that q
 3. a number or code link belongs to the paper named nearest before it in its clause, else the one it is
    said to be for or by, right after it ("21% for X", "a 3x speedup reported by X"), else the one named
    nearest before it in its sentence, else (a sentence whose subject is "the model", "this paper", "모델은":
-   the story's own work named generically) the story's own paper, else the last one named earlier in its
-   block, else the story's own paper;
+   the story's own work named generically) the story's own paper, else (a sentence whose subject points back
+   at another paper: "That paper ...", "The latter ...") the one paper it names after the number or else the
+   one named last before it, else the last one named earlier in its block, else the story's own paper;
 4. two papers named together right before it ("X and Y both reach 80%"), or a sentence that speaks of several
    papers at once without naming one ("the pair gave 1.8x", "두 방법 모두"), make it undecidable: it belongs to
    no paper rather than to both.
@@ -53,6 +54,14 @@ _OWN_SUBJECT = re.compile(
     r"(?:the|this|our|their|its)\s+(?:full\s+|final\s+|released\s+|new\s+)?(?:model|paper|method|approach"
     r"|system|framework|architecture|recipe|technique|team|authors|researchers|study)s?\b(?!\s+(?:of|by|from)\b)"
     r"|(?:이\s?|해당\s?|전체\s?)?(?:모델|논문|방법|기법|연구|시스템|프레임워크)(?:은|는|이|의)\s",
+    re.I,
+)
+
+# A sentence whose subject points back at a paper other than the story's own ("That paper ...", "The latter
+# ...", "That model ..."): it speaks of the paper it names, or else of the one named last before it
+_OTHER_SUBJECT = re.compile(
+    r"(?:the latter|the former)\b|(?:that|the other|the second)\s+(?:one|paper|work|model|method|dataset|corpus"
+    r"|study|report|system|benchmark)\b(?!\s+(?:of|by|from)\b)",
     re.I,
 )
 
@@ -218,6 +227,12 @@ def _owner(text: str, mentions: list[_Mention], pos: int, primary: str) -> tuple
     if _OWN_SUBJECT.match(sentence):
         return primary, sentence
     earlier = [m for m in subjects if m.start < s0]
+    if _OTHER_SUBJECT.match(sentence):  # "That paper gathers 5.85B pairs (arXiv:…)", "The latter reaches 62%"
+        later = {m.paper for m in subjects if pos < m.start < s1}
+        if len(later) == 1:
+            return later.pop(), sentence
+        if earlier:
+            return earlier[-1].paper, sentence
     if earlier and earlier[-1].paper != primary and not _is_topic(text, earlier[-1]):
         return primary, sentence  # a paper named in passing ("builds on X") is not what the next sentences are about
     return (earlier[-1].paper if earlier else primary), sentence

@@ -144,7 +144,7 @@ _COUNT = r"\d[\d,.]*\s*(?:[kKmM]|만|천)?\+?(?:\s*(?:개의|개|회|명|번))?"
 _COUNTER_PART = (rf"(?:{_COUNTER_ICON}+\s*)?"
                  rf"(?:{_COUNTER_WORD}\s*[(:]?\s*{_COUNT}\)?|{_COUNT}\s*{_COUNTER_WORD}|{_COUNT}|{_COUNTER_WORD})")
 COUNTER_LINE = re.compile(rf"\s*{_COUNTER_PART}(?:\s*[·•|/,]?\s*{_COUNTER_PART})*\s*", re.I)
-# A forum's or a tracker's line of how often its users took up a thing: "Cited by 3 submissions this week",
+# A forum's or a tracker's line of how often its users took up a thing: "Cited by 5 submissions this month",
 # "Discussed in 2 threads", "Mentioned in 14 posts so far", "Viewed 3,402 times". Alone in a block, it counts
 # the page's activity, never a paper's result.
 _ACTIVITY_LINE = re.compile(

@@ -1,5 +1,5 @@
 """Issue 11, round 6 (issue 11's class 4, chrome counters): a line that only says how often a forum's or a
-tracker's users took a thing up ("Cited by 3 submissions this week", "Discussed in 2 threads", "Viewed 3,402
+tracker's users took a thing up ("Cited by 5 submissions this month", "Discussed in 2 threads", "Viewed 3,402
 times") is page chrome like a like or reply counter, never a paper's result; a sentence that reports a count
 as part of what it says is not such a line."""
 
@@ -12,7 +12,7 @@ from extractors.blocks import is_counter
 from extractors.records import Document
 
 _ACTIVITY = [
-    "Cited by 3 submissions this week",
+    "Cited by 5 submissions this month",
     "Discussed in 2 threads",
     "Mentioned in 14 posts so far",
     "Referenced by 1.2k repositories",

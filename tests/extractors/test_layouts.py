@@ -9,8 +9,8 @@ round 2's set (sealed during round 2, unsealed at the start of round 3 because i
 round 2's training fixtures), round 3's and round 4's (written open, as tuning sets), round 5's (layouts/
 round5/, the sealed set of rounds 3 and 4, then named sealed3/, unsealed for round 5 after its third score)
 and round 6's (layouts/round6/, the sealed set of round 5, then named sealed4/, unsealed for round 6 after its
-start and end scores). The sealed part (layouts/sealed5/) is read by no test: it is scored by hand at the
-start and the end of a round, so that nobody tunes on it."""
+start and end scores). The sealed sets (layouts/sealed5/, round 6's, and layouts/sealed6/, round 7's) are read
+by no test: each is scored by hand at the start and the end of its round, so that nobody tunes on it."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
 
-from extractors.links import find_arxiv_in_text, find_arxiv_in_url
+from extractors.links import find_arxiv_in_text, find_arxiv_in_url, find_code_link
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,11 @@ class Block:
         ids = [p.arxiv_id for p in map(find_arxiv_in_url, (a.href for a in self.anchors)) if p]
         ids += [p.arxiv_id for p in find_arxiv_in_text(self.text)]
         return list(dict.fromkeys(ids))
+
+    @property
+    def links_code(self) -> bool:
+        """The block links a repository ("💻 github.com/x/y · ★ 1.2k", a thread's post of its paper's code)."""
+        return any(find_code_link(a.href) for a in self.anchors)
 
 
 # Labels of related reading: what follows them is a story's further reading, not its paper or code.

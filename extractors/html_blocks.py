@@ -36,7 +36,7 @@ from extractors.cards import CARD_MARK, rewrite_cards
 from extractors.footnotes import NOTE_MARK, keeps_marker, lend_notes, lent_links
 from extractors.html_chrome import THREAD_MARK, article_root, attached, drop, keep_article, keep_thread, sort_out
 from extractors.html_styles import body_size, inline_class_fonts, may_be_styled, page_may_be_styled, styled_level
-from extractors.links import find_arxiv_in_url, find_code_link, stated_target, visible_target
+from extractors.links import find_arxiv_in_url, stated_target, visible_target
 from extractors.metric_tables import is_number_cell, is_results_table
 
 Node = str | etree._Element  # text, an element, or a comment / processing instruction
@@ -102,12 +102,7 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     kept = [b for b in blocks if not is_counter(b.text, bare=True)]
     metas = [is_meta_line(b.text) for b in kept]
     return [without_counters(b) if meta else b for b, meta in zip(kept, metas, strict=True)
-            if not meta or b.paper_ids or _links_code(b)]
-
-
-def _links_code(block: Block) -> bool:
-    """A meta line that links a repository ("💻 github.com/x/y · ★ 1.2k"): its paper's code, kept without counts."""
-    return any(find_code_link(a.href) for a in block.anchors)
+            if not meta or b.paper_ids or b.links_code]  # a meta line that links a paper or its code stays
 
 
 def _state_targets(root: etree._Element) -> None:

@@ -218,11 +218,14 @@ def flagged(code: list[tuple[CodeLink, Link, int]]) -> list[CodeLink]:
     return marked or [c for c, _, _ in code]
 
 
+TITLE_END = re.compile(r"[\s:;,|–—-]+$")  # what a title may not end with (a lead's dash or colon)
+
+
 def item_title(title: str, blocks: list[Block], links: list[Link], primary: PaperRef, shared: bool = False) -> str:
     """The item's title; a heading that does not name the paper ("Paper of the week") gets the paper's name
     from its link text appended: a long name always, a short one ("SparseGPT") where the title is `shared`
     by several papers ("Pruning, twice.")."""
-    text = re.sub(r"[\s:;,|–—-]+$", "", _without_badges(_raw_title(title, blocks, links, primary)))
+    text = TITLE_END.sub("", _without_badges(_raw_title(title, blocks, links, primary)))
     name = next((n for n in _paper_names(links, primary)
                  if len(n.split()) >= 3 or (shared and _COINED.search(n) and "/" not in n)), None)
     titled = bool(title) or any(b.lead and not b.card for b in blocks)  # a heading or a bold lead, not a link's text

@@ -78,6 +78,7 @@ from extractors.attribution import Owners, Piece, assign
 from extractors.blocks import LABEL, RELATED, Anchor, Block, find_word, norm, strip_urls
 from extractors.html_blocks import html_blocks
 from extractors.item_links import (
+    TITLE_END,
     Link,
     code_links,
     coins_a_name,
@@ -211,9 +212,6 @@ def _titled_by_link(unit: _Unit, item: Item, headline: str) -> bool:
     return any(find_word(headline, name, folded=True) for name in names if len(name) >= 3)
 
 
-_LEAD_END = re.compile(r"[\s:;,|–—-]+$")  # what item_title strips from the end of a lead
-
-
 def _untitled(unit: _Unit, item: Item, alone: bool = True) -> bool:
     """A story with no title of its own in the body: no heading, no card, no bold lead that names its paper
     (a run-in lead that does not, "Scale — ...", "Needle in a haystack — ...", labels a part), no link named by
@@ -222,7 +220,7 @@ def _untitled(unit: _Unit, item: Item, alone: bool = True) -> bool:
     if unit.title or any(b.card for b in unit.blocks):
         return False
     lead = next((b.lead for b in unit.blocks if b.lead), None)  # the lead that titles the item
-    if lead is not None and (not alone or not item.title.startswith(f"{_LEAD_END.sub('', lead)} — ")):
+    if lead is not None and (not alone or not item.title.startswith(f"{TITLE_END.sub('', lead)} — ")):
         return False  # (item_title appends the paper's name to a lead that does not name it)
     return not any(_is_link_title(a.text, item.title) for b in unit.blocks for a in b.anchors)
 
@@ -412,7 +410,7 @@ def _stories(segments: list[_Segment]) -> list[_Story]:
 
 def _only_code(blocks: list[Block]) -> bool:
     """The blocks link a repository and no paper (a thread posts a paper, then its code in the next post)."""
-    return not _has_paper(blocks) and any(find_code_link(a.href) for b in blocks for a in b.anchors)
+    return not _has_paper(blocks) and any(b.links_code for b in blocks)
 
 
 def _starts_story(seg: _Segment, current: _Story, title_rank: int, ruled: bool) -> bool:

@@ -28,7 +28,8 @@ class Anchor:
 
 @dataclass(eq=False)  # blocks are compared by identity: two "Read more" paragraphs are not one
 class Block:
-    """A paragraph-level piece of a document. `kind`: "heading", "sep", "para" or "li"."""
+    """A paragraph-level piece of a document. `kind`: "heading", "sep" (a rule), "message" (a chat message
+    starts: a rule after which a heading is the page's, not the message's), "para" or "li"."""
 
     kind: str
     text: str = ""
@@ -184,13 +185,18 @@ _STAMP_LINE = re.compile(
 )
 
 
+def is_message_header(text: str) -> bool:
+    """A message's header in a chat or channel export or digest: its sender and time stamp, nothing else."""
+    return len(text) <= 60 and ":" in text and _STAMP_LINE.fullmatch(text) is not None
+
+
 def is_meta_line(text: str) -> bool:
     """A byline or meta line: short parts between separators ("Together AI · 4 min read · ▲ 1,240"), one of
     them a reading time or a reaction counter, or a message's sender and time stamp ("kenji 03/07/2024 7:18
     PM"). It says who, when and how popular, never what a paper found."""
     if len(text) > 160 or _COUNTER_HINT.search(text) is None:
         return False
-    if len(text) <= 60 and ":" in text and _STAMP_LINE.fullmatch(text):
+    if is_message_header(text):
         return True
     parts = [p.strip() for p in _META_SEPARATOR.split(text)]
     return len(parts) >= 2 and all(len(p) <= 40 for p in parts) and any(is_counter(p) for p in parts if p)

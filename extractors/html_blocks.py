@@ -26,6 +26,7 @@ from extractors.blocks import (
     Block,
     is_counter,
     is_link_line,
+    is_message_header,
     is_meta_line,
     norm,
     strip_urls,
@@ -101,8 +102,18 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     _walk(_children(article) if article is not None else [root], blocks, None, page)
     kept = [b for b in blocks if not is_counter(b.text, bare=True)]
     metas = [is_meta_line(b.text) for b in kept]
-    return [without_counters(b) if meta else b for b, meta in zip(kept, metas, strict=True)
-            if not meta or b.paper_ids or b.links_code]  # a meta line that links a paper or its code stays
+    starts = _message_headers(kept)
+    return [Block("message") if id(b) in starts else without_counters(b) if meta else b
+            for b, meta in zip(kept, metas, strict=True)
+            if not meta or id(b) in starts or b.paper_ids or b.links_code]  # a meta line that links a paper stays
+
+
+def _message_headers(blocks: list[Block]) -> set[int]:
+    """A digest of chat messages (a channel's activity email, a pasted chat log) writes each message under its
+    sender and time stamp ("Dana Whitfield 9:02 AM"): where two or more such headers stand alone, each starts a
+    message, a story of its own, as a rule would (the header itself is a meta line, never text)."""
+    headers = {id(b) for b in blocks if not b.anchors and is_message_header(b.text)}
+    return headers if len(headers) >= 2 else set()
 
 
 def _state_targets(root: etree._Element) -> None:
@@ -252,7 +263,9 @@ def _is_entry(tag: etree._Element) -> bool:
 
 def _visit(tag: etree._Element, out: list[Block], outer: str | None, page: _Page) -> None:
     name = tag.tag
-    if tag.get(THREAD_MARK) or _is_entry(tag):
+    if "data-post" in tag.attrib or "data-message-id" in tag.attrib:
+        out.append(Block("message"))  # a chat or channel message: a story of its own
+    elif tag.get(THREAD_MARK) or _is_entry(tag):
         out.append(Block("sep"))  # a comment of a thread read as the page's content, a post: a story of its own
     if name == "hr":
         out.append(Block("sep"))

@@ -135,6 +135,7 @@ class _Segment:
     after_rule: bool = False  # a rule, a sign-off or the document's start is right before it
     dropped: bool = False  # a sponsor block or a footer
     post: bool = False  # a numbered post of a thread opens it
+    message: bool = False  # a chat message opens it
 
 
 @dataclass
@@ -319,8 +320,9 @@ def _segments(blocks: list[Block]) -> list[_Segment]:
     segments = [_Segment(None, after_rule=True)]
     posts = _thread_posts(blocks)
     for block in blocks:
-        if block.kind == "sep" or (block.kind != "li" and _SIGN_OFF.match(block.text)) or id(block) in posts:
-            segments.append(_Segment(None, after_rule=True, post=id(block) in posts))
+        if block.kind in ("sep", "message") or (block.kind != "li" and _SIGN_OFF.match(block.text)) or id(
+                block) in posts:
+            segments.append(_Segment(None, after_rule=True, post=id(block) in posts, message=block.kind == "message"))
             if id(block) in posts:
                 segments[-1].body.append(block)
         elif (dropped := _is_sponsor(block) or _is_footer(block.text)) and block.kind == "li":
@@ -387,6 +389,7 @@ class _Story:
     blocks: list[Block] = field(default_factory=list)
     papers: set[str] = field(default_factory=set)
     post: bool = False  # a numbered post of a thread opens it
+    message: bool = False  # a chat message opens it
 
 
 def _stories(segments: list[_Segment]) -> list[_Story]:
@@ -401,7 +404,7 @@ def _stories(segments: list[_Segment]) -> list[_Story]:
         if seg.post and current is not None and current.post and current.papers and _only_code(blocks):
             current.blocks += blocks  # a thread's post of a repository and no paper: the code of the paper above
         elif current is None or seg.head is None or seg.after_rule or _starts_story(seg, current, title_rank, ruled):
-            stories.append(_Story(seg.head, list(seg.body), _papers(blocks), seg.post))
+            stories.append(_Story(seg.head, list(seg.body), _papers(blocks), seg.post, seg.message))
         else:
             current.blocks += blocks
             current.papers |= _papers(blocks)
@@ -415,8 +418,8 @@ def _only_code(blocks: list[Block]) -> bool:
 
 def _starts_story(seg: _Segment, current: _Story, title_rank: int, ruled: bool) -> bool:
     assert seg.head is not None
-    if current.post:
-        return True  # a thread's post has no sub-headings: a heading after it is the page's, not the post's
+    if current.post or current.message:
+        return True  # a thread's post or a message has no sub-headings: a heading after it is the page's
     had = current.papers
     # a section closed by its paper's links line is a paper's title after another paper's story or right
     # under a category heading; inside a story still waiting for its links it is a sub-heading

@@ -9,7 +9,19 @@ from __future__ import annotations
 
 import re
 
-from extractors.blocks import LABEL, RULE, URL, Anchor, Block, is_counter, is_link_line, norm, strip_urls, text_urls
+from extractors.blocks import (
+    LABEL,
+    RULE,
+    URL,
+    Anchor,
+    Block,
+    is_counter,
+    is_link_line,
+    is_message_header,
+    norm,
+    strip_urls,
+    text_urls,
+)
 
 _BULLET = re.compile(  # "*", "-", "•", "1.", "(1)", "[1]" or an emoji/symbol, then a space
     r"^\s{0,3}(?:[*\-•·▪►◆◦‣→➤–—+]|\d{1,2}[.)]|\(\d{1,2}\)|\[\d{1,2}\]"
@@ -33,14 +45,29 @@ def text_blocks(text: str) -> list[Block]:
     refs = _references(lines)
     lines = [line for line in lines if not ((m := _REF_LINE.match(line)) and m.group(1) in refs)]
     entries: list[tuple[str, list[str]]] = []
+    headers = _message_headers(lines)
     for i, line in enumerate(lines):
-        _add_line(entries, line, lines[i + 1] if i + 1 < len(lines) else "")
-    entries = _titled_entries(_titles_first([(k, b) for k, b in entries if k == "sep" or (b and k != "end")]))
-    blocks = [b for b in (_text_block(kind, body, refs) for kind, body in entries) if not is_counter(b.text, bare=True)]
+        if i in headers:
+            entries.append(("message", []))  # a message starts; its header is no text
+        else:
+            _add_line(entries, line, lines[i + 1] if i + 1 < len(lines) else "")
+    entries = _titled_entries(_titles_first([(k, b) for k, b in entries
+                                             if k in ("sep", "message") or (b and k != "end")]))
+    made = (_text_block(kind, body, refs, message=n > 0 and entries[n - 1][0] == "message")
+            for n, (kind, body) in enumerate(entries))
+    blocks = [b for b in made if not is_counter(b.text, bare=True)]
     for i, block in enumerate(blocks[:-1]):  # a one-line bullet over a paragraph is that paragraph's title
         if block.kind == "li" and not block.body and not block.anchors and blocks[i + 1].kind == "para":
             block.kind = "heading"
     return blocks
+
+
+def _message_headers(lines: list[str]) -> set[int]:
+    """The lines that head a chat message in a digest of messages (a channel's activity email in plain text),
+    each only its sender and time stamp ("Dana Whitfield  9:02 AM"): where two or more stand alone, each
+    starts a message, a story of its own."""
+    headers = {i for i, line in enumerate(lines) if ":" in line and is_message_header(norm(line))}
+    return headers if len(headers) >= 2 else set()
 
 
 def _titles_first(entries: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
@@ -119,15 +146,18 @@ def _add_line(entries: list[tuple[str, list[str]]], line: str, following: str) -
         entries.append(("para", [line]))
 
 
-def _text_block(kind: str, body: list[str], refs: dict[str, str]) -> Block:
-    if kind == "sep":
-        return Block("sep")
+def _text_block(kind: str, body: list[str], refs: dict[str, str], message: bool = False) -> Block:
+    """The block of an entry; with `message`, the entry is what a chat message says right under its header:
+    one line of it is the message's text, never a title line."""
+    if kind in ("sep", "message"):
+        return Block(kind)
     if kind == "field-title":  # a record's "Title:" field: the title of the entry it opens
         return Block("heading", strip_urls(norm(" ".join(body))), [], None, "")
     lines = [norm(line) for line in body]
     anchors = [a for line in lines for a in _text_anchors(line, refs)]
     text = norm(" ".join(lines))
-    if kind == "heading" or (kind == "para" and len(lines) == 1 and _looks_like_title(strip_urls(lines[0]))):
+    if kind == "heading" or (kind == "para" and len(lines) == 1 and not message
+                             and _looks_like_title(strip_urls(lines[0]))):
         title = strip_urls(_REF_MARK.sub("", re.sub(r"^#+\s*|^\*\*|\*\*$", "", text)))
         return Block("heading", title, anchors, None, "")
     lead = None

@@ -22,7 +22,8 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    does. The item titles' rank is the highest rank of a heading that carries a paper. A heading at that rank (or
    above) starts a new story, which may have no paper: a news item stays paperless (and is dropped) instead of
    being folded into the paper before it. A lower-ranked heading is a sub-heading inside the current story, unless
-   it names a paper of its own (linked in it, on the line right under it, or by a link that presents the paper,
+   it names a paper of its own (linked in it, on the line right under it or under the section labels that open
+   its section, "논문 소개" / "Paper", or by a link that presents the paper,
    "논문 보기" / "Read the paper", closing its section's one paragraph) that the story does not have yet, or the
    story above was closed by its paper's line of links after its text and the heading's section has no paper
    (a "Lab notes" box after the last story). A
@@ -351,11 +352,12 @@ def _has_paper(blocks: list[Block]) -> bool:
 
 
 def _own_papers(segment: _Segment, closing: bool = False) -> set[str]:
-    """Papers a heading names itself: linked in it, or on the short line or card right under it; with
-    `closing`, also on the line of links that closes its section ("🔗 Paper · Code")."""
+    """Papers a heading names itself: linked in it, or on the short line or card right under it (under the
+    section labels that open its section: "논문 소개", "Paper"); with `closing`, also on the line of links that
+    closes its section ("🔗 Paper · Code")."""
     assert segment.head is not None
     own = set(segment.head.paper_ids)
-    first = segment.body[0] if segment.body else None
+    first = next((b for b in segment.body if not is_label(b)), None)
     if first is not None and (first.card or len(first.text) <= 100 or all(a.link_line for a in first.anchors)):
         own |= set(first.paper_ids)
     last = segment.body[-1] if len(segment.body) >= 2 else None

@@ -4,7 +4,8 @@ Runs inside `extract_items` (extractors/items.py), once per story that names two
 one paper gets everything). Owns the reading of clauses and sentences for that question:
 
 1. the papers a block names, where: its links to them (the link's text), arXiv ids written out, and the names
-   they go by (extractors/item_links.py `mention_names`); a bold lead names the block's first paper;
+   they go by (extractors/item_links.py `mention_names`), also with a model size glued on ("MAmmoTH-34B"); a
+   bold lead names the block's first paper;
 2. a paper named as a baseline ("than X", "over X", "compared with X", "unlike X", "X보다", "X 대비") is never
    the owner of the clause's numbers;
 3. a number or code link belongs to the paper named nearest before it in its clause, else the one it is
@@ -157,12 +158,30 @@ def _mentions(piece: Piece, papers: list[PaperRef], names: dict[str, list[str]])
     for pid in known:
         for name in (pid, *names.get(pid, [])):
             found += [(at, at + len(name), pid) for at in find_word(text, name)]
+            found += [(at, at + len(name), pid) for at in _sized_variants(text, name)]
     out = []
     for start, end, pid in sorted(set(found)):
         baseline = start >= 0 and bool(BASELINE_BEFORE.search(text[max(0, start - 40):start])
                                        or _BASELINE_AFTER.match(text[end:end + 8]))
         out.append(_Mention(start, end, pid, baseline))
     return out
+
+
+# A size glued to a model's name with a hyphen ("MAmmoTH-34B", "Orca-13b"): a size of that model; `find_word`
+# does not find the name there, as a hyphen glues words ("MAmmoTH-style" is not a mention)
+_SIZE_SUFFIX = re.compile(r"-\d+(?:\.\d+)?[BbMm](?![\w-])")
+
+
+def _sized_variants(text: str, name: str) -> list[int]:
+    """Where `name` stands with a size glued to it ("MAmmoTH-34B"): a variant of the paper's model is the
+    paper (a plain search, as `find_word` does)."""
+    found, at = [], text.find(name)
+    while at >= 0 and name:
+        if (at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_-")) and _SIZE_SUFFIX.match(
+                text, at + len(name)):
+            found.append(at)
+        at = text.find(name, at + 1)
+    return found
 
 
 def locate(anchor: Anchor, text: str) -> int:

@@ -240,11 +240,15 @@ def _without_badges(text: str) -> str:
 
 def _names_paper(heading: str, name: str) -> bool:
     """The heading names the paper: it holds one of the paper's own names (its short name, a coined word or an
-    acronym of it) or two of its words ("Features without labels" does not name "DINOv2: Learning Robust
-    Visual Features without Supervision")."""
+    acronym of it), or two of its words where the paper has no short name before a colon (where it has one,
+    only a piece of the title itself names it: "Features without labels" does not name "DINOv2: Learning
+    Robust Visual Features without Supervision", nor "Math instruction tuning" "MAmmoTH: ... Instruction
+    Tuning")."""
     own = [n for n in title_names(name) if len(n) >= 3 and n != name] or [name]
     if any(find_word(heading, n, folded=True) for n in own):
         return True
+    if _NAME_BEFORE_COLON.match(name) and heading.casefold() not in name.casefold():
+        return False  # "Math instruction tuning" shares words with "MAmmoTH: ... Instruction Tuning", not its name
     shared = words(name) & words(heading)
     return len(shared) >= 2 and bool(shared - _WEAK)
 

@@ -29,7 +29,8 @@ class Anchor:
 @dataclass(eq=False)  # blocks are compared by identity: two "Read more" paragraphs are not one
 class Block:
     """A paragraph-level piece of a document. `kind`: "heading", "sep" (a rule), "message" (a chat message
-    starts: a rule after which a heading is the page's, not the message's), "para" or "li"."""
+    starts: a rule after which a heading is the page's, not the message's), "reply" (a reply in a thread
+    starts), "para" or "li"."""
 
     kind: str
     text: str = ""
@@ -177,17 +178,28 @@ _META_SEPARATOR = re.compile(r"\s[·•|]\s|\s-\s")
 
 
 # A message's header in a chat or channel export: a sender (a word or two) and when it was sent ("kenji
-# 03/07/2024 7:18 PM", "ana · Today at 14:02", "7:06 PM").
+# 03/07/2024 7:18 PM", "ana · Today at 14:02", "7:06 PM"); a reply in a thread says so ("Kenji replied to a
+# thread 9:10 AM", "↳ ana · 14:05", "mei (in thread) 21:05").
+_REPLY = r"(?:replied\s+(?:to\s+a\s+thread|in\s+(?:a\s+)?thread)|\(in\s+thread\)|in\s+thread|reply)"
 _STAMP_LINE = re.compile(
-    r"(?:[\w.@-]{1,32}(?:\s+[\w.@-]{1,12})?\s+(?:[·•—–-]\s+)?)?(?:(?:today|yesterday)\s+at\s+"
+    rf"(?:↳\s*)?(?:[\w.@-]{{1,32}}(?:\s+[\w.@-]{{1,12}})?\s+(?:{_REPLY}\s+)?(?:[·•—–-]\s+)?)?(?:(?:today|yesterday)\s+at\s+"
     r"|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s+)?\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?",
     re.I,
 )
+_REPLY_MARK = re.compile(rf"^↳|\s{_REPLY}\s", re.I)
+
+
+def message_header(text: str) -> str | None:
+    """What a message's header in a chat or channel export or digest opens (its sender and time stamp, nothing
+    else): "reply" for a reply in a thread, else "message"; None for any other text."""
+    if len(text) > 80 or ":" not in text or _STAMP_LINE.fullmatch(text) is None:
+        return None
+    return "reply" if _REPLY_MARK.search(text) else "message"
 
 
 def is_message_header(text: str) -> bool:
     """A message's header in a chat or channel export or digest: its sender and time stamp, nothing else."""
-    return len(text) <= 60 and ":" in text and _STAMP_LINE.fullmatch(text) is not None
+    return message_header(text) is not None
 
 
 def is_meta_line(text: str) -> bool:

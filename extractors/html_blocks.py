@@ -26,8 +26,8 @@ from extractors.blocks import (
     Block,
     is_counter,
     is_link_line,
-    is_message_header,
     is_meta_line,
+    message_header,
     norm,
     strip_urls,
     text_urls,
@@ -103,17 +103,18 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     kept = [b for b in blocks if not is_counter(b.text, bare=True)]
     metas = [is_meta_line(b.text) for b in kept]
     starts = _message_headers(kept)
-    return [Block("message") if id(b) in starts else without_counters(b) if meta else b
+    return [Block(starts[id(b)]) if id(b) in starts else without_counters(b) if meta else b
             for b, meta in zip(kept, metas, strict=True)
             if not meta or id(b) in starts or b.paper_ids or b.links_code]  # a meta line that links a paper stays
 
 
-def _message_headers(blocks: list[Block]) -> set[int]:
+def _message_headers(blocks: list[Block]) -> dict[int, str]:
     """A digest of chat messages (a channel's activity email, a pasted chat log) writes each message under its
     sender and time stamp ("Dana Whitfield 9:02 AM"): where two or more such headers stand alone, each starts a
-    message, a story of its own, as a rule would (the header itself is a meta line, never text)."""
-    headers = {id(b) for b in blocks if not b.anchors and is_message_header(b.text)}
-    return headers if len(headers) >= 2 else set()
+    message ("message", or "reply" for a reply in a thread), a story of its own, as a rule would (the header
+    itself is a meta line, never text)."""
+    headers = {id(b): kind for b in blocks if not b.anchors and (kind := message_header(b.text))}
+    return headers if len(headers) >= 2 else {}
 
 
 def _state_targets(root: etree._Element) -> None:

@@ -48,12 +48,16 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    repository's name or a name coined in the text), the document's title goes first ("GN⁺: Whisper, … — Robust
    Speech Recognition via Large-Scale Weak Supervision").
 9. *Posts.* An element marked as a post (`class="h-entry"`: a Mastodon status, an IndieWeb post list) or as a
-   message by its id (`data-message-id`, `data-post`: chat and channel exports) starts a story, as a rule does
-   (extractors/html_blocks.py), and a message's sender and time stamp is a meta line, never its title. So does
-   a paragraph that opens with its post's number in a thread ("1/", "2/12", "(3/8)") or closes with it and the
-   thread's length ("... 2/7", "... (3/8)"), where at least two paragraphs carry different numbers. A post that
-   links a repository and no paper goes on about the paper of the post before it (a thread posts a paper, then
-   its code); a heading after a post is the page's.
+   message by its id (`data-message-id`, `data-post`: chat and channel exports) or by a header that is only
+   its sender and time stamp, where two or more stand alone (a channel's digest email, a pasted chat log;
+   extractors/blocks.py `message_header`), starts a story, as a rule does (extractors/html_blocks.py,
+   text_blocks.py), and that header is a meta line, never its title. So does a paragraph that opens with its
+   post's number in a thread ("1/", "2/12", "(3/8)") or closes with it and the thread's length ("... 2/7",
+   "... (3/8)"), where at least two paragraphs carry different numbers. A post that links a repository and no
+   paper goes on about the paper of the post before it (a thread posts a paper, then its code); a reply in a
+   thread ("Kenji replied to a thread 9:10 AM", "↳ ana 14:05") that names no paper goes on about the paper of
+   its thread, the last message before it that is not a reply (about none where that one names none); a
+   heading after a post or a message is the page's.
 10. *A document that is a paper's page.* Where no block names a paper and the document's own link is a paper's
    page (a feed entry linking `huggingface.co/papers/ID` or `arxiv.org/abs/ID`, its body the abstract), the
    whole body is one item about that paper, titled by the document.
@@ -137,6 +141,7 @@ class _Segment:
     dropped: bool = False  # a sponsor block or a footer
     post: bool = False  # a numbered post of a thread opens it
     message: bool = False  # a chat message opens it
+    reply: bool = False  # a chat message that is a reply in a thread opens it
 
 
 @dataclass
@@ -321,9 +326,10 @@ def _segments(blocks: list[Block]) -> list[_Segment]:
     segments = [_Segment(None, after_rule=True)]
     posts = _thread_posts(blocks)
     for block in blocks:
-        if block.kind in ("sep", "message") or (block.kind != "li" and _SIGN_OFF.match(block.text)) or id(
+        if block.kind in ("sep", "message", "reply") or (block.kind != "li" and _SIGN_OFF.match(block.text)) or id(
                 block) in posts:
-            segments.append(_Segment(None, after_rule=True, post=id(block) in posts, message=block.kind == "message"))
+            segments.append(_Segment(None, after_rule=True, post=id(block) in posts,
+                                     message=block.kind in ("message", "reply"), reply=block.kind == "reply"))
             if id(block) in posts:
                 segments[-1].body.append(block)
         elif (dropped := _is_sponsor(block) or _is_footer(block.text)) and block.kind == "li":
@@ -400,13 +406,17 @@ def _stories(segments: list[_Segment]) -> list[_Story]:
     title_rank = min((_rank(s.head) for s in bearing if s.head), default=0)
     ruled = len(bearing) >= 2 and all(s.after_rule for s in bearing[1:])
     stories: list[_Story] = []
+    thread: _Story | None = None  # the last message that is not a reply: the thread a reply answers
     for seg in segments:
         current = stories[-1] if stories else None
         blocks = [seg.head, *seg.body] if seg.head else seg.body
-        if seg.post and current is not None and current.post and current.papers and _only_code(blocks):
+        if seg.reply and thread is not None and thread.papers and not _has_paper(blocks):
+            thread.blocks += blocks  # a reply that names no paper speaks of its thread's paper
+        elif seg.post and current is not None and current.post and current.papers and _only_code(blocks):
             current.blocks += blocks  # a thread's post of a repository and no paper: the code of the paper above
         elif current is None or seg.head is None or seg.after_rule or _starts_story(seg, current, title_rank, ruled):
             stories.append(_Story(seg.head, list(seg.body), _papers(blocks), seg.post, seg.message))
+            thread = stories[-1] if seg.message and not seg.reply else thread
         else:
             current.blocks += blocks
             current.papers |= _papers(blocks)

@@ -17,7 +17,7 @@ from extractors.blocks import (
     Block,
     is_counter,
     is_link_line,
-    is_message_header,
+    message_header,
     norm,
     strip_urls,
     text_urls,
@@ -48,12 +48,12 @@ def text_blocks(text: str) -> list[Block]:
     headers = _message_headers(lines)
     for i, line in enumerate(lines):
         if i in headers:
-            entries.append(("message", []))  # a message starts; its header is no text
+            entries.append((headers[i], []))  # a message or a reply starts; its header is no text
         else:
             _add_line(entries, line, lines[i + 1] if i + 1 < len(lines) else "")
     entries = _titled_entries(_titles_first([(k, b) for k, b in entries
-                                             if k in ("sep", "message") or (b and k != "end")]))
-    made = (_text_block(kind, body, refs, message=n > 0 and entries[n - 1][0] == "message")
+                                             if k in ("sep", "message", "reply") or (b and k != "end")]))
+    made = (_text_block(kind, body, refs, message=n > 0 and entries[n - 1][0] in ("message", "reply"))
             for n, (kind, body) in enumerate(entries))
     blocks = [b for b in made if not is_counter(b.text, bare=True)]
     for i, block in enumerate(blocks[:-1]):  # a one-line bullet over a paragraph is that paragraph's title
@@ -62,12 +62,12 @@ def text_blocks(text: str) -> list[Block]:
     return blocks
 
 
-def _message_headers(lines: list[str]) -> set[int]:
+def _message_headers(lines: list[str]) -> dict[int, str]:
     """The lines that head a chat message in a digest of messages (a channel's activity email in plain text),
-    each only its sender and time stamp ("Dana Whitfield  9:02 AM"): where two or more stand alone, each
-    starts a message, a story of its own."""
-    headers = {i for i, line in enumerate(lines) if ":" in line and is_message_header(norm(line))}
-    return headers if len(headers) >= 2 else set()
+    each only its sender and time stamp ("Dana Whitfield  9:02 AM"), by line number: "message", or "reply" for
+    a reply in a thread. Where two or more stand alone, each starts a message, a story of its own."""
+    headers = {i: kind for i, line in enumerate(lines) if ":" in line and (kind := message_header(norm(line)))}
+    return headers if len(headers) >= 2 else {}
 
 
 def _titles_first(entries: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
@@ -149,7 +149,7 @@ def _add_line(entries: list[tuple[str, list[str]]], line: str, following: str) -
 def _text_block(kind: str, body: list[str], refs: dict[str, str], message: bool = False) -> Block:
     """The block of an entry; with `message`, the entry is what a chat message says right under its header:
     one line of it is the message's text, never a title line."""
-    if kind in ("sep", "message"):
+    if kind in ("sep", "message", "reply"):
         return Block(kind)
     if kind == "field-title":  # a record's "Title:" field: the title of the entry it opens
         return Block("heading", strip_urls(norm(" ".join(body))), [], None, "")

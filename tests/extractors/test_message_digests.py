@@ -106,3 +106,50 @@ def test_one_stamp_line_is_no_digest() -> None:
     doc = Document(source="t", key="k", url=None, title="Attention, tiled", body=body)
     assert _got(doc) == [("2205.14135", ["https://github.com/Dao-AILab/flash-attention"], [3.0, 10.0],
                           "Attention, tiled")]
+
+
+# A reply in a thread that names no paper speaks of its thread's paper: the thread of the last message before
+# it that is not a reply. The same words in a message that is not marked as a reply, or in a reply whose
+# thread names no paper, belong to no paper.
+_THREAD = ("Lena Fox", "10:02 AM", 'Reading <a href="https://arxiv.org/abs/2401.04088">Mixtral of Experts</a> '
+           "tonight: 8 experts per layer, 2 active per token.")
+_ASIDE = ("Omar", "10:20 AM", "Unrelated: the coffee machine on floor 3 is fixed after 14 days.")
+_REPLIES = [
+    ("Sam Ito replied to a thread", "10:31 AM", 'weights and inference code: <a href="https://github.com/'
+     'mistralai/mistral-src">https://github.com/mistralai/mistral-src</a>'),
+    ("↳ sam_i ·", "10:31", 'the repo is <a href="https://github.com/mistralai/mistral-src">mistralai/mistral-src'
+     "</a> if you want to run it"),
+    ("sam (in thread)", "10:31", 'code lives at <a href="https://github.com/mistralai/mistral-src">'
+     "github.com/mistralai/mistral-src</a>, Apache-2.0"),
+]
+_MISTRAL = "https://github.com/mistralai/mistral-src"
+
+
+def _codes(messages: list[tuple[str, str, str]]) -> list[tuple[str, list[str]]]:
+    doc = Document(source="t", key="k", url=None, title="[Chat] #reading", body=_html_digest(messages))
+    return [(g[0], g[1]) for g in _got(doc)]
+
+
+@pytest.mark.parametrize("n", range(len(_REPLIES)))
+def test_a_reply_that_names_no_paper_is_about_its_threads_paper(n: int) -> None:
+    assert _codes([_ASIDE, _THREAD, _REPLIES[n]]) == [("2401.04088", [_MISTRAL])]
+
+
+@pytest.mark.parametrize("n", range(len(_REPLIES)))
+def test_a_reply_to_a_thread_without_a_paper_is_no_papers(n: int) -> None:
+    assert _codes([_THREAD, _ASIDE, _REPLIES[n]]) == [("2401.04088", [])]
+
+
+@pytest.mark.parametrize("n", range(len(_REPLIES)))
+def test_a_message_that_names_no_paper_and_is_no_reply_is_no_papers(n: int) -> None:
+    sender = _REPLIES[n][0].replace(" replied to a thread", "").replace("↳ ", "").replace(" (in thread)", "")
+    assert _codes([_ASIDE, _THREAD, (sender, _REPLIES[n][1], _REPLIES[n][2])]) == [("2401.04088", [])]
+
+
+@pytest.mark.parametrize("n", range(len(_REPLIES)))
+def test_a_plain_text_reply_is_about_its_threads_paper(n: int) -> None:
+    lines = []
+    for sender, stamp, text in [_ASIDE, _THREAD, _REPLIES[n]]:
+        lines += [f"{sender} {stamp}", _plain(text), ""]
+    doc = Document(source="t", key="k", url=None, title="#reading", body="\n".join(lines), body_type="text")
+    assert [(g[0], g[1]) for g in _got(doc)] == [("2401.04088", [_MISTRAL])]

@@ -445,9 +445,9 @@ def _classify(words: list[str], q: Quantity) -> tuple[str, str, bool] | None:
         return (COUNT_UNITS[head], "count", True)
     if q.scale >= 1e3 and head in CONTEXT_NOUNS:
         return ("tokens", "size", True)
-    if q.scale >= 1e6 and head in MODEL_NOUNS and position <= 1:
-        return ("params", "size", False)  # "a 7B model"; its name is "parameters", set by the caller
-    if position <= 2 and is_plural_noun(word) and q.value.is_integer():
+    if q.scale >= 1e6 and head in MODEL_NOUNS and position <= 2:
+        return ("params", "size", False)  # "a 7B (legal) model"; its name is "parameters", set by the caller
+    if position <= 3 and is_plural_noun(word) and q.value.is_integer():
         return ("count", "count", True)
     return None
 

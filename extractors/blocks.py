@@ -189,17 +189,12 @@ _STAMP_LINE = re.compile(
 _REPLY_MARK = re.compile(rf"^↳|\s{_REPLY}\s", re.I)
 
 
-def message_header(text: str) -> str | None:
+def chat_header(text: str) -> str | None:
     """What a message's header in a chat or channel export or digest opens (its sender and time stamp, nothing
     else): "reply" for a reply in a thread, else "message"; None for any other text."""
     if len(text) > 80 or ":" not in text or _STAMP_LINE.fullmatch(text) is None:
         return None
     return "reply" if _REPLY_MARK.search(text) else "message"
-
-
-def is_message_header(text: str) -> bool:
-    """A message's header in a chat or channel export or digest: its sender and time stamp, nothing else."""
-    return message_header(text) is not None
 
 
 def is_meta_line(text: str) -> bool:
@@ -208,7 +203,7 @@ def is_meta_line(text: str) -> bool:
     PM"). It says who, when and how popular, never what a paper found."""
     if len(text) > 160 or _COUNTER_HINT.search(text) is None:
         return False
-    if is_message_header(text):
+    if chat_header(text) is not None:
         return True
     parts = [p.strip() for p in _META_SEPARATOR.split(text)]
     return len(parts) >= 2 and all(len(p) <= 40 for p in parts) and any(is_counter(p) for p in parts if p)

@@ -24,10 +24,10 @@ from extractors.blocks import (
     RULE,
     Anchor,
     Block,
+    chat_header,
     is_counter,
     is_link_line,
     is_meta_line,
-    message_header,
     norm,
     strip_urls,
     text_urls,
@@ -102,18 +102,18 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     _walk(_children(article) if article is not None else [root], blocks, None, page)
     kept = [b for b in blocks if not is_counter(b.text, bare=True)]
     metas = [is_meta_line(b.text) for b in kept]
-    starts = _message_headers(kept)
+    starts = _chat_headers(kept)
     return [Block(starts[id(b)]) if id(b) in starts else without_counters(b) if meta else b
             for b, meta in zip(kept, metas, strict=True)
             if not meta or id(b) in starts or b.paper_ids or b.links_code]  # a meta line that links a paper stays
 
 
-def _message_headers(blocks: list[Block]) -> dict[int, str]:
+def _chat_headers(blocks: list[Block]) -> dict[int, str]:
     """A digest of chat messages (a channel's activity email, a pasted chat log) writes each message under its
     sender and time stamp ("Dana Whitfield 9:02 AM"): where two or more such headers stand alone, each starts a
     message ("message", or "reply" for a reply in a thread), a story of its own, as a rule would (the header
     itself is a meta line, never text)."""
-    headers = {id(b): kind for b in blocks if not b.anchors and (kind := message_header(b.text))}
+    headers = {id(b): kind for b in blocks if not b.anchors and (kind := chat_header(b.text))}
     return headers if len(headers) >= 2 else {}
 
 

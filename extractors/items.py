@@ -50,7 +50,7 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
 9. *Posts.* An element marked as a post (`class="h-entry"`: a Mastodon status, an IndieWeb post list) or as a
    message by its id (`data-message-id`, `data-post`: chat and channel exports) or by a header that is only
    its sender and time stamp, where two or more stand alone (a channel's digest email, a pasted chat log;
-   extractors/blocks.py `message_header`), starts a story, as a rule does (extractors/html_blocks.py,
+   extractors/blocks.py `chat_header`), starts a story, as a rule does (extractors/html_blocks.py,
    text_blocks.py), and that header is a meta line, never its title. So does a paragraph that opens with its
    post's number in a thread ("1/", "2/12", "(3/8)") or closes with it and the thread's length ("... 2/7",
    "... (3/8)"), where at least two paragraphs carry different numbers. A post that links a repository and no

@@ -15,9 +15,9 @@ from extractors.blocks import (
     URL,
     Anchor,
     Block,
+    chat_header,
     is_counter,
     is_link_line,
-    message_header,
     norm,
     strip_urls,
     text_urls,
@@ -45,7 +45,7 @@ def text_blocks(text: str) -> list[Block]:
     refs = _references(lines)
     lines = [line for line in lines if not ((m := _REF_LINE.match(line)) and m.group(1) in refs)]
     entries: list[tuple[str, list[str]]] = []
-    headers = _message_headers(lines)
+    headers = _chat_headers(lines)
     for i, line in enumerate(lines):
         if i in headers:
             entries.append((headers[i], []))  # a message or a reply starts; its header is no text
@@ -62,11 +62,11 @@ def text_blocks(text: str) -> list[Block]:
     return blocks
 
 
-def _message_headers(lines: list[str]) -> dict[int, str]:
+def _chat_headers(lines: list[str]) -> dict[int, str]:
     """The lines that head a chat message in a digest of messages (a channel's activity email in plain text),
     each only its sender and time stamp ("Dana Whitfield  9:02 AM"), by line number: "message", or "reply" for
     a reply in a thread. Where two or more stand alone, each starts a message, a story of its own."""
-    headers = {i: kind for i, line in enumerate(lines) if ":" in line and (kind := message_header(norm(line)))}
+    headers = {i: kind for i, line in enumerate(lines) if ":" in line and (kind := chat_header(norm(line)))}
     return headers if len(headers) >= 2 else {}
 
 

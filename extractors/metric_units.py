@@ -110,6 +110,8 @@ _KO_SIZE_AHEAD = re.compile(
     r"\s?(?:까지|부터)?\s?(?:등\s)?(?:다양한\s|여러\s|(?:[가-힣]{1,2}|\d+)\s?가지\s?)?(?:의\s?)?"
     rf"(?:{alternation(n for n in KO_MODEL_NOUNS if n != '모델')})"
 )
+# "7B 일본어 수학 모델": a model noun past one or two nouns that say what kind of model (no particle ends them)
+_KO_MODEL_AHEAD = re.compile(r"(?:\s[가-힣]+(?<![은는을를과와도에])){1,2}\s모델")
 _MEASURE_UNIT = re.compile(r"^(?:[KMGTP]i?B|[KMGTPE]?FLOP[sS]?(?:/s)?|tokens?/s|tok/s|it/s|QPS|TOPS|[kMG]?Hz)$")
 # Units whose noun phrase says what is measured ("total parameters", "pre-training tokens").
 _NAMED_UNITS = frozenset({"params", "tokens", "bytes", "epochs", "steps"})
@@ -281,6 +283,9 @@ def _korean(text: str, q: Quantity) -> Reading | None:
         return Reading("days", "size", end=m.end())  # "3일 만에": a duration, not the 3rd
     if q.scale >= 1e6 and _KO_SIZE_AHEAD.match(text, q.end):
         return Reading("params", "size", noun="parameters", end=q.end, explicit=False)  # "32B 세 가지 크기"
+    if q.scale >= 1e6 and _KO_MODEL_AHEAD.match(text, q.end) and not _counted(text, q.end) and _korean_noun(
+            text, q.end, q) is None:
+        return Reading("params", "size", noun="parameters", end=q.end, explicit=False)  # "7B 일본어 수학 모델"
     if _KO_NOT_METRIC.match(text, q.end):
         return Reading(None, end=q.end, excluded=True)
     if noun := _korean_noun(text, q.end, q):
@@ -290,6 +295,12 @@ def _korean(text: str, q: Quantity) -> Reading | None:
             return Reading("count", "count", noun=counter, end=m.end())  # "5문제": the counter names what it counts
         return _korean_count(text, q, m.end())
     return Reading(None, end=q.end)
+
+
+def _counted(text: str, pos: int) -> bool:
+    """A Korean counter stands alone right after the number ("17억 개 파라미터"), not the start of a word ("일본어")."""
+    m = _KO_COUNTERS.match(text, pos)
+    return m is not None and not ("가" <= text[m.end():m.end() + 1] <= "힣")
 
 
 def _korean_noun(text: str, pos: int, q: Quantity) -> Reading | None:

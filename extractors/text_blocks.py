@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from extractors.blocks import LABEL, RULE, URL, Anchor, Block, is_counter, is_link_line, norm, strip_urls, text_urls
+from extractors.quoted import unquote_mail
 
 _BULLET = re.compile(  # "*", "-", "•", "1.", "(1)", "[1]" or an emoji/symbol, then a space
     r"^\s{0,3}(?:[*\-•·▪►◆◦‣→➤–—+]|\d{1,2}[.)]|\(\d{1,2}\)|\[\d{1,2}\]"
@@ -29,16 +30,22 @@ _FIELD_TITLE = re.compile(r"^(?:(?:paper\s+)?title|논문\s?제목|제목)\s?:\s
 
 def text_blocks(text: str) -> list[Block]:
     """Blocks of a plain-text body: bullets and title-plus-indented-lines entries, rules, paragraphs."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs().split("\n")
+    lines = unquote_mail(text.replace("\r\n", "\n").replace("\r", "\n").expandtabs().split("\n"))
     refs = _references(lines)
     lines = [line for line in lines if not ((m := _REF_LINE.match(line)) and m.group(1) in refs)]
     entries: list[tuple[str, list[str]]] = []
     for i, line in enumerate(lines):
         _add_line(entries, line, lines[i + 1] if i + 1 < len(lines) else "")
     entries = _titled_entries(_titles_first([(k, b) for k, b in entries if k == "sep" or (b and k != "end")]))
-    blocks = [b for b in (_text_block(kind, body, refs) for kind, body in entries) if not is_counter(b.text, bare=True)]
-    for i, block in enumerate(blocks[:-1]):  # a one-line bullet over a paragraph is that paragraph's title
-        if block.kind == "li" and not block.body and not block.anchors and blocks[i + 1].kind == "para":
+    made = [(b, n) for b, n in ((_text_block(kind, body, refs), len(body)) for kind, body in entries)
+            if not is_counter(b.text, bare=True)]
+    blocks = [b for b, _ in made]
+    for i, (block, lines) in enumerate(made[:-1]):  # a one-line bullet over a paragraph is that paragraph's title
+        if block.kind != "li" or block.anchors or lines != 1 or blocks[i + 1].kind != "para":
+            continue
+        # (a run-in one, "1. Name: what it is", only where no bullet is right before it: a list's last item
+        # over the paragraph after the list is not that paragraph's title)
+        if not block.body or (block.lead and (i == 0 or blocks[i - 1].kind != "li")):
             block.kind = "heading"
     return blocks
 

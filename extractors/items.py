@@ -50,9 +50,11 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    message by its id (`data-message-id`, `data-post`: chat and channel exports) starts a story, as a rule does
    (extractors/html_blocks.py), and a message's sender and time stamp is a meta line, never its title. So does
    a paragraph that opens with its post's number in a thread ("1/", "2/12", "(3/8)") or closes with it and the
-   thread's length ("... 2/7", "... (3/8)"), where at least two paragraphs carry different numbers. A post that
-   links a repository and no paper goes on about the paper of the post before it (a thread posts a paper, then
-   its code); a heading after a post is the page's.
+   thread's length ("... 2/7", "... (3/8)"), where at least two paragraphs carry different numbers; and so does a
+   message's header in a digest of a forum's or a mailing list's messages (its sender with an address and when
+   it was sent: "Ann Lee <ann@lab.example>: Mar 04 09:12AM -0800", `blocks.is_message_header`), itself dropped.
+   A post that links a repository and no paper goes on about the paper of the post before it (a thread posts a
+   paper, then its code); a heading after a post is the page's.
 10. *A document that is a paper's page.* Where no block names a paper and the document's own link is a paper's
    page (a feed entry linking `huggingface.co/papers/ID` or `arxiv.org/abs/ID`, its body the abstract), the
    whole body is one item about that paper, titled by the document.
@@ -75,7 +77,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from extractors.attribution import Owners, Piece, assign
-from extractors.blocks import LABEL, RELATED, Anchor, Block, find_word, norm, strip_urls
+from extractors.blocks import LABEL, RELATED, Anchor, Block, find_word, is_message_header, norm, strip_urls
 from extractors.html_blocks import html_blocks
 from extractors.item_links import (
     TITLE_END,
@@ -323,6 +325,8 @@ def _segments(blocks: list[Block]) -> list[_Segment]:
             segments.append(_Segment(None, after_rule=True, post=id(block) in posts))
             if id(block) in posts:
                 segments[-1].body.append(block)
+        elif block.kind == "para" and not block.anchors and is_message_header(block.text):
+            segments.append(_Segment(None, after_rule=True, post=True))  # a digest's message: a post of its own
         elif (dropped := _is_sponsor(block) or _is_footer(block.text)) and block.kind == "li":
             continue  # a sponsored entry in a list: drop it, not the rest of the list
         elif dropped:  # (one test for both branches: a list item is not tested again)

@@ -9,7 +9,19 @@ from __future__ import annotations
 
 import re
 
-from extractors.blocks import LABEL, RULE, URL, Anchor, Block, is_counter, is_link_line, norm, strip_urls, text_urls
+from extractors.blocks import (
+    LABEL,
+    RULE,
+    URL,
+    Anchor,
+    Block,
+    is_counter,
+    is_link_line,
+    is_message_header,
+    norm,
+    strip_urls,
+    text_urls,
+)
 from extractors.quoted import unquote_mail
 
 _BULLET = re.compile(  # "*", "-", "•", "1.", "(1)", "[1]" or an emoji/symbol, then a space
@@ -112,6 +124,8 @@ def _add_line(entries: list[tuple[str, list[str]]], line: str, following: str) -
         body.append(line)  # the title field wrapped onto an indented line
     elif _FIELD_TITLE.match(line):
         entries.append(("field-title", [_FIELD_TITLE.sub("", line, count=1)]))
+    elif is_message_header(line):  # a digest's message header: a line of its own over the message
+        entries += [("para", [line]), ("end", [])]
     elif _MD_HEADING.match(line) and line.lstrip().startswith("#"):
         entries.append(("heading", [line]))
     elif _BULLET.match(line) and _indent(line) <= 3:

@@ -348,17 +348,17 @@ def _korean_count(text: str, q: Quantity, end: int) -> Reading:
     return Reading("count", "count", noun=noun if noun and len(noun) >= 2 else None, end=end)
 
 
-# Retrieval, ranking and detection scores written after their number: "81.3 nDCG@10", "39.7 MRR@10",
-# "72.1 Recall@5", "87.3 top-1", "58.7 box AP", "52.4 AP50"
+# Retrieval, ranking, detection and code-generation scores written after their number: "81.3 nDCG@10", "39.7
+# MRR@10", "72.1 Recall@5", "87.3 top-1", "58.7 box AP", "52.4 AP50", "48.1 pass@1"
 _RANKED_SCORE = re.compile(
-    r" ?(?P<u>(?i:n?dcg|mrr|map|recall|r|hits?|p|precision|acc|success)@\d{1,4}|(?i:top)-[1-5](?![0-9])"
+    r" ?(?P<u>(?i:n?dcg|mrr|map|recall|r|hits?|p|precision|acc|success|pass)@\d{1,4}|(?i:top)-[1-5](?![0-9])"
     r"|(?i:box|mask) AP(?:50|75)?|AP(?:50|75)|mAP@[\d.:]+)(?![A-Za-z0-9@])"
 )
 
 
 def _ranked_score(text: str, q: Quantity) -> Reading | None:
-    if not (m := _RANKED_SCORE.match(text, q.end)):
-        return None
+    if not (m := _RANKED_SCORE.match(text, q.end)) or q.value > 100:
+        return None  # (these scores are at most 100: "AIME 2024 pass@1" names a year's problems)
     return Reading(m.group("u"), "score", end=m.end())
 
 

@@ -139,6 +139,11 @@ _CONTEXT_BEFORE = re.compile(
 _PERCENTILE = re.compile(r"(?:st|nd|rd|th)[\s-]percentile\b", re.IGNORECASE)
 _KO_PERCENTILE = re.compile(r"\s?번째\s?백분위")
 _KO_DAYS = re.compile(rf"\s?(?:{alternation(KO_DURATION_DAYS)})")
+# "단계" after a number is a count of steps where the sentence says how many it takes ("4단계로", "8단계 만에",
+# "2단계 이내"); elsewhere it names a stage ("1단계: 정렬 학습", "2단계에서는")
+_KO_STEPS = re.compile(r"\s?단계(?=\s?(?:으?로[도는만]?|만에|만으로|이내|안에|까지)(?![가-힣]))")
+# "일" after a number, alone or before a particle ("675일 대", "400일이"), not opening a word ("일부", "일반")
+_KO_MANY_DAYS = re.compile(r"\s?일(?![가-힣])|\s?일(?=[이의을로과와은는도만에입])")
 _AFTER_COMMA = re.compile(r",\s(?=[A-Za-z])")
 # Counters after a number ("1 comment", "12 comments"), before it ("Likes: 34", "Views 1.2K": plural only, since
 # "gains like 5%" is no counter), and in Korean before it, bare or with 수 or a particle ("조회수 1.2만", "공유가 9")
@@ -279,6 +284,10 @@ def _korean(text: str, q: Quantity) -> Reading | None:
         return Reading("percentile", "score", end=m.end())
     if m := _KO_DAYS.match(text, q.end):
         return Reading("days", "size", end=m.end())  # "3일 만에": a duration, not the 3rd
+    if m := _KO_STEPS.match(text, q.end):
+        return Reading("steps", "count", noun="단계", end=m.end())  # "4단계로 줄어든다": how many steps it takes
+    if q.value > 31 and (m := _KO_MANY_DAYS.match(text, q.end)):
+        return Reading("days", "size", end=m.end())  # "675일": no month has that day, so a number of days
     if q.scale >= 1e6 and _KO_SIZE_AHEAD.match(text, q.end):
         return Reading("params", "size", noun="parameters", end=q.end, explicit=False)  # "32B 세 가지 크기"
     if _KO_NOT_METRIC.match(text, q.end):

@@ -149,6 +149,7 @@ NOT_COUNT_PLURALS = frozenset(
 KO_UNIT_NOUNS = (
     ("매개변수", "params", "size"), ("파라미터", "params", "size"), ("토큰", "tokens", "size"),
     ("에폭", "epochs", "count"), ("에포크", "epochs", "count"), ("시간", "hours", "size"), ("점", "points", "score"),
+    ("스텝", "steps", "count"),
 )
 #: Korean nouns that make a large number a context length ("128K 컨텍스트") or a model's size ("700억 모델").
 KO_CONTEXT_NOUNS = ("컨텍스트", "문맥")

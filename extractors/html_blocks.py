@@ -622,14 +622,15 @@ def _lead_text(nodes: list[Node], rendered: str | None = None, first: tuple[Node
 def _is_whole_bold(nodes: list[Node], text: str, first: Node) -> bool:
     """A short paragraph that is all bold: Substack's `<p><strong>Title</strong></p>` heading. `first` is the
     first solid node of `nodes`."""
-    if not 2 <= len(text) <= 200 or not any(c.isalpha() for c in text) or LABEL.match(text):
+    if not 2 <= len(text) <= 200 or not any(c.isalpha() for c in text):
         return False
     if text.endswith((".", "!")) and not text.endswith("...") and len(text.split()) >= 8:
         return False  # a bold sentence, not a title
     whole = _solid_len(text)
     if type(first) is str and _solid_len(first) > 0.1 * whole:
         return False  # it opens with more plain text than a bold paragraph may hold (most paragraphs)
-    return sum(map(_solid_len, _bold_texts(nodes))) >= 0.9 * whole
+    # (a label is no heading either; asked last, as the label pattern is the slowest of these tests)
+    return not LABEL.match(text) and sum(map(_solid_len, _bold_texts(nodes))) >= 0.9 * whole
 
 
 def _solid_len(text: str) -> int:

@@ -1,13 +1,16 @@
-"""Forwarded and quoted mail in plain text: the quoted newsletter read as text, the forwarder's own words apart.
+"""Forwarded and quoted mail: the quoted newsletter read as if sent as it is, the forwarder's own words apart.
 
-Runs inside `text_blocks`, before a plain-text body is cut into blocks. A mail client quotes a forwarded or
-replied-to message by prefixing each of its lines with `> ` (one `>` per level: `> > ` or `>> ` for a quote
-inside a quote), and heads it with the original message's header fields ("-------- Forwarded Message --------",
-then "From:", "Date:", "Subject:", ...) or an attribution line ("On Tue, 12 Mar 2024, Ann <ann@x> wrote:").
-Read as they are, the quote marks glue every quoted paragraph into one (a line that is only `>` is not blank)
-and the header fields read as titles. Here the marks are taken off, a change of quoting level breaks the
-paragraph (the forwarder's note, the quote and a quote within it never run together), and each header is
-replaced by a rule: the end of the forwarder's note and the start of the quoted message. Pure.
+`unquote_mail` runs inside `text_blocks`, before a plain-text body is cut into blocks; `is_quote_header` inside
+`html_blocks`, which also starts a story at each client's quote element (`<blockquote type="cite">`, Gmail's
+`gmail_quote`, Thunderbird's `moz-forward-container`) and drops its header element. In plain text a mail
+client quotes a forwarded or replied-to message by prefixing each of its lines with `> ` (one `>` per level:
+`> > ` or `>> ` for a quote inside a quote), and heads it with the original message's header fields
+("-------- Forwarded Message --------", then "From:", "Date:", "Subject:", ...) or an attribution line ("On
+Tue, 12 Mar 2024, Ann <ann@x> wrote:"). Read as they are, the quote marks glue every quoted paragraph into one
+(a line that is only `>` is not blank) and the header fields read as titles. Here the marks are taken off, a
+change of quoting level breaks the paragraph (the forwarder's note, the quote and a quote within it never run
+together), and each header is replaced by a rule: the end of the forwarder's note and the start of the quoted
+message. Pure.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ _FIELD = re.compile(
 _HEADER_LEAD = re.compile(r"^\s*(?:from|보낸\s?사람)\s?:", re.I)
 _SUBJECT = re.compile(r"^\s*(?:subject|제목)\s?:", re.I)
 RULE_LINE = "-----"
+# The same header as one block of HTML (its lines joined): the opening line, if any, then the fields
+_FORWARD_OPEN = re.compile(_FORWARD_LINE.pattern.removeprefix("^").removesuffix("$"), re.I)
+_INLINE_FIELD = re.compile(
+    r"(?:^|\s)(from|to|cc|date|sent|subject|보낸\s?사람|받는\s?사람|보낸\s?날짜|날짜|제목|참조)\s?:(?:\s|$)", re.I)
 
 
 def unquote_mail(lines: list[str]) -> list[str]:
@@ -98,3 +105,22 @@ def _fields_end(lines: list[str], i: int) -> int:
         while i < len(lines) and lines[i][:1] in (" ", "\t") and lines[i].strip():
             i += 1
     return i
+
+
+def is_quote_header(text: str) -> bool:
+    """`text` (a block of an HTML mail, its lines joined) is the header of a forwarded or quoted message: the
+    opening line ("---------- Forwarded message ---------") with or without its fields, a reply's attribution
+    line, or at least three fields, "From:" among them, with nothing else."""
+    text = text.strip()
+    if len(text) > 400 or not ("-" in text or ":" in text):
+        return False
+    if _ATTRIBUTION.fullmatch(text):
+        return True
+    opening = _FORWARD_OPEN.match(text)
+    rest = text[opening.end():].strip() if opening else text
+    if opening and not rest:
+        return True
+    fields = [f.casefold() for f in _INLINE_FIELD.findall(rest)]
+    return (bool(fields) and _INLINE_FIELD.match(rest) is not None and any(f in ("from", "보낸 사람", "보낸사람")
+                                                                          for f in fields)
+            and len(set(fields)) >= (2 if opening else 3))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from extractors import extract_items
-from extractors.quoted import RULE_LINE, unquote_mail
+from extractors.quoted import RULE_LINE, is_quote_header, unquote_mail
 from extractors.records import Document
 from extractors.text_blocks import text_blocks
 
@@ -134,3 +134,48 @@ def test_a_run_in_bullet_over_a_paragraph_is_its_title(entry: str) -> None:
 def test_the_last_bullet_of_a_list_is_no_title_of_the_paragraph_after_it(items: str) -> None:
     text = f"{items}\n\nThe rest of the issue follows below, with more on each.\n"
     assert [b.kind for b in text_blocks(text)][:2] == ["li", "li"]
+
+
+# The same in an HTML mail: the quoted message sits in the client's quote element, under its header element or
+# a header written as a paragraph; the forwarder's note is above it.
+_HTML_NEWS = ('<p>One paper this week.</p><p><a href="https://arxiv.org/abs/2310.06770">SWE-bench</a> gathers 2,294 '
+              'task instances from 12 Python repositories; the best model resolves 1.96% of them. Code: <a href='
+              '"https://github.com/princeton-nlp/SWE-bench">princeton-nlp/SWE-bench</a></p><p>Until next week.</p>')
+_HTML_NOTE = '<div dir="ltr">Worth a look before Friday: room 4, 3 pm, about 45 minutes.<br>Dana</div>'
+_HTML_QUOTES = {
+    "gmail-forward": '<div class="gmail_quote"><div dir="ltr" class="gmail_attr">---------- Forwarded message '
+                     '---------<br>From: <strong>Agent Notes</strong> &lt;notes@letters.example&gt;<br>Date: Tue, '
+                     'Mar 5, 2024 at 8:00 AM<br>Subject: Agent notes 9<br>To: dana@lab.example<br></div><br>{news}'
+                     '</div>',
+    "gmail-reply": '<div class="gmail_quote"><div class="gmail_attr">On Tue, Mar 5, 2024 at 8:00 AM Agent Notes &lt;'
+                   'notes@letters.example&gt; wrote:<br></div><blockquote class="gmail_quote">{news}</blockquote>'
+                   '</div>',
+    "thunderbird-forward": '<div class="moz-forward-container">-------- Forwarded Message --------<table class="moz-'
+                           'email-headers-table"><tr><th>Subject:</th><td>Agent notes 9</td></tr><tr><th>Date:</th><td>'
+                           'Tue, 5 Mar 2024 08:00:00 +0000</td></tr></table><br>{news}</div>',
+    "apple-forward": '<div>Begin forwarded message:</div><blockquote type="cite"><div><b>From: </b>Agent Notes &lt;'
+                     'notes@letters.example&gt;<br><b>Subject: </b>Agent notes 9<br><b>Date: </b>5 March 2024 at 08:00'
+                     '</div><br>{news}</blockquote>',
+    "outlook-reply": '<hr><div id="divRplyFwdMsg"><b>From:</b> Agent Notes &lt;notes@letters.example&gt;<br><b>Sent:'
+                     '</b> Tuesday, March 5, 2024 8:00 AM<br><b>Subject:</b> Agent notes 9</div><div>{news}</div>',
+}
+
+
+@pytest.mark.parametrize("client", sorted(_HTML_QUOTES))
+def test_an_html_quote_keeps_the_forwarders_note_apart(client: str) -> None:
+    body = f"<html><body>{_HTML_NOTE}{_HTML_QUOTES[client].format(news=_HTML_NEWS)}</body></html>"
+    doc = Document(source="t", key="k", url=None, title="Fwd: Agent notes 9", body=body)
+    (item,) = extract_items(doc)
+    assert sorted(m.value for m in item.metrics) == [1.96, 12.0, 2294.0]  # not the note's room, time or minutes
+    assert [c.url for c in item.code] == ["https://github.com/princeton-nlp/SWE-bench"]
+    assert item.title == "Fwd: Agent notes 9"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["From: the editors. Subject: scaling laws, again.", "Date: Friday. Room: 4. Topic: agents.",
+     "-- a long note on the results, from 12% to 19% --", "Sent: from our lab to yours"],
+    ids=["two-fields-in-prose", "no-sender", "dashes", "one-field"],
+)
+def test_prose_with_a_field_or_dashes_is_no_quote_header(text: str) -> None:
+    assert not is_quote_header(text)

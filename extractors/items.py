@@ -54,7 +54,8 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    message's header in a digest of a forum's or a mailing list's messages (its sender with an address and when
    it was sent: "Ann Lee <ann@lab.example>: Mar 04 09:12AM -0800", `blocks.is_message_header`), itself dropped.
    A post that links a repository and no paper goes on about the paper of the post before it (a thread posts a
-   paper, then its code); a heading after a post is the page's.
+   paper, then its code); a heading after a post is the page's, but for a heading that links a paper right
+   after the text of a post that links none: that is the post's link card, part of the post.
 10. *A document that is a paper's page.* Where no block names a paper and the document's own link is a paper's
    page (a feed entry linking `huggingface.co/papers/ID` or `arxiv.org/abs/ID`, its body the abstract), the
    whole body is one item about that paper, titled by the document.
@@ -331,6 +332,8 @@ def _segments(blocks: list[Block]) -> list[_Segment]:
             continue  # a sponsored entry in a list: drop it, not the rest of the list
         elif dropped:  # (one test for both branches: a list item is not tested again)
             segments.append(_Segment(None, [block], dropped=True))
+        elif block.kind == "heading" and not is_label(block) and _is_post_card(segments[-1], block):
+            segments[-1].body.append(block)  # a post's link card: the paper the post's text is about
         elif block.kind == "heading" and not is_label(block):
             last = segments[-1]
             ruled = last.head is None and not last.body and last.after_rule
@@ -338,6 +341,12 @@ def _segments(blocks: list[Block]) -> list[_Segment]:
         else:
             segments[-1].body.append(block)
     return [s for s in segments if (s.head or s.body) and not s.dropped]
+
+
+def _is_post_card(segment: _Segment, heading: Block) -> bool:
+    """A heading that links a paper right after the text of a thread's post that links none: the title of the
+    post's link card (a social post embeds the page it links), part of the post."""
+    return segment.post and bool(segment.body) and bool(heading.paper_ids) and not _has_paper(segment.body)
 
 
 def _rank(block: Block) -> int:

@@ -356,9 +356,11 @@ QUALIFIERS_BEFORE = {
     "approximate": ("~", "≈", "∼", "about", "around", "roughly", "approximately", "approx.", "nearly", "almost",
                     "some", "close to", "an estimated", "약", "대략", "거의"),
     "at least": (">", ">=", "≥", "at least", "more than", "over", "above", "upwards of", "greater than",
-                 "in excess of", "exceeding", "최소"),
+                 "in excess of", "exceeding", "no less than", "not less than", "no fewer than", "not fewer than",
+                 "최소"),
     "up to": ("<", "<=", "≤", "up to", "as much as", "as many as", "as high as", "at most", "less than",
-              "fewer than", "under", "below", "within", "최대"),
+              "fewer than", "under", "below", "within", "no more than", "not more than", "no larger than",
+              "no greater than", "최대"),
 }
 #: Qualifiers written after a number ("100 or more", "50% 이상", "3배가량").
 QUALIFIERS_AFTER = {

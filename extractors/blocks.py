@@ -209,6 +209,32 @@ def is_meta_line(text: str) -> bool:
     return len(parts) >= 2 and all(len(p) <= 40 for p in parts) and any(is_counter(p) for p in parts if p)
 
 
+# A message's header in a forum's or a mailing list's digest, or a reply: its sender, with an address, and when it
+# was sent ("Ann Lee <ann@lab.example>: Mar 04 09:12AM -0800", "From: bo@uni.example · 5 Mar 2024 10:02",
+# "김민 (kim@lab.example) — 2024. 3. 5. 오후 2:02", "Ann Lee <ann@lab.example> wrote on Tue, Mar 5, 2024 at 9:30 AM:").
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATE = (rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+\d{{4}})?"
+         rf"|\d{{1,2}}\.?\s+{_MONTH},?(?:\s+\d{{4}})?|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
+         r"|\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?|\d{4}년\s?\d{1,2}월\s?\d{1,2}일(?:\s?\(\w\))?)")
+_CLOCK = (r"(?:at\s+)?(?:(?:오전|오후)\s?)?\d{1,2}:\d{2}(?::\d{2})?\s?(?:[ap]\.?m\.?)?"
+          r"(?:\s+(?:[+-]\d{4}|\(?[a-z]{2,5}\)?|utc[+-]\d{1,2}))?")
+_ADDRESS = r"(?:<[^\s<>@]+@[^\s<>]+>|\([^\s()@]+@[^\s()]+\)|[^\s<>()@:]+@[\w-]+(?:\.[\w-]+)+)"
+_NAME = r"(?-i:[^\s<>()@:a-z0-9])[^\s<>()@:]{0,39}"  # a word of a name: it opens with a capital or a non-Latin letter
+_MESSAGE_HEADER = re.compile(
+    rf"\s*(?:(?:from|보낸\s?사람)\s?:\s*|posted by\s?:?\s*)?(?:{_NAME}(?:\s+{_NAME}){{0,3}}\s*)?{_ADDRESS}"
+    rf"\s*(?:[:·•|,—–-]\s*|\s+)(?:(?:date|sent|날짜)\s?:\s*|(?:wrote|posted|sent)\s+(?:on\s+)?|on\s+)?"
+    rf"(?:{_DATE}(?:,?\s+{_CLOCK})?|{_CLOCK})\s*:?\s*",
+    re.I,
+)
+
+
+def is_message_header(text: str) -> bool:
+    """A message's header in a digest of a forum's or a mailing list's messages, or over a reply: its sender with
+    an address and when it was sent. The message below it is a post of its own (extract_items)."""
+    return len(text) <= 160 and "@" in text and _COUNTER_HINT.search(text) is not None and bool(
+        _MESSAGE_HEADER.fullmatch(text))
+
+
 def without_counters(block: Block) -> Block:
     """A meta line that names a paper ("Liu et al. · arXiv 2103.14030 · Cited by 19,877"), its counters left out:
     it keeps its links and ids, never its counts."""

@@ -39,6 +39,7 @@ from extractors.html_chrome import THREAD_MARK, article_root, attached, drop, ke
 from extractors.html_styles import body_size, inline_class_fonts, may_be_styled, page_may_be_styled, styled_level
 from extractors.links import find_arxiv_in_url, stated_target, visible_target
 from extractors.metric_tables import is_number_cell, is_results_table
+from extractors.quoted import is_quote_header
 
 Node = str | etree._Element  # text, an element, or a comment / processing instruction
 
@@ -100,7 +101,7 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     page = _Page(_holding_blocks(root), body_size(article if article is not None else root) if styled else None,
                  styled)
     _walk(_children(article) if article is not None else [root], blocks, None, page)
-    kept = [b for b in blocks if not is_counter(b.text, bare=True)]
+    kept = [Block("sep") if is_quote_header(b.text) else b for b in blocks if not is_counter(b.text, bare=True)]
     metas = [is_meta_line(b.text) for b in kept]
     starts = _chat_headers(kept)
     return [Block(starts[id(b)]) if id(b) in starts else without_counters(b) if meta else b
@@ -262,12 +263,37 @@ def _is_entry(tag: etree._Element) -> bool:
     return "data-post" in attrs or "data-message-id" in attrs
 
 
+# Mail clients' marks on a forwarded or quoted message (Gmail, Thunderbird, Outlook, Apple Mail) and on its header
+_QUOTE_CLASSES = frozenset({"gmail_quote", "moz-forward-container", "yahoo_quoted", "protonmail_quote"})
+_QUOTE_HEADER_CLASSES = frozenset({"gmail_attr", "moz-cite-prefix", "moz-email-headers-table"})
+_QUOTE_HEADER_IDS = frozenset({"divRplyFwdMsg"})
+
+
+def _quote_mark(tag: etree._Element) -> str | None:
+    """"quote" for an element that holds a forwarded or quoted message in a mail (`<blockquote type="cite">`,
+    Gmail's `gmail_quote`, Thunderbird's `moz-forward-container`), "header" for its header (Gmail's `gmail_attr`,
+    Thunderbird's `moz-cite-prefix` and headers table, Outlook's `divRplyFwdMsg`), else None."""
+    attrs = tag.attrib
+    if not attrs:
+        return None
+    classes = set((attrs.get("class") or "").split())
+    if classes & _QUOTE_HEADER_CLASSES or attrs.get("id") in _QUOTE_HEADER_IDS:
+        return "header"
+    if classes & _QUOTE_CLASSES or (tag.tag == "blockquote" and attrs.get("type") == "cite"):
+        return "quote"
+    return None
+
+
 def _visit(tag: etree._Element, out: list[Block], outer: str | None, page: _Page) -> None:
     name = tag.tag
+    quote = _quote_mark(tag)
     if "data-post" in tag.attrib or "data-message-id" in tag.attrib:
         out.append(Block("message"))  # a chat or channel message: a story of its own
-    elif tag.get(THREAD_MARK) or _is_entry(tag):
-        out.append(Block("sep"))  # a comment of a thread read as the page's content, a post: a story of its own
+    elif tag.get(THREAD_MARK) or _is_entry(tag) or quote:
+        out.append(Block("sep"))  # a comment of a thread read as the page's content, a post, a quoted message:
+        # a story of its own (the forwarder's note above a quoted newsletter is not part of its first story)
+    if quote == "header":
+        return  # who sent the quoted message and when: never text
     if name == "hr":
         out.append(Block("sep"))
     elif name in _HEADINGS or _is_entry_title(tag):

@@ -53,11 +53,14 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    extractors/blocks.py `chat_header`), starts a story, as a rule does (extractors/html_blocks.py,
    text_blocks.py), and that header is a meta line, never its title. So does a paragraph that opens with its
    post's number in a thread ("1/", "2/12", "(3/8)") or closes with it and the thread's length ("... 2/7",
-   "... (3/8)"), where at least two paragraphs carry different numbers. A post that links a repository and no
-   paper goes on about the paper of the post before it (a thread posts a paper, then its code); a reply in a
-   thread ("Kenji replied to a thread 9:10 AM", "↳ ana 14:05") that names no paper goes on about the paper of
-   its thread, the last message before it that is not a reply (about none where that one names none); a
-   heading after a post or a message is the page's.
+   "... (3/8)"), where at least two paragraphs carry different numbers; and so does a message's header in a
+   digest of a forum's or a mailing list's messages (its sender with an address and when it was sent: "Ann Lee
+   <ann@lab.example>: Mar 04 09:12AM -0800", `blocks.is_message_header`), itself dropped. A post that links a
+   repository and no paper goes on about the paper of the post before it (a thread posts a paper, then its
+   code); a reply in a chat thread ("Kenji replied to a thread 9:10 AM", "↳ ana 14:05") that names no paper
+   goes on about the paper of its thread, the last message before it that is not a reply (about none where
+   that one names none); a heading after a post or a message is the page's, but for a heading that links a
+   paper right after the text of a post that links none: that is the post's link card, part of the post.
 10. *A document that is a paper's page.* Where no block names a paper and the document's own link is a paper's
    page (a feed entry linking `huggingface.co/papers/ID` or `arxiv.org/abs/ID`, its body the abstract), the
    whole body is one item about that paper, titled by the document.
@@ -80,7 +83,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from extractors.attribution import Owners, Piece, assign
-from extractors.blocks import LABEL, RELATED, Anchor, Block, find_word, norm, strip_urls
+from extractors.blocks import LABEL, RELATED, Anchor, Block, find_word, is_message_header, norm, strip_urls
 from extractors.html_blocks import html_blocks
 from extractors.item_links import (
     TITLE_END,
@@ -332,10 +335,14 @@ def _segments(blocks: list[Block]) -> list[_Segment]:
                                      message=block.kind in ("message", "reply"), reply=block.kind == "reply"))
             if id(block) in posts:
                 segments[-1].body.append(block)
+        elif block.kind == "para" and not block.anchors and is_message_header(block.text):
+            segments.append(_Segment(None, after_rule=True, post=True))  # a digest's message: a post of its own
         elif (dropped := _is_sponsor(block) or _is_footer(block.text)) and block.kind == "li":
             continue  # a sponsored entry in a list: drop it, not the rest of the list
         elif dropped:  # (one test for both branches: a list item is not tested again)
             segments.append(_Segment(None, [block], dropped=True))
+        elif block.kind == "heading" and not is_label(block) and _is_post_card(segments[-1], block):
+            segments[-1].body.append(block)  # a post's link card: the paper the post's text is about
         elif block.kind == "heading" and not is_label(block):
             last = segments[-1]
             ruled = last.head is None and not last.body and last.after_rule
@@ -343,6 +350,12 @@ def _segments(blocks: list[Block]) -> list[_Segment]:
         else:
             segments[-1].body.append(block)
     return [s for s in segments if (s.head or s.body) and not s.dropped]
+
+
+def _is_post_card(segment: _Segment, heading: Block) -> bool:
+    """A heading that links a paper right after the text of a thread's post that links none: the title of the
+    post's link card (a social post embeds the page it links), part of the post."""
+    return segment.post and bool(segment.body) and bool(heading.paper_ids) and not _has_paper(segment.body)
 
 
 def _rank(block: Block) -> int:

@@ -158,11 +158,14 @@ def qualifier(text: str, number: tuple[int, int], phrase_end: int, sentence_star
     start, end = number
     before = text[max(sentence_start, start - 30) : start]
     if ends_with(before, _QUALIFIER_ENDINGS):
+        best: tuple[int, str] | None = None  # the longest phrase: "no more than" over the "more than" in it
         for pattern, found in _QUALIFIERS_BEFORE:
             m = pattern.search(before)
             # "trained over 54 days", "under 8 hours" say when, not how much more or less
             if m and not (unit in TIME_UNITS and m.group().strip().lower() in DURING_WORDS):
-                return found
+                best = (m.start(), found) if best is None or m.start() < best[0] else best
+        if best is not None:
+            return best[1]
     if text[end : end + 1] == "+":
         return "at least"
     rest = text[phrase_end : phrase_end + 8].lstrip()

@@ -116,6 +116,11 @@ def _drafts(text: str, quantities: list[Quantity], readings: list[Reading]) -> l
             drafts.append(part)
             i += 2
             continue
+        if i + 1 < len(quantities) and (part := _elided_part(text, q, readings[i], quantities[i + 1], readings[i + 1],
+                                                             drafts)):
+            drafts.append(part)
+            i += 2
+            continue
         r = read_unit_before(text, q, readings[i])
         if r.unit is not None and not r.excluded:
             drafts.append(Draft(q.value, r.unit, r.kind or "size", q.start, r.end, q, r.noun, implied=not r.explicit))
@@ -177,6 +182,24 @@ def _part_of(text: str, first: Quantity, fr: Reading, second: Quantity, sr: Read
     return Draft(part.value, "count", "count", first.start, end, part, noun, out_of=whole.value)
 
 
+def _elided_part(text: str, first: Quantity, fr: Reading, second: Quantity, sr: Reading,
+                 drafts: list[Draft]) -> Draft | None:
+    """A part of the same whole again, its noun left out: "10 of the 23 tasks, and Codex on 17 of the 23", "solves
+    41 of 80 problems, and 52 of 80 with tools": the count of the part before it in the sentence, of its items."""
+    last = drafts[-1] if drafts else None
+    if last is None or last.out_of is None or last.out_of != second.value or fr.unit or sr.unit or first.word:
+        return None
+    if fr.excluded or sr.excluded or first.value > second.value or not _OUT_OF.fullmatch(text, first.end, second.start):
+        return None
+    between = text[last.end : first.start]
+    if len(between) > 160 or _SENTENCE_END.search(between) or _NOUN_AFTER.match(text, second.end):
+        return None  # another sentence, or a noun of its own after the whole ("17 of the 23 runs")
+    return Draft(first.value, "count", "count", first.start, second.end, first, last.noun, out_of=second.value)
+
+
+_SENTENCE_END = re.compile(r"[.!?;]\s")
+_NOUN_AFTER = re.compile(r"\s+(?!(?:with|without|on|in|at|by|for|using|under|when|after|and|or|but|while)\b)"
+                         r"[A-Za-z가-힣]", re.I)
 _OUT_OF = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?|\s?/\s?")
 _KO_OUT_OF = re.compile(r"\s?(?:의\s)?중\s?")
 

@@ -141,6 +141,11 @@ _CONTEXT_BEFORE = re.compile(
 _PERCENTILE = re.compile(r"(?:st|nd|rd|th)[\s-]percentile\b", re.IGNORECASE)
 _KO_PERCENTILE = re.compile(r"\s?번째\s?백분위")
 _KO_DAYS = re.compile(rf"\s?(?:{alternation(KO_DURATION_DAYS)})")
+# "단계" after a number is a count of steps where the sentence says how many it takes ("4단계로", "8단계 만에",
+# "2단계 이내"); elsewhere it names a stage ("1단계: 정렬 학습", "2단계에서는")
+_KO_STEPS = re.compile(r"\s?단계(?=\s?(?:으?로[도는만]?|만에|만으로|이내|안에|까지)(?![가-힣]))")
+# "일" after a number, alone or before a particle ("675일 대", "400일이"), not opening a word ("일부", "일반")
+_KO_MANY_DAYS = re.compile(r"\s?일(?![가-힣])|\s?일(?=[이의을로과와은는도만에입])")
 _AFTER_COMMA = re.compile(r",\s(?=[A-Za-z])")
 # Counters after a number ("1 comment", "12 comments"), before it ("Likes: 34", "Views 1.2K": plural only, since
 # "gains like 5%" is no counter), and in Korean before it, bare or with 수 or a particle ("조회수 1.2만", "공유가 9")
@@ -281,6 +286,10 @@ def _korean(text: str, q: Quantity) -> Reading | None:
         return Reading("percentile", "score", end=m.end())
     if m := _KO_DAYS.match(text, q.end):
         return Reading("days", "size", end=m.end())  # "3일 만에": a duration, not the 3rd
+    if m := _KO_STEPS.match(text, q.end):
+        return Reading("steps", "count", noun="단계", end=m.end())  # "4단계로 줄어든다": how many steps it takes
+    if q.value > 31 and (m := _KO_MANY_DAYS.match(text, q.end)):
+        return Reading("days", "size", end=m.end())  # "675일": no month has that day, so a number of days
     if q.scale >= 1e6 and _KO_SIZE_AHEAD.match(text, q.end):
         return Reading("params", "size", noun="parameters", end=q.end, explicit=False)  # "32B 세 가지 크기"
     if q.scale >= 1e6 and _KO_MODEL_AHEAD.match(text, q.end) and not _counted(text, q.end) and _korean_noun(
@@ -359,17 +368,17 @@ def _korean_count(text: str, q: Quantity, end: int) -> Reading:
     return Reading("count", "count", noun=noun if noun and len(noun) >= 2 else None, end=end)
 
 
-# Retrieval, ranking and detection scores written after their number: "81.3 nDCG@10", "39.7 MRR@10",
-# "72.1 Recall@5", "87.3 top-1", "58.7 box AP", "52.4 AP50"
+# Retrieval, ranking, detection and code-generation scores written after their number: "81.3 nDCG@10", "39.7
+# MRR@10", "72.1 Recall@5", "87.3 top-1", "58.7 box AP", "52.4 AP50", "48.1 pass@1"
 _RANKED_SCORE = re.compile(
-    r" ?(?P<u>(?i:n?dcg|mrr|map|recall|r|hits?|p|precision|acc|success)@\d{1,4}|(?i:top)-[1-5](?![0-9])"
+    r" ?(?P<u>(?i:n?dcg|mrr|map|recall|r|hits?|p|precision|acc|success|pass)@\d{1,4}|(?i:top)-[1-5](?![0-9])"
     r"|(?i:box|mask) AP(?:50|75)?|AP(?:50|75)|mAP@[\d.:]+)(?![A-Za-z0-9@])"
 )
 
 
 def _ranked_score(text: str, q: Quantity) -> Reading | None:
-    if not (m := _RANKED_SCORE.match(text, q.end)):
-        return None
+    if not (m := _RANKED_SCORE.match(text, q.end)) or q.value > 100:
+        return None  # (these scores are at most 100: "AIME 2024 pass@1" names a year's problems)
     return Reading(m.group("u"), "score", end=m.end())
 
 

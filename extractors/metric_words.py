@@ -149,6 +149,7 @@ NOT_COUNT_PLURALS = frozenset(
 KO_UNIT_NOUNS = (
     ("매개변수", "params", "size"), ("파라미터", "params", "size"), ("토큰", "tokens", "size"),
     ("에폭", "epochs", "count"), ("에포크", "epochs", "count"), ("시간", "hours", "size"), ("점", "points", "score"),
+    ("스텝", "steps", "count"),
 )
 #: Korean nouns that make a large number a context length ("128K 컨텍스트") or a model's size ("700억 모델").
 KO_CONTEXT_NOUNS = ("컨텍스트", "문맥")
@@ -355,9 +356,11 @@ QUALIFIERS_BEFORE = {
     "approximate": ("~", "≈", "∼", "about", "around", "roughly", "approximately", "approx.", "nearly", "almost",
                     "some", "close to", "an estimated", "약", "대략", "거의"),
     "at least": (">", ">=", "≥", "at least", "more than", "over", "above", "upwards of", "greater than",
-                 "in excess of", "exceeding", "최소"),
+                 "in excess of", "exceeding", "no less than", "not less than", "no fewer than", "not fewer than",
+                 "최소"),
     "up to": ("<", "<=", "≤", "up to", "as much as", "as many as", "as high as", "at most", "less than",
-              "fewer than", "under", "below", "within", "최대"),
+              "fewer than", "under", "below", "within", "no more than", "not more than", "no larger than",
+              "no greater than", "최대"),
 }
 #: Qualifiers written after a number ("100 or more", "50% 이상", "3배가량").
 QUALIFIERS_AFTER = {

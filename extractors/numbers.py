@@ -8,6 +8,7 @@ decided by `extractors.metric_units`.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -227,10 +228,32 @@ def find_quantities(text: str) -> list[Quantity]:
         for m in _matches_from(_DECIMAL_PAIR, text, runs):
             found += [Quantity(m.start(g), m.end(g), float(m.group(g))) for g in (1, 2)]
     if len(found) == extra:
-        return found  # digits only: in order, none overlapping
+        return _restated(found, text)  # digits only: in order, none overlapping
     found.sort(key=lambda q: (q.start, -q.end))
     kept: list[Quantity] = []
     for q in found:
         if not kept or q.start >= kept[-1].end:
             kept.append(q)
-    return kept
+    return _restated(kept, text)
+
+
+# What stands between a number and its restatement in brackets, and after it: "60억(6B)", "5 million (5M)"
+_RESTATE_OPEN = re.compile(r"\s?[(（]\s?")
+_RESTATE_CLOSE = re.compile(r"\s?[)）]")
+
+
+def _restated(found: list[Quantity], text: str) -> list[Quantity]:
+    """The quantities with each one restated right after it in brackets, as another writing of the same value
+    ("60억(6B) 파라미터", "five million (5M) tokens", "1.25조(1.25T) 토큰"), made one quantity that ends after the
+    bracket: the unit after the bracket is the number's, and the restatement is no number of its own."""
+    if "(" not in text and "（" not in text:
+        return found
+    out: list[Quantity] = []
+    for q in found:
+        last = out[-1] if out else None
+        if (last is not None and math.isclose(last.value, q.value, rel_tol=1e-9) and _RESTATE_OPEN.fullmatch(
+                text, last.end, q.start) and (close := _RESTATE_CLOSE.match(text, q.end))):
+            out[-1] = last._replace(end=close.end())
+        else:
+            out.append(q)
+    return out

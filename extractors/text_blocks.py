@@ -18,10 +18,12 @@ from extractors.blocks import (
     chat_header,
     is_counter,
     is_link_line,
+    is_message_header,
     norm,
     strip_urls,
     text_urls,
 )
+from extractors.quoted import unquote_mail
 
 _BULLET = re.compile(  # "*", "-", "•", "1.", "(1)", "[1]" or an emoji/symbol, then a space
     r"^\s{0,3}(?:[*\-•·▪►◆◦‣→➤–—+]|\d{1,2}[.)]|\(\d{1,2}\)|\[\d{1,2}\]"
@@ -41,7 +43,7 @@ _FIELD_TITLE = re.compile(r"^(?:(?:paper\s+)?title|논문\s?제목|제목)\s?:\s
 
 def text_blocks(text: str) -> list[Block]:
     """Blocks of a plain-text body: bullets and title-plus-indented-lines entries, rules, paragraphs."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs().split("\n")
+    lines = unquote_mail(text.replace("\r\n", "\n").replace("\r", "\n").expandtabs().split("\n"))
     refs = _references(lines)
     lines = [line for line in lines if not ((m := _REF_LINE.match(line)) and m.group(1) in refs)]
     entries: list[tuple[str, list[str]]] = []
@@ -53,11 +55,16 @@ def text_blocks(text: str) -> list[Block]:
             _add_line(entries, line, lines[i + 1] if i + 1 < len(lines) else "")
     entries = _titled_entries(_titles_first([(k, b) for k, b in entries
                                              if k in ("sep", "message", "reply") or (b and k != "end")]))
-    made = (_text_block(kind, body, refs, message=n > 0 and entries[n - 1][0] in ("message", "reply"))
-            for n, (kind, body) in enumerate(entries))
-    blocks = [b for b in made if not is_counter(b.text, bare=True)]
-    for i, block in enumerate(blocks[:-1]):  # a one-line bullet over a paragraph is that paragraph's title
-        if block.kind == "li" and not block.body and not block.anchors and blocks[i + 1].kind == "para":
+    texts = ((_text_block(kind, body, refs, message=n > 0 and entries[n - 1][0] in ("message", "reply")), len(body))
+             for n, (kind, body) in enumerate(entries))
+    made = [(b, n) for b, n in texts if not is_counter(b.text, bare=True)]
+    blocks = [b for b, _ in made]
+    for i, (block, lines) in enumerate(made[:-1]):  # a one-line bullet over a paragraph is that paragraph's title
+        if block.kind != "li" or block.anchors or lines != 1 or blocks[i + 1].kind != "para":
+            continue
+        # (a run-in one, "1. Name: what it is", only where no bullet is right before it: a list's last item
+        # over the paragraph after the list is not that paragraph's title)
+        if not block.body or (block.lead and (i == 0 or blocks[i - 1].kind != "li")):
             block.kind = "heading"
     return blocks
 
@@ -132,6 +139,8 @@ def _add_line(entries: list[tuple[str, list[str]]], line: str, following: str) -
         body.append(line)  # the title field wrapped onto an indented line
     elif _FIELD_TITLE.match(line):
         entries.append(("field-title", [_FIELD_TITLE.sub("", line, count=1)]))
+    elif is_message_header(line):  # a digest's message header: a line of its own over the message
+        entries += [("para", [line]), ("end", [])]
     elif _MD_HEADING.match(line) and line.lstrip().startswith("#"):
         entries.append(("heading", [line]))
     elif _BULLET.match(line) and _indent(line) <= 3:

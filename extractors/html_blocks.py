@@ -35,7 +35,17 @@ from extractors.blocks import (
 )
 from extractors.cards import CARD_MARK, rewrite_cards
 from extractors.footnotes import NOTE_MARK, keeps_marker, lend_notes, lent_links
-from extractors.html_chrome import THREAD_MARK, article_root, attached, drop, keep_article, keep_thread, sort_out
+from extractors.html_chrome import (
+    THREAD_MARK,
+    article_root,
+    attached,
+    content_root,
+    drop,
+    keep_article,
+    keep_content,
+    keep_thread,
+    sort_out,
+)
 from extractors.html_styles import body_size, inline_class_fonts, may_be_styled, page_may_be_styled, styled_level
 from extractors.links import find_arxiv_in_url, stated_target, visible_target
 from extractors.metric_tables import is_number_cell, is_results_table
@@ -58,6 +68,10 @@ _WRAPPER_TAGS = frozenset({"a", "span", "em", "i", "u", "font", "p", "div"})
 _RUBY = ("rt", "rp")  # BeautifulSoup keeps their strings out of an enclosing tag's get_text()
 _NEWLINE = re.compile("\n")
 _LINE_MARKER = re.compile(r"\s*(?:\d{1,2}[.)]|\(\d{1,2}\)|[-*•·▪►◦–—])\s+")  # "1. ", "(2) ", "• " opening a line
+# The number opening a line: "2. ", "3) ", "(4) ", a keycap digit ("1️⃣", "2⃣"), then a word
+_NUMBERED_TITLE = re.compile(r"(?:\d{1,2}[.)]\s+|\(\d{1,2}\)\s+|\d\ufe0f?\u20e3\s*)(?=\w)")
+# A line that is prose: a sentence ends inside it or at its end
+_PROSE_LINE = re.compile(r"[.!?,;:]$|[.!?;]\s+[^\W\d_]")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)  # an href that is absolute already (https:, mailto:)
 
 
@@ -83,7 +97,10 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     _state_targets(root)
     tags = list(root.iter(etree.Element))  # elements only: no comments or processing instructions
     cards, dropped, marked = sort_out(tags)
-    dropped = keep_thread(keep_article(dropped, root, marked), root, lambda href: find_arxiv_in_url(href) is not None)
+    def is_paper(href: str) -> bool:
+        return find_arxiv_in_url(href) is not None
+
+    dropped = keep_thread(keep_content(keep_article(dropped, root, marked), root, is_paper), root, is_paper)
     tags += rewrite_cards(cards)  # before chrome goes: cards sit in <aside> and <iframe>
     notes = lend_notes(root)  # before links are made absolute ("#fn:1" is a marker) and chrome goes
     _resolve_links(root, base)
@@ -95,7 +112,7 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     if sheets:
         inline_class_fonts(sheets, root)
     blocks: list[Block] = []
-    article = article_root(root, [t for t in marked if attached(t, root)])
+    article = content_root(root, article_root(root, [t for t in marked if attached(t, root)]), is_paper)
     # `tags` keeps every element's Python proxy alive, so that elements stay the same set members throughout
     styled = page_may_be_styled(html)
     page = _Page(_holding_blocks(root), body_size(article if article is not None else root) if styled else None,
@@ -595,12 +612,37 @@ def _emit_paragraph(nodes: list[Node], out: list[Block], outer: str | None) -> N
             nodes = nodes[lead_at + 1:]
             solid = nodes[_first_solid(nodes)]  # (the <br> after the lead, at the latest)
             first = (solid, _is_bold(solid))
+    elif lead_at is None:
+        rest = _numbered_heading(nodes, out, outer)
+        if rest is not nodes:
+            nodes = rest
+            solid = nodes[_first_solid(nodes) or 0]  # (the text after the heading line: there is some)
+            first = (solid, _is_bold(solid))
     block = _make_block("para", nodes, outer, first)
     if block and not block.anchors and RULE.match(block.text):  # a "***" or "* * *" paragraph
         block = Block("sep")
     elif block and _is_whole_bold(nodes, block.text, first[0]):
         block.kind = "heading"
     out.extend([block] if block else [])
+
+
+def _numbered_heading(nodes: list[Node], out: list[Block], outer: str | None) -> list[Node]:
+    """A paragraph whose first line is a numbered title ("2) Scaling the reward model", "3️⃣ 작은 모델로 증류",
+    "(4) Why it works") and whose text goes on after a line break: that line is a heading of its own (a post
+    written as text with line breaks numbers its stories so), `out` gets it; the rest of `nodes` is returned.
+    A first line that is a sentence, or the only line, leaves the paragraph whole."""
+    at = next((i for i, n in enumerate(nodes) if _name(n) == "br"), None)
+    if at is None or _first_solid(nodes[at + 1:]) is None:
+        return nodes
+    line = norm("".join(get_text(n) if type(n) is not str else n for n in nodes[:at]))
+    marker = _NUMBERED_TITLE.match(line)
+    if marker is None or len(line) > 100 or _PROSE_LINE.search(line, marker.end()):
+        return nodes
+    head = _make_block("heading", nodes[:at], outer)
+    if head is None or LABEL.match(head.text):
+        return nodes
+    out.append(head)
+    return nodes[at + 1:]
 
 
 def _first_solid(nodes: list[Node]) -> int | None:

@@ -161,6 +161,45 @@ def keep_thread(dropped: Tags, root: etree._Element, is_paper: Callable[[str], b
     return [t for t in dropped if id(t) not in kept]
 
 
+# Tags that never hold a document's text: what they hold is never the page's content.
+_NO_TEXT_TAGS = frozenset({"head", "script", "style", "noscript", "template", "svg", "iframe", "object", "video",
+                           "audio", "canvas", "button", "input", "select", "textarea"})
+
+
+def keep_content(dropped: Tags, root: etree._Element, is_paper: Callable[[str], bool]) -> Tags:
+    """`dropped` without the element that holds the page's text, where chrome would hold every paper the page
+    links: a wrapper named like chrome around the whole page ("has-navigation"), a post's text inside a
+    <form> (an editable forum post). Chrome never holds a page's main text, so where no paper link is left
+    outside the dropped tags, the outermost dropped tag around the most paper links goes back, if it is
+    prose (most of its text outside links, not a list of links like a "related" box), not hidden, and not
+    named only as comments (those are `keep_thread`'s); again until a paper link is left or none goes back."""
+    gone = {id(t) for t in dropped}
+    papers = [a for a in root.iter("a") if is_paper(a.get("href") or "")]
+    for _ in range(8):  # each round brings back one tag; chrome is rarely nested deeper
+        holders: dict[int, tuple[etree._Element, int]] = {}
+        for a in papers:
+            blockers = [t for t in (a, *a.iterancestors()) if id(t) in gone]
+            if not blockers:
+                return [t for t in dropped if id(t) in gone]
+            outer = blockers[-1]
+            holders[id(outer)] = (outer, holders.get(id(outer), (outer, 0))[1] + 1)
+        found = [(n, t) for t, n in holders.values() if _holds_prose(t)]
+        if not found:
+            break
+        gone.discard(id(max(found, key=lambda pair: pair[0])[1]))
+    return dropped
+
+
+def _holds_prose(tag: etree._Element) -> bool:
+    """A tag that may be the page's content: one whose text is mostly outside its links, that is not hidden,
+    never holds text (`_NO_TEXT_TAGS`) or is named only as comments."""
+    if tag.tag in _NO_TEXT_TAGS or _hidden(tag) or _only_words(tag, _THREAD_WORDS):
+        return False
+    text = len(norm(" ".join(tag.itertext())))
+    linked = sum(len(norm(" ".join(a.itertext()))) for a in tag.iter("a"))
+    return text > 0 and linked * 2 < text
+
+
 def _only_words(tag: etree._Element, words: frozenset[str]) -> bool:
     """A tag named chrome by its class and id only through `words`, and not hidden or a control."""
     if tag.get("role") in _CHROME_ROLES or _hidden(tag):
@@ -179,6 +218,20 @@ def keep_article(dropped: Tags, root: etree._Element, marked: Tags) -> Tags:
         return dropped
     holding = {id(a) for a in article.iterancestors()}
     return [t for t in dropped if id(t) not in holding or _hidden(t)]
+
+
+def content_root(root: etree._Element, article: etree._Element | None,
+                 is_paper: Callable[[str], bool]) -> etree._Element | None:
+    """`article` (`article_root`, chrome removed), or the page's <body> where that article is not where its
+    text is: it links no paper, the page links one outside it, and most of the page's text is outside it (an
+    empty <main> beside the column that holds the post). Else the article as chosen."""
+    if article is None or article.tag == "body" or any(is_paper(a.get("href") or "") for a in article.iter("a")):
+        return article
+    body = next(root.iter("body"), None)
+    if body is None or not any(is_paper(a.get("href") or "") for a in body.iter("a")):
+        return article
+    inside = len(norm(" ".join(article.itertext())))
+    return body if inside * 2 < len(norm(" ".join(body.itertext()))) else article
 
 
 def _hidden(tag: etree._Element) -> bool:

@@ -625,6 +625,23 @@ def _blurb(block: Block) -> str:
     return block.body if block.lead is not None else block.text
 
 
+_SENTENCE_DONE = re.compile(r"[.!?。…:;][\"'”’)]*\s*$")
+
+
+def _join_blurbs(texts: list[str]) -> str:
+    """The blurbs of a unit's blocks as one text for the metric reader: a block that ends without ending its
+    sentence (a list item "GSM8K 정확도 74%", a line "Top-1: 88.5" under a heading) is still a sentence of its
+    own, so a line break (which the reader takes as a sentence end) follows it rather than a space; one
+    character either way, as `attribution` counts it. The item's text has spaces there."""
+    out: list[str] = []
+    for t in texts:
+        if t:
+            if out:
+                out.append(" " if _SENTENCE_DONE.search(out[-1]) else "\n")
+            out.append(t)
+    return "".join(out)
+
+
 def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[Item]:
     """The unit's item, and one for each paper it only mentions that a number or code link of its own belongs
     to; a unit that links no paper is about `subject`, if given."""
@@ -634,10 +651,10 @@ def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[
         return []
     primary = papers[0].arxiv_id
     if len(papers) == 1:  # everything is the one paper's: no need to know which block a number is in
-        pieces, text = [], strip_urls(" ".join(_blurb(b) for b in unit.blocks))
+        pieces, text = [], _join_blurbs([strip_urls(_blurb(b)) for b in unit.blocks])
     else:
         pieces = [p for p in (Piece(b, strip_urls(_blurb(b))) for b in unit.blocks) if p.text]
-        text = " ".join(p.text for p in pieces)
+        text = _join_blurbs([p.text for p in pieces])
     located = locate_metrics(text)
     code = code_links(unit.title, links, unit.aside)
     owners = assign(pieces, located, code, papers, lambda: mention_names(unit.title, links, papers))
@@ -647,7 +664,7 @@ def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[
         document_key=doc.key,
         position=0,
         title=item_title(unit.title, unit.blocks, links, papers[0], shared=len(owners.split_off) > 0),
-        text=text,
+        text=text.replace("\n", " "),  # (the line breaks tell the metric reader where sentences end; no more)
         links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept)),
         papers=tuple(p for p in papers if p.arxiv_id == primary or p.arxiv_id not in owners.split_off),
         code=tuple(flagged([c for c in code if owners.code.get(c[0].url, primary) == primary])),

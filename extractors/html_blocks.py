@@ -12,6 +12,7 @@ tag's `get_text()` leaves out ruby annotations (`<rt>`, `<rp>`) unless asked on 
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -97,6 +98,7 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     _state_targets(root)
     tags = list(root.iter(etree.Element))  # elements only: no comments or processing instructions
     cards, dropped, marked = sort_out(tags)
+    @functools.cache  # asked of the same anchors by keep_content, keep_thread and content_root
     def is_paper(href: str) -> bool:
         return find_arxiv_in_url(href) is not None
 

@@ -174,7 +174,12 @@ def keep_content(dropped: Tags, root: etree._Element, is_paper: Callable[[str], 
     prose (most of its text outside links, not a list of links like a "related" box), not hidden, and not
     named only as comments (those are `keep_thread`'s); again until a paper link is left or none goes back."""
     gone = {id(t) for t in dropped}
-    papers = [a for a in root.iter("a") if is_paper(a.get("href") or "")]
+    papers = []
+    for a in root.iter("a"):  # most pages keep a paper link outside chrome: the first one found ends the search
+        if is_paper(a.get("href") or ""):
+            if not any(id(t) in gone for t in (a, *a.iterancestors())):
+                return list(dropped)
+            papers.append(a)
     for _ in range(8):  # each round brings back one tag; chrome is rarely nested deeper
         holders: dict[int, tuple[etree._Element, int]] = {}
         for a in papers:

@@ -158,7 +158,7 @@ def _mentions(piece: Piece, papers: list[PaperRef], names: dict[str, list[str]])
     for pid in known:
         for name in (pid, *names.get(pid, [])):
             found += [(at, at + len(name), pid) for at in find_word(text, name)]
-            found += [(at, at + len(name), pid) for at in _sized_variants(text, name)]
+            found += [(at, at + len(name), pid) for at in find_word(text, name, suffix=_SIZE_SUFFIX)]
     out = []
     for start, end, pid in sorted(set(found)):
         baseline = start >= 0 and bool(BASELINE_BEFORE.search(text[max(0, start - 40):start])
@@ -167,21 +167,9 @@ def _mentions(piece: Piece, papers: list[PaperRef], names: dict[str, list[str]])
     return out
 
 
-# A size glued to a model's name with a hyphen ("MAmmoTH-34B", "Orca-13b"): a size of that model; `find_word`
-# does not find the name there, as a hyphen glues words ("MAmmoTH-style" is not a mention)
+# A size glued to a model's name with a hyphen ("MAmmoTH-34B", "Orca-13b"): a size of that model, the paper; a
+# plain `find_word` does not find the name there, as a hyphen glues words ("MAmmoTH-style" is not a mention)
 _SIZE_SUFFIX = re.compile(r"-\d+(?:\.\d+)?[BbMm](?![\w-])")
-
-
-def _sized_variants(text: str, name: str) -> list[int]:
-    """Where `name` stands with a size glued to it ("MAmmoTH-34B"): a variant of the paper's model is the
-    paper (a plain search, as `find_word` does)."""
-    found, at = [], text.find(name)
-    while at >= 0 and name:
-        if (at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_-")) and _SIZE_SUFFIX.match(
-                text, at + len(name)):
-            found.append(at)
-        at = text.find(name, at + 1)
-    return found
 
 
 def locate(anchor: Anchor, text: str) -> int:

@@ -8,6 +8,7 @@ both readers share: section labels, rules, URLs in text, and when a line is only
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
@@ -197,6 +198,15 @@ def chat_header(text: str) -> str | None:
     return "reply" if _REPLY_MARK.search(text) else "message"
 
 
+def chat_headers(texts: Iterable[str | None]) -> dict[int, str]:
+    """The texts (by position; None for one that cannot be a header) that head a chat message in a digest of
+    messages (a channel's activity email, a pasted chat log: "Dana Whitfield 9:02 AM"), each "message" or
+    "reply" (`chat_header`). Where two or more stand alone, each starts a message, a story of its own; a single
+    one is only a byline."""
+    headers = {i: kind for i, text in enumerate(texts) if text and (kind := chat_header(text))}
+    return headers if len(headers) >= 2 else {}
+
+
 def is_meta_line(text: str) -> bool:
     """A byline or meta line: short parts between separators ("Together AI · 4 min read · ▲ 1,240"), one of
     them a reading time or a reaction counter, or a message's sender and time stamp ("kenji 03/07/2024 7:18
@@ -242,8 +252,9 @@ def without_counters(block: Block) -> Block:
     return Block(block.kind, text, block.anchors, None, text)
 
 
-def find_word(text: str, word: str, folded: bool = False) -> list[int]:
-    """Where `word` stands in `text` as a whole word (no letter, digit, "_" or "-" glued to either end). A
+def find_word(text: str, word: str, folded: bool = False, suffix: re.Pattern[str] | None = None) -> list[int]:
+    """Where `word` stands in `text` as a whole word (no letter, digit, "_" or "-" glued to either end); with
+    `suffix`, where it stands with that pattern glued to its end instead ("MAmmoTH" in "MAmmoTH-34B"). A
     plain search, not a pattern made per word: the names of papers would crowd out `re`'s cache of the
     patterns the rest of the extractor uses."""
     if folded:
@@ -251,7 +262,8 @@ def find_word(text: str, word: str, folded: bool = False) -> list[int]:
     found, at = [], text.find(word)
     while at >= 0 and word:
         end = at + len(word)
-        if (at == 0 or not _glued(text[at - 1])) and (end == len(text) or not _glued(text[end])):
+        if (at == 0 or not _glued(text[at - 1])) and (
+                suffix.match(text, end) if suffix is not None else end == len(text) or not _glued(text[end])):
             found.append(at)
         at = text.find(word, at + 1)
     return found

@@ -25,7 +25,7 @@ from extractors.blocks import (
     RULE,
     Anchor,
     Block,
-    chat_header,
+    chat_headers,
     is_counter,
     is_link_line,
     is_meta_line,
@@ -122,19 +122,11 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
     _walk(_children(article) if article is not None else [root], blocks, None, page)
     kept = [Block("sep") if is_quote_header(b.text) else b for b in blocks if not is_counter(b.text, bare=True)]
     metas = [is_meta_line(b.text) for b in kept]
-    starts = _chat_headers(kept)
-    return [Block(starts[id(b)]) if id(b) in starts else without_counters(b) if meta else b
-            for b, meta in zip(kept, metas, strict=True)
-            if not meta or id(b) in starts or b.paper_ids or b.links_code]  # a meta line that links a paper stays
-
-
-def _chat_headers(blocks: list[Block]) -> dict[int, str]:
-    """A digest of chat messages (a channel's activity email, a pasted chat log) writes each message under its
-    sender and time stamp ("Dana Whitfield 9:02 AM"): where two or more such headers stand alone, each starts a
-    message ("message", or "reply" for a reply in a thread), a story of its own, as a rule would (the header
-    itself is a meta line, never text)."""
-    headers = {id(b): kind for b in blocks if not b.anchors and (kind := chat_header(b.text))}
-    return headers if len(headers) >= 2 else {}
+    # a chat message's header starts a message, as a rule would (the header itself is a meta line, never text)
+    starts = chat_headers(None if b.anchors else b.text for b in kept)
+    return [Block(starts[n]) if n in starts else without_counters(b) if meta else b
+            for n, (b, meta) in enumerate(zip(kept, metas, strict=True))
+            if not meta or n in starts or b.paper_ids or b.links_code]  # a meta line that links a paper stays
 
 
 def _state_targets(root: etree._Element) -> None:
@@ -268,18 +260,18 @@ def _walk(children: list[Node], out: list[Block], outer: str | None, page: _Page
         _emit_run(run, out, outer)
 
 
-def _is_entry(tag: etree._Element) -> bool:
-    """A post of a page of posts, marked as microformats mark one (`class="h-entry"`: Mastodon's statuses,
-    IndieWeb blogs, many static-site themes), or a message of a channel or chat export marked by its id
-    (`data-post`: Telegram's web preview; `data-message-id`: Discord exports): it starts a story, as a rule
-    would."""
+def _entry_kind(tag: etree._Element) -> str | None:
+    """What a tag that starts a story, as a rule would, opens: "message" for a message of a channel or chat
+    export marked by its id (`data-post`: Telegram's web preview; `data-message-id`: Discord exports), "sep"
+    for a post of a page of posts, marked as microformats mark one (`class="h-entry"`: Mastodon's statuses,
+    IndieWeb blogs, many static-site themes); None for any other tag."""
     attrs = tag.attrib
     if not attrs:
-        return False
+        return None
+    if "data-post" in attrs or "data-message-id" in attrs:
+        return "message"
     classes = attrs.get("class")
-    if classes is not None and "h-entry" in classes and "h-entry" in classes.split():
-        return True
-    return "data-post" in attrs or "data-message-id" in attrs
+    return "sep" if classes is not None and "h-entry" in classes and "h-entry" in classes.split() else None
 
 
 # Mail clients' marks on a forwarded or quoted message (Gmail, Thunderbird, Outlook, Apple Mail) and on its header
@@ -305,10 +297,10 @@ def _quote_mark(tag: etree._Element) -> str | None:
 
 def _visit(tag: etree._Element, out: list[Block], outer: str | None, page: _Page) -> None:
     name = tag.tag
-    quote = _quote_mark(tag)
-    if "data-post" in tag.attrib or "data-message-id" in tag.attrib:
+    quote, entry = _quote_mark(tag), _entry_kind(tag)
+    if entry == "message":
         out.append(Block("message"))  # a chat or channel message: a story of its own
-    elif tag.get(THREAD_MARK) or _is_entry(tag) or quote:
+    elif entry or tag.get(THREAD_MARK) or quote:
         out.append(Block("sep"))  # a comment of a thread read as the page's content, a post, a quoted message:
         # a story of its own (the forwarder's note above a quoted newsletter is not part of its first story)
     if quote == "header":

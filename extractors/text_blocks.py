@@ -15,7 +15,7 @@ from extractors.blocks import (
     URL,
     Anchor,
     Block,
-    chat_header,
+    chat_headers,
     is_counter,
     is_link_line,
     is_message_header,
@@ -47,7 +47,7 @@ def text_blocks(text: str) -> list[Block]:
     refs = _references(lines)
     lines = [line for line in lines if not ((m := _REF_LINE.match(line)) and m.group(1) in refs)]
     entries: list[tuple[str, list[str]]] = []
-    headers = _chat_headers(lines)
+    headers = chat_headers(norm(line) if ":" in line else None for line in lines)  # a message or a reply starts
     for i, line in enumerate(lines):
         if i in headers:
             entries.append((headers[i], []))  # a message or a reply starts; its header is no text
@@ -59,22 +59,14 @@ def text_blocks(text: str) -> list[Block]:
              for n, (kind, body) in enumerate(entries))
     made = [(b, n) for b, n in texts if not is_counter(b.text, bare=True)]
     blocks = [b for b, _ in made]
-    for i, (block, lines) in enumerate(made[:-1]):  # a one-line bullet over a paragraph is that paragraph's title
-        if block.kind != "li" or block.anchors or lines != 1 or blocks[i + 1].kind != "para":
+    for i, (block, n_lines) in enumerate(made[:-1]):  # a one-line bullet over a paragraph is that paragraph's title
+        if block.kind != "li" or block.anchors or n_lines != 1 or blocks[i + 1].kind != "para":
             continue
         # (a run-in one, "1. Name: what it is", only where no bullet is right before it: a list's last item
         # over the paragraph after the list is not that paragraph's title)
         if not block.body or (block.lead and (i == 0 or blocks[i - 1].kind != "li")):
             block.kind = "heading"
     return blocks
-
-
-def _chat_headers(lines: list[str]) -> dict[int, str]:
-    """The lines that head a chat message in a digest of messages (a channel's activity email in plain text),
-    each only its sender and time stamp ("Dana Whitfield  9:02 AM"), by line number: "message", or "reply" for
-    a reply in a thread. Where two or more stand alone, each starts a message, a story of its own."""
-    headers = {i: kind for i, line in enumerate(lines) if ":" in line and (kind := chat_header(norm(line)))}
-    return headers if len(headers) >= 2 else {}
 
 
 def _titles_first(entries: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:

@@ -35,6 +35,7 @@ from extractors.metric_words import (
     KO_NOT_COUNTED_AFTER,
     KO_NOT_METRIC,
     KO_NOUN_COUNTERS,
+    KO_OVER_PHRASES,
     KO_PARTICLES,
     KO_PER_SUFFIXES,
     KO_TOPIC_PARTICLES,
@@ -120,10 +121,11 @@ _MEASURE_UNIT = re.compile(r"^(?:[KMGTP]i?B|[KMGTPE]?FLOP[sS]?(?:/s)?|tokens?/s|
 # Units whose noun phrase says what is measured ("total parameters", "pre-training tokens").
 _NAMED_UNITS = frozenset({"params", "tokens", "bytes", "epochs", "steps"})
 _KO_COUNTERS = re.compile(rf"\s?(?:{alternation(KO_COUNTERS)})")
-# The counted noun follows the counter after "의" or a space ("8개의 전문가", "1,000개 이상의 문제",
-# "10개 언어"); a particle glued to the counter ("2개를") means it came before.
+# The counted noun follows the counter after "의", "넘는" or a space ("8개의 전문가", "1,000개 이상의 문제",
+# "130억 개가 넘는 파라미터", "10개 언어"); a particle glued to the counter ("2개를") means it came before.
 _COUNTED_AFTER = re.compile(
-    rf"(?:\s?(?:{alternation(KO_COUNTER_QUALIFIERS)})?의\s?|\s)([가-힣]+|[A-Za-z][A-Za-z0-9-]*(?:\s[A-Z][A-Za-z0-9]*)?)"
+    rf"(?:\s?(?:{alternation(KO_COUNTER_QUALIFIERS)})?의\s?|\s?(?:{alternation(KO_OVER_PHRASES)})\s|\s)"
+    r"([가-힣]+|[A-Za-z][A-Za-z0-9-]*(?:\s[A-Z][A-Za-z0-9]*)?)"
 )
 _KO_NOT_METRIC = re.compile(rf"\s?(?:{alternation(KO_NOT_METRIC)})")
 _KO_PARTICLES = re.compile(rf"(?:{alternation(KO_PARTICLES)})$")

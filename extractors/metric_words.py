@@ -183,6 +183,10 @@ KO_EVAL_ITEM_NOUNS = ("문제", "문항", "과제", "테스트", "질문")
 KO_NOUN_COUNTERS = ("문항", "문제")
 #: Korean qualifiers between a counter and its noun ("1,000개 이상의 문제").
 KO_COUNTER_QUALIFIERS = ("이상", "이하", "가량", "정도", "남짓", "미만")
+#: The Korean "over", after a number or its counter, bare or after the subject particle ("130억 개가 넘는
+#: 파라미터", "300개 넘는 언어", "3배 넘게"): a qualifier, as 이상 is, with the counted noun after it.
+KO_OVER = ("넘는", "넘게")
+KO_OVER_PHRASES = tuple(f"{particle}{word}" for word in KO_OVER for particle in ("", "가 ", "이 "))
 #: Korean words after a number that make it a date, money, a week, a rank, an ordinal or a minute ("30분의 1"
 #: is a fraction).
 #: Korean counters of time that are also a date or a fraction ("3일" is the 3rd, "30분의 1" a thirtieth), with the
@@ -380,7 +384,7 @@ QUALIFIERS_BEFORE = {
 }
 #: Qualifiers written after a number ("100 or more", "50% 이상", "3배가량").
 QUALIFIERS_AFTER = {
-    "at least": ("or more", "or higher", "or above", "or greater", "이상", "초과"),
+    "at least": ("or more", "or higher", "or above", "or greater", "이상", "초과", *KO_OVER_PHRASES),
     "up to": ("or less", "or fewer", "or lower", "이하", "이내", "미만"),
     "approximate": ("가량", "정도", "남짓"),
 }

@@ -27,7 +27,7 @@ LAYOUTS = Path(__file__).resolve().parent / "layouts"
 TUNING_SETS = [LAYOUTS / "labels.json", LAYOUTS / "round1" / "labels.json"]
 # {round folder: (bars, item-title share)}: each set's score when its floor was last raised (issue 11, round 9).
 ROUND_FLOORS = {
-    "round2": ({"papers": (1.0, 1.0), "code": (0.959, 0.979), "metrics": (0.944, 0.871)}, 59 / 60),
+    "round2": ({"papers": (1.0, 1.0), "code": (0.959, 0.979), "metrics": (0.944, 0.877)}, 59 / 60),
     "round3": ({"papers": (1.0, 1.0), "code": (1.0, 1.0), "metrics": (1.0, 0.985)}, 38 / 38),
     "round4": ({"papers": (1.0, 1.0), "code": (1.0, 1.0), "metrics": (0.948, 0.985)}, 44 / 44),
     "round5": ({"papers": (1.0, 1.0), "code": (0.977, 1.0), "metrics": (0.887, 0.942)}, 50 / 52),

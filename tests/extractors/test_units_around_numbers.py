@@ -3,8 +3,9 @@ duration where the words after say how long or the number has a fraction ("12분
 benchmark glued to the Korean "on" names its score ("BIRD-SQL에서 61.2%"); a score's unit may be written before
 the number ("an nDCG@10 of 54.1", "COCO에서 mAP 47.3", "MT-Bench 점수 8.1") or after the benchmark that follows it
 ("2.4 MMLU points"); image and video generation have units of their own ("1.21 rFID", "an SSIM of 0.93"); "N of
-them" and "N of those" count what was named before; 쌍 counts pairs; WMT takes its year, and a few reinforcement
-learning suites are curated names."""
+them" and "N of those" count what was named before; 넘는 ("over") stands between a Korean counter and its noun
+("130억 개가 넘는 파라미터"); 쌍 counts pairs; WMT takes its year, and a few reinforcement learning suites are
+curated names."""
 
 from __future__ import annotations
 
@@ -156,3 +157,17 @@ def test_ssang_counts_pairs(text: str, expected: list) -> None:
 )
 def test_reinforcement_learning_suites_and_spelled_ranked_scores(text: str, expected: list) -> None:
     assert _read(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("이 모델은 700억 개가 넘는 파라미터를 가진다.", (7e10, "params", "at least")),
+        ("300개 넘는 언어를 지원한다.", (300.0, "count", "at least")),
+        ("1만 개가 넘는 문제로 평가했다.", (1e4, "count", "at least")),
+        ("학습에 2조 개가 넘는 토큰을 썼다.", (2e12, "tokens", "at least")),
+    ],
+    ids=["params", "bare", "problems", "tokens"],
+)
+def test_the_korean_over_between_a_counter_and_its_noun(text: str, expected: tuple) -> None:
+    assert [(m.value, m.unit, m.qualifier) for m in extract_metrics(text)] == [expected]

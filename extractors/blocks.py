@@ -245,6 +245,32 @@ def is_message_header(text: str) -> bool:
         _MESSAGE_HEADER.fullmatch(text))
 
 
+# A forum post's byline over the post in a digest or a thread: "by" its author, then when it was posted, and
+# nothing else ("by Lena Ortiz - Monday, 4 March 2024, 10:20 AM", "by Kwame » Wed Mar 06, 2024 9:12 am",
+# "Posted by Jun Park on 8 Mar 2024 at 16:45"). Only where two or more stand alone is each a post's header
+# (`post_bylines`).
+_POST_BYLINE = re.compile(
+    rf"\s*(?:posted\s+)?by\s+{_NAME}(?:\s+{_NAME}){{0,3}}\s*(?:[-–—»|·•,]\s*|\s+on\s+)"
+    rf"(?:{_DATE}(?:,?\s+{_CLOCK})?|{_CLOCK})\s*",
+    re.I,
+)
+
+
+def is_post_byline(text: str) -> bool:
+    """A post's byline: "by" its author and when it was posted, nothing else (`_POST_BYLINE`)."""
+    return len(text) <= 120 and text[:10].lower().lstrip().startswith(("by ", "posted by")) and bool(
+        _POST_BYLINE.fullmatch(text))
+
+
+def post_bylines(blocks: Iterable[Block]) -> set[int]:
+    """The positions of the paragraphs that are a forum post's byline (`is_post_byline`; a link on the author's
+    name, never to a paper or code), where two or more stand alone: a digest's or a thread's posts, each a story
+    of its own (extract_items). A single one is only a byline, a meta line."""
+    found = {n for n, b in enumerate(blocks) if b.kind == "para" and is_post_byline(b.text) and not b.paper_ids
+             and not b.links_code}
+    return found if len(found) >= 2 else set()
+
+
 def without_counters(block: Block) -> Block:
     """A meta line that names a paper ("Liu et al. · arXiv 2103.14030 · Cited by 19,877"), its counters left out:
     it keeps its links and ids, never its counts."""

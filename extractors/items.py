@@ -26,7 +26,11 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    its section, "논문 소개" / "Paper", or by a link that presents the paper,
    "논문 보기" / "Read the paper", closing its section's one paragraph) that the story does not have yet, or the
    story above was closed by its paper's line of links after its text and the heading's section has no paper
-   (a "Lab notes" box after the last story). A
+   (a "Lab notes" box after the last story). A story may link its paper only at the end of its section: where
+   the last sub-section under a heading is only the paper's line of links ("Where to read": "Paper · Code"),
+   after text under the heading's other sub-sections ("What it does", "How fast") that links no paper, the
+   heading is that paper's title and its sub-sections are the story's parts, its numbers included
+   (`_fold_link_sections`). A
    `<details>` disclosure's `<summary>` and a definition list's `<dt>` term (three words or more) are headings of
    the lowest rank, and the end of their container ends their last story (extractors/html_blocks.py).
 4. *Documents delimited by rules.* Where every paper title after the first follows a rule, the rule is the
@@ -55,7 +59,9 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    post's number in a thread ("1/", "2/12", "(3/8)") or closes with it and the thread's length ("... 2/7",
    "... (3/8)"), where at least two paragraphs carry different numbers; and so does a message's header in a
    digest of a forum's or a mailing list's messages (its sender with an address and when it was sent: "Ann Lee
-   <ann@lab.example>: Mar 04 09:12AM -0800", `blocks.is_message_header`), itself dropped. A post that links a
+   <ann@lab.example>: Mar 04 09:12AM -0800", `blocks.is_message_header`), itself dropped, and a forum post's
+   byline ("by Lena Ortiz - Monday, 4 March 2024, 10:20 AM", `blocks.post_bylines`) where two or more stand
+   alone, itself dropped, the short line right above it (the post's subject) titling the post. A post that links a
    repository and no paper goes on about the paper of the post before it (a thread posts a paper, then its
    code); a reply in a chat thread ("Kenji replied to a thread 9:10 AM", "↳ ana 14:05") that names no paper
    goes on about the paper of its thread, the last message before it that is not a reply (about none where
@@ -83,7 +89,17 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from extractors.attribution import Owners, Piece, assign
-from extractors.blocks import LABEL, RELATED, Anchor, Block, find_word, is_message_header, norm, strip_urls
+from extractors.blocks import (
+    LABEL,
+    RELATED,
+    Anchor,
+    Block,
+    find_word,
+    is_message_header,
+    norm,
+    post_bylines,
+    strip_urls,
+)
 from extractors.html_blocks import html_blocks
 from extractors.item_links import (
     TITLE_END,
@@ -325,9 +341,24 @@ def _thread_posts(blocks: list[Block]) -> set[int]:
     return {bid for bid, _ in numbered} if len({n for _, n in numbered}) >= 2 else set()
 
 
+def _post_under(last: _Segment, byline: Block) -> _Segment:
+    """The segment a post's byline starts, titled by the post's subject: the short line without links right above
+    the byline ("Week 8: Mixtral of Experts", "Re: ..."), taken off the segment before."""
+    subject = last.body[-1] if last.body else last.head
+    if subject is None or subject.anchors or len(subject.text) > 100 or (
+            subject.text.endswith(".") and len(subject.text.split()) >= 6):  # a sentence, not a subject
+        return _Segment(None, after_rule=True, post=True)
+    if last.body:
+        last.body.pop()
+    else:
+        last.head = None
+    return _Segment(Block("heading", subject.text, [], None, subject.text), after_rule=True, post=True)
+
+
 def _segments(blocks: list[Block]) -> list[_Segment]:
     segments = [_Segment(None, after_rule=True)]
     posts = _thread_posts(blocks)
+    bylines = {id(blocks[n]) for n in post_bylines(blocks)}
     for block in blocks:
         if block.kind in ("sep", "message", "reply") or (block.kind != "li" and _SIGN_OFF.match(block.text)) or id(
                 block) in posts:
@@ -337,6 +368,8 @@ def _segments(blocks: list[Block]) -> list[_Segment]:
                 segments[-1].body.append(block)
         elif block.kind == "para" and not block.anchors and is_message_header(block.text):
             segments.append(_Segment(None, after_rule=True, post=True))  # a digest's message: a post of its own
+        elif id(block) in bylines:
+            segments.append(_post_under(segments[-1], block))  # a forum post under its subject, the byline dropped
         elif (dropped := _is_sponsor(block) or _is_footer(block.text)) and block.kind == "li":
             continue  # a sponsored entry in a list: drop it, not the rest of the list
         elif dropped:  # (one test for both branches: a list item is not tested again)
@@ -414,7 +447,7 @@ class _Story:
 
 
 def _stories(segments: list[_Segment]) -> list[_Story]:
-    segments = _lift_facts_lists(segments)
+    segments = _fold_link_sections(_lift_facts_lists(segments))
     bearing = [s for s in segments if s.head is not None and _has_paper([s.head, *s.body])]
     title_rank = min((_rank(s.head) for s in bearing if s.head), default=0)
     ruled = len(bearing) >= 2 and all(s.after_rule for s in bearing[1:])
@@ -468,6 +501,56 @@ def _closed(story: _Story) -> bool:
     if last.kind != "para" or not last.paper_ids or not last.anchors or not all(a.link_line for a in last.anchors):
         return False
     return any(not b.paper_ids and b.kind == "para" and len(b.text) > 80 for b in story.blocks[:-1])
+
+
+def _fold_link_sections(segments: list[_Segment]) -> list[_Segment]:
+    """A sub-section that is only its paper's line of links ("Where to read": "Paper · Code"), closing the
+    section of the heading above it after that section's text under other sub-headings ("The trick", "Gains"),
+    links the paper of that heading's story: the heading's sub-sections are folded into its segment, so that
+    the story runs from its title over its numbers to its links. Its parent is the nearest heading before it of
+    a higher rank; nothing from the parent to the links carries a paper, and the links end the parent's section
+    (the next heading is of the parent's rank or above, a rule follows, or the document ends)."""
+    folded: list[_Segment] = []
+    for n, seg in enumerate(segments):
+        at = _links_parent(folded, seg) if seg.head is not None and _is_links_section(seg) else None
+        after = segments[n + 1] if n + 1 < len(segments) else None
+        parent = folded[at] if at is not None else None
+        if parent is None or parent.head is None or (
+                after is not None and after.head is not None and not after.after_rule
+                and _rank(after.head) > _rank(parent.head)):
+            folded.append(seg)
+            continue
+        parts = [b for sub in folded[at + 1:] for b in (sub.head, *sub.body) if b is not None]
+        folded[at:] = [_Segment(parent.head, [*parent.body, *parts, *(b for b in (seg.head, *seg.body) if b)],
+                                after_rule=parent.after_rule)]
+    return folded
+
+
+def _is_links_section(seg: _Segment) -> bool:
+    """A sub-section whose heading links nothing and whose body is only lines of links, one paper among them."""
+    if seg.head is None or seg.head.anchors or seg.post or seg.message or seg.after_rule or not seg.body:
+        return False
+    lines = all(b.kind in ("para", "li") and (all(a.link_line for a in b.anchors) if b.anchors else _is_stub(b))
+                for b in seg.body)
+    return lines and len(_papers(seg.body)) == 1
+
+
+def _links_parent(folded: list[_Segment], links: _Segment) -> int | None:
+    """Where in `folded` the heading a links section closes stands: the nearest heading before it of a higher
+    rank, with text and no paper from it to the links (the story's other sub-sections); None where there is none."""
+    assert links.head is not None
+    rank = _rank(links.head)
+    text = False
+    for n in range(len(folded) - 1, -1, -1):
+        seg = folded[n]
+        if seg.head is None or seg.post or seg.message or _has_paper([seg.head, *seg.body]):
+            return None
+        text = text or any(len(b.text) > 40 for b in seg.body)
+        if _rank(seg.head) < rank:
+            return n if text else None
+        if seg.after_rule:
+            return None
+    return None
 
 
 def _is_stub(block: Block) -> bool:

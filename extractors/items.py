@@ -66,7 +66,10 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    code); a reply in a chat thread ("Kenji replied to a thread 9:10 AM", "↳ ana 14:05") that names no paper
    goes on about the paper of its thread, the last message before it that is not a reply (about none where
    that one names none); a heading after a post or a message is the page's, but for a heading that links a
-   paper right after the text of a post that links none: that is the post's link card, part of the post.
+   paper right after the text of a post that links none: that is the post's link card, part of the post. A link
+   card that closes the document, for a paper no other block links, after the text of a story with papers of
+   its own, is the paper of the one story with a title of that story's rank that has none, where there is
+   exactly one (a post's preview card of the paper one of its sections tells of, `_lend_closing_card`).
 10. *A document that is a paper's page.* Where no block names a paper and the document's own link is a paper's
    page (a feed entry linking `huggingface.co/papers/ID` or `arxiv.org/abs/ID`, its body the abstract), the
    whole body is one item about that paper, titled by the document.
@@ -79,7 +82,8 @@ attribution.py): the one its clause or sentence names (nearest before it, else t
 paper where the sentence's subject is that work named generically ("The model", "The authors", "모델은"), else the
 one named last before it in the same block where that paper was its sentence's topic (not an object named in
 passing: "builds on X"), else the story's own paper. What belongs to a paper the story only mentions
-becomes that paper's own item; what cannot be decided (two papers as joint subject) belongs to none.
+becomes that paper's own item (titled by the story's title where the paper's links give it no name: a
+heading over two papers); what cannot be decided (two papers as joint subject) belongs to none.
 """
 
 from __future__ import annotations
@@ -177,7 +181,7 @@ def extract_items(doc: Document) -> list[Item]:
     """The paper-bearing items of `doc`, in document order."""
     blocks = text_blocks(doc.body) if doc.body_type == "text" else html_blocks(doc.body, doc.url)
     _mark_labels(blocks)
-    units = [unit for story in _stories(_segments(blocks)) for unit in _units(story)]
+    units = [unit for story in _lend_closing_card(_stories(_segments(blocks))) for unit in _units(story)]
     found = [_items(unit, doc) for unit in units]
     if any(not made and unit.heading is not None for unit, made in zip(units, found, strict=True)):
         subjects = _subject_names([item for items in found for item in items])
@@ -469,6 +473,32 @@ def _stories(segments: list[_Segment]) -> list[_Story]:
     return stories
 
 
+def _lend_closing_card(stories: list[_Story]) -> list[_Story]:
+    """A link card that closes the document (a post's preview of the link it embeds, after the text of its last
+    story), for a paper that no other block links, at the end of a story that has papers of its own: the paper
+    of the one story beside it (a story whose title is of the same rank) that has none, where there is exactly
+    one ("... the paper is in the card at the end"). The card and what follows it (its description) move there."""
+    last = stories[-1] if len(stories) >= 2 else None
+    at = next((n for n in range(len(last.blocks) - 1, -1, -1) if last.blocks[n].card), None) if last else None
+    if last is None or last.head is None or at is None:
+        return stories
+    card, before = last.blocks[at], last.blocks[:at]
+    if len(card.paper_ids) != 1 or _has_paper(last.blocks[at + 1:]) or not _has_paper(before):
+        return stories
+    pid, rank = card.paper_ids[0], _rank(last.head)
+    if pid in _papers([last.head, *before]) or any(pid in s.papers for s in stories[:-1]):
+        return stories
+    paperless = [s for s in stories[:-1] if s.head is not None and _rank(s.head) == rank and not s.papers
+                 and not (s.post or s.message) and s.blocks]
+    if len(paperless) != 1:
+        return stories
+    paperless[0].blocks += last.blocks[at:]
+    paperless[0].papers.add(pid)
+    del last.blocks[at:]
+    last.papers = _papers([last.head, *last.blocks])
+    return stories
+
+
 def _only_code(blocks: list[Block]) -> bool:
     """The blocks link a repository and no paper (a thread posts a paper, then its code in the next post)."""
     return not _has_paper(blocks) and any(b.links_code for b in blocks)
@@ -754,12 +784,14 @@ def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[
         metrics=tuple(m for (_, _, m), who in zip(located, owners.metrics, strict=True) if who == primary)
         + tuple(tables),
     )
-    return [item, *_split_off(owners, papers, located, code, links, doc)]
+    return [item, *_split_off(owners, papers, located, code, links, doc, unit.title)]
 
 
 def _split_off(owners: Owners, papers: list[PaperRef], located: list[tuple[int, int, Metric]],
-               code: list[tuple[CodeLink, Link, int]], links: list[Link], doc: Document) -> list[Item]:
-    """Items for the papers a unit mentions that numbers or code links of their own belong to."""
+               code: list[tuple[CodeLink, Link, int]], links: list[Link], doc: Document, title: str) -> list[Item]:
+    """Items for the papers a unit mentions that numbers or code links of their own belong to; one whose links
+    give it no name (written out as its address) is titled by the unit's heading, the story it is told in
+    ("Pruning in one shot: SparseGPT and Wanda")."""
     items = []
     for ref in papers[1:]:
         pid = ref.arxiv_id
@@ -769,7 +801,7 @@ def _split_off(owners: Owners, papers: list[PaperRef], located: list[tuple[int, 
         items.append(Item(
             document_key=doc.key,
             position=0,
-            title=item_title("", [], links, ref),
+            title=item_title("", [], links, ref) or TITLE_END.sub("", title),
             text=" ".join(owners.sentences.get(pid, [])),
             links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept and lk.paper == pid)),
             papers=(ref,),  # still a mention: the story is not about it, only these numbers and links are

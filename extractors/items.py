@@ -40,7 +40,11 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
 6. *Stories inside a story.* Within a story, list items, bold-led paragraphs and link cards that carry two or more
    different papers are each a story of their own (a digest list, a card per paper); a titled paragraph runs on
    to the next such title, a list item is whole. In a story without a title (a comment, a post), so is a
-   paragraph that opens by naming and linking its paper, after another paper's paragraphs. A paragraph or list
+   paragraph that opens by naming and linking its paper, after another paper's paragraphs. Where two or more
+   titled paragraphs (bold leads, cards) start such stories, a titled paragraph without a paper starts one too
+   (a price tracker or an event between two papers, paperless); the paper that the text right under it names (a
+   card of a project page over "the paper is arXiv …") is its story's, and one that links only a repository is
+   the code of the story before it (`_code_entries_to_paper`). A paragraph or list
    item titled by a repository's own link (a list of trending repositories) is an entry about that repository,
    with no paper: not the story's code and not its numbers, unless the story's title names the repository.
 7. *One item per paper.* Items whose subject is the same paper (an issue discussing one paper in two sections, a
@@ -717,15 +721,40 @@ def _units(story: _Story) -> list[_Unit]:
         return [_Unit(title, body, heading, aside)]
     main = _Unit(title, [], heading, aside)
     units, current = [main], None
+    # where titled paragraphs title the stories, one without a paper starts a story too (a paperless entry)
+    titled = len({b.paper_ids[0] for b in starts}) >= 2 and sum(_is_titled_para(b) for b in starts) >= 2
+    paperless: set[int] = set()  # ids of the units such a title starts
     for block in body:
-        if block in starts:
+        if block in starts and block.lead is None and current is not None and id(current) in paperless and (
+                not _has_paper(current.blocks)):
+            current.blocks.append(block)  # the paper of the title above, named in the text under it
+        elif block in starts or (titled and _is_titled_para(block)):
             unit = _Unit(block.lead or (_opening_name(block) if heading is None else None) or "", [block], None,
                          aside)
             units.append(unit)
             current = unit if block.kind == "para" else None  # a titled paragraph runs on; a list item is whole
+            if block not in starts:
+                paperless.add(id(unit))
         else:
             (current or main).blocks.append(block)
-    return units
+    return _code_entries_to_paper(units, paperless)
+
+
+def _is_titled_para(block: Block) -> bool:
+    """A paragraph that opens with a title: a bold lead, or a link card (its title is its lead)."""
+    return block.kind == "para" and block.lead is not None
+
+
+def _code_entries_to_paper(units: list[_Unit], paperless: set[int]) -> list[_Unit]:
+    """A story started by a title without a paper that links a repository and no paper (a bookmark of the code
+    after the paper's own) goes on about the paper of the story before it, as a thread's post of its code does."""
+    out: list[_Unit] = []
+    for unit in units:
+        if out and id(unit) in paperless and not _has_paper(unit.blocks) and any(b.links_code for b in unit.blocks):
+            out[-1].blocks += unit.blocks
+        else:
+            out.append(unit)
+    return out
 
 
 # --- items -------------------------------------------------------------------------------------------

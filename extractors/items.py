@@ -240,20 +240,27 @@ def _titled_by_link(unit: _Unit, item: Item, headline: str) -> bool:
         return False
     if not any(_is_link_title(a.text, item.title) for b in unit.blocks for a in b.anchors):
         return False
-    # the headline names the paper as the story does: by its repository's name or a name coined in the text
+    return _names_story(headline, item)  # the headline names the paper as the story does
+
+
+def _names_story(text: str, item: Item) -> bool:
+    """`text` names the item's paper as its story does: by its repository's name or a name coined in the text."""
     names = {c.url.rsplit("/", 1)[-1].casefold() for c in item.code}
     names |= {w.casefold() for w in _NAME_WORD.findall(item.text) if coins_a_name(w)}
-    return any(find_word(headline, name, folded=True) for name in names if len(name) >= 3)
+    return any(find_word(text, name, folded=True) for name in names if len(name) >= 3)
 
 
 def _untitled(unit: _Unit, item: Item, alone: bool = True) -> bool:
     """A story with no title of its own in the body: no heading, no card, no bold lead that names its paper
-    (a run-in lead that does not, "Scale — ...", "Needle in a haystack — ...", labels a part), no link named by
+    (a run-in lead that does not, "Scale — ...", "Needle in a haystack — ...", labels a part, as a sub-heading
+    inside the story that does not name the paper does: "On my laptop"), no link named by
     the paper's title (a forum post, a feed entry or an email whose title is the entry's title or the subject).
     A lead shared by papers split off from the story (`alone` false: "Pruning, twice.") is still a title."""
     if unit.title or any(b.card for b in unit.blocks):
         return False
-    lead = next((b.lead for b in unit.blocks if b.lead), None)  # the lead that titles the item
+    # the lead that titles the item; a sub-heading inside the story that does not name its paper labels a part
+    lead = next((b.lead for b in unit.blocks if b.lead and (b.kind != "heading" or _names_story(b.text, item))),
+                None)
     if lead is not None and (not alone or not item.title.startswith(f"{TITLE_END.sub('', lead)} — ")):
         return False  # (item_title appends the paper's name to a lead that does not name it)
     return not any(_is_link_title(a.text, item.title) for b in unit.blocks for a in b.anchors)

@@ -279,7 +279,8 @@ def without_counters(block: Block) -> Block:
 
 
 def find_word(text: str, word: str, folded: bool = False, suffix: re.Pattern[str] | None = None) -> list[int]:
-    """Where `word` stands in `text` as a whole word (no letter, digit, "_" or "-" glued to either end); with
+    """Where `word` stands in `text` as a whole word (no letter, digit, "_" or "-" glued to either end, but a
+    Korean particle may follow it: `_particle`); with
     `suffix`, where it stands with that pattern glued to its end instead ("MAmmoTH" in "MAmmoTH-34B"). A
     plain search, not a pattern made per word: the names of papers would crowd out `re`'s cache of the
     patterns the rest of the extractor uses."""
@@ -288,8 +289,8 @@ def find_word(text: str, word: str, folded: bool = False, suffix: re.Pattern[str
     found, at = [], text.find(word)
     while at >= 0 and word:
         end = at + len(word)
-        if (at == 0 or not _glued(text[at - 1])) and (
-                suffix.match(text, end) if suffix is not None else end == len(text) or not _glued(text[end])):
+        if (at == 0 or not _glued(text[at - 1])) and (suffix.match(text, end) if suffix is not None else (
+                end == len(text) or not _glued(text[end]) or _particle(word[-1], text[end]))):
             found.append(at)
         at = text.find(word, at + 1)
     return found
@@ -297,6 +298,12 @@ def find_word(text: str, word: str, folded: bool = False, suffix: re.Pattern[str
 
 def _glued(char: str) -> bool:
     return char.isalnum() or char in "_-"
+
+
+def _particle(last: str, char: str) -> bool:
+    """Korean writes its particles onto a Latin name ("PAL은", "ViT가", "GPT-4와"): a Hangul syllable right
+    after a name that ends in a Latin letter or a digit ends that name, it is not part of it."""
+    return "\uac00" <= char <= "\ud7a3" and last.isascii()
 
 
 def norm(text: str) -> str:

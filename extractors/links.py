@@ -303,6 +303,8 @@ _SHORTENERS = frozenset({
     "rb.gy", "tiny.cc", "cutt.ly", "shorturl.at", "rebrand.ly", "bl.ink", "t.ly", "v.gd", "shorturl.com",
 })
 _ONE_ADDRESS = re.compile(r"https?://[^\s/]+\.[^\s/]+(?:/\S*)?", re.I)
+# (every attribute `stated_target` reads besides the href: a link with none of them states nothing more)
+_STATING_ATTRIBUTES = (*_EXPANDED_ATTRIBUTES, *_SCRIPT_ATTRIBUTES, "title")
 
 
 def stated_target(href: str, attrs: Mapping[str, str]) -> str:
@@ -310,6 +312,8 @@ def stated_target(href: str, attrs: Mapping[str, str]) -> str:
     address (`data-expanded-url`, `data-full-url`) over any href; `data-url` / `data-href` over a shortener's
     href (t.co, bit.ly, ...) or none ("#", "javascript:"); a `title` that is a whole address over a
     shortener's href. Otherwise `href`."""
+    if not any(name in attrs for name in _STATING_ATTRIBUTES):
+        return href  # (most links: no need to split the href to ask whether a shortener wrote it)
     for name in _EXPANDED_ATTRIBUTES:
         if (value := _address(attrs.get(name))) is not None:
             return value

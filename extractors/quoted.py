@@ -114,13 +114,14 @@ def is_quote_header(text: str) -> bool:
     text = text.strip()
     if len(text) > 400 or not ("-" in text or ":" in text):
         return False
-    if _ATTRIBUTION.fullmatch(text):
+    # (the cheap tests first: an attribution line ends with its colon, and fields open the text or none do)
+    if text.endswith(":") and _ATTRIBUTION.fullmatch(text):
         return True
     opening = _FORWARD_OPEN.match(text)
     rest = text[opening.end():].strip() if opening else text
     if opening and not rest:
         return True
+    if _INLINE_FIELD.match(rest) is None:
+        return False
     fields = [f.casefold() for f in _INLINE_FIELD.findall(rest)]
-    return (bool(fields) and _INLINE_FIELD.match(rest) is not None and any(f in ("from", "보낸 사람", "보낸사람")
-                                                                          for f in fields)
-            and len(set(fields)) >= (2 if opening else 3))
+    return any(f in ("from", "보낸 사람", "보낸사람") for f in fields) and len(set(fields)) >= (2 if opening else 3)

@@ -270,16 +270,23 @@ def _walk(children: list[Node], out: list[Block], outer: str | None, page: _Page
         _emit_run(run, out, outer)
 
 
+# schema.org microdata's names for a post of a thread: a question's answers (Stack Exchange, Q&A engines), a comment
+_POST_PROPS = frozenset({"acceptedAnswer", "suggestedAnswer", "comment"})
+
+
 def _entry_kind(tag: etree._Element) -> str | None:
     """What a tag that starts a story, as a rule would, opens: "message" for a message of a channel or chat
     export marked by its id (`data-post`: Telegram's web preview; `data-message-id`: Discord exports), "sep"
     for a post of a page of posts, marked as microformats mark one (`class="h-entry"`: Mastodon's statuses,
-    IndieWeb blogs, many static-site themes); None for any other tag."""
+    IndieWeb blogs, many static-site themes) or as schema.org microdata marks a question's answer or a thread's
+    comment (`itemprop="acceptedAnswer"`: Stack Exchange, Q&A engines, forum threads); None for any other tag."""
     attrs = tag.attrib
     if not attrs:
         return None
     if "data-post" in attrs or "data-message-id" in attrs:
         return "message"
+    if (prop := attrs.get("itemprop")) is not None and prop in _POST_PROPS:
+        return "sep"
     classes = attrs.get("class")
     return "sep" if classes is not None and "h-entry" in classes and "h-entry" in classes.split() else None
 

@@ -55,7 +55,8 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    only its paper's link text titles it and the document's title names the paper as the story does (by its
    repository's name or a name coined in the text), the document's title goes first ("GN⁺: Whisper, … — Robust
    Speech Recognition via Large-Scale Weak Supervision").
-9. *Posts.* An element marked as a post (`class="h-entry"`: a Mastodon status, an IndieWeb post list) or as a
+9. *Posts.* An element marked as a post (`class="h-entry"`: a Mastodon status, an IndieWeb post list; schema.org
+   microdata's `itemprop="acceptedAnswer"`, `"suggestedAnswer"`, `"comment"`: a question's answers) or as a
    message by its id (`data-message-id`, `data-post`: chat and channel exports) or by a header that is only
    its sender and time stamp, where two or more stand alone (a channel's digest email, a pasted chat log;
    extractors/blocks.py `chat_header`), starts a story, as a rule does (extractors/html_blocks.py,

@@ -4,8 +4,10 @@ Runs inside `extract_items` (extractors/items.py), once per story that names two
 one paper gets everything). Owns the reading of clauses and sentences for that question:
 
 1. the papers a block names, where: its links to them (the link's text), arXiv ids written out, and the names
-   they go by (extractors/item_links.py `mention_names`), also with a model size glued on ("MAmmoTH-34B"); a
-   bold lead names the block's first paper;
+   they go by (extractors/item_links.py `mention_names`), also with a model size or a Korean particle glued on
+   ("MAmmoTH-34B", "PAL은"); a bold lead names the block's first paper; a paper named inside a parenthetical
+   aside ("(X itself is older)") owns only what the aside holds, and its other mentions in the aside's clause
+   are in passing unless it is that clause's subject;
 2. a paper named as a baseline ("than X", "over X", "compared with X", "unlike X", "X보다", "X 대비") is never
    the owner of the clause's numbers;
 3. a number or code link belongs to the paper named nearest before it in its clause, else the one it is
@@ -13,8 +15,11 @@ one paper gets everything). Owns the reading of clauses and sentences for that q
    nearest before it in its sentence, else (a sentence whose subject is "the model", "this paper", "모델은":
    the story's own work named generically) the story's own paper, else (a sentence whose subject points back
    at another paper: "That paper ...", "The latter ...") the one paper it names after the number or else the
-   one named last before it, else the last one named earlier in its block, else the story's own paper;
-4. two papers named together right before it ("X and Y both reach 80%"), or a sentence that speaks of several
+   one named last before it, else the last one named earlier in its block where the sentence naming it is
+   about it (named at its start, elaborated by "which", introduced as its predicate: "The follow-up is X",
+   "…한 것이 X로,", or marked its subject by a Korean particle: "X는"), else the story's own paper;
+4. a code link whose repository is named after one paper of the story ("artidoro/qlora") is that paper's;
+5. two papers named together right before it ("X and Y both reach 80%"), or a sentence that speaks of several
    papers at once without naming one ("the pair gave 1.8x", "두 방법 모두"), make it undecidable: it belongs to
    no paper rather than to both.
 """
@@ -24,7 +29,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from extractors.blocks import Anchor, Block, find_word, strip_urls
@@ -81,6 +86,17 @@ class _Mention:
     end: int
     paper: str
     baseline: bool
+    aside: tuple[int, int] | None = None  # the parenthetical aside it sits in ("(X itself is older)")
+    passing: bool = False  # its paper is named in an aside of its clause, and this is not the clause's subject
+
+    def speaks_at(self, pos: int) -> bool:
+        """A mention that can own what is at `pos`: not a baseline, and not an aside or a passing mention,
+        except inside its own aside."""
+        if self.baseline:
+            return False
+        if self.aside is not None:
+            return self.aside[0] <= pos < self.aside[1]
+        return not self.passing
 
 
 @dataclass
@@ -121,14 +137,28 @@ def assign(pieces: list[Piece], located: list[tuple[int, int, Metric]], code: li
     by_block = {id(p.block): n for n, p in enumerate(pieces)}
     for repo, link, _ in code:
         n = by_block.get(id(link.block)) if link.block is not None else None
+        named = _named_by_repo(repo.url, names, papers)
         if n is None:
-            owners.code[repo.url] = primary
+            owners.code[repo.url] = named or primary
             continue
         pos = locate(link.anchor, pieces[n].text)
         who, sentence = _owner(pieces[n].text, mentions_in(n), max(pos, 0), primary)
-        owners.code[repo.url] = who
+        owners.code[repo.url] = who = named or who
         _note(owners, who, primary, sentence)
     return owners
+
+
+def _named_by_repo(url: str, names: dict[str, list[str]], papers: list[PaperRef]) -> str | None:
+    """The one paper a repository is named after ("artidoro/qlora" is QLoRA's, not LoRA's; "org/pal-src" is
+    PAL's): its name, or the first word of it, is one of the paper's names, and no other paper's."""
+    repo = url.rstrip("/").rsplit("/", 1)[-1].casefold()
+    keys = {_squeeze(repo), _squeeze(re.split(r"[-_.]", repo, maxsplit=1)[0])}
+    found = {p.arxiv_id for p in papers for name in names.get(p.arxiv_id, []) if _squeeze(name.casefold()) in keys}
+    return found.pop() if len(found) == 1 else None
+
+
+def _squeeze(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
 
 
 def _note(owners: Owners, who: str | None, primary: str, sentence: str) -> None:
@@ -163,7 +193,42 @@ def _mentions(piece: Piece, papers: list[PaperRef], names: dict[str, list[str]])
     for start, end, pid in sorted(set(found)):
         baseline = start >= 0 and bool(BASELINE_BEFORE.search(text[max(0, start - 40):start])
                                        or _BASELINE_AFTER.match(text[end:end + 8]))
-        out.append(_Mention(start, end, pid, baseline))
+        out.append(_Mention(start, end, pid, baseline, _aside(text, start, end) if start >= 0 else None))
+    return _passing(text, out) if any(m.aside for m in out) else out
+
+
+# A parenthetical: the aside, if it says more than the name it holds ("(X itself is older)", "(X는 작년
+# 논문)"), not a citation ("(X)", "(X, 2021)", "(arXiv)")
+_PARENTHETICAL = re.compile(r"\([^()]*\)")
+_ASIDE_WORDS = 2  # words besides the mention for a parenthetical to be an aside
+
+
+def _aside(text: str, start: int, end: int) -> tuple[int, int] | None:
+    open_at = text.rfind("(", max(0, start - 80), start)
+    if open_at < 0 or ")" in text[open_at:start]:
+        return None
+    m = _PARENTHETICAL.match(text, open_at)
+    if m is None or m.end() < end:
+        return None
+    rest = text[open_at + 1:start] + " " + text[end:m.end() - 1]
+    words = [w for w in rest.split() if any(c.isalpha() for c in w)]
+    return (m.start(), m.end()) if len(words) >= _ASIDE_WORDS else None
+
+
+def _passing(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """A paper named in an aside is named in passing in the aside's clause ("it trains X adapters (X itself is
+    older), which ..."): its other mentions there own nothing, unless it is the clause's subject, named at its
+    start."""
+    asides = {(m.paper, _bounds(_CLAUSE_END, text, m.start)) for m in mentions if m.aside is not None}
+    out: list[_Mention] = []
+    for m in mentions:
+        if m.aside is None and m.start >= 0:
+            c0, c1 = _bounds(_CLAUSE_END, text, m.start)
+            first = len(text[c0:m.start].split()) <= _TOPIC_WORDS and not any(
+                c0 <= o.start and o.paper != m.paper for o in out)
+            if (m.paper, (c0, c1)) in asides and not first:
+                m = replace(m, passing=True)
+        out.append(m)
     return out
 
 
@@ -213,7 +278,7 @@ def _bounds(pattern: re.Pattern[str], text: str, pos: int) -> tuple[int, int]:
 
 def _owner(text: str, mentions: list[_Mention], pos: int, primary: str) -> tuple[str | None, str]:
     """The paper the clause around `pos` is about (see the module docstring), and its sentence."""
-    subjects = [m for m in mentions if not m.baseline]
+    subjects = [m for m in mentions if m.speaks_at(pos)]
     if not subjects:
         return primary, ""
     s0, s1 = _bounds(_SENTENCE_END, text, pos)
@@ -255,7 +320,25 @@ def _is_topic(text: str, mention: _Mention) -> bool:
     if mention.start < 0:
         return True
     s0, _ = _bounds(_SENTENCE_END, text, mention.start)
-    return len(text[s0:mention.start].split()) <= _TOPIC_WORDS or bool(_ELABORATED.match(text, mention.end))
+    return (len(text[s0:mention.start].split()) <= _TOPIC_WORDS or bool(_ELABORATED.match(text, mention.end))
+            or bool(_INTRODUCED_BEFORE.search(text, max(s0, mention.start - 30), mention.start))
+            or bool(_KO_SUBJECT_AFTER.match(text, mention.end))
+            or bool(_KO_ONE_THAT.search(text, max(s0, mention.start - 4), mention.start)
+                    and _KO_IS_AND.match(text, mention.end)))
+
+
+# A paper the sentence introduces as its predicate: "The follow-up is X", "Next comes X", "Meta presents X" (not
+# "there is X", which only points at it);
+# in Korean the particle after the name says it: subject or topic ("X는", "X가"), copula ("X입니다", "X이며"),
+# or "the one that … is X, …" ("…한 것이 X로, …")
+_INTRODUCED_BEFORE = re.compile(
+    r"\b(?<!there )(?<!there's )(?:is|was|comes|came|enters?|meet|introduc(?:es|ed|ing)|present(?:s|ed|ing)"
+    r"|propos(?:es|ed|ing)|unveil(?:s|ed)|releas(?:es|ed))\s+(?:the\s+|a\s+|its\s+|their\s+)?(?:new\s+)?$",
+    re.I,
+)
+_KO_SUBJECT_AFTER = re.compile(r"(?:은|는|이|가|입니다|이다|이며|이고|이죠|예요|이에요)(?![가-힣])")
+_KO_ONE_THAT = re.compile(r"것(?:이|은)\s$")  # "…한 것이 X로, …": "the one that … is X, and …"
+_KO_IS_AND = re.compile(r"(?:으)?로\s?,")
 
 
 # A relative clause right after a mention elaborates on it, so the sentences after it go on about it: "I use

@@ -245,6 +245,32 @@ def is_message_header(text: str) -> bool:
         _MESSAGE_HEADER.fullmatch(text))
 
 
+# A forum post's byline over the post in a digest or a thread: "by" its author, then when it was posted, and
+# nothing else ("by Lena Ortiz - Monday, 4 March 2024, 10:20 AM", "by Kwame » Wed Mar 06, 2024 9:12 am",
+# "Posted by Jun Park on 8 Mar 2024 at 16:45"). Only where two or more stand alone is each a post's header
+# (`post_bylines`).
+_POST_BYLINE = re.compile(
+    rf"\s*(?:posted\s+)?by\s+{_NAME}(?:\s+{_NAME}){{0,3}}\s*(?:[-–—»|·•,]\s*|\s+on\s+)"
+    rf"(?:{_DATE}(?:,?\s+{_CLOCK})?|{_CLOCK})\s*",
+    re.I,
+)
+
+
+def is_post_byline(text: str) -> bool:
+    """A post's byline: "by" its author and when it was posted, nothing else (`_POST_BYLINE`)."""
+    return len(text) <= 120 and text[:10].lower().lstrip().startswith(("by ", "posted by")) and bool(
+        _POST_BYLINE.fullmatch(text))
+
+
+def post_bylines(blocks: Iterable[Block]) -> set[int]:
+    """The positions of the paragraphs that are a forum post's byline (`is_post_byline`; a link on the author's
+    name, never to a paper or code), where two or more stand alone: a digest's or a thread's posts, each a story
+    of its own (extract_items). A single one is only a byline, a meta line."""
+    found = {n for n, b in enumerate(blocks) if b.kind == "para" and is_post_byline(b.text) and not b.paper_ids
+             and not b.links_code}
+    return found if len(found) >= 2 else set()
+
+
 def without_counters(block: Block) -> Block:
     """A meta line that names a paper ("Liu et al. · arXiv 2103.14030 · Cited by 19,877"), its counters left out:
     it keeps its links and ids, never its counts."""
@@ -253,7 +279,8 @@ def without_counters(block: Block) -> Block:
 
 
 def find_word(text: str, word: str, folded: bool = False, suffix: re.Pattern[str] | None = None) -> list[int]:
-    """Where `word` stands in `text` as a whole word (no letter, digit, "_" or "-" glued to either end); with
+    """Where `word` stands in `text` as a whole word (no letter, digit, "_" or "-" glued to either end, but a
+    Korean particle may follow it: `_particle`); with
     `suffix`, where it stands with that pattern glued to its end instead ("MAmmoTH" in "MAmmoTH-34B"). A
     plain search, not a pattern made per word: the names of papers would crowd out `re`'s cache of the
     patterns the rest of the extractor uses."""
@@ -262,8 +289,8 @@ def find_word(text: str, word: str, folded: bool = False, suffix: re.Pattern[str
     found, at = [], text.find(word)
     while at >= 0 and word:
         end = at + len(word)
-        if (at == 0 or not _glued(text[at - 1])) and (
-                suffix.match(text, end) if suffix is not None else end == len(text) or not _glued(text[end])):
+        if (at == 0 or not _glued(text[at - 1])) and (suffix.match(text, end) if suffix is not None else (
+                end == len(text) or not _glued(text[end]) or _particle(word[-1], text[end]))):
             found.append(at)
         at = text.find(word, at + 1)
     return found
@@ -271,6 +298,12 @@ def find_word(text: str, word: str, folded: bool = False, suffix: re.Pattern[str
 
 def _glued(char: str) -> bool:
     return char.isalnum() or char in "_-"
+
+
+def _particle(last: str, char: str) -> bool:
+    """Korean writes its particles onto a Latin name ("PAL은", "ViT가", "GPT-4와"): a Hangul syllable right
+    after a name that ends in a Latin letter or a digit ends that name, it is not part of it."""
+    return "\uac00" <= char <= "\ud7a3" and last.isascii()
 
 
 def norm(text: str) -> str:

@@ -30,6 +30,7 @@ from extractors.blocks import (
     is_link_line,
     is_meta_line,
     norm,
+    post_bylines,
     strip_urls,
     text_urls,
     without_counters,
@@ -47,7 +48,15 @@ from extractors.html_chrome import (
     keep_thread,
     sort_out,
 )
-from extractors.html_styles import body_size, inline_class_fonts, may_be_styled, page_may_be_styled, styled_level
+from extractors.html_styles import (
+    body_size,
+    inline_class_fonts,
+    marked_level,
+    marked_title_level,
+    may_be_styled,
+    page_may_be_styled,
+    styled_level,
+)
 from extractors.links import find_arxiv_in_url, stated_target, visible_target
 from extractors.metric_tables import is_number_cell, is_results_table
 from extractors.quoted import is_quote_header
@@ -121,7 +130,8 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
                  styled)
     _walk(_children(article) if article is not None else [root], blocks, None, page)
     kept = [Block("sep") if is_quote_header(b.text) else b for b in blocks if not is_counter(b.text, bare=True)]
-    metas = [is_meta_line(b.text) for b in kept]
+    bylines = post_bylines(kept)  # a post's byline is a meta line, kept here to start its post (extract_items)
+    metas = [is_meta_line(b.text) and n not in bylines for n, b in enumerate(kept)]
     # a chat message's header starts a message, as a rule would (the header itself is a meta line, never text)
     starts = chat_headers(None if b.anchors else b.text for b in kept)
     return [Block(starts[n]) if n in starts else without_counters(b) if meta else b
@@ -260,16 +270,23 @@ def _walk(children: list[Node], out: list[Block], outer: str | None, page: _Page
         _emit_run(run, out, outer)
 
 
+# schema.org microdata's names for a post of a thread: a question's answers (Stack Exchange, Q&A engines), a comment
+_POST_PROPS = frozenset({"acceptedAnswer", "suggestedAnswer", "comment"})
+
+
 def _entry_kind(tag: etree._Element) -> str | None:
     """What a tag that starts a story, as a rule would, opens: "message" for a message of a channel or chat
     export marked by its id (`data-post`: Telegram's web preview; `data-message-id`: Discord exports), "sep"
     for a post of a page of posts, marked as microformats mark one (`class="h-entry"`: Mastodon's statuses,
-    IndieWeb blogs, many static-site themes); None for any other tag."""
+    IndieWeb blogs, many static-site themes) or as schema.org microdata marks a question's answer or a thread's
+    comment (`itemprop="acceptedAnswer"`: Stack Exchange, Q&A engines, forum threads); None for any other tag."""
     attrs = tag.attrib
     if not attrs:
         return None
     if "data-post" in attrs or "data-message-id" in attrs:
         return "message"
+    if (prop := attrs.get("itemprop")) is not None and prop in _POST_PROPS:
+        return "sep"
     classes = attrs.get("class")
     return "sep" if classes is not None and "h-entry" in classes and "h-entry" in classes.split() else None
 
@@ -331,9 +348,9 @@ def _visit(tag: etree._Element, out: list[Block], outer: str | None, page: _Page
         out.extend([item] if item else [])
     elif name == "a" and tag.get("href"):
         _walk(_children(tag), out, tag.get("href"), page)  # a link wrapped around blocks (an email "card")
-    elif tag in page.holding:
+    elif tag in page.holding and not (page.styled and _marked_heading(tag, out, outer)):
         _walk(_children(tag), out, outer, page)
-    elif not (page.styled and _styled_heading(tag, out, outer, page)):
+    elif tag not in page.holding and not (page.styled and _styled_heading(tag, out, outer, page)):
         _emit_run(_children(tag), out, outer)
     if name in ("details", "dl") and any(_is_entry_title(child) for child in tag):
         out.append(Block("sep"))  # its last entry ends with it: what follows is not part of that entry
@@ -349,6 +366,22 @@ def _is_entry_title(tag: etree._Element) -> bool:
     if tag.tag == "summary":
         return parent is not None and parent.tag == "details"
     return tag.tag == "dt" and len(norm(get_text(tag, " ")).split()) >= _TERM_WORDS
+
+
+def _marked_heading(tag: etree._Element, out: list[Block], outer: str | None) -> bool:
+    """An element around other block elements that is a heading by its role or block type (a block editor's
+    `<div data-block-type="heading2"><div class="heading">…`): emitted as one heading, True."""
+    if marked_level(tag) is None:
+        return False
+    level = marked_title_level(tag, norm(get_text(tag, " ")))
+    heading = _make_block("heading", _children(tag), outer) if level is not None else None
+    if heading is None:
+        return False
+    heading.level = level
+    if LABEL.match(heading.text):
+        heading.kind = "para"
+    out.append(heading)
+    return True
 
 
 def _styled_heading(tag: etree._Element, out: list[Block], outer: str | None, page: _Page) -> bool:

@@ -4,9 +4,12 @@ Runs inside `html_blocks` (extractors/html_blocks.py), once per page for the bod
 leaf block element. Email builders and page editors rarely write `<h2>`: a Stibee or Mailchimp story title is
 a `<td style="font-size:22px;font-weight:bold">`, a ranked digest's is a `<div style="font-size:19px;
 font-weight:700">`, Naver's SmartEditor draws it as a span with a size class (`se-fs-fs24`), Notion as a
-`<div role="heading" aria-level="2">`. A block element is a heading when:
+`<div role="heading" aria-level="2">`, Lark (Feishu) Docs as a `<div data-block-type="heading2">` around a
+`<div class="heading heading-h2">`. A block element is a heading when:
 
-1. its role says so (`role="heading"`, level from `aria-level`, 2 when absent);
+1. its role says so (`role="heading"`, level from `aria-level`, 2 when absent), or its block type or a class
+   names a heading and its level (`data-block-type="heading3"`, `docx-heading2-block`, `heading-h2`,
+   `ql-heading-1`): a block editor's heading (`marked_level`), whether or not it wraps other block elements;
 2. its text is set clearly larger than the page's body text (the size most of the page's text is set in):
    at least 1.15 times and 2px more; its level follows from the size (`level_of`);
 3. it is set bold (inline style) at no smaller a size than the body text: a bold-only title, ranked below
@@ -120,14 +123,43 @@ def level_of(size: float) -> int:
     return 1 if size >= 26 else 2 if size >= 21 else 3 if size >= 18 else 4
 
 
+# A block type or class that names a heading and its level: "heading2", "docx-heading2-block", "heading-h3",
+# "ql-heading-1" (not "subheading-1", not "heading" alone: a level is part of the mark)
+_MARKED_HEADING = re.compile(r"(?:^|[-_])heading-?h?([1-6])(?:$|[-_])", re.I)
+_MARK_ATTRS = ("data-block-type", "data-type", "class")
+
+
+def marked_level(el: etree._Element) -> int | None:
+    """The heading level an element's role (`role="heading"`, `aria-level`) or its block type or class
+    (`data-block-type="heading2"`, `heading-h3`) gives it, None where they name no heading."""
+    attrs = el.attrib
+    if not attrs:
+        return None
+    if attrs.get("role") == "heading":
+        level = attrs.get("aria-level") or "2"
+        return int(level) if level.isdigit() and 1 <= int(level) <= 6 else 2
+    for name in _MARK_ATTRS:
+        value = attrs.get(name)
+        if value and "heading" in value.lower():
+            for token in value.split():
+                if (m := _MARKED_HEADING.search(token)) is not None:
+                    return int(m.group(1))
+    return None
+
+
+def marked_title_level(el: etree._Element, text: str) -> int | None:
+    """`marked_level` for an element whose text looks like a title (short, not a sentence), else None."""
+    level = marked_level(el)
+    return level if level is not None and _looks_like_title(text) else None
+
+
 def styled_level(el: etree._Element, text: str, body: float | None) -> int | None:
-    """The heading level of a leaf block element by its role and style (see the module docstring): 1-6, or
-    0 for a bold-only title; None where it is not a heading."""
+    """The heading level of a leaf block element by its role, block type and style (see the module docstring):
+    1-6, or 0 for a bold-only title; None where it is not a heading."""
     if not _looks_like_title(text):
         return None
-    if el.get("role") == "heading":
-        level = el.get("aria-level") or "2"
-        return int(level) if level.isdigit() and 1 <= int(level) <= 6 else 2
+    if (level := marked_level(el)) is not None:
+        return level
     size, bold = None, False
     for node in _chain(el):
         size = size if size is not None else font_size(node)
@@ -140,9 +172,9 @@ def styled_level(el: etree._Element, text: str, body: float | None) -> int | Non
 
 
 def may_be_styled(el: etree._Element) -> bool:
-    """A quick test before `styled_level`: the element has a heading role, or it or what it wraps declares a
-    font (most block elements of most pages declare none)."""
-    if el.get("role") == "heading":
+    """A quick test before `styled_level`: the element has a heading role or block type, or it or what it
+    wraps declares a font (most block elements of most pages declare none)."""
+    if marked_level(el) is not None:
         return True
     for node in _chain(el):
         style, classes = node.get("style"), node.get("class")

@@ -59,8 +59,16 @@ _URL_TEXT = re.compile(r"(?:https?://|www\.)\S*$|[\w-]+(?:\.[\w-]+)+/\S*$", re.I
 _SOURCE_SUFFIX = re.compile(r"\s*[(\[](?:arxiv|pdf|paper|alphaxiv|hugging ?face)[)\]]\W*$", re.I)
 # A short name in a title: "QLoRA: Efficient ...", "... with PagedAttention", "Direct Preference Optimization (DPO)"
 _NAME_BEFORE_COLON = re.compile(r"^\s*(?:\d+[.)]\s*)?([^\s:]+(?:\s[^\s:]+){0,2}?)\s*[:—–-]\s+\S")
-_COINED = re.compile(r"\b(?:[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}[a-z]*\w*|\w+-\d[\w.]*|[A-Z][a-z]*\d\w*)")
+# (Latin letters only after the first: Korean glues its particles onto a name, "PAL과" is "PAL" and "과")
+_COINED = re.compile(r"\b(?:[A-Z][a-z]+[A-Z][\dA-Za-z_]*|[A-Z]{2,}[a-z]*[\dA-Za-z_]*|[\dA-Za-z_]+-\d[\dA-Za-z_.]*"
+                     r"|[A-Z][a-z]*\d[\dA-Za-z_]*)")
 _ACRONYM = re.compile(r"\(([A-Z][\w-]{1,15})\)")
+# A title that opens with a capitalised compound and goes on as a sentence is named by it ("Self-Consistency
+# Improves Chain of Thought ...", "Chain-of-Thought Prompting Elicits ...", "Tree-of-Thoughts Lets ...")
+_OPENING_COMPOUND = re.compile(r"^\s*([A-Z][a-z]+(?:-[A-Za-z]+)+)\s+[A-Z]")
+# A label or number before a paper's title on the line of its address ("▶ 논문:", "Paper:", "arXiv —", "[2]")
+_TITLE_LABEL = re.compile(r"^[^\w가-힣]*(?:(?:논문|원문|paper|arxiv|pdf|link|링크)\s*[:：—–-]|\d{1,2}[\].):])\s*", re.I)
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S*")
 
 
 @dataclass(frozen=True)
@@ -267,15 +275,35 @@ _LAST_WORD = re.compile(r"(\S+)\s*$")
 
 def _names_before_addresses(links: list[Link], paper: PaperRef) -> list[str]:
     """The coined names written right before `paper`'s links whose text is only their address ("STaR
-    https://arxiv.org/abs/2203.14465 bootstraps ..."): a chat or a comment names a paper so."""
+    https://arxiv.org/abs/2203.14465 bootstraps ..."): a chat or a comment names a paper so; and the names
+    of the title on the line before such an address alone on its line (a plain-text newsletter's "Paper: PAL:
+    Program-aided Language Models" over its address)."""
     found = []
     for lk in links:
-        address = _URL_TEXT.match(lk.anchor.text)
-        if lk.paper == paper.arxiv_id and address and (m := _LAST_WORD.search(lk.anchor.before)):
+        if lk.paper != paper.arxiv_id or lk.anchor.text and not _URL_TEXT.match(lk.anchor.text):
+            continue
+        if m := _LAST_WORD.search(lk.anchor.before):
             word = m.group(1).strip("*_\"'“”‘’")
             if _COINED.fullmatch(word):
                 found.append(word)
-    return found
+    return found + [name for text in _title_lines(links, paper) for name in title_names(text)]
+
+
+def _title_lines(links: list[Link], paper: PaperRef) -> list[str]:
+    """The titles written on the line before `paper`'s links that stand alone on their line as their address."""
+    return [_title_line_before(lk.block.text, lk.anchor.text or lk.anchor.href) for lk in links
+            if lk.paper == paper.arxiv_id and lk.block is not None and not lk.anchor.before.strip()
+            and (not lk.anchor.text or _URL_TEXT.match(lk.anchor.text))]
+
+
+def _title_line_before(text: str, address: str) -> str:
+    """The title written on the line before an address that stands on a line of its own ("▶ 논문: PAL:
+    Program-aided Language Models" / "https://arxiv.org/abs/…"): what follows the address before it."""
+    at = text.find(address)
+    if at < 0:
+        return ""
+    ends = [m.end() for m in _ADDRESS.finditer(text, 0, at)]
+    return _TITLE_LABEL.sub("", text[ends[-1] if ends else 0:at]).strip()
 
 
 def _raw_title(title: str, blocks: list[Block], links: list[Link], primary: PaperRef) -> str:
@@ -293,6 +321,8 @@ def _raw_title(title: str, blocks: list[Block], links: list[Link], primary: Pape
             not a.before.strip() and prose.text.startswith(a.text) for a in prose.anchors if a.text):
         return opening.group(1)  # "3/ HyDE: ask a model to write ...": the post opens with its paper's name
     names = [t for t in _paper_names(links, primary) if t]
+    if not names and not blocks:  # a paper split off a story, linked only by its address: the title over it
+        names = [t for t in _title_lines(links, primary) if t]
     for text in names:
         if first.startswith(text) or len(text) > 12 or not first:
             return _with_short_name(text, blocks)
@@ -328,7 +358,7 @@ def title_names(text: str) -> list[str]:
     acronyms ("QLoRA" of "QLoRA: Efficient Finetuning of Quantized LLMs")."""
     text = _without_badges(text).strip()
     found = [text] if 0 < len(text.split()) <= 8 else []
-    m = _NAME_BEFORE_COLON.match(text)
+    m = _NAME_BEFORE_COLON.match(text) or _OPENING_COMPOUND.match(text)
     if m:
         found.append(m.group(1))
     return found + _ACRONYM.findall(text) + _COINED.findall(text)
@@ -336,10 +366,41 @@ def title_names(text: str) -> list[str]:
 
 def mention_names(title: str, links: list[Link], papers: list[PaperRef]) -> dict[str, list[str]]:
     """The names each paper of a unit goes by in its text: its link texts, the short name in its title
-    ("QLoRA" of "QLoRA: Efficient Finetuning of Quantized LLMs"), coined words and acronyms in them."""
-    names: dict[str, list[str]] = {}
-    for n, ref in enumerate(papers):
-        texts = _paper_names(links, ref) + _names_before_addresses(links, ref) + ([title] if n == 0 and title else [])
-        found = [name for text in texts for name in title_names(text)]
-        names[ref.arxiv_id] = list(dict.fromkeys(f for f in found if len(f) >= 3))
-    return names
+    ("QLoRA" of "QLoRA: Efficient Finetuning of Quantized LLMs"), coined words and acronyms in them. The unit's
+    heading names its first paper, except a name in it that is another paper's (a heading over two papers:
+    "ViT, then MAE"): one of that paper's names, or the acronym of its title ("MAE" of "Masked Autoencoders
+    Are Scalable Vision Learners")."""
+    texts = {ref.arxiv_id: _paper_names(links, ref) + _names_before_addresses(links, ref) for ref in papers}
+    names = {pid: [name for text in own for name in title_names(text)] for pid, own in texts.items()}
+    primary = papers[0].arxiv_id
+    for name in title_names(title) if title else []:
+        names[_heading_name_owner(name, primary, names, texts)].append(name)
+    return {pid: list(dict.fromkeys(f for f in found if len(f) >= 3)) for pid, found in names.items()}
+
+
+def _heading_name_owner(name: str, primary: str, names: dict[str, list[str]], texts: dict[str, list[str]]) -> str:
+    if name in names[primary] or any(abbreviates(name, t) for t in texts[primary]):
+        return primary
+    others = [pid for pid in names if pid != primary and (name in names[pid] or any(abbreviates(name, t)
+                                                                                    for t in texts[pid]))]
+    return others[0] if len(others) == 1 else primary
+
+
+_ABBREVIATION = re.compile(r"[A-Z][A-Za-z]{1,7}")
+
+
+def abbreviates(short: str, long: str) -> bool:
+    """`short` is an acronym of the words `long` opens with: its letters, in order, the first at a word's
+    start ("MAE", "Masked Autoencoders ..."; "ViT", "Vision Transformer"), within its length + 3 words."""
+    if not _ABBREVIATION.fullmatch(short):
+        return False
+    text = " ".join(long.split()[:len(short) + 3]).casefold()
+    at = len(text) - 1
+    for i, c in enumerate(reversed(short.casefold())):
+        first = i == len(short) - 1
+        while at >= 0 and (text[at] != c or (first and at > 0 and text[at - 1].isalnum())):
+            at -= 1
+        if at < 0:
+            return False
+        at -= 1
+    return True

@@ -26,7 +26,11 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    its section, "논문 소개" / "Paper", or by a link that presents the paper,
    "논문 보기" / "Read the paper", closing its section's one paragraph) that the story does not have yet, or the
    story above was closed by its paper's line of links after its text and the heading's section has no paper
-   (a "Lab notes" box after the last story). A
+   (a "Lab notes" box after the last story). A story may link its paper only at the end of its section: where
+   the last sub-section under a heading is only the paper's line of links ("Where to read": "Paper · Code"),
+   after text under the heading's other sub-sections ("What it does", "How fast") that links no paper, the
+   heading is that paper's title and its sub-sections are the story's parts, its numbers included
+   (`_fold_link_sections`). A
    `<details>` disclosure's `<summary>` and a definition list's `<dt>` term (three words or more) are headings of
    the lowest rank, and the end of their container ends their last story (extractors/html_blocks.py).
 4. *Documents delimited by rules.* Where every paper title after the first follows a rule, the rule is the
@@ -36,7 +40,11 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
 6. *Stories inside a story.* Within a story, list items, bold-led paragraphs and link cards that carry two or more
    different papers are each a story of their own (a digest list, a card per paper); a titled paragraph runs on
    to the next such title, a list item is whole. In a story without a title (a comment, a post), so is a
-   paragraph that opens by naming and linking its paper, after another paper's paragraphs. A paragraph or list
+   paragraph that opens by naming and linking its paper, after another paper's paragraphs. Where two or more
+   titled paragraphs (bold leads, cards) start such stories, a titled paragraph without a paper starts one too
+   (a price tracker or an event between two papers, paperless); the paper that the text right under it names (a
+   card of a project page over "the paper is arXiv …") is its story's, and one that links only a repository is
+   the code of the story before it (`_code_entries_to_paper`). A paragraph or list
    item titled by a repository's own link (a list of trending repositories) is an entry about that repository,
    with no paper: not the story's code and not its numbers, unless the story's title names the repository.
 7. *One item per paper.* Items whose subject is the same paper (an issue discussing one paper in two sections, a
@@ -47,7 +55,8 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    only its paper's link text titles it and the document's title names the paper as the story does (by its
    repository's name or a name coined in the text), the document's title goes first ("GN⁺: Whisper, … — Robust
    Speech Recognition via Large-Scale Weak Supervision").
-9. *Posts.* An element marked as a post (`class="h-entry"`: a Mastodon status, an IndieWeb post list) or as a
+9. *Posts.* An element marked as a post (`class="h-entry"`: a Mastodon status, an IndieWeb post list; schema.org
+   microdata's `itemprop="acceptedAnswer"`, `"suggestedAnswer"`, `"comment"`: a question's answers) or as a
    message by its id (`data-message-id`, `data-post`: chat and channel exports) or by a header that is only
    its sender and time stamp, where two or more stand alone (a channel's digest email, a pasted chat log;
    extractors/blocks.py `chat_header`), starts a story, as a rule does (extractors/html_blocks.py,
@@ -55,12 +64,17 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
    post's number in a thread ("1/", "2/12", "(3/8)") or closes with it and the thread's length ("... 2/7",
    "... (3/8)"), where at least two paragraphs carry different numbers; and so does a message's header in a
    digest of a forum's or a mailing list's messages (its sender with an address and when it was sent: "Ann Lee
-   <ann@lab.example>: Mar 04 09:12AM -0800", `blocks.is_message_header`), itself dropped. A post that links a
+   <ann@lab.example>: Mar 04 09:12AM -0800", `blocks.is_message_header`), itself dropped, and a forum post's
+   byline ("by Lena Ortiz - Monday, 4 March 2024, 10:20 AM", `blocks.post_bylines`) where two or more stand
+   alone, itself dropped, the short line right above it (the post's subject) titling the post. A post that links a
    repository and no paper goes on about the paper of the post before it (a thread posts a paper, then its
    code); a reply in a chat thread ("Kenji replied to a thread 9:10 AM", "↳ ana 14:05") that names no paper
    goes on about the paper of its thread, the last message before it that is not a reply (about none where
    that one names none); a heading after a post or a message is the page's, but for a heading that links a
-   paper right after the text of a post that links none: that is the post's link card, part of the post.
+   paper right after the text of a post that links none: that is the post's link card, part of the post. A link
+   card that closes the document, for a paper no other block links, after the text of a story with papers of
+   its own, is the paper of the one story with a title of that story's rank that has none, where there is
+   exactly one (a post's preview card of the paper one of its sections tells of, `_lend_closing_card`).
 10. *A document that is a paper's page.* Where no block names a paper and the document's own link is a paper's
    page (a feed entry linking `huggingface.co/papers/ID` or `arxiv.org/abs/ID`, its body the abstract), the
    whole body is one item about that paper, titled by the document.
@@ -73,7 +87,8 @@ attribution.py): the one its clause or sentence names (nearest before it, else t
 paper where the sentence's subject is that work named generically ("The model", "The authors", "모델은"), else the
 one named last before it in the same block where that paper was its sentence's topic (not an object named in
 passing: "builds on X"), else the story's own paper. What belongs to a paper the story only mentions
-becomes that paper's own item; what cannot be decided (two papers as joint subject) belongs to none.
+becomes that paper's own item (titled by the story's title where the paper's links give it no name: a
+heading over two papers); what cannot be decided (two papers as joint subject) belongs to none.
 """
 
 from __future__ import annotations
@@ -83,7 +98,17 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from extractors.attribution import Owners, Piece, assign
-from extractors.blocks import LABEL, RELATED, Anchor, Block, find_word, is_message_header, norm, strip_urls
+from extractors.blocks import (
+    LABEL,
+    RELATED,
+    Anchor,
+    Block,
+    find_word,
+    is_message_header,
+    norm,
+    post_bylines,
+    strip_urls,
+)
 from extractors.html_blocks import html_blocks
 from extractors.item_links import (
     TITLE_END,
@@ -161,7 +186,7 @@ def extract_items(doc: Document) -> list[Item]:
     """The paper-bearing items of `doc`, in document order."""
     blocks = text_blocks(doc.body) if doc.body_type == "text" else html_blocks(doc.body, doc.url)
     _mark_labels(blocks)
-    units = [unit for story in _stories(_segments(blocks)) for unit in _units(story)]
+    units = [unit for story in _lend_closing_card(_stories(_segments(blocks))) for unit in _units(story)]
     found = [_items(unit, doc) for unit in units]
     if any(not made and unit.heading is not None for unit, made in zip(units, found, strict=True)):
         subjects = _subject_names([item for items in found for item in items])
@@ -216,20 +241,27 @@ def _titled_by_link(unit: _Unit, item: Item, headline: str) -> bool:
         return False
     if not any(_is_link_title(a.text, item.title) for b in unit.blocks for a in b.anchors):
         return False
-    # the headline names the paper as the story does: by its repository's name or a name coined in the text
+    return _names_story(headline, item)  # the headline names the paper as the story does
+
+
+def _names_story(text: str, item: Item) -> bool:
+    """`text` names the item's paper as its story does: by its repository's name or a name coined in the text."""
     names = {c.url.rsplit("/", 1)[-1].casefold() for c in item.code}
     names |= {w.casefold() for w in _NAME_WORD.findall(item.text) if coins_a_name(w)}
-    return any(find_word(headline, name, folded=True) for name in names if len(name) >= 3)
+    return any(find_word(text, name, folded=True) for name in names if len(name) >= 3)
 
 
 def _untitled(unit: _Unit, item: Item, alone: bool = True) -> bool:
     """A story with no title of its own in the body: no heading, no card, no bold lead that names its paper
-    (a run-in lead that does not, "Scale — ...", "Needle in a haystack — ...", labels a part), no link named by
+    (a run-in lead that does not, "Scale — ...", "Needle in a haystack — ...", labels a part, as a sub-heading
+    inside the story that does not name the paper does: "On my laptop"), no link named by
     the paper's title (a forum post, a feed entry or an email whose title is the entry's title or the subject).
     A lead shared by papers split off from the story (`alone` false: "Pruning, twice.") is still a title."""
     if unit.title or any(b.card for b in unit.blocks):
         return False
-    lead = next((b.lead for b in unit.blocks if b.lead), None)  # the lead that titles the item
+    # the lead that titles the item; a sub-heading inside the story that does not name its paper labels a part
+    lead = next((b.lead for b in unit.blocks if b.lead and (b.kind != "heading" or _names_story(b.text, item))),
+                None)
     if lead is not None and (not alone or not item.title.startswith(f"{TITLE_END.sub('', lead)} — ")):
         return False  # (item_title appends the paper's name to a lead that does not name it)
     return not any(_is_link_title(a.text, item.title) for b in unit.blocks for a in b.anchors)
@@ -325,9 +357,24 @@ def _thread_posts(blocks: list[Block]) -> set[int]:
     return {bid for bid, _ in numbered} if len({n for _, n in numbered}) >= 2 else set()
 
 
+def _post_under(last: _Segment, byline: Block) -> _Segment:
+    """The segment a post's byline starts, titled by the post's subject: the short line without links right above
+    the byline ("Week 8: Mixtral of Experts", "Re: ..."), taken off the segment before."""
+    subject = last.body[-1] if last.body else last.head
+    if subject is None or subject.anchors or len(subject.text) > 100 or (
+            subject.text.endswith(".") and len(subject.text.split()) >= 6):  # a sentence, not a subject
+        return _Segment(None, after_rule=True, post=True)
+    if last.body:
+        last.body.pop()
+    else:
+        last.head = None
+    return _Segment(Block("heading", subject.text, [], None, subject.text), after_rule=True, post=True)
+
+
 def _segments(blocks: list[Block]) -> list[_Segment]:
     segments = [_Segment(None, after_rule=True)]
     posts = _thread_posts(blocks)
+    bylines = {id(blocks[n]) for n in post_bylines(blocks)}
     for block in blocks:
         if block.kind in ("sep", "message", "reply") or (block.kind != "li" and _SIGN_OFF.match(block.text)) or id(
                 block) in posts:
@@ -337,6 +384,8 @@ def _segments(blocks: list[Block]) -> list[_Segment]:
                 segments[-1].body.append(block)
         elif block.kind == "para" and not block.anchors and is_message_header(block.text):
             segments.append(_Segment(None, after_rule=True, post=True))  # a digest's message: a post of its own
+        elif id(block) in bylines:
+            segments.append(_post_under(segments[-1], block))  # a forum post under its subject, the byline dropped
         elif (dropped := _is_sponsor(block) or _is_footer(block.text)) and block.kind == "li":
             continue  # a sponsored entry in a list: drop it, not the rest of the list
         elif dropped:  # (one test for both branches: a list item is not tested again)
@@ -414,7 +463,7 @@ class _Story:
 
 
 def _stories(segments: list[_Segment]) -> list[_Story]:
-    segments = _lift_facts_lists(segments)
+    segments = _fold_link_sections(_lift_facts_lists(segments))
     bearing = [s for s in segments if s.head is not None and _has_paper([s.head, *s.body])]
     title_rank = min((_rank(s.head) for s in bearing if s.head), default=0)
     ruled = len(bearing) >= 2 and all(s.after_rule for s in bearing[1:])
@@ -433,6 +482,32 @@ def _stories(segments: list[_Segment]) -> list[_Story]:
         else:
             current.blocks += blocks
             current.papers |= _papers(blocks)
+    return stories
+
+
+def _lend_closing_card(stories: list[_Story]) -> list[_Story]:
+    """A link card that closes the document (a post's preview of the link it embeds, after the text of its last
+    story), for a paper that no other block links, at the end of a story that has papers of its own: the paper
+    of the one story beside it (a story whose title is of the same rank) that has none, where there is exactly
+    one ("... the paper is in the card at the end"). The card and what follows it (its description) move there."""
+    last = stories[-1] if len(stories) >= 2 else None
+    at = next((n for n in range(len(last.blocks) - 1, -1, -1) if last.blocks[n].card), None) if last else None
+    if last is None or last.head is None or at is None:
+        return stories
+    card, before = last.blocks[at], last.blocks[:at]
+    if len(card.paper_ids) != 1 or _has_paper(last.blocks[at + 1:]) or not _has_paper(before):
+        return stories
+    pid, rank = card.paper_ids[0], _rank(last.head)
+    if pid in _papers([last.head, *before]) or any(pid in s.papers for s in stories[:-1]):
+        return stories
+    paperless = [s for s in stories[:-1] if s.head is not None and _rank(s.head) == rank and not s.papers
+                 and not (s.post or s.message) and s.blocks]
+    if len(paperless) != 1:
+        return stories
+    paperless[0].blocks += last.blocks[at:]
+    paperless[0].papers.add(pid)
+    del last.blocks[at:]
+    last.papers = _papers([last.head, *last.blocks])
     return stories
 
 
@@ -468,6 +543,56 @@ def _closed(story: _Story) -> bool:
     if last.kind != "para" or not last.paper_ids or not last.anchors or not all(a.link_line for a in last.anchors):
         return False
     return any(not b.paper_ids and b.kind == "para" and len(b.text) > 80 for b in story.blocks[:-1])
+
+
+def _fold_link_sections(segments: list[_Segment]) -> list[_Segment]:
+    """A sub-section that is only its paper's line of links ("Where to read": "Paper · Code"), closing the
+    section of the heading above it after that section's text under other sub-headings ("The trick", "Gains"),
+    links the paper of that heading's story: the heading's sub-sections are folded into its segment, so that
+    the story runs from its title over its numbers to its links. Its parent is the nearest heading before it of
+    a higher rank; nothing from the parent to the links carries a paper, and the links end the parent's section
+    (the next heading is of the parent's rank or above, a rule follows, or the document ends)."""
+    folded: list[_Segment] = []
+    for n, seg in enumerate(segments):
+        at = _links_parent(folded, seg) if seg.head is not None and _is_links_section(seg) else None
+        after = segments[n + 1] if n + 1 < len(segments) else None
+        parent = folded[at] if at is not None else None
+        if parent is None or parent.head is None or (
+                after is not None and after.head is not None and not after.after_rule
+                and _rank(after.head) > _rank(parent.head)):
+            folded.append(seg)
+            continue
+        parts = [b for sub in folded[at + 1:] for b in (sub.head, *sub.body) if b is not None]
+        folded[at:] = [_Segment(parent.head, [*parent.body, *parts, *(b for b in (seg.head, *seg.body) if b)],
+                                after_rule=parent.after_rule)]
+    return folded
+
+
+def _is_links_section(seg: _Segment) -> bool:
+    """A sub-section whose heading links nothing and whose body is only lines of links, one paper among them."""
+    if seg.head is None or seg.head.anchors or seg.post or seg.message or seg.after_rule or not seg.body:
+        return False
+    lines = all(b.kind in ("para", "li") and (all(a.link_line for a in b.anchors) if b.anchors else _is_stub(b))
+                for b in seg.body)
+    return lines and len(_papers(seg.body)) == 1
+
+
+def _links_parent(folded: list[_Segment], links: _Segment) -> int | None:
+    """Where in `folded` the heading a links section closes stands: the nearest heading before it of a higher
+    rank, with text and no paper from it to the links (the story's other sub-sections); None where there is none."""
+    assert links.head is not None
+    rank = _rank(links.head)
+    text = False
+    for n in range(len(folded) - 1, -1, -1):
+        seg = folded[n]
+        if seg.head is None or seg.post or seg.message or _has_paper([seg.head, *seg.body]):
+            return None
+        text = text or any(len(b.text) > 40 for b in seg.body)
+        if _rank(seg.head) < rank:
+            return n if text else None
+        if seg.after_rule:
+            return None
+    return None
 
 
 def _is_stub(block: Block) -> bool:
@@ -604,15 +729,40 @@ def _units(story: _Story) -> list[_Unit]:
         return [_Unit(title, body, heading, aside)]
     main = _Unit(title, [], heading, aside)
     units, current = [main], None
+    # where titled paragraphs title the stories, one without a paper starts a story too (a paperless entry)
+    titled = len({b.paper_ids[0] for b in starts}) >= 2 and sum(_is_titled_para(b) for b in starts) >= 2
+    paperless: set[int] = set()  # ids of the units such a title starts
     for block in body:
-        if block in starts:
+        if block in starts and block.lead is None and current is not None and id(current) in paperless and (
+                not _has_paper(current.blocks)):
+            current.blocks.append(block)  # the paper of the title above, named in the text under it
+        elif block in starts or (titled and _is_titled_para(block)):
             unit = _Unit(block.lead or (_opening_name(block) if heading is None else None) or "", [block], None,
                          aside)
             units.append(unit)
             current = unit if block.kind == "para" else None  # a titled paragraph runs on; a list item is whole
+            if block not in starts:
+                paperless.add(id(unit))
         else:
             (current or main).blocks.append(block)
-    return units
+    return _code_entries_to_paper(units, paperless)
+
+
+def _is_titled_para(block: Block) -> bool:
+    """A paragraph that opens with a title: a bold lead, or a link card (its title is its lead)."""
+    return block.kind == "para" and block.lead is not None
+
+
+def _code_entries_to_paper(units: list[_Unit], paperless: set[int]) -> list[_Unit]:
+    """A story started by a title without a paper that links a repository and no paper (a bookmark of the code
+    after the paper's own) goes on about the paper of the story before it, as a thread's post of its code does."""
+    out: list[_Unit] = []
+    for unit in units:
+        if out and id(unit) in paperless and not _has_paper(unit.blocks) and any(b.links_code for b in unit.blocks):
+            out[-1].blocks += unit.blocks
+        else:
+            out.append(unit)
+    return out
 
 
 # --- items -------------------------------------------------------------------------------------------
@@ -671,12 +821,14 @@ def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[
         metrics=tuple(m for (_, _, m), who in zip(located, owners.metrics, strict=True) if who == primary)
         + tuple(tables),
     )
-    return [item, *_split_off(owners, papers, located, code, links, doc)]
+    return [item, *_split_off(owners, papers, located, code, links, doc, unit.title)]
 
 
 def _split_off(owners: Owners, papers: list[PaperRef], located: list[tuple[int, int, Metric]],
-               code: list[tuple[CodeLink, Link, int]], links: list[Link], doc: Document) -> list[Item]:
-    """Items for the papers a unit mentions that numbers or code links of their own belong to."""
+               code: list[tuple[CodeLink, Link, int]], links: list[Link], doc: Document, title: str) -> list[Item]:
+    """Items for the papers a unit mentions that numbers or code links of their own belong to; one whose links
+    give it no name (written out as its address) is titled by the unit's heading, the story it is told in
+    ("Pruning in one shot: SparseGPT and Wanda")."""
     items = []
     for ref in papers[1:]:
         pid = ref.arxiv_id
@@ -686,7 +838,7 @@ def _split_off(owners: Owners, papers: list[PaperRef], located: list[tuple[int, 
         items.append(Item(
             document_key=doc.key,
             position=0,
-            title=item_title("", [], links, ref),
+            title=item_title("", [], links, ref) or TITLE_END.sub("", title),
             text=" ".join(owners.sentences.get(pid, [])),
             links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept and lk.paper == pid)),
             papers=(ref,),  # still a mention: the story is not about it, only these numbers and links are

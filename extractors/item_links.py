@@ -220,9 +220,15 @@ def code_links(title: str, links: list[Link], aside: set[int]) -> list[tuple[Cod
     return [(c, lk, s) for s, c, lk in found.values()]
 
 
+_SURE = 4  # a repository on a line of links that calls it code ("Paper · Code"), or named like the paper
+
+
 def flagged(code: list[tuple[CodeLink, Link, int]]) -> list[CodeLink]:
-    """Of one paper's repositories, those flagged as code where some are, else all."""
-    marked = [c for c, _, s in code if s > 0]
+    """Of one paper's repositories, those flagged as code where some are, else all; where one is flagged
+    surely, a repository the prose merely links ("a set that is on GitHub") is another project named in
+    passing."""
+    floor = _SURE if any(s >= _SURE for _, _, s in code) else 1
+    marked = [c for c, _, s in code if s >= floor]
     return marked or [c for c, _, _ in code]
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -176,7 +175,7 @@ _TRACKER_SUBDOMAIN = re.compile(r"^(?:click|clicks|link|links|track|trk|email|ma
 def unwrap_redirect(url: str) -> str:
     """The destination of a click-tracking link when the link itself carries it, else `url` unchanged."""
     current = url.strip()
-    if "?" not in current and "aHR0c" not in current and "eyJ" not in current and current.lower().find("http", 1) < 0:
+    if "?" not in current and not _B64_HTTP.search(current) and current.lower().find("http", 1) < 0:
         return current  # no query, no second URL, no encoded one: nothing is embedded (most links)
     for _ in range(_MAX_HOPS):
         target = _embedded_target(current)
@@ -201,8 +200,13 @@ def _embedded_target(url: str) -> str | None:
                 return target
     # whatever the parameter's name ("q=", "z=", "uddg="), or the whole query ("?https://..."): a value that is
     # itself a web address is where the click goes
-    for value in (() if _SEARCH_PATH.search(parts.path) else (*(v for _, v in pairs), unquote(parts.query))):
+    values = () if _SEARCH_PATH.search(parts.path) else (*(v for _, v in pairs), unquote(parts.query))
+    for value in values:
         if _WEB_ADDRESS.match(value) and (target := _as_url(value)):
+            return target
+    # or a value that is one base64-encoded ("d=aHR0cHM6Ly9...", "p=eyJ1cmwiOiJodHRwczov...")
+    for value in values:
+        if _B64_HTTP.search(value) and (target := _decode_segment(value)):
             return target
     m = _EMBEDDED_URL.search(url[url.find(parts.netloc) + len(parts.netloc):])
     if m:
@@ -243,26 +247,48 @@ def _as_url(value: str) -> str | None:
     return _decode_segment(v)
 
 
+_B64_HTTP = re.compile(r"aHR0c|h0dH|dHRw")  # "http" base64-encoded at each of the three byte alignments
+_B64_RUN = re.compile(r"[A-Za-z0-9+/_-]{12,}=*")  # base64 or base64url, padded or not
+_DECODED_URL = re.compile(rb"https?(?::|%3a)[^\x00-\x20\"'<>\\^`{|}\x7f-\xff]+", re.I)
+
+
 def _decode_segment(segment: str) -> str | None:
-    """A URL hidden base64-encoded in a path segment: plain (`aHR0c...`) or in a JWT payload (`eyJ...`)."""
-    if segment.startswith("aHR0c"):
-        decoded = _b64(segment)
-        return decoded if decoded and re.match(r"https?://\S+$", decoded) else None
-    if segment.startswith("eyJ"):
-        try:
-            payload = json.loads(_b64(segment.split(".")[0]) or "null")
-        except ValueError:
-            return None
-        if isinstance(payload, dict):
-            urls = [v for v in payload.values() if isinstance(v, str) and re.match(r"https?://\S+$", v)]
-            return urls[0] if urls else None
+    """A URL an email service hid base64- or base64url-encoded in a path segment or a parameter's value, with or
+    without padding: alone (`aHR0cHM6Ly9...`), percent-encoded first or after (`aHR0cHMlM0El...`, `...%3D`),
+    behind a prefix (`v1:...`, `0aHR0c...`) or inside a JSON blob (`eyJ1cmwiOiJodHRwczpcL1wv...`, a JWT's
+    payload). Decodes only runs in which "http" is visibly encoded, and only an absolute web address counts:
+    a token that decodes to bytes or to prose is no link."""
+    text = segment.replace(" ", "+")  # a query's `+` arrives as a space
+    for _ in range(3):
+        if "%" not in text:
+            break
+        text = unquote(text).replace(" ", "+")
+    for run in _B64_RUN.findall(text):
+        if not _B64_HTTP.search(run):
+            continue
+        for offset in range(4):  # a prefix glued on shifts the 4-character groups
+            target = _url_in(_b64(run[offset:]))
+            if target:
+                return target
     return None
 
 
-def _b64(text: str) -> str | None:
+def _url_in(raw: bytes | None) -> str | None:
+    if not raw:
+        return None
+    for m in _DECODED_URL.finditer(raw.replace(b"\\/", b"/")):  # JSON may write `/` as `\/`
+        url = m.group().decode("ascii")
+        url = _as_url(url)
+        if url and re.match(r"https?://[^/\s?#]+\.[^/\s?#]+", url, re.I):
+            return url
+    return None
+
+
+def _b64(text: str) -> bytes | None:
+    body = text.rstrip("=").replace("-", "+").replace("_", "/")
+    body = body[: len(body) - 1] if len(body) % 4 == 1 else body  # a dangling sixth of a byte
     try:
-        raw = base64.urlsafe_b64decode(text.replace("+", "-").replace("/", "_") + "=" * (-len(text) % 4))
-        return raw.decode("utf-8")
+        return base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
     except (binascii.Error, ValueError):
         return None
 

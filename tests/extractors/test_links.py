@@ -166,6 +166,65 @@ def test_unwrap_redirect(url: str, expected: str) -> None:
     assert unwrap_redirect(url) == expected
 
 
+def _std64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+# Email services that carry the target base64-encoded, each shaped differently: the parameter's name, standard or
+# URL-safe alphabet, padding kept, dropped or percent-encoded, the target percent-encoded before encoding, a
+# prefix before or inside the token, a JSON blob around the target, the token as a path segment
+BASE64_REDIRECTS = [
+    # an unusual parameter name, URL-safe, padding dropped
+    ("https://go.postwave.example/t/click?m=77&d=" + _b64("https://arxiv.org/abs/2403.00001").rstrip("="),
+     "https://arxiv.org/abs/2403.00001"),
+    # the target percent-encoded, then base64, then its padding percent-encoded as a query value
+    ("https://links.mailfoundry.example/r?jump=" + quote(_std64(quote("https://github.com/o/r", safe=""))) + "&k=1",
+     "https://github.com/o/r"),
+    # standard alphabet whose `+` and `/` are left raw in the query (a `+` that a parser reads as a space)
+    ("https://e.sendloop.example/open?x=1&to64=" + _std64("https://a.org/~~~/x?k=~v") + "&sig=9f8e",
+     "https://a.org/~~~/x?k=~v"),
+    # a path segment with a version prefix glued on, the target inside a JSON blob with escaped slashes
+    ("https://t.newsrelay.example/c/v1." + _b64('{"id":9,"target":"https:\\/\\/a.org\\/x\\/y"}') + "/3",
+     "https://a.org/x/y"),
+    # a path segment whose decoded text puts a prefix before the target (the URL at another byte alignment)
+    ("https://clk.inboxpilot.example/l/" + _b64("v=2|https://github.com/o/r-x").rstrip("=") + "/ab12",
+     "https://github.com/o/r-x"),
+    # a wrapper's whole payload in one JSON parameter, itself URL-encoded
+    ("https://track.letterjet.example/go?p="
+     + quote(_std64('{"u": "https://arxiv.org/abs/2403.00002", "n": 4}'), safe=""),
+     "https://arxiv.org/abs/2403.00002"),
+]
+
+
+def test_base64_redirect_examples_are_shaped_as_described() -> None:
+    assert "+" in _std64("https://a.org/~~~/x?k=~v")
+    assert "%3D" in BASE64_REDIRECTS[1][0] and not BASE64_REDIRECTS[0][0].endswith("=")
+
+
+@pytest.mark.parametrize(("url", "expected"), BASE64_REDIRECTS)
+def test_unwrap_redirect_base64_targets(url: str, expected: str) -> None:
+    assert unwrap_redirect(url) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # decodes to prose that begins with "http", not to an address
+        "https://go.postwave.example/t/click?d=" + _b64("http is a protocol, not a place"),
+        # decodes to text holding "http" in the middle of a word
+        "https://links.mailfoundry.example/r/" + _b64("foohttpbar and more words"),
+        # looks like base64 of "http" at the start, decodes to bytes
+        "https://e.sendloop.example/open?t=aHR0cQ8x9ZZZzz0001Abcd",
+        # an address without a dot in its host
+        "https://t.newsrelay.example/c/" + _b64("https://intranet/wiki/page"),
+        # a signature that merely contains one of the encoded forms of "http"
+        "https://clk.inboxpilot.example/l?sig=Qh0dHk2Ttt9ZzXYw1234&id=5",
+    ],
+)
+def test_unwrap_redirect_ignores_base64_that_is_no_address(url: str) -> None:
+    assert unwrap_redirect(url) == url
+
+
 @pytest.mark.parametrize(
     "url",
     [

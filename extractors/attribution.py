@@ -21,7 +21,9 @@ one paper gets everything). Owns the reading of clauses and sentences for that q
 4. a code link whose repository is named after one paper of the story ("artidoro/qlora") is that paper's;
 5. two papers named together right before it ("X and Y both reach 80%"), or a sentence that speaks of several
    papers at once without naming one ("the pair gave 1.8x", "두 방법 모두"), make it undecidable: it belongs to
-   no paper rather than to both.
+   no paper rather than to both;
+6. a code link said to be several papers' ("Code for both:", "the repository of all three", "shared code") is
+   each paper's its block names (a repository is not a number: it can be the code of two papers at once).
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ class Owners:
     metrics: list[str | None]  # one per located metric, in order
     code: dict[str, str | None] = field(default_factory=dict)  # by repository URL
     split_off: set[str] = field(default_factory=set)  # mentioned papers that own something
+    shared_code: dict[str, set[str]] = field(default_factory=dict)  # a repository said to be several papers'
     sentences: dict[str, list[str]] = field(default_factory=dict)  # the sentences of what they own
 
 
@@ -145,7 +148,30 @@ def assign(pieces: list[Piece], located: list[tuple[int, int, Metric]], code: li
         who, sentence = _owner(pieces[n].text, mentions_in(n), max(pos, 0), primary)
         owners.code[repo.url] = who = named or who
         _note(owners, who, primary, sentence)
+        sharers = [] if named else _sharers(pieces[n].text, mentions_in(n), max(pos, 0), link.anchor.text)
+        if sharers:
+            owners.shared_code[repo.url] = set(sharers)
+            for pid in sharers:
+                _note(owners, pid, primary, sentence)
     return owners
+
+
+# A code link said to be several papers' ("Code for both:", "the repo of all three", "shared code:")
+_JOINT_CODE = re.compile(
+    r"(?:\b(?:for|of|by|behind)\s+(?:both|all\s+(?:two|three|four|five|of\s+them)|each(?:\s+of\s+them)?"
+    r"|the\s+(?:two|three|pair))(?:\s+(?:papers|projects|of\s+them))?|\b(?:shared|common|joint)\s+(?:code|repo"
+    r"(?:sitory)?|codebase|implementation)|공통\s?코드|두\s?(?:논문|연구)\s?모두의?\s?코드)\W*$",
+    re.I,
+)
+
+
+def _sharers(text: str, mentions: list[_Mention], pos: int, link_text: str) -> list[str]:
+    """The papers of a block a code link is said to be shared by: every one its block names, not as a
+    baseline, where the link's text or the words right before it say it is several papers' (none otherwise)."""
+    if not (_JOINT_CODE.search(text[max(0, pos - 40):pos]) or _JOINT_CODE.search(link_text)):
+        return []
+    found = list(dict.fromkeys(m.paper for m in mentions if not m.baseline))
+    return found if len(found) >= 2 else []
 
 
 def _named_by_repo(url: str, names: dict[str, list[str]], papers: list[PaperRef]) -> str | None:

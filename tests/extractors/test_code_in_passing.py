@@ -59,3 +59,31 @@ def test_an_email_whose_every_link_carries_its_target_base64_encoded() -> None:
             f"up to 28.9% under stricter tests.</p><p><a href='{_wrapped('https://arxiv.org/abs/2305.01210')}'>"
             f"Paper</a> · <a href='{_wrapped('https://github.com/evalplus/evalplus')}'>Code</a></p></td></tr></table>")
     assert _items(body) == [(["2305.01210"], ["https://github.com/evalplus/evalplus"])]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Code for both: <a href='https://github.com/openai/human-eval'>openai/human-eval</a>.",
+        "The two share one harness, and the <a href='https://github.com/openai/human-eval'>shared code</a> runs "
+        "either.",
+        "You will find the repository of all three of them <a href='https://github.com/openai/human-eval'>on "
+        "GitHub</a>.",
+    ],
+)
+def test_a_code_link_said_to_be_several_papers_is_each_ones(said: str) -> None:
+    body = ("<h2>Hand-written coding sets</h2><p><a href='https://arxiv.org/abs/2107.03374'>Codex</a> scores "
+            "28.8% on 164 problems; <a href='https://arxiv.org/abs/2108.07732'>MBPP</a> adds 974 more. "
+            f"{said}</p>")
+    got = {pid[0]: code for pid, code in _items(body)}
+    assert got == {"2107.03374": ["https://github.com/openai/human-eval"],
+                   "2108.07732": ["https://github.com/openai/human-eval"]}
+
+
+def test_a_code_link_after_one_paper_is_that_papers_alone() -> None:
+    body = ("<h2>Hand-written coding sets</h2><p><a href='https://arxiv.org/abs/2107.03374'>Codex</a> scores "
+            "28.8% on 164 problems; <a href='https://arxiv.org/abs/2108.07732'>MBPP</a> adds 974 more, its "
+            "<a href='https://github.com/google-research/mbpp'>code</a> is public.</p>")
+    got = {pid[0]: code for pid, code in _items(body)}
+    assert got.get("2108.07732") == ["https://github.com/google-research/mbpp"]
+    assert not got.get("2107.03374")

@@ -34,7 +34,7 @@ from functools import lru_cache
 
 from extractors.blocks import Anchor, Block, find_word, strip_urls
 from extractors.item_links import BASELINE_BEFORE, Link
-from extractors.links import find_arxiv_in_url
+from extractors.links import find_arxiv_in_url, repo_name
 from records.documents import CodeLink, Metric, PaperRef
 
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?](?=\s|$)|[。！？]")
@@ -151,7 +151,7 @@ def assign(pieces: list[Piece], located: list[tuple[int, int, Metric]], code: li
 def _named_by_repo(url: str, names: dict[str, list[str]], papers: list[PaperRef]) -> str | None:
     """The one paper a repository is named after ("artidoro/qlora" is QLoRA's, not LoRA's; "org/pal-src" is
     PAL's): its name, or the first word of it, is one of the paper's names, and no other paper's."""
-    repo = url.rstrip("/").rsplit("/", 1)[-1].casefold()
+    repo = repo_name(url).casefold()
     keys = {_squeeze(repo), _squeeze(re.split(r"[-_.]", repo, maxsplit=1)[0])}
     found = {p.arxiv_id for p in papers for name in names.get(p.arxiv_id, []) if _squeeze(name.casefold()) in keys}
     return found.pop() if len(found) == 1 else None

@@ -124,7 +124,7 @@ from extractors.item_links import (
     title_names,
     words,
 )
-from extractors.links import find_arxiv_in_url, find_code_link, first_arxiv_mention
+from extractors.links import find_arxiv_in_url, find_code_link, first_arxiv_mention, repo_name
 from extractors.metric_tables import table_metrics
 from extractors.metrics import locate_metrics
 from extractors.prefilter import may_hold
@@ -246,7 +246,7 @@ def _titled_by_link(unit: _Unit, item: Item, headline: str) -> bool:
 
 def _names_story(text: str, item: Item) -> bool:
     """`text` names the item's paper as its story does: by its repository's name or a name coined in the text."""
-    names = {c.url.rsplit("/", 1)[-1].casefold() for c in item.code}
+    names = {repo_name(c.url).casefold() for c in item.code}
     names |= {w.casefold() for w in _NAME_WORD.findall(item.text) if coins_a_name(w)}
     return any(find_word(text, name, folded=True) for name in names if len(name) >= 3)
 
@@ -663,7 +663,7 @@ def _is_sub_start(block: Block, aside: set[int], untitled: bool = False) -> bool
         return False
     if block.kind == "para" and block.lead is None and untitled:
         return _opens_with_paper(block)
-    return block.kind == "li" or (block.kind == "para" and block.lead is not None)
+    return block.kind == "li" or _is_titled_para(block)
 
 
 _OPENING = 60  # how far into a paragraph its first clause may name its paper
@@ -697,7 +697,7 @@ def _is_repo_entry(block: Block, title: str) -> bool:
     first = block.anchors[0]
     if first.before.strip() or norm(first.text) != lead or (code := find_code_link(first.href)) is None:
         return False
-    return not (title and find_word(title, code.url.rsplit("/", 1)[-1]))
+    return not (title and find_word(title, repo_name(code.url)))
 
 
 def _units(story: _Story) -> list[_Unit]:
@@ -758,7 +758,7 @@ def _code_entries_to_paper(units: list[_Unit], paperless: set[int]) -> list[_Uni
     after the paper's own) goes on about the paper of the story before it, as a thread's post of its code does."""
     out: list[_Unit] = []
     for unit in units:
-        if out and id(unit) in paperless and not _has_paper(unit.blocks) and any(b.links_code for b in unit.blocks):
+        if out and id(unit) in paperless and _only_code(unit.blocks):
             out[-1].blocks += unit.blocks
         else:
             out.append(unit)

@@ -35,9 +35,9 @@ from functools import lru_cache
 from extractors.blocks import Anchor, Block, find_word, strip_urls
 from extractors.item_links import BASELINE_BEFORE, Link
 from extractors.links import find_arxiv_in_url, repo_name
+from extractors.sentences import SENTENCE_END
 from records.documents import CodeLink, Metric, PaperRef
 
-_SENTENCE_END = re.compile(r"(?<!\d)[.!?](?=\s|$)|[。！？]")
 _CLAUSE_END = re.compile(
     r"(?<!\d)[.!?](?=\s|$)|[;。！？]|\s[—–]\s|\s--\s"
     r"|,\s+(?=(?:while|whereas|but|although|though|meanwhile|and\s+(?:its|their|the)\s+\w+\s+(?:model|method|paper)"
@@ -281,7 +281,7 @@ def _owner(text: str, mentions: list[_Mention], pos: int, primary: str) -> tuple
     subjects = [m for m in mentions if m.speaks_at(pos)]
     if not subjects:
         return primary, ""
-    s0, s1 = _bounds(_SENTENCE_END, text, pos)
+    s0, s1 = _bounds(SENTENCE_END, text, pos)
     sentence = text[s0:s1 + 1].strip()
     if not any(s0 <= m.start < s1 for m in subjects) and len({m.paper for m in subjects}) > 1 and (
             _JOINT_REFERENCE.search(sentence)):
@@ -319,7 +319,7 @@ def _is_topic(text: str, mention: _Mention) -> bool:
     builds on X")."""
     if mention.start < 0:
         return True
-    s0, _ = _bounds(_SENTENCE_END, text, mention.start)
+    s0, _ = _bounds(SENTENCE_END, text, mention.start)
     return (len(text[s0:mention.start].split()) <= _TOPIC_WORDS or bool(_ELABORATED.match(text, mention.end))
             or bool(_INTRODUCED_BEFORE.search(text, max(s0, mention.start - 30), mention.start))
             or bool(_KO_SUBJECT_AFTER.match(text, mention.end))

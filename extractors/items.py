@@ -128,6 +128,7 @@ from extractors.links import find_arxiv_in_url, find_code_link, first_arxiv_ment
 from extractors.metric_tables import table_metrics
 from extractors.metrics import locate_metrics
 from extractors.prefilter import may_hold
+from extractors.sentences import BREAK_AHEAD, CLOSED, reads_as_sentence
 from extractors.text_blocks import text_blocks
 from records.documents import CodeLink, Document, Item, Metric, PaperRef
 
@@ -362,7 +363,7 @@ def _post_under(last: _Segment, byline: Block) -> _Segment:
     the byline ("Week 8: Mixtral of Experts", "Re: ..."), taken off the segment before."""
     subject = last.body[-1] if last.body else last.head
     if subject is None or subject.anchors or len(subject.text) > 100 or (
-            subject.text.endswith(".") and len(subject.text.split()) >= 6):  # a sentence, not a subject
+            reads_as_sentence(subject.text, ".")):  # a sentence, not a subject ("…?" may be one)
         return _Segment(None, after_rule=True, post=True)
     if last.body:
         last.body.pop()
@@ -681,7 +682,7 @@ def _opening_name(block: Block) -> str | None:
         first = Anchor("", "", block.text[:written[0]])  # "RWKV (arXiv:2305.13048): ...": the id written out
     if first is None or not block.text.startswith(first.before) or len(first.before) > _OPENING:
         return None
-    if re.search(r"[.!?;]\s", first.before + " ") or (
+    if BREAK_AHEAD.search(first.before + " ") or (
             re.search(r":\s", first.before + " ") and (LABEL.match(first.before) or len(first.before.split()) > 4)):
         return None  # the link is past the paragraph's first clause ("Paper: ..."), not after its name ("RWKV: ...")
     return first.before.strip(" ([,—–-") or strip_urls(first.text).strip() or None
@@ -775,9 +776,6 @@ def _blurb(block: Block) -> str:
     return block.body if block.lead is not None else block.text
 
 
-_SENTENCE_DONE = re.compile(r"[.!?。…:;][\"'”’)]*\s*$")
-
-
 def _join_blurbs(texts: list[str]) -> str:
     """The blurbs of a unit's blocks as one text for the metric reader: a block that ends without ending its
     sentence (a list item "GSM8K 정확도 74%", a line "Top-1: 88.5" under a heading) is still a sentence of its
@@ -787,7 +785,7 @@ def _join_blurbs(texts: list[str]) -> str:
     for t in texts:
         if t:
             if out:
-                out.append(" " if _SENTENCE_DONE.search(out[-1]) else "\n")
+                out.append(" " if CLOSED.search(out[-1]) else "\n")
             out.append(t)
     return "".join(out)
 

@@ -1,7 +1,8 @@
 """Which paper of a story each number and each code link belongs to: the one its own clause is about.
 
 Runs inside `extract_items` (extractors/items.py), once per story that names two or more papers (a story with
-one paper gets everything). Owns the reading of clauses and sentences for that question:
+one paper gets everything). Owns the reading of clauses for that question (where a sentence ends:
+extractors/sentences.py `SENTENCE_END`):
 
 1. the papers a block names, where: its links to them (the link's text), arXiv ids written out, and the names
    they go by (extractors/item_links.py `mention_names`), also with a model size or a Korean particle glued on
@@ -18,7 +19,8 @@ one paper gets everything). Owns the reading of clauses and sentences for that q
    one named last before it, else the last one named earlier in its block where the sentence naming it is
    about it (named at its start, elaborated by "which", introduced as its predicate: "The follow-up is X",
    "…한 것이 X로,", or marked its subject by a Korean particle: "X는"), else the story's own paper;
-4. a code link whose repository is named after one paper of the story ("artidoro/qlora") is that paper's;
+4. a code link whose repository is named after exactly one paper of the story ("artidoro/qlora") is that paper's,
+   whatever rules 3 and 5 say;
 5. two papers named together right before it ("X and Y both reach 80%"), or a sentence that speaks of several
    papers at once without naming one ("the pair gave 1.8x", "두 방법 모두"), make it undecidable: it belongs to
    no paper rather than to both.

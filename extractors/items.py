@@ -82,13 +82,12 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
 A paper or a repository is named by a link, a link card (extractors/cards.py), an arXiv id written out, or an
 address written out in the text (with or without a scheme on the hosts of papers and code, blocks.text_urls).
 
-Inside a story, each number and each code link belongs to the paper its own clause is about (extractors/
-attribution.py): the one its clause or sentence names (nearest before it, else the subject), else the story's own
-paper where the sentence's subject is that work named generically ("The model", "The authors", "모델은"), else the
-one named last before it in the same block where that paper was its sentence's topic (not an object named in
-passing: "builds on X"), else the story's own paper. What belongs to a paper the story only mentions
-becomes that paper's own item (titled by the story's title where the paper's links give it no name: a
-heading over two papers); what cannot be decided (two papers as joint subject) belongs to none.
+Inside a story, each number and each code link belongs to the paper its own clause is about, by the association
+rules of extractors/attribution.py (its module docstring, rules 1-5: the paper its clause or sentence is about,
+never one named as a baseline or in passing; for a code link, the paper its repository is named after; else the
+story's own paper). What belongs to a paper the story only mentions becomes that paper's own item (titled by the
+story's title where the paper's links give it no name: a heading over two papers); what cannot be decided (two
+papers as joint subject) belongs to none.
 """
 
 from __future__ import annotations

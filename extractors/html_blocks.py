@@ -2,7 +2,8 @@
 
 Runs inside `extract_items`. Owns how headings, bold title paragraphs, list items, rules, paragraphs and
 tables (results tables, tables whose rows are papers) are recognised in HTML. What is page chrome and which
-part of a page is the article: extractors/html_chrome.py; link cards: extractors/cards.py.
+part of a page is the article: extractors/html_chrome.py by names, corrected by what the parts hold in
+extractors/html_density.py; link cards: extractors/cards.py.
 
 The tree is lxml's (the parse BeautifulSoup's "lxml" builder runs too, without building a second tree on
 top of it): a node of a run is an element, a comment or processing instruction, or a `str` (an element's
@@ -46,8 +47,10 @@ from extractors.html_chrome import (
     keep_article,
     keep_content,
     keep_thread,
+    may_hold_content,
     sort_out,
 )
+from extractors.html_density import keep_prose, link_farms, measure
 from extractors.html_styles import (
     body_size,
     inline_class_fonts,
@@ -112,6 +115,9 @@ def html_blocks(html: str, base: str | None = None) -> list[Block]:
         return find_arxiv_in_url(href) is not None
 
     dropped = keep_thread(keep_content(keep_article(dropped, root, marked), root, is_paper), root, is_paper)
+    density = measure(root, is_paper)  # what each part holds: where names and counts disagree, counts win
+    dropped = keep_prose(dropped, density, may_hold_content)
+    dropped += link_farms(density, [*dropped, *cards])
     tags += rewrite_cards(cards)  # before chrome goes: cards sit in <aside> and <iframe>
     notes = lend_notes(root)  # before links are made absolute ("#fn:1" is a marker) and chrome goes
     _resolve_links(root, base)

@@ -205,6 +205,16 @@ def _holds_prose(tag: etree._Element) -> bool:
     return text > 0 and linked * 2 < text
 
 
+_OWN_RULE_WORDS = frozenset({"comment", "comments", "footnote", "footnotes", "cookie", "cookies"})
+
+
+def may_hold_content(tag: etree._Element) -> bool:
+    """A dropped tag that may go back as the page's text where what it holds says so (html_density.keep_prose):
+    not hidden, and not named chrome only as comments or footnotes (read by `keep_thread` and
+    footnotes.lend_notes) or as a cookie notice (long prose that is never the page's)."""
+    return not _hidden(tag) and not _only_words(tag, _OWN_RULE_WORDS)
+
+
 def _only_words(tag: etree._Element, words: frozenset[str]) -> bool:
     """A tag named chrome by its class and id only through `words`, and not hidden or a control."""
     if tag.get("role") in _CHROME_ROLES or _hidden(tag):

@@ -23,6 +23,7 @@ from extractors.metric_words import (
     CASED_SCORE_UNITS,
     KO_BENCHMARK_NOUNS,
     KO_BENCHMARK_PARTICLES,
+    KO_ON,
     LIST_JOINS,
     MODEL_FAMILIES,
     NOT_NAMES,
@@ -82,13 +83,14 @@ _GENERIC_BRANCHES = (
     rf"\b(?i:{alternation(BENCHMARK_PREPOSITIONS)})\s+(?:the\s+)?(?P<a>{_NAMEISH_PATTERN})(?![A-Za-z0-9-])",
     rf"\b(?P<b>[A-Z][\w-]*(?:\s[A-Z][\w-]*)?)\s+(?:{_capitalized(BENCHMARK_NOUNS)})\b",
     rf"(?P<c>[A-Za-z][\w-]*)\s?(?:{alternation(KO_BENCHMARK_NOUNS)})",
+    rf"(?<![A-Za-z0-9-])(?P<d>{_NAMEISH_PATTERN})(?={alternation(KO_ON)})",
 )
-# A word each of the last two branches needs: a window without it is scanned without that branch, which would
+# A word each of the last three branches needs: a window without it is scanned without that branch, which would
 # try (and fail) at every capitalised word or every word.
-_GENERIC_NEEDS = (first_words(BENCHMARK_NOUNS), first_words(KO_BENCHMARK_NOUNS))  # (in the lowered window)
+_GENERIC_NEEDS = (first_words(BENCHMARK_NOUNS), first_words(KO_BENCHMARK_NOUNS), KO_ON)  # (in the lowered window)
 _GENERIC = {
-    (b, c): re.compile("|".join(p for p, on in zip(_GENERIC_BRANCHES, (True, b, c), strict=True) if on))
-    for b in (False, True) for c in (False, True)
+    (b, c, d): re.compile("|".join(p for p, on in zip(_GENERIC_BRANCHES, (True, b, c, d), strict=True) if on))
+    for b in (False, True) for c in (False, True) for d in (False, True)
 }
 _NOT_NAMES = re.compile(rf"^(?:{'|'.join(NOT_NAMES)})$")
 # After "on", a model is as likely as a benchmark ("a 2x speedup on Llama-3-8B"): model families and
@@ -217,6 +219,12 @@ def is_known_benchmark_name(name: str) -> bool:
     return _KNOWN.fullmatch(name) is not None
 
 
+def known_benchmark_at(text: str, pos: int) -> int | None:
+    """Where the curated benchmark whose name starts at `pos` ends: "0.47 |WikiText-2| perplexity"."""
+    m = _KNOWN.match(text, pos)
+    return m.end() if m else None
+
+
 def starts_with_benchmark(text: str, pos: int) -> bool:
     """True when a benchmark's name starts at `pos`: "8.9 on |MT-Bench"."""
     if _KNOWN.match(text, pos):
@@ -233,7 +241,7 @@ def _benchmarks(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     generic = _GENERIC[tuple(any(w in window for w in words) for words in _GENERIC_NEEDS)]
     for m in generic.finditer(text, start, end):
         group = m.lastgroup  # each branch has one group
-        if group != "a" or _benchmark_like(m.group(group)):
+        if group not in ("a", "d") or _benchmark_like(m.group(group)):
             found.append((m.start(group), m.end(group), m.group(group), 1))
     kept: list[tuple[int, int, str]] = []
     for first, last, name, _ in sorted(found, key=lambda f: (f[3], f[0])):

@@ -14,9 +14,11 @@ from typing import NamedTuple
 
 from extractors import metric_benchmarks as benchmarks
 from extractors.metric_words import (
+    BACK_REFERENCES,
     CASED_SCORE_UNITS,
     CONTEXT_BEFORE,
     CONTEXT_NOUNS,
+    COPULAS,
     COUNT_UNITS,
     COUNTER_NOUNS,
     DISCOUNT_WORDS,
@@ -26,14 +28,17 @@ from extractors.metric_words import (
     KO_COUNTER_NOUNS,
     KO_COUNTER_QUALIFIERS,
     KO_COUNTERS,
-    KO_DURATION_DAYS,
+    KO_DURATION_AFTER,
+    KO_DURATION_COUNTERS,
     KO_MODEL_NOUNS,
     KO_NOT_BAE,
     KO_NOT_COUNTED_AFTER,
     KO_NOT_METRIC,
     KO_NOUN_COUNTERS,
+    KO_OVER_PHRASES,
     KO_PARTICLES,
     KO_PER_SUFFIXES,
+    KO_TOPIC_PARTICLES,
     KO_UNIT_NOUNS,
     MEASURES_BEFORE,
     MODEL_NOUNS,
@@ -116,18 +121,28 @@ _MEASURE_UNIT = re.compile(r"^(?:[KMGTP]i?B|[KMGTPE]?FLOP[sS]?(?:/s)?|tokens?/s|
 # Units whose noun phrase says what is measured ("total parameters", "pre-training tokens").
 _NAMED_UNITS = frozenset({"params", "tokens", "bytes", "epochs", "steps"})
 _KO_COUNTERS = re.compile(rf"\s?(?:{alternation(KO_COUNTERS)})")
-# The counted noun follows the counter after "의" or a space ("8개의 전문가", "1,000개 이상의 문제",
-# "10개 언어"); a particle glued to the counter ("2개를") means it came before.
+# The counted noun follows the counter after "의", "넘는" or a space ("8개의 전문가", "1,000개 이상의 문제",
+# "130억 개가 넘는 파라미터", "10개 언어"); a particle glued to the counter ("2개를") means it came before.
 _COUNTED_AFTER = re.compile(
-    rf"(?:\s?(?:{alternation(KO_COUNTER_QUALIFIERS)})?의\s?|\s)([가-힣]+|[A-Za-z][A-Za-z0-9-]*(?:\s[A-Z][A-Za-z0-9]*)?)"
+    rf"(?:\s?(?:{alternation(KO_COUNTER_QUALIFIERS)})?의\s?|\s?(?:{alternation(KO_OVER_PHRASES)})\s|\s)"
+    r"([가-힣]+|[A-Za-z][A-Za-z0-9-]*(?:\s[A-Z][A-Za-z0-9]*)?)"
 )
 _KO_NOT_METRIC = re.compile(rf"\s?(?:{alternation(KO_NOT_METRIC)})")
 _KO_PARTICLES = re.compile(rf"(?:{alternation(KO_PARTICLES)})$")
 _GPU_BEFORE = re.compile(r"GPU[^.\n]{0,12}$")
-# A unit said before the number: "an Elo rating of 2,029", "a BLEU score of 41.2", "a speedup of 2.3".
+# Retrieval, ranking, detection and code-generation scores ("nDCG@10", "MRR@10", "Recall@5", "recall-at-5",
+# "top-1", "box AP", "AP50", "pass@1"), written after their number (`_RANKED_SCORE`) or before it ("an MRR@10 of
+# 36.0", `_MEASURE_BEFORE`)
+_RANKED_UNITS = (
+    r"(?i:n?dcg|mrr|map|recall|r|hits?|p|precision|acc|success|pass)(?:@|-at-)\d{1,4}|(?i:top)-[1-5](?![0-9])"
+    r"|(?i:box|mask) AP(?:50|75)?|AP(?:50|75)|mAP@[\d.:]+"
+)
+# A unit said before the number: "an Elo rating of 2,029", "a BLEU score of 41.2", "a speedup of 2.3", "an
+# MRR@10 of 36.0", "COCO에서 AP 42.0", "GLUE 점수 80.5" ...
 # ... and the high side of a change of one: "FID from 18.65 to 1.73", "perplexity drops from 12.3 to 9.8"
 _MEASURE_BEFORE = re.compile(
-    rf"\b(?P<m>ROUGE(?:-\w+)?|{alternation(set(MEASURES_BEFORE) - {'rouge'})})(?:\s+(?:score|rating))?\s+"
+    rf"\b(?P<m>ROUGE(?:-\w+)?|{_RANKED_UNITS}|(?-i:{alternation(CASED_SCORE_UNITS)})"
+    rf"|{alternation(set(MEASURES_BEFORE) - {'rouge'})})(?:\s+(?:score|rating))?[{KO_TOPIC_PARTICLES}]?\s+"
     r"(?:(?:[a-z]+\s+)?(?:of|to|from(?:\s+\d[\d.,]*\s+(?:to|->|→))?)\s+)?"
     rf"(?:(?:{alternation(RANGE_QUALIFIERS)})\s+)?$",
     re.IGNORECASE,
@@ -140,7 +155,13 @@ _CONTEXT_BEFORE = re.compile(
 # "the 94th percentile", "a 96th-percentile rating", "94번째 백분위": a rank among people, a score
 _PERCENTILE = re.compile(r"(?:st|nd|rd|th)[\s-]percentile\b", re.IGNORECASE)
 _KO_PERCENTILE = re.compile(r"\s?번째\s?백분위")
-_KO_DAYS = re.compile(rf"\s?(?:{alternation(KO_DURATION_DAYS)})")
+_KO_DURATION = re.compile(
+    rf"\s?(?P<c>{alternation(KO_DURATION_COUNTERS)})\s?(?:{alternation(KO_DURATION_AFTER)})"
+)
+# ... and a time counter after a number with a fraction, alone or before a particle ("3.5일 학습", "2.5분이")
+_KO_FRACTION_TIME = re.compile(
+    rf"\s?(?P<c>{alternation(KO_DURATION_COUNTERS)})(?:(?![가-힣])|(?=[이을로과와은는도만에입]))"
+)
 # "단계" after a number is a count of steps where the sentence says how many it takes ("4단계로", "8단계 만에",
 # "2단계 이내"); elsewhere it names a stage ("1단계: 정렬 학습", "2단계에서는")
 _KO_STEPS = re.compile(r"\s?단계(?=\s?(?:으?로[도는만]?|만에|만으로|이내|안에|까지)(?![가-힣]))")
@@ -195,7 +216,7 @@ def read_unit(text: str, q: Quantity) -> Reading:
     """What `q` measures, read from the text right after it (`read_unit_before` reads what is before it)."""
     if q.unit_hint:
         return Reading(q.unit_hint, "relative", end=q.end)
-    readers = (_multiplier,) if q.word else (_percent, _multiplier, _korean, _ranked_score, _english)
+    readers = (_multiplier,) if q.word else (_percent, _multiplier, _korean, _ranked_score, _benchmark_unit, _english)
     for reader in readers:
         reading = reader(text, q)
         if reading is not None:
@@ -217,7 +238,9 @@ def read_unit_before(text: str, q: Quantity, r: Reading) -> Reading:
     if r.unit is not None or q.scale > 1:
         return r
     if m := _MEASURE_BEFORE.search(text, max(0, q.start - 60), q.start):
-        unit = MEASURES_BEFORE.get(m.group("m").lower(), m.group("m").upper())
+        measure = m.group("m")
+        unit = CASED_SCORE_UNITS.get(measure) or MEASURES_BEFORE.get(measure.lower()) or (
+            measure if _RANKED_SCORE.fullmatch(measure) else measure.upper())
         return Reading(unit, "relative" if unit == "x" else "score", end=q.end)
     number = text[q.start : q.end]
     on = _ON.match(text, q.end)
@@ -284,8 +307,10 @@ def _korean(text: str, q: Quantity) -> Reading | None:
         return None
     if m := _KO_PERCENTILE.match(text, q.end):
         return Reading("percentile", "score", end=m.end())
-    if m := _KO_DAYS.match(text, q.end):
-        return Reading("days", "size", end=m.end())  # "3일 만에": a duration, not the 3rd
+    if (m := _KO_DURATION.match(text, q.end)) or (not q.value.is_integer() and (m := _KO_FRACTION_TIME.match(
+            text, q.end))):
+        # "3일 만에", "7분이면", "3.5일": a duration, not the 3rd, nor a fraction
+        return Reading(KO_DURATION_COUNTERS[m.group("c")], "size", end=m.end("c"))
     if m := _KO_STEPS.match(text, q.end):
         return Reading("steps", "count", noun="단계", end=m.end())  # "4단계로 줄어든다": how many steps it takes
     if q.value > 31 and (m := _KO_MANY_DAYS.match(text, q.end)):
@@ -368,18 +393,32 @@ def _korean_count(text: str, q: Quantity, end: int) -> Reading:
     return Reading("count", "count", noun=noun if noun and len(noun) >= 2 else None, end=end)
 
 
-# Retrieval, ranking, detection and code-generation scores written after their number: "81.3 nDCG@10", "39.7
-# MRR@10", "72.1 Recall@5", "87.3 top-1", "58.7 box AP", "52.4 AP50", "48.1 pass@1"
-_RANKED_SCORE = re.compile(
-    r" ?(?P<u>(?i:n?dcg|mrr|map|recall|r|hits?|p|precision|acc|success|pass)@\d{1,4}|(?i:top)-[1-5](?![0-9])"
-    r"|(?i:box|mask) AP(?:50|75)?|AP(?:50|75)|mAP@[\d.:]+)(?![A-Za-z0-9@])"
-)
+# The ranked scores written after their number: "81.3 nDCG@10", "39.7 MRR@10", "87.3 top-1", "52.4 AP50"
+_RANKED_SCORE = re.compile(rf" ?(?P<u>{_RANKED_UNITS})(?![A-Za-z0-9@])")
 
 
 def _ranked_score(text: str, q: Quantity) -> Reading | None:
     if not (m := _RANKED_SCORE.match(text, q.end)) or q.value > 100:
         return None  # (these scores are at most 100: "AIME 2024 pass@1" names a year's problems)
     return Reading(m.group("u"), "score", end=m.end())
+
+
+# A score unit after a benchmark's name ("0.47 WikiText-2 perplexity", "3.1 MMLU points", "1.2 COCO AP")
+_UNIT_AFTER_NAME = re.compile(
+    rf"\s+(?:(?i:{alternation(SCORE_UNIT_WORDS)})|{alternation(CASED_SCORE_UNITS)}|{_RANKED_UNITS})(?![\w@-])"
+)
+
+
+def _benchmark_unit(text: str, q: Quantity) -> Reading | None:
+    """A score whose benchmark stands between the number and its unit: "0.47 WikiText-2 perplexity". The
+    reading ends at the number, so that the naming stage finds the benchmark right after it."""
+    if text[q.end : q.end + 1] != " " or (name_end := benchmarks.known_benchmark_at(text, q.end + 1)) is None:
+        return None  # (most numbers: no curated name follows)
+    if not (m := _UNIT_AFTER_NAME.match(text, name_end)):
+        return None
+    unit = m.group().strip()
+    unit = CASED_SCORE_UNITS.get(unit) or SCORE_UNIT_WORDS.get(unit.lower(), unit)
+    return Reading(unit, "score", end=q.end)
 
 
 def _english(text: str, q: Quantity) -> Reading | None:
@@ -390,6 +429,8 @@ def _english(text: str, q: Quantity) -> Reading | None:
         word, glued = m.group("w"), m.start("w") == q.end
         words.append(word)
         lower = word.lower()
+        if lower == "of" and not words[1:] and (counted := _back_reference(text, m.end())):
+            return Reading("count", "count", end=counted)  # "240K of them", "6 of those 15"
         if lower in _PLAIN_STOPWORDS and not glued and "-" not in text[pos : m.start("w")]:
             after = _NEXT_WORD.match(text, m.end()) if len(words) == 1 and lower in POINT_MODIFIERS else None
             if after and SCORE_UNIT_WORDS.get(_head(after.group("w"))) == "points":
@@ -427,6 +468,20 @@ def _english(text: str, q: Quantity) -> Reading | None:
             return Reading(None, end=q.end, excluded=glued or hyphenated)
         pos = m.end()
     return None
+
+
+def _back_reference(text: str, pos: int) -> int | None:
+    """Where "them", "these" or "those" ends after "N of", when it points back to what is counted ("2.3 billion
+    of them in English"); not where a part of a mixture of experts follows ("45.9B of them (are) active"), which the
+    drafts stage reads as parameters."""
+    pronoun = _NEXT_WORD.match(text, pos)
+    if pronoun is None or pronoun.group("w").lower() not in BACK_REFERENCES:
+        return None
+    # (the part may follow a copula: "12 billion of them are active")
+    after = _NEXT_WORD.match(text, pronoun.end())
+    if after and after.group("w").lower() in COPULAS:
+        after = _NEXT_WORD.match(text, after.end())
+    return None if after and after.group("w").lower() in MOE_PART_WORDS else pronoun.end()
 
 
 def _after_modifier_comma(text: str, pos: int, words: list[str]) -> re.Match[str] | None:

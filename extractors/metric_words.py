@@ -93,6 +93,8 @@ SCORE_UNIT_WORDS = {
     "fid": "FID", "perplexity": "perplexity", "ppl": "perplexity", "points": "points", "point": "points",
     "pts": "points", "wer": "WER", "cer": "CER", "miou": "mIoU", "auc": "AUC", "auroc": "AUROC",
     "percentile": "percentile",
+    # (image and video generation: "0.94 rFID", "a PSNR of 29.4", "SSIM 0.91")
+    "rfid": "rFID", "gfid": "gFID", "sfid": "sFID", "fvd": "FVD", "psnr": "PSNR", "ssim": "SSIM", "lpips": "LPIPS",
 }
 #: Words that say how a difference in points is counted, between the number and "points" ("15 absolute points",
 #: "4 full points", "2 additional points"): the number is still a score's difference.
@@ -145,6 +147,11 @@ NOT_COUNT_PLURALS = frozenset(
     "improves reduces surpasses exceeds remains becomes seems appears works performs yields delivers offers "
     "provides supports handles uses trains learns generates produces tops wins ranks".split()
 )
+#: The copulas, which end a noun phrase and may stand between a count and what it says of it ("of them are
+#: active").
+COPULAS = ("is", "are", "was", "were")
+#: Pronouns after "N of" that point back to what the number counts ("240K of them", "6 of those 15"): a count.
+BACK_REFERENCES = frozenset({"them", "these", "those"})
 #: Korean nouns a number is measured in: (noun, unit, kind).
 KO_UNIT_NOUNS = (
     ("매개변수", "params", "size"), ("파라미터", "params", "size"), ("토큰", "tokens", "size"),
@@ -163,7 +170,7 @@ KO_NOT_COUNTED_AFTER = ("중", "전체", "모두", "총")
 #: Korean suffixes that make a noun the "per" of a rate ("토큰당 220억 개" is 22B per token, not 22B tokens).
 KO_PER_SUFFIXES = ("당", "마다")
 #: Korean counters ("8개", "120편", "5명").
-KO_COUNTERS = ("개", "편", "명", "종", "가지", "줄", "건", "문항", "문제")
+KO_COUNTERS = ("개", "편", "명", "종", "가지", "줄", "건", "문항", "문제", "쌍")
 #: What an evaluation counts: a count of these out of a whole is a result ("solves 49 of the 658 problems",
 #: "148문제 중 5문제"), and the whole is the size of the test, not a result of its own.
 EVAL_ITEM_NOUNS = frozenset(
@@ -176,10 +183,17 @@ KO_EVAL_ITEM_NOUNS = ("문제", "문항", "과제", "테스트", "질문")
 KO_NOUN_COUNTERS = ("문항", "문제")
 #: Korean qualifiers between a counter and its noun ("1,000개 이상의 문제").
 KO_COUNTER_QUALIFIERS = ("이상", "이하", "가량", "정도", "남짓", "미만")
+#: The Korean "over", after a number or its counter, bare or after the subject particle ("130억 개가 넘는
+#: 파라미터", "300개 넘는 언어", "3배 넘게"): a qualifier, as 이상 is, with the counted noun after it.
+KO_OVER = ("넘는", "넘게")
+KO_OVER_PHRASES = tuple(f"{particle}{word}" for word in KO_OVER for particle in ("", "가 ", "이 "))
 #: Korean words after a number that make it a date, money, a week, a rank, an ordinal or a minute ("30분의 1"
 #: is a fraction).
-#: Korean words after a number of days that make it a duration, not a date ("3일 만에", "10일 동안", "5일간").
-KO_DURATION_DAYS = ("일 만에", "일 동안", "일간")
+#: Korean counters of time that are also a date or a fraction ("3일" is the 3rd, "30분의 1" a thirtieth), with the
+#: unit each gives where it is a duration: where the words after it say how long ("3일 만에", "10일 동안", "5일간",
+#: "7분이면", "20분 정도"), or where the number has a fraction, which no date has ("3.5일", "2.5분").
+KO_DURATION_COUNTERS = {"일": "days", "분": "minutes"}
+KO_DURATION_AFTER = ("만에", "동안", "간", "이면", "정도", "가량", "남짓", "이내")
 KO_NOT_METRIC = (
     "년", "월", "일", "주", "원", "달러", "엔", "위안", "분", "위", "등", "번", "회", "차", "호", "살", "세기",
 )
@@ -206,7 +220,7 @@ TIMES_END_WORDS = ("over", "compared", "relative")
 #: percentiles, which name no measure), and a few words of their own.
 MEASURES_BEFORE = {
     **{word: unit for word, unit in SCORE_UNIT_WORDS.items() if unit not in ("points", "percentile")},
-    "score": "score", "rating": "score", "average": "score", "speedup": "x", "speed-up": "x",
+    "score": "score", "rating": "score", "average": "score", "speedup": "x", "speed-up": "x", "점수": "score",
 }
 #: Words right before a number that say it is a change up or down ("up 4.2 points", "down 12%").
 DIRECTION_BEFORE = {"up": "increase", "down": "reduction"}
@@ -227,12 +241,13 @@ BENCHMARKS = tuple("""MMLU-Pro MMLU-Redux MMLU CMMLU KMMLU MMMU-Pro MMMU HellaSw
     WebArena WebShop ALFWorld AgentBench ToolBench BFCL TAU-bench τ-bench MLE-bench Terminal-Bench LongBench
     InfiniteBench WikiText-2 WikiText-103 WikiText C-Eval AGIEval MedQA PubMedQA LegalBench LMArena KoBEST
     HAE-RAE ScienceQA MM-Vet MMStar SEED-Bench POPE GQA VizWiz RealWorldQA InfoVQA OCRBench MathQA AQuA SVAMP
-    ASDiv StrategyQA NaturalQuestions MS-MARCO BEIR MTEB DS-1000 APPS CodeContests LiveBench MixEval WildBench
+    ASDiv StrategyQA NaturalQuestions BEIR MTEB DS-1000 APPS CodeContests LiveBench MixEval WildBench
     MuSR IFBench SWE-Lancer Multi-SWE-bench ProofNet FIMO HumanEvalFix HumanEvalPack EvalPlus SuperGPQA CLIcK
     LibriSpeech FLEURS CommonVoice ADE20K Cityscapes KITTI nuScenes CIFAR-10 CIFAR-100 Kinetics-400 UCF101
     LIBERO CALVIN Mind2Web AndroidWorld ScreenSpot VisualWebArena ShareGPT BABILong LongBench-v2
-    MGSM XNLI XCOPA TyDiQA FLORES WMT14 WMT16 SNLI MNLI SST-2 CoLA RACE MuSiQue 2WikiMultiHopQA
-    MedMCQA MMLU-ProX GPQA-Main HumanEval-X MBPP-Plus MMAU MMMLU""".split())
+    MGSM XNLI XCOPA TyDiQA FLORES SNLI MNLI SST-2 CoLA RACE MuSiQue 2WikiMultiHopQA
+    MedMCQA MMLU-ProX GPQA-Main HumanEval-X MBPP-Plus MMAU MMMLU
+    Procgen DMControl Crafter NetHack D4RL Meta-World MetaWorld MineDojo""".split())
 #: Short or common-word benchmark names, matched only as capitalised: "math", "drop" and "arc" are words.
 CASED_BENCHMARKS = tuple("MATH ARC DROP HLE GAIA RULER COCO NIAH IMO AMC Vicuna SuperGLUE GLUE".split())
 #: Benchmarks with a qualifier or a year, as patterns ("SWE-bench Verified", "AIME 2024", "AIME'25").
@@ -240,9 +255,11 @@ _YEAR = r"(?:\s(?:19|20)\d\d|\s?['’]\d\d)"
 QUALIFIED_BENCHMARKS = (
     r"(?i:SWE-bench(?:\s(?:Verified|Lite|Pro|Multimodal))?|GPQA[\s-]Diamond|BIG-Bench\sHard|AlpacaEval\s2(?:\.0)?"
     rf"|Chatbot\sArena|Humanity['’]s\sLast\sExam|Aider\sPolyglot|Science\sQA|Natural\sQuestions"
-    rf"|(?:AIME|HMMT|USAMO)(?:{_YEAR}|\s?\d\d)?)",
+    rf"|(?:AIME|HMMT|USAMO)(?:{_YEAR}|\s?\d\d)?|Atari(?:[\s-](?:100k|57))?)",
     r"MATH[\s-]?500",
+    r"MS[\s-]MARCO",
     rf"(?:IMO|AMC){_YEAR}?",
+    rf"WMT(?:{_YEAR}|\d\d)?",  # ("WMT14", "WMT 2014", "WMT'16": the translation tasks of a year)
 )
 #: Nouns after a capitalised name that make it a benchmark ("on the Vicuna benchmark").
 BENCHMARK_NOUNS = ("benchmark", "leaderboard", "test set", "eval suite", "evaluation suite")
@@ -283,6 +300,9 @@ KO_NOT_SUBJECT_PARTICLES = ("를", "을", "와", "과", "보다", "에서", "으
 LIST_JOINS = (",", "and", ", and", "&", "/", "와", "과", "및", "or")
 #: Korean particles between a benchmark and its score ("MMLU에서 88.5%", "MMLU의 88.5%").
 KO_BENCHMARK_PARTICLES = ("에서는", "에서", "의", "은", "는")
+#: The Korean "on" or "in", glued to what a result is measured on: after a name written like a benchmark it
+#: makes an unseen one ("Tau2-Bench에서 66.1%", "VTAB에서는 77%"), as "on" does in English ("on IMO-AnswerBench").
+KO_ON = ("에서",)
 #: Korean topic particles ("처리량은 3배"), and the endings that make a word no part of a noun phrase
 #: (particles and verb endings: "얻었고 처리량은").
 KO_TOPIC_PARTICLES = "은는이가"
@@ -347,7 +367,7 @@ BASELINE_VERBS = (
 )
 #: Verbs and copulas that end a noun phrase read backwards from a number ("throughput" in "X improves
 #: throughput by 2x", not "X improves throughput").
-PHRASE_VERBS = frozenset({*change_verb_forms(), "is", "are", "was", "were"})
+PHRASE_VERBS = frozenset({*change_verb_forms(), *COPULAS})
 
 # --- stage 5: qualifier and direction -----------------------------------------------------------------------
 
@@ -364,7 +384,7 @@ QUALIFIERS_BEFORE = {
 }
 #: Qualifiers written after a number ("100 or more", "50% 이상", "3배가량").
 QUALIFIERS_AFTER = {
-    "at least": ("or more", "or higher", "or above", "or greater", "이상", "초과"),
+    "at least": ("or more", "or higher", "or above", "or greater", "이상", "초과", *KO_OVER_PHRASES),
     "up to": ("or less", "or fewer", "or lower", "이하", "이내", "미만"),
     "approximate": ("가량", "정도", "남짓"),
 }

@@ -36,7 +36,7 @@ def test_a_size_before_a_model_noun_past_two_words(sentence: str, value: float) 
 
 
 @pytest.mark.parametrize("sentence", ["We met 13 times in the last quarter of the year.",
-                                      "There were 40 of them in the room.",
+                                      "There were 40 of the usual kind in the room.",
                                       "Version 7B of the form is not about any model."])
 def test_no_unit_where_the_words_after_are_no_modifiers(sentence: str) -> None:
     assert [m.unit for m in extract_metrics(sentence) if m.unit in ("count", "params")] == []

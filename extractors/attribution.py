@@ -1,7 +1,8 @@
 """Which paper of a story each number and each code link belongs to: the one its own clause is about.
 
 Runs inside `extract_items` (extractors/items.py), once per story that names two or more papers (a story with
-one paper gets everything). Owns the reading of clauses and sentences for that question:
+one paper gets everything). Owns the reading of clauses for that question (where a sentence ends:
+extractors/sentences.py `SENTENCE_END`):
 
 1. the papers a block names, where: its links to them (the link's text), arXiv ids written out, and the names
    they go by (extractors/item_links.py `mention_names`), also with a model size or a Korean particle glued on
@@ -18,7 +19,8 @@ one paper gets everything). Owns the reading of clauses and sentences for that q
    one named last before it, else the last one named earlier in its block where the sentence naming it is
    about it (named at its start, elaborated by "which", introduced as its predicate: "The follow-up is X",
    "…한 것이 X로,", or marked its subject by a Korean particle: "X는"), else the story's own paper;
-4. a code link whose repository is named after one paper of the story ("artidoro/qlora") is that paper's;
+4. a code link whose repository is named after exactly one paper of the story ("artidoro/qlora") is that paper's,
+   whatever rules 3 and 5 say;
 5. two papers named together right before it ("X and Y both reach 80%"), or a sentence that speaks of several
    papers at once without naming one ("the pair gave 1.8x", "두 방법 모두"), make it undecidable: it belongs to
    no paper rather than to both;
@@ -36,10 +38,10 @@ from functools import lru_cache
 
 from extractors.blocks import Anchor, Block, find_word, strip_urls
 from extractors.item_links import BASELINE_BEFORE, Link
-from extractors.links import find_arxiv_in_url
+from extractors.links import find_arxiv_in_url, repo_name
+from extractors.sentences import SENTENCE_END
 from records.documents import CodeLink, Metric, PaperRef
 
-_SENTENCE_END = re.compile(r"(?<!\d)[.!?](?=\s|$)|[。！？]")
 _CLAUSE_END = re.compile(
     r"(?<!\d)[.!?](?=\s|$)|[;。！？]|\s[—–]\s|\s--\s"
     r"|,\s+(?=(?:while|whereas|but|although|though|meanwhile|and\s+(?:its|their|the)\s+\w+\s+(?:model|method|paper)"
@@ -177,7 +179,7 @@ def _sharers(text: str, mentions: list[_Mention], pos: int, link_text: str) -> l
 def _named_by_repo(url: str, names: dict[str, list[str]], papers: list[PaperRef]) -> str | None:
     """The one paper a repository is named after ("artidoro/qlora" is QLoRA's, not LoRA's; "org/pal-src" is
     PAL's): its name, or the first word of it, is one of the paper's names, and no other paper's."""
-    repo = url.rstrip("/").rsplit("/", 1)[-1].casefold()
+    repo = repo_name(url).casefold()
     keys = {_squeeze(repo), _squeeze(re.split(r"[-_.]", repo, maxsplit=1)[0])}
     found = {p.arxiv_id for p in papers for name in names.get(p.arxiv_id, []) if _squeeze(name.casefold()) in keys}
     return found.pop() if len(found) == 1 else None
@@ -307,7 +309,7 @@ def _owner(text: str, mentions: list[_Mention], pos: int, primary: str) -> tuple
     subjects = [m for m in mentions if m.speaks_at(pos)]
     if not subjects:
         return primary, ""
-    s0, s1 = _bounds(_SENTENCE_END, text, pos)
+    s0, s1 = _bounds(SENTENCE_END, text, pos)
     sentence = text[s0:s1 + 1].strip()
     if not any(s0 <= m.start < s1 for m in subjects) and len({m.paper for m in subjects}) > 1 and (
             _JOINT_REFERENCE.search(sentence)):
@@ -345,7 +347,7 @@ def _is_topic(text: str, mention: _Mention) -> bool:
     builds on X")."""
     if mention.start < 0:
         return True
-    s0, _ = _bounds(_SENTENCE_END, text, mention.start)
+    s0, _ = _bounds(SENTENCE_END, text, mention.start)
     return (len(text[s0:mention.start].split()) <= _TOPIC_WORDS or bool(_ELABORATED.match(text, mention.end))
             or bool(_INTRODUCED_BEFORE.search(text, max(s0, mention.start - 30), mention.start))
             or bool(_KO_SUBJECT_AFTER.match(text, mention.end))

@@ -178,6 +178,17 @@ def is_counter(text: str, bare: bool = False) -> bool:
 _META_SEPARATOR = re.compile(r"\s[·•|]\s|\s-\s")
 
 
+# --- the headers that start a post or a message -----------------------------------------------------------
+# Three shapes, each read by one function here; where each is acted on differs on purpose:
+# - a chat or channel message's header, its sender and a time stamp (`chat_header`, `chat_headers`): read with
+#   the body (html_blocks, text_blocks), it becomes a Block "message" or "reply", its text dropped;
+# - a forum's or a mailing list's digest message header, its sender with an address and a date
+#   (`is_message_header`): a line of its own (text_blocks), a post of its own in extract_items, dropped;
+# - a forum post's byline, "by" its author and a date (`post_bylines`): no meta line (html_blocks), a post of its
+#   own in extract_items, dropped, titled by the line above it.
+# A sender and a time alone, or a byline alone, is only a byline: those start posts where two or more stand alone.
+_SEVERAL = 2
+
 # A message's header in a chat or channel export: a sender (a word or two) and when it was sent ("kenji
 # 03/07/2024 7:18 PM", "ana · Today at 14:02", "7:06 PM"); a reply in a thread says so ("Kenji replied to a
 # thread 9:10 AM", "↳ ana · 14:05", "mei (in thread) 21:05").
@@ -204,7 +215,7 @@ def chat_headers(texts: Iterable[str | None]) -> dict[int, str]:
     "reply" (`chat_header`). Where two or more stand alone, each starts a message, a story of its own; a single
     one is only a byline."""
     headers = {i: kind for i, text in enumerate(texts) if text and (kind := chat_header(text))}
-    return headers if len(headers) >= 2 else {}
+    return headers if len(headers) >= _SEVERAL else {}
 
 
 def is_meta_line(text: str) -> bool:
@@ -268,7 +279,7 @@ def post_bylines(blocks: Iterable[Block]) -> set[int]:
     of its own (extract_items). A single one is only a byline, a meta line."""
     found = {n for n, b in enumerate(blocks) if b.kind == "para" and is_post_byline(b.text) and not b.paper_ids
              and not b.links_code}
-    return found if len(found) >= 2 else set()
+    return found if len(found) >= _SEVERAL else set()
 
 
 def without_counters(block: Block) -> Block:

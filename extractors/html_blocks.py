@@ -380,14 +380,7 @@ def _marked_heading(tag: etree._Element, out: list[Block], outer: str | None) ->
     if marked_level(tag) is None:
         return False
     level = marked_title_level(tag, norm(get_text(tag, " ")))
-    heading = _make_block("heading", _children(tag), outer) if level is not None else None
-    if heading is None:
-        return False
-    heading.level = level
-    if LABEL.match(heading.text):
-        heading.kind = "para"
-    out.append(heading)
-    return True
+    return level is not None and _emit_heading(tag, level, out, outer)
 
 
 def _styled_heading(tag: etree._Element, out: list[Block], outer: str | None, page: _Page) -> bool:
@@ -396,8 +389,12 @@ def _styled_heading(tag: etree._Element, out: list[Block], outer: str | None, pa
         return False
     text = norm(get_text(tag))
     level = styled_level(tag, text, page.body)
-    if level is None:
-        return False
+    return level is not None and _emit_heading(tag, level, out, outer)
+
+
+def _emit_heading(tag: etree._Element, level: int, out: list[Block], outer: str | None) -> bool:
+    """`tag` emitted as one heading of `level` (a section label, "Why it matters", as a paragraph): True, or
+    False where it makes no block."""
     heading = _make_block("heading", _children(tag), outer)
     if heading is None:
         return False

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from extractors.blocks import norm, text_urls
-from extractors.links import find_arxiv_in_text, find_code_link
+from extractors.links import find_arxiv_in_text, find_arxiv_in_url, find_code_link
 
 # What a page's reader never sees as text: its content counts toward nothing.
 _MUTE_TAGS = frozenset({"head", "script", "style", "noscript", "template", "svg", "iframe", "object", "video",
@@ -172,8 +172,10 @@ def link_farms(d: Density, dropped: list[etree._Element]) -> list[etree._Element
 
 def _holds_more(node: etree._Element, title: str) -> bool:
     """A box of links that is still the page's: a paper or repository written out in its text (an arXiv id, a
-    bare address), the page's title or its <h1> inside it."""
+    paper's or a repository's bare address, as a link through the site's own redirect shows it), the page's title
+    or its <h1> inside it."""
     text = " ".join(node.itertext())
     if title and title in norm(text).lower() or next(node.iter("h1"), None) is not None:
         return True
-    return bool(find_arxiv_in_text(text)) or any(find_code_link(url) for _, _, url in text_urls(text))
+    return bool(find_arxiv_in_text(text)) or any(find_arxiv_in_url(url) or find_code_link(url)
+                                                 for _, _, url in text_urls(text))

@@ -26,13 +26,14 @@ from collections import Counter
 
 from lxml import etree
 
+from extractors.sentences import reads_as_sentence
+
 _SIZE_STYLE = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt|em|rem|%)", re.I)
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.I)
 # Size classes: SmartEditor's "se-fs-fs24", and the "fs-24", "font-size-24", "text-24px" of other editors
 _SIZE_CLASS = re.compile(r"(?:^|[-_])(?:fs|font-?size|text)-?(\d{2})(?:px)?$", re.I)
 _TO_PX = {"px": 1.0, "pt": 4 / 3, "em": 16.0, "rem": 16.0, "%": 0.16}
 _INLINE = frozenset({"span", "a", "b", "strong", "font", "em", "i", "u", "p", "div"})
-_SENTENCE_END = (".", "!", "?", "。", "다.", "요.")
 
 
 # What a page must hold somewhere for any of its elements to be a heading by role or style: a font declared
@@ -203,4 +204,4 @@ def _chain(el: etree._Element) -> list[etree._Element]:
 def _looks_like_title(text: str) -> bool:
     if not 2 <= len(text) <= 160 or not any(c.isalpha() for c in text):
         return False
-    return not (text.endswith(_SENTENCE_END) and len(text.split()) >= 6)
+    return not reads_as_sentence(text)

@@ -18,6 +18,7 @@ from extractors.links import (
     find_arxiv_in_url,
     find_code_link,
     is_tracking_link,
+    repo_name,
     unwrap_redirect,
 )
 from records.documents import CodeLink, PaperRef
@@ -207,7 +208,7 @@ def code_links(title: str, links: list[Link], aside: set[int]) -> list[tuple[Cod
         return [(repos[0][1], repos[0][0], 1)]  # one repository (most stories): nothing to weigh
     found: dict[str, tuple[int, CodeLink, Link]] = {}
     for link, code in repos:
-        named = _names_title(code.url.rsplit("/", 1)[-1], title)
+        named = _names_title(repo_name(code.url), title)
         if link.block is not None and id(link.block) in aside and not named:
             continue
         a = link.anchor
@@ -286,7 +287,7 @@ def _names_before_addresses(links: list[Link], paper: PaperRef) -> list[str]:
     Program-aided Language Models" over its address)."""
     found = []
     for lk in links:
-        if lk.paper != paper.arxiv_id or lk.anchor.text and not _URL_TEXT.match(lk.anchor.text):
+        if not _written_as_address(lk, paper):
             continue
         if m := _LAST_WORD.search(lk.anchor.before):
             word = m.group(1).strip("*_\"'“”‘’")
@@ -298,8 +299,12 @@ def _names_before_addresses(links: list[Link], paper: PaperRef) -> list[str]:
 def _title_lines(links: list[Link], paper: PaperRef) -> list[str]:
     """The titles written on the line before `paper`'s links that stand alone on their line as their address."""
     return [_title_line_before(lk.block.text, lk.anchor.text or lk.anchor.href) for lk in links
-            if lk.paper == paper.arxiv_id and lk.block is not None and not lk.anchor.before.strip()
-            and (not lk.anchor.text or _URL_TEXT.match(lk.anchor.text))]
+            if _written_as_address(lk, paper) and lk.block is not None and not lk.anchor.before.strip()]
+
+
+def _written_as_address(link: Link, paper: PaperRef) -> bool:
+    """`link` is one of `paper`'s links whose text is only its address, or none (a URL written out in text)."""
+    return link.paper == paper.arxiv_id and (not link.anchor.text or _URL_TEXT.match(link.anchor.text) is not None)
 
 
 def _title_line_before(text: str, address: str) -> str:

@@ -82,13 +82,12 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
 A paper or a repository is named by a link, a link card (extractors/cards.py), an arXiv id written out, or an
 address written out in the text (with or without a scheme on the hosts of papers and code, blocks.text_urls).
 
-Inside a story, each number and each code link belongs to the paper its own clause is about (extractors/
-attribution.py): the one its clause or sentence names (nearest before it, else the subject), else the story's own
-paper where the sentence's subject is that work named generically ("The model", "The authors", "모델은"), else the
-one named last before it in the same block where that paper was its sentence's topic (not an object named in
-passing: "builds on X"), else the story's own paper. What belongs to a paper the story only mentions
-becomes that paper's own item (titled by the story's title where the paper's links give it no name: a
-heading over two papers); what cannot be decided (two papers as joint subject) belongs to none.
+Inside a story, each number and each code link belongs to the paper its own clause is about, by the association
+rules of extractors/attribution.py (its module docstring, rules 1-5: the paper its clause or sentence is about,
+never one named as a baseline or in passing; for a code link, the paper its repository is named after; else the
+story's own paper). What belongs to a paper the story only mentions becomes that paper's own item (titled by the
+story's title where the paper's links give it no name: a heading over two papers); what cannot be decided (two
+papers as joint subject) belongs to none.
 """
 
 from __future__ import annotations
@@ -124,10 +123,11 @@ from extractors.item_links import (
     title_names,
     words,
 )
-from extractors.links import find_arxiv_in_url, find_code_link, first_arxiv_mention
+from extractors.links import find_arxiv_in_url, find_code_link, first_arxiv_mention, repo_name
 from extractors.metric_tables import table_metrics
 from extractors.metrics import locate_metrics
 from extractors.prefilter import may_hold
+from extractors.sentences import BREAK_AHEAD, CLOSED, reads_as_sentence
 from extractors.text_blocks import text_blocks
 from records.documents import CodeLink, Document, Item, Metric, PaperRef
 
@@ -246,7 +246,7 @@ def _titled_by_link(unit: _Unit, item: Item, headline: str) -> bool:
 
 def _names_story(text: str, item: Item) -> bool:
     """`text` names the item's paper as its story does: by its repository's name or a name coined in the text."""
-    names = {c.url.rsplit("/", 1)[-1].casefold() for c in item.code}
+    names = {repo_name(c.url).casefold() for c in item.code}
     names |= {w.casefold() for w in _NAME_WORD.findall(item.text) if coins_a_name(w)}
     return any(find_word(text, name, folded=True) for name in names if len(name) >= 3)
 
@@ -362,7 +362,7 @@ def _post_under(last: _Segment, byline: Block) -> _Segment:
     the byline ("Week 8: Mixtral of Experts", "Re: ..."), taken off the segment before."""
     subject = last.body[-1] if last.body else last.head
     if subject is None or subject.anchors or len(subject.text) > 100 or (
-            subject.text.endswith(".") and len(subject.text.split()) >= 6):  # a sentence, not a subject
+            reads_as_sentence(subject.text, ".")):  # a sentence, not a subject ("…?" may be one)
         return _Segment(None, after_rule=True, post=True)
     if last.body:
         last.body.pop()
@@ -663,7 +663,7 @@ def _is_sub_start(block: Block, aside: set[int], untitled: bool = False) -> bool
         return False
     if block.kind == "para" and block.lead is None and untitled:
         return _opens_with_paper(block)
-    return block.kind == "li" or (block.kind == "para" and block.lead is not None)
+    return block.kind == "li" or _is_titled_para(block)
 
 
 _OPENING = 60  # how far into a paragraph its first clause may name its paper
@@ -681,7 +681,7 @@ def _opening_name(block: Block) -> str | None:
         first = Anchor("", "", block.text[:written[0]])  # "RWKV (arXiv:2305.13048): ...": the id written out
     if first is None or not block.text.startswith(first.before) or len(first.before) > _OPENING:
         return None
-    if re.search(r"[.!?;]\s", first.before + " ") or (
+    if BREAK_AHEAD.search(first.before + " ") or (
             re.search(r":\s", first.before + " ") and (LABEL.match(first.before) or len(first.before.split()) > 4)):
         return None  # the link is past the paragraph's first clause ("Paper: ..."), not after its name ("RWKV: ...")
     return first.before.strip(" ([,—–-") or strip_urls(first.text).strip() or None
@@ -697,7 +697,7 @@ def _is_repo_entry(block: Block, title: str) -> bool:
     first = block.anchors[0]
     if first.before.strip() or norm(first.text) != lead or (code := find_code_link(first.href)) is None:
         return False
-    return not (title and find_word(title, code.url.rsplit("/", 1)[-1]))
+    return not (title and find_word(title, repo_name(code.url)))
 
 
 def _units(story: _Story) -> list[_Unit]:
@@ -758,7 +758,7 @@ def _code_entries_to_paper(units: list[_Unit], paperless: set[int]) -> list[_Uni
     after the paper's own) goes on about the paper of the story before it, as a thread's post of its code does."""
     out: list[_Unit] = []
     for unit in units:
-        if out and id(unit) in paperless and not _has_paper(unit.blocks) and any(b.links_code for b in unit.blocks):
+        if out and id(unit) in paperless and _only_code(unit.blocks):
             out[-1].blocks += unit.blocks
         else:
             out.append(unit)
@@ -775,9 +775,6 @@ def _blurb(block: Block) -> str:
     return block.body if block.lead is not None else block.text
 
 
-_SENTENCE_DONE = re.compile(r"[.!?。…:;][\"'”’)]*\s*$")
-
-
 def _join_blurbs(texts: list[str]) -> str:
     """The blurbs of a unit's blocks as one text for the metric reader: a block that ends without ending its
     sentence (a list item "GSM8K 정확도 74%", a line "Top-1: 88.5" under a heading) is still a sentence of its
@@ -787,7 +784,7 @@ def _join_blurbs(texts: list[str]) -> str:
     for t in texts:
         if t:
             if out:
-                out.append(" " if _SENTENCE_DONE.search(out[-1]) else "\n")
+                out.append(" " if CLOSED.search(out[-1]) else "\n")
             out.append(t)
     return "".join(out)
 

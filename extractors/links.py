@@ -441,6 +441,12 @@ def find_code_link(url: str) -> CodeLink | None:
     return CodeLink(url=f"https://{host}/{'/'.join(repo)}", host=host, path="/".join(rest) or None)
 
 
+def repo_name(code_url: str) -> str:
+    """A repository's own name, the last part of its `CodeLink.url` ("qlora" of https://github.com/artidoro/qlora):
+    what a story names its code by."""
+    return code_url.rsplit("/", 1)[-1]
+
+
 def _owner_repo(segments: list[str], reserved: frozenset[str]) -> tuple[list[str], list[str]] | None:
     if len(segments) < 2 or segments[0].lower() in reserved:
         return None

@@ -33,6 +33,7 @@ from extractors.metric_words import (
     alternation,
 )
 from extractors.numbers import Quantity, looks_like_year
+from extractors.sentences import BREAK_AHEAD
 
 _RANGE_GAP = re.compile(
     rf"(?:\s?[-–—~]\s?|\s+(?:to|and)\s+(?:(?:{alternation(RANGE_QUALIFIERS)})\s+)?|(?:에서|부터)\s*(?:최대\s*)?)$"
@@ -192,12 +193,11 @@ def _elided_part(text: str, first: Quantity, fr: Reading, second: Quantity, sr: 
     if fr.excluded or sr.excluded or first.value > second.value or not _OUT_OF.fullmatch(text, first.end, second.start):
         return None
     between = text[last.end : first.start]
-    if len(between) > 160 or _SENTENCE_END.search(between) or _NOUN_AFTER.match(text, second.end):
+    if len(between) > 160 or BREAK_AHEAD.search(between) or _NOUN_AFTER.match(text, second.end):
         return None  # another sentence, or a noun of its own after the whole ("17 of the 23 runs")
     return Draft(first.value, "count", "count", first.start, second.end, first, last.noun, out_of=second.value)
 
 
-_SENTENCE_END = re.compile(r"[.!?;]\s")
 _NOUN_AFTER = re.compile(r"\s+(?!(?:with|without|on|in|at|by|for|using|under|when|after|and|or|but|while)\b)"
                          r"[A-Za-z가-힣]", re.I)
 _OUT_OF = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?|\s?/\s?")

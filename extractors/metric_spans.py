@@ -10,20 +10,17 @@ import math
 import re
 from bisect import bisect_right
 
+from extractors.sentences import SNIPPET_END, SNIPPET_STOP_END
+
 MAX_NAME = 60
 _MAX_SNIPPET = 200
-# (the lookahead, what either branch opens with, only lets the scan pass over most positions quicker)
-_SENTENCE_END = re.compile(r"(?=[\s\"'”’)])(?:(?<=[.!?。])[\"'”’)]*\s+(?=[^a-z])|\n+)")
-# The same ends in a text with no line break (every blurb, whitespace made single spaces), with the full stop
-# taken along: a pattern that opens with a character class is scanned several times faster.
-_STOP_END = re.compile(r"[.!?。][\"'”’)]*\s+(?=[^a-z])")
 _CLAUSE_BREAK = re.compile(r"[;:]|,(?!\d)|\s[–—-]\s|\.\s")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of `text`, in order, covering it."""
-    # (_STOP_END takes the full stop along: a sentence ends one character into its match)
-    ends, stop = (_SENTENCE_END, 0) if "\n" in text else (_STOP_END, 1)
+    # (SNIPPET_STOP_END takes the full stop along: a sentence ends one character into its match)
+    ends, stop = (SNIPPET_END, 0) if "\n" in text else (SNIPPET_STOP_END, 1)
     spans, start = [], 0
     for m in ends.finditer(text):
         spans.append((start, m.start() + stop))

@@ -148,6 +148,35 @@ _KEPT = {
 }
 
 
+# Boxes of links whose hrefs go through the site's own counter or redirect and whose link texts are the papers'
+# addresses: the papers are written out in the box's text, so it is the page's, however link-dense.
+_ADDRESSED = {
+    "a board's related-links list": (
+        "<section class='attached'><h2>Links</h2><ul>"
+        f"<li><a href='/bbs/go.php?no=1'><strong>https://arxiv.org/abs/{_A[0]}</strong></a> <span>14 hits</span></li>"
+        f"<li><a href='/bbs/go.php?no=2'><strong>https://arxiv.org/abs/{_B[0]}</strong></a> <span>9 hits</span></li>"
+        "</ul></section>"),
+    "a forum's outbound links": (
+        f"<div class='refs'><a href='/out?id=7'>arxiv.org/pdf/{_A[0]}.pdf</a> | "
+        f"<a href='/out?id=8'>arxiv.org/pdf/{_B[0]}v2.pdf</a> | <a href='/out?id=9'>our slides</a></div>"),
+    "a wiki's external links": (
+        f"<ol class='external'><li><a rel='nofollow' href='/ext/aa11'>http://arxiv.org/abs/{_A[0]}v1</a></li>"
+        f"<li><a rel='nofollow' href='/ext/bb22'>http://arxiv.org/abs/{_B[0]}</a></li>"
+        "<li><a rel='nofollow' href='/ext/cc33'>the lab's page</a></li></ol>"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_ADDRESSED))
+def test_a_box_of_links_that_write_out_papers_addresses_stays(shape: str) -> None:
+    prose = ("<p>This week's seminar read two adapter papers. Both freeze the base model and train a small update "
+             "beside it, which cuts the memory bill by a wide margin on every task the authors try; the second one "
+             "also quantizes the frozen weights, so that a single card holds a model that needed four. We argued "
+             "about how far the update's rank can fall before quality goes, and nobody agreed.</p>")
+    page = f"<html><body><div class='post'>{prose * 2}{_ADDRESSED[shape]}</div></body></html>"
+    doc = Document(source="t", key="k", url="https://board.example/seminar/57", title="Seminar", body=page)
+    assert {p.arxiv_id for i in extract_items(doc) for p in i.papers} == {_A[0], _B[0]}
+
+
 @pytest.mark.parametrize("shape", sorted(_KEPT))
 def test_a_box_of_links_that_is_the_pages_stays(shape: str) -> None:
     body, expected = _KEPT[shape]

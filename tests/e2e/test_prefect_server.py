@@ -53,10 +53,18 @@ def latest_artifact(server: PrefectServer, key: str, flow_run_id: str) -> dict:
     return artifacts[0]
 
 
-def run_log(server: PrefectServer, flow_run_id: str) -> str:
-    logs = server.api("POST", "/logs/filter", json={"logs": {"flow_run_id": {"any_": [flow_run_id]}},
-                                                     "limit": 200}).json()
-    return "\n".join(f"{log['name']}: {log['message']}" for log in logs)
+def run_log(server: PrefectServer, flow_run_id: str, expect: str | None = None, timeout: float = 60) -> str:
+    """The run's log as the API has it. A run's state can read COMPLETED before its process has sent its
+    last batch of log lines (the handler sends them in the background), so with `expect` this waits up to
+    `timeout` seconds for that line to arrive and then returns whatever is there."""
+    deadline = time.monotonic() + timeout
+    while True:
+        logs = server.api("POST", "/logs/filter", json={"logs": {"flow_run_id": {"any_": [flow_run_id]}},
+                                                         "sort": "TIMESTAMP_ASC", "limit": 200}).json()
+        text = "\n".join(f"{log['name']}: {log['message']}" for log in logs)
+        if expect is None or expect in text or time.monotonic() > deadline:
+            return text
+        time.sleep(1)
 
 
 def schedule_one_run(server: PrefectServer, deployment: dict) -> str:
@@ -107,9 +115,12 @@ def test_every_deployment_runs_with_the_deployed_config_and_contacts_nothing_but
     for name, missing in (("poll-arxiv/daily", "no [[arxiv.queries]]"),
                           ("enrich-arxiv/enrich", "no `enrich = true` under [arxiv]")):
         expected = f"arXiv not configured: {missing} in {config}; no request sent"
-        assert expected in run_log(server, scheduled[name]), run_log(server, scheduled[name])
+        log = run_log(server, scheduled[name], expect=expected)
+        assert expected in log, log
     # The README's `radar run` polled first: the scheduled poll found the same files unchanged.
-    assert "source sparse-gradients: unchanged, 0 documents" in run_log(server, scheduled["poll-newsletters/hourly"])
+    unchanged = "source sparse-gradients: unchanged, 0 documents"
+    log = run_log(server, scheduled["poll-newsletters/hourly"], expect=unchanged)
+    assert unchanged in log, log
 
     events = server.netguard_events()
     assert [e for e in events if e["event"] == "refused"] == []

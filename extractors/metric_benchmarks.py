@@ -1,5 +1,6 @@
 """Which words name a benchmark and which a model: curated benchmark names ("MMLU-Pro", "AIME 2024"), unseen
-ones written like a benchmark ("on IMO-AnswerBench", "the Vicuna benchmark", "SVAMP (+11.0%)"), and names
+ones written like a benchmark ("on IMO-AnswerBench", "the Vicuna benchmark", "SVAMP (+11.0%)", "PPI 데이터셋",
+a name before each score of a list: "Cora 81.5%, Citeseer 70.3%"), and names
 that look like a model ("DeepSeek-R1", "LLaMA3") as opposed to hardware or formats ("H100", "FP8").
 
 Runs inside the metric reader's naming and subject stages (`extractors.metric_names`,
@@ -21,8 +22,10 @@ from extractors.metric_words import (
     BENCHMARKS,
     CASED_BENCHMARKS,
     CASED_SCORE_UNITS,
+    FLOP_UNIT,
     KO_BENCHMARK_NOUNS,
     KO_BENCHMARK_PARTICLES,
+    KO_DATASET_NOUNS,
     KO_ON,
     LIST_JOINS,
     MODEL_FAMILIES,
@@ -83,11 +86,12 @@ _GENERIC_BRANCHES = (
     rf"\b(?i:{alternation(BENCHMARK_PREPOSITIONS)})\s+(?:the\s+)?(?P<a>{_NAMEISH_PATTERN})(?![A-Za-z0-9-])",
     rf"\b(?P<b>[A-Z][\w-]*(?:\s[A-Z][\w-]*)?)\s+(?:{_capitalized(BENCHMARK_NOUNS)})\b",
     rf"(?P<c>[A-Za-z][\w-]*)\s?(?:{alternation(KO_BENCHMARK_NOUNS)})",
-    rf"(?<![A-Za-z0-9-])(?P<d>{_NAMEISH_PATTERN})(?={alternation(KO_ON)})",
+    rf"(?<![A-Za-z0-9-])(?P<d>{_NAMEISH_PATTERN})(?={alternation(KO_ON)}|\s?(?:{alternation(KO_DATASET_NOUNS)}))",
 )
-# A word each of the last three branches needs: a window without it is scanned without that branch, which would
-# try (and fail) at every capitalised word or every word.
-_GENERIC_NEEDS = (first_words(BENCHMARK_NOUNS), first_words(KO_BENCHMARK_NOUNS), KO_ON)  # (in the lowered window)
+# A word each of the last three branches needs (in the lowered window): a window without it is scanned without that
+# branch, which would try (and fail) at every capitalised word or every word. (The last takes a name written like a
+# benchmark before "에서" or a data set's noun: "Tau2-Bench에서", "PPI 데이터셋")
+_GENERIC_NEEDS = (first_words(BENCHMARK_NOUNS), first_words(KO_BENCHMARK_NOUNS), (*KO_ON, *KO_DATASET_NOUNS))
 _GENERIC = {
     (b, c, d): re.compile("|".join(p for p, on in zip(_GENERIC_BRANCHES, (True, b, c, d), strict=True) if on))
     for b in (False, True) for c in (False, True) for d in (False, True)
@@ -111,7 +115,7 @@ _FAMILY_MODEL = re.compile(
 )
 # "FLOP-controlled", "GPT-style", "tokenizer-based" are adjectives, not models
 _ADJECTIVE_SUFFIX = re.compile(rf"-(?:{alternation(ADJECTIVE_SUFFIXES)})$")
-_NOT_MODEL = re.compile(r"[A-Z]+\d*s?|[KMGT]?FLOPs?|v\d+")
+_NOT_MODEL = re.compile(rf"[A-Z]+\d*s?|{FLOP_UNIT}|v\d+")
 _LONGEST_NAME = 40  # characters: the longest curated name is "Humanity's Last Exam" (20)
 _SIGNED_GAP = re.compile(r"\s?\(\s?[+−-]$")
 _NAME_AT_END = re.compile(r"(?<![\w-])[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
@@ -190,6 +194,34 @@ LIST_JOIN = re.compile(
     rf"\s*(?:{alternation(j for j in LIST_JOINS if not j[-1].isalpha() or not j.isascii())}|"
     rf"(?:,\s*)?\b(?:{alternation(j.strip(', ') for j in LIST_JOINS if j[-1].isascii() and j[-1].isalpha())})\b)\s*"
 )
+
+
+# "Cora 81.5%, Citeseer 70.3% and Pubmed 79.0%", "REDDIT-BINARY 92.4%, COLLAB 80.2%": scores listed each right
+# after a name of its own, written as names are (a capital first)
+_LISTED = r"(?P<name>[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s?:?\s?"
+_LISTED_FIRST = re.compile(rf"(?<![\w.-]){_LISTED}$")
+_LISTED_NEXT = re.compile(rf"(?:{LIST_JOIN.pattern}){_LISTED}")
+_LONGEST_LISTED = 40  # characters back from the first score that its name may start
+
+
+def listed_name_before(text: str, start: int, end: int) -> str | None:
+    """The name right before the first score of a list ("|Cora| 81.5%, Citeseer 70.3%"), within text[start:end]."""
+    m = _LISTED_FIRST.search(text, max(start, end - _LONGEST_LISTED), end)
+    return m.group("name") if m and _listed_name_ok(m.group("name")) else None
+
+
+def listed_name_between(text: str, start: int, end: int) -> str | None:
+    """The name of the next score of a list, when text[start:end] is a join and that name only ("81.5%|, Citeseer
+    |70.3%"). A name is written like a benchmark, not like a model ("GPT-4o 53.6%, o1 83.3%" lists models)."""
+    m = _LISTED_NEXT.fullmatch(text, start, end)
+    return m.group("name") if m and _listed_name_ok(m.group("name")) else None
+
+
+def _listed_name_ok(name: str) -> bool:
+    if name.lower() in STOPWORDS or not _benchmark_like(name) or _KNOWN.fullmatch(name) is None and (
+            looks_like_model(name) and not name.replace("-", "").isupper()):
+        return False  # (an acronym in capitals is a data set's name far more often than a model's: "REDDIT-BINARY")
+    return True
 
 
 def benchmark_lists(text: str, start: int, end: int) -> list[list[tuple[int, int, str]]]:

@@ -4,7 +4,8 @@ a bare size takes its unit from its neighbours
 ("7B, 13B and 70B parameters", "of which only 12B are active", "14B of its 142B parameters", "DeepSeek-V3
 (671B)", "Magistral Small (24B)", "a 65B LLaMA"); and what only looks
 like a metric is dropped (a size inside a model's name such as "Llama 2 70B", a year or a label taken for a
-count, a price).
+count, a price, and every number of a sentence that reports the writer's own run of the method: "our own
+fine-tune took 14 hours", "Mira's re-run gave 37.4% AP", "저희 스터디에서 다시 돌렸을 때 80.9%").
 
 Runs inside `extractors.metrics`, once per blurb; pure.
 """
@@ -24,11 +25,15 @@ from extractors.metric_words import (
     EVAL_ITEM_NOUNS,
     KO_ACTIVE,
     KO_EVAL_ITEM_NOUNS,
+    KO_OWN_RUN_PHRASES,
     LABEL_WORDS,
     MAGNITUDE_WORDS,
     MODEL_FAMILIES,
     MOE_PART_WORDS,
+    OWN_RUN_PHRASES,
     RANGE_QUALIFIERS,
+    RERUN_WORDS,
+    RUN_OWNERS,
     STOPWORDS,
     alternation,
 )
@@ -69,6 +74,12 @@ _ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:a|an|the|one|each)\s+$", re.IGNORECA
 _FAMILY_AFTER = re.compile(rf"\s+(?:{'|'.join(MODEL_FAMILIES)})(?![\w.-]*\s?\d)")  # not "a 7B Llama 2"
 _MODEL_NAME_BEFORE = re.compile(r"(?<![\w.-])(?P<prev>[A-Za-z][\w.-]*)(?:\s+(?P<version>\d+(?:\.\d+)?))?\s+$")
 _SIZE_SUFFIX = re.compile(r"[\d.]+[KMBT]\b")
+# (an owner is a possessive ending, glued to a name, or a word: "Mira's re-run", "our 7B rerun")
+_RUN_OWNER = "|".join(re.escape(o) if not o[0].isalpha() else rf"\b{o}" for o in RUN_OWNERS)
+_OWN_RUN = re.compile(
+    rf"(?<![\w'-])(?:{alternation(OWN_RUN_PHRASES)})(?![\w'-])|{alternation(KO_OWN_RUN_PHRASES)}"
+    rf"|(?:{_RUN_OWNER})\s+(?:[\w-]+\s+)?(?:{alternation(RERUN_WORDS)})\b"
+)
 
 
 class Draft(NamedTuple):
@@ -93,7 +104,7 @@ def read_drafts(text: str, quantities: list[Quantity], sentences: list[tuple[int
     """The drafts of the metrics `text` reports, in order: units read, ranges paired, bare sizes given the unit
     of their neighbours, and what only looks like a metric dropped."""
     readings = [read_unit(text, q) for q in quantities]
-    return _keep(text, _inherit(text, _drafts(text, quantities, readings), sentences))
+    return _keep(text, _inherit(text, _drafts(text, quantities, readings), sentences), sentences)
 
 
 # --- numbers with their units ----------------------------------------------------------------------------
@@ -284,11 +295,18 @@ def _moe_parts(text: str, drafts: list[Draft], sentences: list[tuple[int, int]])
 # --- what only looks like a metric ----------------------------------------------------------------------
 
 
-def _keep(text: str, drafts: list[Draft]) -> list[Draft]:
-    """Drop a size inside a model's name, a year or a label taken for a count, and prices."""
+def _keep(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -> list[Draft]:
+    """Drop a size inside a model's name, a year or a label taken for a count, prices, and every number of a
+    sentence that reports the writer's own run ("my own run took 9 hours and I got FID 11.3")."""
     kept = []
+    own_runs: dict[tuple[int, int], bool] = {}  # (each sentence is read once)
     for d in drafts:
         q = d.number
+        sentence = sentence_of(sentences, d.start)
+        if sentence not in own_runs:
+            own_runs[sentence] = _OWN_RUN.search(text, *sentence) is not None
+        if own_runs[sentence]:
+            continue
         near = text[max(0, q.start - 5) : q.start]
         if _PRICED.search(near) and _CURRENCY_BEFORE.search(near):
             continue

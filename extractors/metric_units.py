@@ -22,6 +22,7 @@ from extractors.metric_words import (
     COUNT_UNITS,
     COUNTER_NOUNS,
     DISCOUNT_WORDS,
+    FLOP_UNIT,
     INCREASE_WORDS,
     KO_ACTIVE,
     KO_CONTEXT_NOUNS,
@@ -40,6 +41,7 @@ from extractors.metric_words import (
     KO_PER_SUFFIXES,
     KO_TOPIC_PARTICLES,
     KO_UNIT_NOUNS,
+    MEASURE_UNITS,
     MEASURES_BEFORE,
     MODEL_NOUNS,
     MOE_PART_WORDS,
@@ -117,7 +119,7 @@ _KO_SIZE_AHEAD = re.compile(
 )
 # "7B 일본어 수학 모델": a model noun past one or two nouns that say what kind of model (no particle ends them)
 _KO_MODEL_AHEAD = re.compile(r"(?:\s[가-힣]+(?<![은는을를과와도에])){1,2}\s모델")
-_MEASURE_UNIT = re.compile(r"^(?:[KMGTP]i?B|[KMGTPE]?FLOP[sS]?(?:/s)?|tokens?/s|tok/s|it/s|QPS|TOPS|[kMG]?Hz)$")
+_MEASURE_UNIT = re.compile(rf"^(?:{FLOP_UNIT}|{'|'.join(MEASURE_UNITS)})$")
 # Units whose noun phrase says what is measured ("total parameters", "pre-training tokens").
 _NAMED_UNITS = frozenset({"params", "tokens", "bytes", "epochs", "steps"})
 _KO_COUNTERS = re.compile(rf"\s?(?:{alternation(KO_COUNTERS)})")

@@ -95,12 +95,27 @@ SCORE_UNIT_WORDS = {
     "percentile": "percentile",
     # (image and video generation: "0.94 rFID", "a PSNR of 29.4", "SSIM 0.91")
     "rfid": "rFID", "gfid": "gFID", "sfid": "sFID", "fvd": "FVD", "psnr": "PSNR", "ssim": "SSIM", "lpips": "LPIPS",
+    # (segmentation and likelihood: "57.8 PQ", "1.10 BPC on text8", "2.99 bits/dim")
+    "pq": "PQ", "bpc": "BPC", "bpd": "bits/dim", "bits/dim": "bits/dim",
 }
 #: Words that say how a difference in points is counted, between the number and "points" ("15 absolute points",
 #: "4 full points", "2 additional points"): the number is still a score's difference.
 POINT_MODIFIERS = frozenset({"absolute", "full", "whole", "additional", "extra", "raw"})
 #: Score units that are ordinary words in other cases, read only as written ("50.2 mAP", not "a 1 map").
 CASED_SCORE_UNITS = {"mAP": "mAP", "MAP": "mAP", "AP": "AP"}
+#: A count of floating-point operations or a rate of them, written after a number ("410B FLOPs", "147 TFLOP/s",
+#: "15.1 PetaFLOPs", "15 petaflops"): a measure of compute, never a model's name or size. Its prefixes, as a letter
+#: or a word, and the pattern every stage matches it with (the unit stage, and the model names, which it is not).
+FLOP_PREFIXES = ("K", "M", "G", "T", "P", "E")
+FLOP_PREFIX_WORDS = ("kilo", "mega", "giga", "tera", "peta", "exa")
+FLOP_UNIT = (
+    rf"(?:[{''.join(FLOP_PREFIXES)}]|(?i:{'|'.join(FLOP_PREFIX_WORDS)}))?(?:FLOP|(?i:flop))[sS]?(?:/s)?"
+)
+#: The same in Korean ("502 페타플롭스"), with the unit each is recorded in: a rate, as "FLOPS" is.
+KO_FLOP_WORDS = {"페타플롭스": "PFLOP/s", "테라플롭스": "TFLOP/s", "엑사플롭스": "EFLOP/s", "플롭스": "FLOP/s"}
+#: Other measure units written after a number, as written: memory, rates of tokens, frames, queries or
+#: operations, frequencies ("48GB", "45 tok/s", "68.9 FPS", "24 kHz").
+MEASURE_UNITS = (r"[KMGTP]i?B", r"tokens?/s", "tok/s", "it/s", "QPS", "TOPS", r"[kMG]?Hz", "FPS", "fps", "img/s")
 #: Nouns that say a size is a context length ("a 32k context").
 CONTEXT_NOUNS = frozenset({"context", "contexts", "context-window", "window"})
 #: Nouns that say a size is a model's parameter count ("a 7B model").
@@ -119,11 +134,13 @@ COUNTER_NOUNS = (
     "comment", "like", "share", "view", "subscriber", "follower", "reader", "star", "upvote", "vote", "download",
     "retweet", "repost", "restack", "reaction", "reply", "clap", "response", "referral", "heart", "bookmark",
     "citation", "fork", "watcher",
+    # (and the audience of a newsletter's own events: "voted by 212 members", "40 seats")
+    "member", "seat", "attendee",
 )
-#: The same counters in Korean ("댓글 12개", "좋아요 5", "조회수 1.2만", "3개의 댓글", "구독자 2만 명").
+#: The same counters in Korean ("댓글 12개", "좋아요 5", "조회수 1.2만", "3개의 댓글", "구독자 2만 명", "선착순 40명").
 KO_COUNTER_NOUNS = (
     "댓글", "답글", "좋아요", "조회", "공유", "구독", "독자", "회원", "팔로워", "스타", "추천", "리트윗", "하트",
-    "반응", "북마크",
+    "반응", "북마크", "선착순", "좌석", "참가자",
 )
 
 
@@ -156,7 +173,7 @@ BACK_REFERENCES = frozenset({"them", "these", "those"})
 KO_UNIT_NOUNS = (
     ("매개변수", "params", "size"), ("파라미터", "params", "size"), ("토큰", "tokens", "size"),
     ("에폭", "epochs", "count"), ("에포크", "epochs", "count"), ("시간", "hours", "size"), ("점", "points", "score"),
-    ("스텝", "steps", "count"),
+    ("스텝", "steps", "count"), *((word, unit, "size") for word, unit in KO_FLOP_WORDS.items()),
 )
 #: Korean nouns that make a large number a context length ("128K 컨텍스트") or a model's size ("700억 모델").
 KO_CONTEXT_NOUNS = ("컨텍스트", "문맥")
@@ -209,6 +226,19 @@ LABEL_WORDS = (
     "top", "part", "step", "stage", "phase", "chapter", "section", "figure", "fig.", "table", "version", "issue",
     "episode", "no.", "number", "round", "level", "day", "week", "season",
 )
+#: Phrases that make a sentence the writer's own run of a paper's method, not the paper's result ("our own
+#: fine-tune took 14 hours", "Mira's re-run gave 37.4% AP", "I got FID 11.3", "저희 스터디에서 다시 돌렸을 때
+#: 80.9%", "사내 문서로 돌려 봤더니 0.61"): none of its numbers is a metric of the paper. (Not "we" or "our": a
+#: paper's abstract says them of its own results.)
+OWN_RUN_PHRASES = (
+    "our own", "my own", "I tried", "I got", "I ran", "I measured", "our group's", "our team's",
+    "the lab's", "notebook",
+)
+#: A re-run is the writer's only where someone owns it ("Mira's re-run", "our 7B rerun", "my re-run"): a paper
+#: that "re-ran the leaderboard" reports its own result.
+RERUN_WORDS = ("re-run", "rerun", "re-ran", "reran")
+RUN_OWNERS = ("'s", "’s", "our", "my")
+KO_OWN_RUN_PHRASES = ("저희", "사내", "돌려 봤", "돌려 보니", "돌려 본", "다시 돌", "직접 돌")
 #: Words after a number that make it a discount, not a score ("20% off").
 DISCOUNT_WORDS = ("discount", "할인", "쿠폰")
 #: Words after "11 min" that make it a reading time or an age, not a measurement ("11 min read", "3 days ago").
@@ -264,6 +294,9 @@ QUALIFIED_BENCHMARKS = (
 #: Nouns after a capitalised name that make it a benchmark ("on the Vicuna benchmark").
 BENCHMARK_NOUNS = ("benchmark", "leaderboard", "test set", "eval suite", "evaluation suite")
 KO_BENCHMARK_NOUNS = ("벤치마크",)
+#: Korean nouns after a name written like a benchmark that make it one ("PPI 데이터셋에서"), not after any word
+#: ("7개 QA 데이터셋" counts data sets of a kind).
+KO_DATASET_NOUNS = ("데이터셋",)
 #: Prepositions before an unseen benchmark's name ("on IMO-AnswerBench"), and those between a bare number and
 #: the benchmark that makes it a score ("8.9 on MT-Bench").
 BENCHMARK_PREPOSITIONS = ("on", "in", "at", "across")

@@ -8,7 +8,9 @@ Pure: no network, no clock. The reader is a pipeline of stages, each a module wi
 2. read their units: `extractors.metric_units` (the unit after a number, or said before it);
 3. make drafts: `extractors.metric_drafts` (ranges, bare sizes given their neighbours' unit, and what only
    looks like a metric dropped: a size inside a model's name, a year, a price);
-4. name them: `extractors.metric_names` (the benchmark a score is on, the quantity a multiplier measures);
+4. name them: `extractors.metric_names` (the benchmark a score is on, the quantity a multiplier measures; in
+   a list of scores, the benchmarks listed with them, "56% and 70% on MMLU and GSM8K", or the name right before
+   each, "Cora 81.5%, Citeseer 70.3%");
 5. read the rest of their context: `extractors.metric_context` (the subject, the qualifier, the direction).
 
 Every word list the stages use is in `extractors.metric_words`; the windows they read (sentences, clauses)
@@ -21,7 +23,7 @@ import math
 from bisect import bisect_left
 
 from extractors import metric_context as context
-from extractors.metric_benchmarks import LIST_JOIN
+from extractors.metric_benchmarks import LIST_JOIN, listed_name_before, listed_name_between
 from extractors.metric_drafts import Draft, read_drafts
 from extractors.metric_names import name_metric, respective_names
 from extractors.metric_spans import clause_start, sentence_of, sentences, short_name, snippet
@@ -75,6 +77,28 @@ def _respective(text: str, drafts: list[Draft], spans: list[tuple[int, int]]) ->
     names: dict[int, tuple[str, int]] = {}
     for run in (r for r in runs if len(r) > 1):
         names.update(respective_names(text, [run], sentence_of(spans, run[0][0])))
+    names.update(_listed(text, drafts, spans))
+    return names
+
+
+def _listed(text: str, drafts: list[Draft], spans: list[tuple[int, int]]) -> dict[int, tuple[str, int]]:
+    """The name of each score in a list of scores that each follow a name of their own: "Cora 81.5%, Citeseer
+    70.3% and Pubmed 79.0%" (every score of the list has one, each different)."""
+    runs: list[list[tuple[Draft, str]]] = []
+    prev_end = 0  # where the draft before ends
+    for d in drafts:
+        if is_score_unit(d.unit) and d.role != "range-high":
+            last = runs[-1][-1][0] if runs else None
+            name = listed_name_between(text, last.end, d.start) if last is not None and last.end == prev_end else None
+            if name is not None:
+                runs[-1].append((d, name))
+            elif first := listed_name_before(text, max(prev_end, sentence_of(spans, d.start)[0]), d.start):
+                runs.append([(d, first)])
+        prev_end = max(prev_end, d.end)
+    names: dict[int, tuple[str, int]] = {}
+    for run in runs:
+        if len(run) > 1 and len({name.lower() for _, name in run}) == len(run):
+            names.update({d.start: (name, d.start) for d, name in run})
     return names
 
 

@@ -56,14 +56,21 @@ def _by_first_letter(names: tuple[str, ...]) -> str:
 # Boundaries are ASCII-only: in Korean a particle follows the name directly ("MMLU에서"). A known name with a
 # split or variant glued on by a hyphen is one name ("miniF2F-test", "GSM8K-Platinum"), but not one made an
 # adjective ("MMLU-style prompts") or a model by its size ("Vicuna-13B").
-_VARIANT = rf"(?:-(?!(?:{alternation(ADJECTIVE_SUFFIXES)}|\d+(?:\.\d+)?[BMT])(?![A-Za-z0-9]))[A-Za-z0-9]+)*"
+_VARIANT = (
+    rf"(?:-(?!(?:{alternation(ADJECTIVE_SUFFIXES)}|\d+(?:\.\d+)?[BMT])(?![A-Za-z0-9]))[A-Za-z0-9]+)*"
+    r"(?:\s?v\d+(?:\.\d+)?(?!\.?\d))?"  # (and a release: "LiveCodeBench v5", "BFCL v3", "MT-Bench v2.1")
+)
+# A curated name whose last part is a number is as often written without its hyphen ("CIFAR10", "WikiText103")
+_UNHYPHENATED = tuple(
+    {re.sub(r"-(?=\d+$)", "", n) for n in BENCHMARKS if re.search(r"[A-Za-z]-\d+$", n)} - set(BENCHMARKS)
+)
 # (the lookahead, a class of every character a name opens with, lets the scan pass over the others quicker)
 _OPENERS = "".join(
     sorted({n[0] for n in (*BENCHMARKS, *CASED_BENCHMARKS) if not n[0].isascii()} | set(CASE_BLIND_EXTRAS))
 )
 _KNOWN = re.compile(
     rf"(?=[A-Za-z0-9{_OPENERS}])(?<![A-Za-z0-9-])(?:{'|'.join(QUALIFIED_BENCHMARKS)}"
-    r"|" + _by_first_letter(BENCHMARKS) +
+    r"|" + _by_first_letter((*BENCHMARKS, *_UNHYPHENATED)) +
     r"|" + "|".join(CASED_BENCHMARKS) + rf"){_VARIANT}(?![A-Za-z0-9-])"
 )
 # (it opens with the prepositions, so that the scan jumps to where one starts)

@@ -26,14 +26,17 @@ from extractors.metric_words import (
     KO_ACTIVE,
     KO_EVAL_ITEM_NOUNS,
     KO_OWN_RUN_PHRASES,
+    KO_SERIES_NOUNS,
     LABEL_WORDS,
     MAGNITUDE_WORDS,
     MODEL_FAMILIES,
+    MODEL_NOUNS,
     MOE_PART_WORDS,
     OWN_RUN_PHRASES,
     RANGE_QUALIFIERS,
     RERUN_WORDS,
     RUN_OWNERS,
+    SERIES_NOUNS,
     STOPWORDS,
     alternation,
 )
@@ -221,7 +224,7 @@ def _inherit(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -
     the model it follows in parentheses ("DeepSeek-V3 (671B)"), or, written "8 trillion", from an earlier
     size of that magnitude in its sentence.
     Any other bare size is dropped: in "LLaMA3 8B" it names a model."""
-    drafts = _moe_parts(text, list(drafts), sentences)
+    drafts = _sized_models(text, _moe_parts(text, list(drafts), sentences))
     for i in range(len(drafts) - 2, -1, -1):
         d, after = drafts[i], drafts[i + 1]
         bare = not d.unit or (d.unit == "count" and d.noun is None and d.number.scale >= 1e6)  # "70억 개와"
@@ -263,6 +266,40 @@ def _inherit(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -
         if like is not None:
             drafts[i] = d._replace(unit=like.unit, kind=like.kind, noun=like.noun)
     return [d for d in drafts if d.unit]
+
+
+def _sized_models(text: str, drafts: list[Draft]) -> list[Draft]:
+    """Two bare sizes or more, listed or as a range, right after or before a noun for models or a series of them,
+    are the models' parameter counts: "dense models from 0.5B to 72B", "the Qwen series (7B, 14B and 72B)",
+    "0.5B부터 72B까지의 밀집 모델", "Qwen 시리즈(7B·14B)". (One bare size names a model: "LLaMA3 8B".)"""
+    groups: list[list[int]] = []
+    for i, d in enumerate(drafts):
+        if d.unit or d.number.scale < 1e6:
+            continue
+        last = drafts[groups[-1][-1]] if groups else None
+        if last is not None and groups[-1][-1] == i - 1 and _SIZE_JOIN.fullmatch(text, last.end, d.start):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    for group in (g for g in groups if len(g) > 1):
+        first, last = drafts[group[0]], drafts[group[-1]]
+        if _MODELS_BEFORE.search(text, max(0, first.start - 32), first.start) or _MODELS_AFTER.match(text, last.end):
+            for i in group:
+                drafts[i] = drafts[i]._replace(unit="params", kind="size", noun="parameters", implied=False)
+    return drafts
+
+
+# (what joins two bare sizes of one set: a list's join or a range's gap: "7B, 14B and 72B", "0.5B to 72B", "7B·14B",
+# "0.5B부터 72B")
+_SIZE_JOIN = re.compile(rf"(?:{LIST_JOIN.pattern})|\s?[-–~]\s?|\s+to\s+|\s?(?:부터|에서)\s*")
+_MODEL_WORDS = alternation((*(n for n in MODEL_NOUNS if n.endswith("s") or n in ("moe", "llm")), *SERIES_NOUNS))
+_KO_MODEL_WORDS = alternation((*KO_SERIES_NOUNS, "모델"))
+_MODELS_BEFORE = re.compile(
+    rf"(?:\b(?i:{_MODEL_WORDS})\s*(?:\(|(?:from|of|in|sized|at)\s+)|(?:{_KO_MODEL_WORDS})\s?\()$"
+)
+_MODELS_AFTER = re.compile(
+    rf"\)?(?:\s+(?:[A-Za-z-]+\s+)?(?i:{_MODEL_WORDS})\b|\s?(?:까지)?(?:의)?\s?(?:[가-힣]+\s)?(?:{_KO_MODEL_WORDS}))"
+)
 
 
 def _moe_parts(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -> list[Draft]:

@@ -175,6 +175,10 @@ KO_UNIT_NOUNS = (
     ("에폭", "epochs", "count"), ("에포크", "epochs", "count"), ("시간", "hours", "size"), ("점", "points", "score"),
     ("스텝", "steps", "count"), *((word, unit, "size") for word, unit in KO_FLOP_WORDS.items()),
 )
+#: Nouns for a set of models released together ("the Qwen series (7B, 14B)", "a family of 1B to 8B"): a list or
+#: a range of bare sizes said of them, or of models, is their parameter counts.
+SERIES_NOUNS = ("series", "family", "families", "suite", "lineup")
+KO_SERIES_NOUNS = ("시리즈", "모델군", "라인업")
 #: Korean nouns that make a large number a context length ("128K 컨텍스트") or a model's size ("700억 모델").
 KO_CONTEXT_NOUNS = ("컨텍스트", "문맥")
 KO_MODEL_NOUNS = ("모델", "크기", "규모", "사이즈")
@@ -290,6 +294,7 @@ QUALIFIED_BENCHMARKS = (
     r"MS[\s-]MARCO",
     rf"(?:IMO|AMC){_YEAR}?",
     rf"WMT(?:{_YEAR}|\d\d)?",  # ("WMT14", "WMT 2014", "WMT'16": the translation tasks of a year)
+    r"(?i:SQuAD|VQA)\s?v?\d\.\d(?!\d)",  # ("SQuAD 2.0", "SQuAD v1.1", "VQA 2.0": the release of a data set)
 )
 #: Nouns after a capitalised name that make it a benchmark ("on the Vicuna benchmark").
 BENCHMARK_NOUNS = ("benchmark", "leaderboard", "test set", "eval suite", "evaluation suite")
@@ -330,7 +335,7 @@ SUBJECT_BREAKS = (";", "while", "whereas", "but")
 KO_NOT_SUBJECT_PARTICLES = ("를", "을", "와", "과", "보다", "에서", "으로", "로", "및")
 #: What joins the items of a list ("MMLU, GSM8K and MATH", "56% and 70%", "MMLU와 GSM8K", "MMLU 및 GSM8K"):
 #: a list of scores and a list of as many benchmarks in one sentence pair up in order ("respectively").
-LIST_JOINS = (",", "and", ", and", "&", "/", "와", "과", "및", "or")
+LIST_JOINS = (",", "and", ", and", "&", "/", "·", "와", "과", "및", "or")
 #: Korean particles between a benchmark and its score ("MMLU에서 88.5%", "MMLU의 88.5%").
 KO_BENCHMARK_PARTICLES = ("에서는", "에서", "의", "은", "는")
 #: The Korean "on" or "in", glued to what a result is measured on: after a name written like a benchmark it

@@ -46,7 +46,7 @@ _DIGIT_QUANTITY = (
     rf"|[\s-](?P<word>(?i:{_MAGNITUDE_WORD}))\b)?"
     r"(?![:/]\d|\.\d|\d)"  # (and never the first digits of a longer number: "7" of "72.1/80.3")
 )
-_RANGE_START = re.compile(rf"[(\[~≈]*\d[\d.,]*(?:[xX×%]|{_SUFFIX})?[-–—]")
+_RANGE_START = re.compile(rf"[(\[~≈]*(?:\d[\d.,]*(?:[xX×%]|{_SUFFIX})?[-–—·])+")  # (or a list's middle dot: "7B·14B")
 _WORD_QUANTITY = (
     rf"\b(?P<w>{alternation(NUMBER_WORDS)})"
     rf"(?:\s(?P<scale>{_MAGNITUDE_WORD}))?(?P<fold>fold)?\b"
@@ -143,7 +143,7 @@ _LATIN_LETTER = re.compile(r"[A-Za-z]")
 
 def _inside_name(text: str, start: int) -> bool:
     """A number inside a hyphenated name ("GPT-3", "s1-32B", "Llama-3-8B"), as opposed to the high end of a
-    range ("2-4x", "2x-3x", "1.5B–70B"); an opening bracket ends a name."""
+    range ("2-4x", "2x-3x", "1.5B–70B") or of a list ("7B·14B"); an opening bracket ends a name."""
     if start == 0 or text[start - 1].isspace():
         return False  # most numbers: nothing is glued to them
     # (the last run of non-space before `start`, which is not a space: what `\S*$` finds, without trying it at

@@ -226,7 +226,7 @@ LISTS = [
     ("It scores 56% and 70% on MMLU.", [(56, "%", {"name": None}), (70, "%", {"name": "MMLU"})]),
     ("It brings 1.9x faster decoding on MT-Bench.", [(1.9, "x", {"name": "decoding on MT-Bench"})]),
     ("It gives 2.3x higher throughput on ShareGPT.", [(2.3, "x", {"name": "throughput on ShareGPT"})]),
-    ("It needs 3x less memory on LongBench v2.", [(3, "x", {"name": "memory on LongBench"})]),
+    ("It needs 3x less memory on LongBench v2.", [(3, "x", {"name": "memory on LongBench v2"})]),
     ("It runs 6x faster decoding on consumer GPUs.", [(6, "x", {"name": "decoding"})]),
 ]
 

@@ -67,6 +67,7 @@ _SIZE_IN_PARENS = re.compile(r"(?P<model>[A-Za-z][\w.-]*[\dA-Z][\w.-]*|[A-Z][a-z
 # "14B of its 142B parameters", "37B out of 671B": a bare size that is part of the size after it
 _PART_OF_WHOLE = re.compile(r"\s+(?:out\s+)?of\s+(?:(?:its|the|their|all)\s+)?(?:total\s+)?", re.IGNORECASE)
 _MAGNITUDE_WORD = re.compile(rf"(?:{alternation(MAGNITUDE_WORDS)})$", re.IGNORECASE)
+_TO_BEFORE = re.compile(r"\bto\s$")
 _LIST_GAP = re.compile(rf"(?:{LIST_JOIN.pattern})$")  # ("7B, 13B and 70B", "7B와 70B")
 _PRICED = re.compile(rf"[{re.escape(CURRENCY_SIGNS)}]|{alternation(CURRENCY_CODES)}")  # (in every price)
 _CURRENCY_BEFORE = re.compile(rf"(?:[{re.escape(CURRENCY_SIGNS)}]|\b(?:{alternation(CURRENCY_CODES)}))\s?$")
@@ -255,10 +256,12 @@ def _inherit(text: str, drafts: list[Draft], sentences: list[tuple[int, int]]) -
             active = whole.unit == "params" and _ACTIVE.match(text, d.end)
             noun = "active parameters" if active else whole.noun if part_of else _INHERITABLE[whole.unit]
             drafts[i] = d._replace(unit=whole.unit, kind=whole.kind, noun=noun)
-    # "27B trained on 13 trillion tokens, the 9B model on 8 trillion": a size with its magnitude as a word and
-    # nothing after it says the unit of the last size of that magnitude written before it in its sentence
+    # "27B trained on 13 trillion tokens, the 9B model on 8 trillion", "from 4k to 100k tokens, or B to 32k": a
+    # size with its magnitude as a word, or after "to", with nothing after it says the unit of the last size of
+    # that magnitude written before it in its sentence
     for i, d in enumerate(drafts):
-        if d.unit or not _MAGNITUDE_WORD.search(text, d.number.start, d.number.end):
+        if d.unit or not (_MAGNITUDE_WORD.search(text, d.number.start, d.number.end) or _TO_BEFORE.search(
+                text, max(0, d.start - 4), d.start)):
             continue
         sentence_start = sentence_of(sentences, d.start)[0]
         like = next((o for o in reversed(drafts[:i]) if o.unit in _INHERITABLE and not o.implied

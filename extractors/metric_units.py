@@ -178,6 +178,7 @@ _KO_COUNTERS_BEFORE = frozenset(
     {*KO_COUNTER_NOUNS, *(n + "수" for n in KO_COUNTER_NOUNS), *(n + p for n in KO_COUNTER_NOUNS for p in "가이는은도")}
 )
 _ON = re.compile(rf"\s+(?:{alternation(SCORE_PREPOSITIONS)})\s+(?:the\s+)?")
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:\d[\d.,]*\s+(?:to|->|→)\s+)?$")
 _SCORE_END = re.compile(r"\s*(?:[,;)]|\.(?!\d)|$|\s(?:and|on|vs\.?|versus|while|with)\b)")
 _GPU = re.compile(_GPU_WORDS, re.IGNORECASE)
 
@@ -219,11 +220,21 @@ def read_unit(text: str, q: Quantity) -> Reading:
     if q.unit_hint:
         return Reading(q.unit_hint, "relative", end=q.end)
     readers = (_multiplier,) if q.word else (_percent, _multiplier, _korean, _ranked_score, _benchmark_unit, _english)
-    for reader in readers:
-        reading = reader(text, q)
-        if reading is not None:
-            return reading
-    return Reading(None, end=q.end)
+    reading = next((r for r in (reader(text, q) for reader in readers) if r is not None), None)
+    if reading is None or (reading.unit is None and not reading.excluded):
+        if not q.word and _changed_on_benchmark(text, q):
+            return Reading("score", "score", end=q.end)
+    return reading or Reading(None, end=q.end)
+
+
+def _changed_on_benchmark(text: str, q: Quantity) -> bool:
+    """A bare decimal a benchmark changes from or to, both ends of the pair: "MultiArith from 78.7 to 82.0" (the
+    one reading of what is before a number that comes first: a pair of numbers pairs on their readings)."""
+    if "." not in text[q.start : q.end] or not (m := _FROM_BEFORE.search(text, max(0, q.start - 24), q.start)):
+        return False
+    name = benchmarks.benchmark_before_from(text, max(0, m.start() - 64), m.start() + 4)
+    # (a measure is no benchmark: "FID from 18.65 to 1.73" is read by the measure before it)
+    return name is not None and _MEASURE_BEFORE.fullmatch(name + " ") is None
 
 
 def read_unit_before(text: str, q: Quantity, r: Reading) -> Reading:

@@ -235,8 +235,8 @@ LABEL_WORDS = (
 #: 80.9%", "사내 문서로 돌려 봤더니 0.61"): none of its numbers is a metric of the paper. (Not "we" or "our": a
 #: paper's abstract says them of its own results.)
 OWN_RUN_PHRASES = (
-    "our own", "my own", "I tried", "I got", "I ran", "I measured", "our group's", "our team's",
-    "the lab's", "notebook",
+    "our own", "my own", "my run", "my runs", "I tried", "I got", "I ran", "I measured", "our group's",
+    "our team's", "the lab's", "notebook",
 )
 #: A re-run is the writer's only where someone owns it ("Mira's re-run", "our 7B rerun", "my re-run"): a paper
 #: that "re-ran the leaderboard" reports its own result.
@@ -255,6 +255,7 @@ TIMES_END_WORDS = ("over", "compared", "relative")
 MEASURES_BEFORE = {
     **{word: unit for word, unit in SCORE_UNIT_WORDS.items() if unit not in ("points", "percentile")},
     "score": "score", "rating": "score", "average": "score", "speedup": "x", "speed-up": "x", "점수": "score",
+    "loss": "loss",  # ("a training loss of 1.70", "validation loss 2.31")
 }
 #: Words right before a number that say it is a change up or down ("up 4.2 points", "down 12%").
 DIRECTION_BEFORE = {"up": "increase", "down": "reduction"}
@@ -275,11 +276,11 @@ BENCHMARKS = tuple("""MMLU-Pro MMLU-Redux MMLU CMMLU KMMLU MMMU-Pro MMMU HellaSw
     WebArena WebShop ALFWorld AgentBench ToolBench BFCL TAU-bench τ-bench MLE-bench Terminal-Bench LongBench
     InfiniteBench WikiText-2 WikiText-103 WikiText C-Eval AGIEval MedQA PubMedQA LegalBench LMArena KoBEST
     HAE-RAE ScienceQA MM-Vet MMStar SEED-Bench POPE GQA VizWiz RealWorldQA InfoVQA OCRBench MathQA AQuA SVAMP
-    ASDiv StrategyQA NaturalQuestions BEIR MTEB DS-1000 APPS CodeContests LiveBench MixEval WildBench
+    ASDiv MultiArith StrategyQA NaturalQuestions BEIR MTEB DS-1000 APPS CodeContests LiveBench MixEval WildBench
     MuSR IFBench SWE-Lancer Multi-SWE-bench ProofNet FIMO HumanEvalFix HumanEvalPack EvalPlus SuperGPQA CLIcK
     LibriSpeech FLEURS CommonVoice ADE20K Cityscapes KITTI nuScenes CIFAR-10 CIFAR-100 Kinetics-400 UCF101
     LIBERO CALVIN Mind2Web AndroidWorld ScreenSpot VisualWebArena ShareGPT BABILong LongBench-v2
-    MGSM XNLI XCOPA TyDiQA FLORES SNLI MNLI SST-2 CoLA RACE MuSiQue 2WikiMultiHopQA
+    MGSM XNLI XCOPA TyDiQA FLORES SNLI MNLI MultiNLI SST-2 CoLA RACE MuSiQue 2WikiMultiHopQA
     MedMCQA MMLU-ProX GPQA-Main HumanEval-X MBPP-Plus MMAU MMMLU
     Procgen DMControl Crafter NetHack D4RL Meta-World MetaWorld MineDojo""".split())
 #: Short or common-word benchmark names, matched only as capitalised: "math", "drop" and "arc" are words.
@@ -288,7 +289,8 @@ CASED_BENCHMARKS = tuple("MATH ARC DROP HLE GAIA RULER COCO NIAH IMO AMC Vicuna 
 _YEAR = r"(?:\s(?:19|20)\d\d|\s?['’]\d\d)"
 QUALIFIED_BENCHMARKS = (
     r"(?i:SWE-bench(?:\s(?:Verified|Lite|Pro|Multimodal))?|GPQA[\s-]Diamond|BIG-Bench\sHard|AlpacaEval\s2(?:\.0)?"
-    rf"|Chatbot\sArena|Humanity['’]s\sLast\sExam|Aider\sPolyglot|Science\sQA|Natural\sQuestions"
+    rf"|Chatbot\sArena|Humanity['’]s\sLast\sExam|Aider\sPolyglot|Science\sQA|Natural\sQuestions|Long\sRange\sArena"
+    rf"|Game\sof\s24"
     rf"|(?:AIME|HMMT|USAMO)(?:{_YEAR}|\s?\d\d)?|Atari(?:[\s-](?:100k|57))?)",
     r"MATH[\s-]?500",
     r"MS[\s-]MARCO",

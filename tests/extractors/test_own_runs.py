@@ -17,11 +17,13 @@ from extractors.metrics import extract_metrics
         "Jonas's re-run of the base config on our scans came out at 71.3% and 18 FPS.",
         "My own attempt took 6 hours on a 3080, and I got 2.1 BLEU less than the paper.",
         "I tried the 3B checkpoint on the office box and it managed about 14 tokens per second.",
+        "In my runs the optimizer hit a loss of 2.87 in 0.8x the steps.",
         "Someone's 13B rerun on the shared node reported 62.4% on the held-out split.",
         "저희 연구실에서 다시 돌려 보니 정확도가 78.4% 정도 나왔습니다.",
         "사내 로그 2만 건으로 직접 돌려 봤더니 Recall@10이 0.52였습니다.",
     ],
-    ids=["our-own", "possessive-rerun", "my-own", "i-tried", "owned-rerun-word-between", "ko-jeohui", "ko-sanae"],
+    ids=["our-own", "possessive-rerun", "my-own", "i-tried", "my-runs", "owned-rerun-word-between", "ko-jeohui",
+         "ko-sanae"],
 )
 def test_the_writers_own_run_reports_no_metric(sentence: str) -> None:
     assert extract_metrics(sentence) == []

@@ -118,6 +118,7 @@ class Owners:
     split_off: set[str] = field(default_factory=set)  # mentioned papers that own something
     shared_code: dict[str, set[str]] = field(default_factory=dict)  # a repository said to be several papers'
     sentences: dict[str, list[str]] = field(default_factory=dict)  # the sentences of what they own
+    names: dict[str, str] = field(default_factory=dict)  # the name a stretch of a cut block opens with (rule 7)
 
 
 def assign(pieces: list[Piece], located: list[tuple[int, int, Metric]], code: list[tuple[CodeLink, Link, int]],
@@ -141,13 +142,15 @@ def assign(pieces: list[Piece], located: list[tuple[int, int, Metric]], code: li
 
     known = {p.arxiv_id for p in papers}
     cut: dict[int, list[tuple[int, str]]] = {}
+    owners = Owners([])
 
     def speakers_at(i: int, pos: int) -> tuple[list[_Mention], str]:
         if i not in cut:
             cut[i] = _closing_cuts(pieces[i], known)
+            for pid, name in _stretch_names(pieces[i].text, cut[i]).items():
+                owners.names.setdefault(pid, name)
         return _stretch(cut[i], mentions_in(i), pos, primary)
 
-    owners = Owners([])
     for start, _, _ in located:
         i = max(0, bisect_right(starts, start) - 1)
         mentions, fallback = speakers_at(i, start - starts[i])
@@ -191,6 +194,39 @@ def _stretch(cuts: list[tuple[int, str]], mentions: list[_Mention], pos: int,
             return [m for m in mentions if begin <= m.start < end or (m.start < 0 and begin == 0)], pid
         begin = end
     return mentions, primary
+
+
+# A name opening a sentence: capitalised words and the short words a title keeps in lower case ("Score-Based
+# Generative Modeling through Stochastic Differential Equations", "P-Tuning v2: Prompt Tuning Can Be ...")
+_TITLE_WORD = r"(?:[A-Z0-9][\w.'’-]*|[a-z]\d[\w.]*)"
+_OPENING_NAME = re.compile(
+    rf"{_TITLE_WORD}:?(?:\s+(?:(?:of|for|to|on|in|with|through|and|via|from|by|at|the|a|an|as|without|beyond)\s+)*"
+    rf"{_TITLE_WORD}:?)*(?![\w-])")
+_STOP = re.compile(r"[.!?。]\s+")
+_NAME_WORDS = 3  # capitalised words for a name that is not a coined word ("GLM-130B", "WizardLM")
+_COINED_NAME = re.compile(r"[A-Z][\w-]*(?:[A-Z]|\d)[\w-]*|[A-Z][a-z]+-[A-Z][\w-]*")
+
+
+def _stretch_names(text: str, cuts: list[tuple[int, str]]) -> dict[str, str]:
+    """The name each stretch of a cut block gives its paper: the one the last of its sentences that opens with
+    a title ("Diffusion Models Beat GANs on Image Synthesis then adds ...") or a coined word ("GLM-130B is ...")
+    opens with; a sentence that opens with a word of prose ("Another ...", "The model ...") gives none."""
+    names, begin = {}, 0
+    for end, pid in cuts:
+        starts = [begin, *(m.end() for m in _STOP.finditer(text, begin, end))]  # (a year ends one: "… 2022. X")
+        found = [n for n in (_opening_name(text, at, end) for at in starts) if n]
+        if found:
+            names[pid] = found[-1]
+        begin = end
+    return names
+
+
+def _opening_name(text: str, start: int, end: int) -> str:
+    start += len(text[start:end]) - len(text[start:end].lstrip(" ,;"))
+    m = _OPENING_NAME.match(text, start, end)
+    name = m.group().rstrip(":") if m else ""
+    capitalised = [w for w in name.split() if w[:1].isupper() or w[:1].isdigit()]
+    return name if len(capitalised) >= _NAME_WORDS or (name and _COINED_NAME.fullmatch(name)) else ""
 
 
 def _closing_cuts(piece: Piece, known: set[str]) -> list[tuple[int, str]]:

@@ -249,6 +249,15 @@ def item_title(title: str, blocks: list[Block], links: list[Link], primary: Pape
     return text
 
 
+def with_name(title: str, name: str | None) -> str:
+    """`title` with a paper's `name` (the one its stretch of a paragraph opens with, extractors/attribution.py
+    rule 7) after it where the title does not name the paper ("diffusion, twice — Diffusion Models Beat GANs on
+    Image Synthesis"); the name alone where there is no title."""
+    if not name or (title and _names_paper(title, name)):
+        return title
+    return f"{title} — {name}" if title else name
+
+
 def _without_badges(text: str) -> str:
     return _BADGE.sub("", text) if any(c in text for c in _BADGE_OPENERS) else text
 

@@ -121,6 +121,7 @@ from extractors.item_links import (
     mention_names,
     papers_of,
     title_names,
+    with_name,
     words,
 )
 from extractors.links import find_arxiv_in_url, find_code_link, first_arxiv_mention, repo_name
@@ -810,7 +811,8 @@ def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[
     item = Item(
         document_key=doc.key,
         position=0,
-        title=item_title(unit.title, unit.blocks, links, papers[0], shared=len(owners.split_off) > 0),
+        title=with_name(item_title(unit.title, unit.blocks, links, papers[0], shared=len(owners.split_off) > 0),
+                        owners.names.get(primary)),
         text=text.replace("\n", " "),  # (the line breaks tell the metric reader where sentences end; no more)
         links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept)),
         papers=tuple(p for p in papers if p.arxiv_id == primary or p.arxiv_id not in owners.split_off),
@@ -836,7 +838,7 @@ def _split_off(owners: Owners, papers: list[PaperRef], located: list[tuple[int, 
         items.append(Item(
             document_key=doc.key,
             position=0,
-            title=item_title("", [], links, ref) or TITLE_END.sub("", title),
+            title=with_name(item_title("", [], links, ref) or TITLE_END.sub("", title), owners.names.get(pid)),
             text=" ".join(owners.sentences.get(pid, [])),
             links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept and lk.paper == pid)),
             papers=(ref,),  # still a mention: the story is not about it, only these numbers and links are

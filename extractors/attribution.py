@@ -43,7 +43,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from extractors.blocks import Anchor, Block, find_word, strip_urls
-from extractors.item_links import BASELINE_BEFORE, Link
+from extractors.item_links import BASELINE_BEFORE, Link, opening_name
 from extractors.links import find_arxiv_in_url, repo_name
 from extractors.sentences import SENTENCE_END
 from records.documents import CodeLink, Metric, PaperRef
@@ -196,15 +196,7 @@ def _stretch(cuts: list[tuple[int, str]], mentions: list[_Mention], pos: int,
     return mentions, primary
 
 
-# A name opening a sentence: capitalised words and the short words a title keeps in lower case ("Score-Based
-# Generative Modeling through Stochastic Differential Equations", "P-Tuning v2: Prompt Tuning Can Be ...")
-_TITLE_WORD = r"(?:[A-Z0-9][\w.'’-]*|[a-z]\d[\w.]*)"
-_OPENING_NAME = re.compile(
-    rf"{_TITLE_WORD}:?(?:\s+(?:(?:of|for|to|on|in|with|through|and|via|from|by|at|the|a|an|as|without|beyond)\s+)*"
-    rf"{_TITLE_WORD}:?)*(?![\w-])")
 _STOP = re.compile(r"[.!?。]\s+")
-_NAME_WORDS = 3  # capitalised words for a name that is not a coined word ("GLM-130B", "WizardLM")
-_COINED_NAME = re.compile(r"[A-Z][\w-]*(?:[A-Z]|\d)[\w-]*|[A-Z][a-z]+-[A-Z][\w-]*")
 
 
 def _stretch_names(text: str, cuts: list[tuple[int, str]]) -> dict[str, str]:
@@ -214,19 +206,11 @@ def _stretch_names(text: str, cuts: list[tuple[int, str]]) -> dict[str, str]:
     names, begin = {}, 0
     for end, pid in cuts:
         starts = [begin, *(m.end() for m in _STOP.finditer(text, begin, end))]  # (a year ends one: "… 2022. X")
-        found = [n for n in (_opening_name(text, at, end) for at in starts) if n]
+        found = [n for n in (opening_name(text, at, end) for at in starts) if n]
         if found:
             names[pid] = found[-1]
         begin = end
     return names
-
-
-def _opening_name(text: str, start: int, end: int) -> str:
-    start += len(text[start:end]) - len(text[start:end].lstrip(" ,;"))
-    m = _OPENING_NAME.match(text, start, end)
-    name = m.group().rstrip(":") if m else ""
-    capitalised = [w for w in name.split() if w[:1].isupper() or w[:1].isdigit()]
-    return name if len(capitalised) >= _NAME_WORDS or (name and _COINED_NAME.fullmatch(name)) else ""
 
 
 def _closing_cuts(piece: Piece, known: set[str]) -> list[tuple[int, str]]:

@@ -83,11 +83,14 @@ A paper or a repository is named by a link, a link card (extractors/cards.py), a
 address written out in the text (with or without a scheme on the hosts of papers and code, blocks.text_urls).
 
 Inside a story, each number and each code link belongs to the paper its own clause is about, by the association
-rules of extractors/attribution.py (its module docstring, rules 1-5: the paper its clause or sentence is about,
+rules of extractors/attribution.py (its module docstring, rules 1-7: the paper its clause or sentence is about,
 never one named as a baseline or in passing; for a code link, the paper its repository is named after; else the
 story's own paper). What belongs to a paper the story only mentions becomes that paper's own item (titled by the
 story's title where the paper's links give it no name: a heading over two papers); what cannot be decided (two
-papers as joint subject) belongs to none.
+papers as joint subject) belongs to none. Where a paragraph is cut at its papers' closing links (rule 7 there),
+the name each stretch opens with follows the heading in its paper's item title ("diffusion, twice — Diffusion
+Models Beat GANs on Image Synthesis"); so does, in a plain-text document, the name a story's first paragraph opens
+with where no link's text names its paper (extractors/item_links.py `story_name`).
 """
 
 from __future__ import annotations
@@ -120,6 +123,7 @@ from extractors.item_links import (
     links_of,
     mention_names,
     papers_of,
+    story_name,
     title_names,
     with_name,
     words,
@@ -812,7 +816,8 @@ def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[
         document_key=doc.key,
         position=0,
         title=with_name(item_title(unit.title, unit.blocks, links, papers[0], shared=len(owners.split_off) > 0),
-                        owners.names.get(primary)),
+                        owners.names.get(primary) or (doc.body_type == "text"
+                                                      and story_name(unit.title, unit.blocks, links, papers[0]))),
         text=text.replace("\n", " "),  # (the line breaks tell the metric reader where sentences end; no more)
         links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept)),
         papers=tuple(p for p in papers if p.arxiv_id == primary or p.arxiv_id not in owners.split_off),

@@ -814,8 +814,7 @@ def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[
         text=text.replace("\n", " "),  # (the line breaks tell the metric reader where sentences end; no more)
         links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept)),
         papers=tuple(p for p in papers if p.arxiv_id == primary or p.arxiv_id not in owners.split_off),
-        code=tuple(flagged([c for c in code if owners.code.get(c[0].url, primary) == primary
-                            or primary in owners.shared_code.get(c[0].url, ())])),
+        code=tuple(flagged([c for c in code if owners.owns_code(c[0].url, primary, primary)])),
         metrics=tuple(m for (_, _, m), who in zip(located, owners.metrics, strict=True) if who == primary)
         + tuple(tables),
     )
@@ -840,8 +839,7 @@ def _split_off(owners: Owners, papers: list[PaperRef], located: list[tuple[int, 
             text=" ".join(owners.sentences.get(pid, [])),
             links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept and lk.paper == pid)),
             papers=(ref,),  # still a mention: the story is not about it, only these numbers and links are
-            code=tuple(flagged([c for c in code if owners.code.get(c[0].url) == pid
-                                or pid in owners.shared_code.get(c[0].url, ())])),
+            code=tuple(flagged([c for c in code if owners.owns_code(c[0].url, pid, papers[0].arxiv_id)])),
             metrics=metrics,
         ))
     return items

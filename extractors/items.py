@@ -81,6 +81,8 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
 
 A paper or a repository is named by a link, a link card (extractors/cards.py), an arXiv id written out, or an
 address written out in the text (with or without a scheme on the hosts of papers and code, blocks.text_urls).
+Where a post's numbered sections name no paper and its only papers are a closing list of bare links, one per
+section, the n-th link is the n-th section's, closing it (extractors/link_lists.py), before any of the above.
 
 Inside a story, each number and each code link belongs to the paper its own clause is about, by the association
 rules of extractors/attribution.py (its module docstring, rules 1-5: the paper its clause or sentence is about,
@@ -123,6 +125,7 @@ from extractors.item_links import (
     title_names,
     words,
 )
+from extractors.link_lists import lend_closing_links
 from extractors.links import find_arxiv_in_url, find_code_link, first_arxiv_mention, repo_name
 from extractors.metric_tables import table_metrics
 from extractors.metrics import locate_metrics
@@ -186,6 +189,7 @@ def extract_items(doc: Document) -> list[Item]:
     """The paper-bearing items of `doc`, in document order."""
     blocks = text_blocks(doc.body) if doc.body_type == "text" else html_blocks(doc.body, doc.url)
     _mark_labels(blocks)
+    blocks = lend_closing_links(blocks)
     units = [unit for story in _lend_closing_card(_stories(_segments(blocks))) for unit in _units(story)]
     found = [_items(unit, doc) for unit in units]
     if any(not made and unit.heading is not None for unit, made in zip(units, found, strict=True)):

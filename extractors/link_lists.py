@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from extractors.blocks import Block, is_counter, strip_urls
+from extractors.item_links import coins_a_name
 
 # A section's number opening its heading: "1. Adapter", "2) Prefix-Tuning", "(3) Early exits"
 _NUMBERED = re.compile(r"^\W{0,3}\(?(\d{1,2})[.)]\s+\S")
@@ -69,3 +70,54 @@ def _is_bare_link(block: Block) -> bool:
             return False  # a link named by its text ("Adapter tuning", "paper"), not a bare address
     rest = strip_urls(rest)
     return bool(_MARK.match(rest)) or is_counter(rest)
+
+
+# What a closing group of links may say besides its links: "Paper … | Code …", "(paper, code)", "arXiv · GitHub"
+_GROUP_WORDS = re.compile(
+    r"[\W\d_]*(?:(?:paper|code|arxiv|github|pdf|project(?:\s+page)?|page|demo|weights|data(?:set)?|blog|links?"
+    r"|repo(?:sitory)?|model|and|논문|코드|링크)\b[\W\d_]*)*",
+    re.I,
+)
+_PROSE = 60  # letters of text before the links for them to close a paragraph rather than make a line of links
+_LEAD = 120  # how long what a paragraph says before its first colon may be to title its story
+
+
+def closes_with_links(block: Block) -> bool:
+    """A paragraph closed by its one paper's links: all its links stand together after its text, with nothing but
+    their names between and after them ("… 85.2%. Paper https://… | Code https://…", "… on KITTI (paper,
+    code)."), and one paper is linked among them. Its story ends there."""
+    if block.kind != "para" or len(block.paper_ids) != 1 or not block.anchors or block.card:
+        return False
+    starts = [_anchor_start(block.text, a.text, a.href) for a in block.anchors]
+    if any(at < 0 for at in starts):
+        return False
+    cut = min(starts)
+    if sum(c.isalpha() for c in block.text[:cut]) < _PROSE:
+        return False
+    tail = block.text[cut:]
+    for anchor in sorted(block.anchors, key=lambda a: len(a.text), reverse=True):
+        tail = tail.replace(anchor.text, " ") if anchor.text else tail
+    return _GROUP_WORDS.fullmatch(strip_urls(tail)) is not None
+
+
+def closing_lead(block: Block) -> str | None:
+    """What a paragraph closed by its paper's links says before its first colon, where that is short, ends no
+    sentence and coins a name ("Part 2, RAFT (Recurrent All-Pairs Field Transforms): builds …"): its story's title."""
+    head, colon, _ = block.text[:_LEAD + 1].partition(": ")
+    if not colon or re.search(r"[.!?]\s", head) or not coins_a_name(head):
+        return None  # ("Also from the archive: …" names no paper: the story's title is found as for any other)
+    return head.strip()
+
+
+def _anchor_start(text: str, label: str, href: str) -> int:
+    """Where a link stands in its block's text: its text's last occurrence, or its address written out (-1 where
+    it is not there)."""
+    if label:
+        return text.rfind(label)
+    bare = re.sub(r"^https?://(?:www\.)?", "", href)
+    at = text.rfind(bare)
+    if at < 0:
+        return -1
+    before = text[:at]
+    return at - next((len(p) for p in ("https://www.", "http://www.", "https://", "http://", "www.")
+                      if before.endswith(p)), 0)

@@ -781,6 +781,8 @@ def _blurb(block: Block) -> str:
         return block.body  # a paper's row of a table of papers: the summary written in its cells
     if block.rows is not None or is_label(block):
         return ""  # a results table read as prose gives numbers without their row or column
+    if block.kind == "li" and block.lead is not None and not block.body and any(c.isdigit() for c in block.text):
+        return block.text  # a one-line bullet that is all lead and holds a number states a fact ("- 35 steps")
     return block.body if block.lead is not None else block.text
 
 

@@ -79,3 +79,17 @@ def test_a_paragraph_closed_by_its_papers_links_is_that_papers_story(
 )
 def test_a_lists_last_one_line_bullet_is_no_title(text: str) -> None:
     assert [b.kind for b in text_blocks(text)][1:4] == ["li", "li", "li"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Our notes on the paper:\n- CIFAR: error 2.1%\n- it needs only 18 function evaluations per sample\n\n"
+         "Paper: https://arxiv.org/abs/2201.00101\n", 18.0),
+        ("What they report:\n* 71% pass@1 on the test split\n* a model 40% smaller than the baseline\n\n"
+         "https://arxiv.org/abs/2201.00101\n", 40.0),
+        ("결과 요약:\n• 정확도 88% 달성\n• 추론 속도는 2.5배 빨라짐\n\n논문: https://arxiv.org/abs/2201.00101\n", 2.5),
+    ],
+)
+def test_a_one_line_bullets_number_is_read(text: str, value: float) -> None:
+    assert value in _items(text, "text")[0][3]

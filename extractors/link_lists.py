@@ -1,11 +1,17 @@
-"""A closing list of bare paper links lent to the numbered sections it lists, one link per section.
+"""Links that close what they belong to: a closing list of bare paper links, and a paragraph closed by its links.
 
-Runs inside `extract_items` (extractors/items.py), on the blocks of a document, before they are cut into
-segments. Owns one layout: a post whose numbered sections ("1. Adapter", "2) Prefix tuning") name no paper,
-and whose papers are only a list of bare links at its end, one per section and in their order (a board post's
-"related links", a seminar summary's "Papers" list, a mail's addresses after its text). The n-th link is the
-n-th section's paper: it moves to the end of that section, which is then a story closed by its paper's link
-like any other. Where the sections and the links do not pair one to one, nothing moves.
+Runs inside `extract_items` (extractors/items.py). Owns two layouts where a paper is linked only after the text
+about it:
+
+- a post whose numbered sections ("1. Adapter", "2) Prefix tuning") name no paper, and whose papers are only a
+  list of bare links at its end, one per section and in their order (a board post's "related links", a seminar
+  summary's "Papers" list, a mail's addresses after its text): the n-th link is the n-th section's paper. It
+  moves to the end of that section (`lend_closing_links`, on the document's blocks before they are cut into
+  segments), which is then a story closed by its paper's link like any other. Where the sections and the links
+  do not pair one to one, nothing moves;
+- a paragraph whose links all stand together after its text, one paper among them ("… 85.2%. Paper https://…
+  | Code https://…", "… (paper, code)"; `closes_with_links`): in a post without headings it is that paper's
+  story, titled by what it says before its first colon where that coins a name (`closing_lead`).
 """
 
 from __future__ import annotations
@@ -23,9 +29,10 @@ _TEXT_RANK = 7  # headings recognised by their weight or as plain-text title lin
 
 def lend_closing_links(blocks: list[Block]) -> list[Block]:
     """`blocks` with each bare link of a closing list moved to the end of the numbered section it pairs with."""
-    heads = [n for n, b in enumerate(blocks) if b.kind == "heading" and not b.label and _NUMBERED.match(b.text)]
-    numbers = [int(_NUMBERED.match(blocks[n].text).group(1)) for n in heads]  # type: ignore[union-attr]
-    if len(heads) < 2 or numbers != list(range(1, len(heads) + 1)):
+    numbered = [(n, m) for n, b in enumerate(blocks) if b.kind == "heading" and not b.label
+                and (m := _NUMBERED.match(b.text)) is not None]
+    heads = [n for n, _ in numbered]
+    if len(heads) < 2 or [int(m.group(1)) for _, m in numbered] != list(range(1, len(heads) + 1)):
         return blocks
     rank = {_rank(blocks[n]) for n in heads}
     links = [n for n, b in enumerate(blocks) if b.paper_ids]
@@ -64,11 +71,9 @@ def _is_bare_link(block: Block) -> bool:
     beside it, "14 clicks", aside): no words of its own that would name or present the paper."""
     if block.kind not in ("para", "li") or len(block.paper_ids) != 1 or not block.anchors:
         return False
-    rest = block.text
-    for anchor in block.anchors:
-        if anchor.text and strip_urls(anchor.text).strip():
-            return False  # a link named by its text ("Adapter tuning", "paper"), not a bare address
-    rest = strip_urls(rest)
+    if any(anchor.text and strip_urls(anchor.text) for anchor in block.anchors):
+        return False  # a link named by its text ("Adapter tuning", "paper"), not a bare address
+    rest = strip_urls(block.text)
     return bool(_MARK.match(rest)) or is_counter(rest)
 
 

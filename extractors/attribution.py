@@ -120,6 +120,11 @@ class Owners:
     sentences: dict[str, list[str]] = field(default_factory=dict)  # the sentences of what they own
     names: dict[str, str] = field(default_factory=dict)  # the name a stretch of a cut block opens with (rule 7)
 
+    def owns_code(self, url: str, pid: str, primary: str) -> bool:
+        """The repository at `url` is `pid`'s code: assigned to it (one no clause assigns is the story's own
+        paper's, `primary`), or said to be shared by it with other papers."""
+        return self.code.get(url, primary) == pid or pid in self.shared_code.get(url, ())
+
 
 def assign(pieces: list[Piece], located: list[tuple[int, int, Metric]], code: list[tuple[CodeLink, Link, int]],
            papers: list[PaperRef], names_of: Callable[[], dict[str, list[str]]]) -> Owners:

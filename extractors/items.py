@@ -865,7 +865,8 @@ def _split_off(owners: Owners, papers: list[PaperRef], located: list[tuple[int, 
 
 def _one_per_paper(items: list[Item]) -> list[Item]:
     """Items with the same paper as their subject made one: the fullest keeps its place and title and takes the
-    others' code, numbers and links; their mentions that are other items' subjects are dropped."""
+    others' code, numbers and links (and the text of each whose numbers it takes, so that every number still
+    quotes its item's text); their mentions that are other items' subjects are dropped."""
     subjects = {i.papers[0].arxiv_id for i in items}
     groups: dict[str, list[Item]] = {}
     for item in items:
@@ -883,8 +884,10 @@ def _one_per_paper(items: list[Item]) -> list[Item]:
         mentions = [p for i in group for p in i.papers[1:] if i is fullest or p.arxiv_id not in subjects]
         subject = next((i.papers[0] for i in group if i.papers[0].url and i.papers[0].role == "primary"),
                        fullest.papers[0])
+        taken = [i for i in others if any(m not in fullest.metrics for m in i.metrics)]
         out.append(replace(
             fullest,
+            text=" ".join([fullest.text, *(i.text for i in taken if i.text not in fullest.text)]),
             papers=(subject, *{p.arxiv_id: p for p in mentions if p.arxiv_id != fullest.papers[0].arxiv_id}
                     .values()),
             code=tuple({c.url: c for i in (fullest, *others) for c in i.code}.values()),

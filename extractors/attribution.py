@@ -25,7 +25,13 @@ extractors/sentences.py `SENTENCE_END`):
    papers at once without naming one ("the pair gave 1.8x", "두 방법 모두"), make it undecidable: it belongs to
    no paper rather than to both;
 6. a code link said to be several papers' ("Code for both:", "the repository of all three", "shared code") is
-   each paper's its block names (a repository is not a number: it can be the code of two papers at once).
+   each paper's its block names (a repository is not a number: it can be the code of two papers at once);
+7. a block that tells of two or more papers, each closed by its own group of links (a paper's link and perhaps
+   its code, right before the end of a sentence or clause: "… by 75% (paper, code).", "…줄였습니다(논문 / 코드).",
+   "… faster. Paper: <address> | Code: <address> ."), every group that links a paper being such a group, is cut
+   after each group: a number or code link in a stretch (from the group before, or the block's start, to its
+   group) is decided by rules 3-6 among the mentions in that stretch, the stretch's paper taking the place of the
+   story's own; what follows the last group is decided as if there were no cut.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from extractors.blocks import Anchor, Block, find_word, strip_urls
-from extractors.item_links import BASELINE_BEFORE, Link
+from extractors.item_links import BASELINE_BEFORE, Link, opening_name
 from extractors.links import find_arxiv_in_url, repo_name
 from extractors.sentences import SENTENCE_END
 from records.documents import CodeLink, Metric, PaperRef
@@ -112,6 +118,12 @@ class Owners:
     split_off: set[str] = field(default_factory=set)  # mentioned papers that own something
     shared_code: dict[str, set[str]] = field(default_factory=dict)  # a repository said to be several papers'
     sentences: dict[str, list[str]] = field(default_factory=dict)  # the sentences of what they own
+    names: dict[str, str] = field(default_factory=dict)  # the name a stretch of a cut block opens with (rule 7)
+
+    def owns_code(self, url: str, pid: str, primary: str) -> bool:
+        """The repository at `url` is `pid`'s code: assigned to it (one no clause assigns is the story's own
+        paper's, `primary`), or said to be shared by it with other papers."""
+        return self.code.get(url, primary) == pid or pid in self.shared_code.get(url, ())
 
 
 def assign(pieces: list[Piece], located: list[tuple[int, int, Metric]], code: list[tuple[CodeLink, Link, int]],
@@ -133,10 +145,21 @@ def assign(pieces: list[Piece], located: list[tuple[int, int, Metric]], code: li
             found[i] = _mentions(pieces[i], papers, names)
         return found[i]
 
+    known = {p.arxiv_id for p in papers}
+    cut: dict[int, list[tuple[int, str]]] = {}
     owners = Owners([])
+
+    def speakers_at(i: int, pos: int) -> tuple[list[_Mention], str]:
+        if i not in cut:
+            cut[i] = _closing_cuts(pieces[i], known)
+            for pid, name in _stretch_names(pieces[i].text, cut[i]).items():
+                owners.names.setdefault(pid, name)
+        return _stretch(cut[i], mentions_in(i), pos, primary)
+
     for start, _, _ in located:
         i = max(0, bisect_right(starts, start) - 1)
-        who, sentence = _owner(pieces[i].text, mentions_in(i), start - starts[i], primary)
+        mentions, fallback = speakers_at(i, start - starts[i])
+        who, sentence = _owner(pieces[i].text, mentions, start - starts[i], fallback)
         owners.metrics.append(who)
         _note(owners, who, primary, sentence)
     by_block = {id(p.block): n for n, p in enumerate(pieces)}
@@ -146,16 +169,84 @@ def assign(pieces: list[Piece], located: list[tuple[int, int, Metric]], code: li
         if n is None:
             owners.code[repo.url] = named or primary
             continue
-        pos = locate(link.anchor, pieces[n].text)
-        who, sentence = _owner(pieces[n].text, mentions_in(n), max(pos, 0), primary)
+        pos = max(locate(link.anchor, pieces[n].text), 0)
+        mentions, fallback = speakers_at(n, pos)
+        who, sentence = _owner(pieces[n].text, mentions, pos, fallback)
         owners.code[repo.url] = who = named or who
         _note(owners, who, primary, sentence)
-        sharers = [] if named else _sharers(pieces[n].text, mentions_in(n), max(pos, 0), link.anchor.text)
+        sharers = [] if named else _sharers(pieces[n].text, mentions, pos, link.anchor.text)
         if sharers:
             owners.shared_code[repo.url] = set(sharers)
             for pid in sharers:
                 _note(owners, pid, primary, sentence)
     return owners
+
+
+# The words between two links of one group ("(paper, code)", "Paper: … · Code: …", "(논문 / 코드)"): a separator
+# and a label or two, no number
+_GROUP_GAP = re.compile(r"[^\d]{0,14}")
+# What closes a sentence right after a group of links: its brackets, then its stop or the block's end
+_CLOSES = re.compile(r"[\s)\]]*(?:[.;!?。](?=\s|$)|$)")
+
+
+def _stretch(cuts: list[tuple[int, str]], mentions: list[_Mention], pos: int,
+             primary: str) -> tuple[list[_Mention], str]:
+    """The mentions that can own what is at `pos` in a block, and whose it is when none does: those of its
+    stretch and the stretch's paper where the block is cut at its papers' closing links (rule 7)."""
+    begin = 0
+    for end, pid in cuts:
+        if pos <= end:
+            return [m for m in mentions if begin <= m.start < end or (m.start < 0 and begin == 0)], pid
+        begin = end
+    return mentions, primary
+
+
+_STOP = re.compile(r"[.!?。]\s+")
+
+
+def _stretch_names(text: str, cuts: list[tuple[int, str]]) -> dict[str, str]:
+    """The name each stretch of a cut block gives its paper: the one the last of its sentences that opens with
+    a title ("Diffusion Models Beat GANs on Image Synthesis then adds ...") or a coined word ("GLM-130B is ...")
+    opens with; a sentence that opens with a word of prose ("Another ...", "The model ...") gives none."""
+    names, begin = {}, 0
+    for end, pid in cuts:
+        starts = [begin, *(m.end() for m in _STOP.finditer(text, begin, end))]  # (a year ends one: "… 2022. X")
+        found = [n for n in (opening_name(text, at, end) for at in starts) if n]
+        if found:
+            names[pid] = found[-1]
+        begin = end
+    return names
+
+
+def _closing_cuts(piece: Piece, known: set[str]) -> list[tuple[int, str]]:
+    """Where a block is cut at its papers' closing links (rule 7): (the end of each stretch, its paper), where
+    every group of links in the block that links a paper links one, closes its sentence, and two or more such
+    groups link different papers; none otherwise."""
+    text = piece.text
+    spots = []
+    for anchor in piece.block.anchors:
+        pos, pid = locate(anchor, text), _anchor_paper(anchor.href, known)
+        if pos < 0 and pid is not None:
+            return []  # a paper's link the text does not show where it is
+        if pos >= 0:
+            shown = bool(anchor.text) and text.startswith(anchor.text, pos)
+            spots.append((pos, pos + len(anchor.text) if shown else pos, pid))
+    groups: list[list[tuple[int, int, str | None]]] = []
+    for spot in sorted(spots, key=lambda s: s[:2]):
+        if groups and _GROUP_GAP.fullmatch(text, groups[-1][-1][1], spot[0]):
+            groups[-1].append(spot)
+        else:
+            groups.append([spot])
+    cuts = []
+    for group in groups:
+        linked = {pid for _, _, pid in group if pid is not None}
+        if not linked:
+            continue
+        closed = _CLOSES.match(text, group[-1][1])
+        if len(linked) > 1 or closed is None:
+            return []
+        cuts.append((closed.end(), linked.pop()))
+    return cuts if len({pid for _, pid in cuts}) == len(cuts) > 1 else []
 
 
 # A code link said to be several papers' ("Code for both:", "the repo of all three", "shared code:")
@@ -268,17 +359,16 @@ _SIZE_SUFFIX = re.compile(r"-\d+(?:\.\d+)?[BbMm](?![\w-])")
 def locate(anchor: Anchor, text: str) -> int:
     """Where a link's text sits in `text`: the occurrence that the words before the link on its line lead
     to ("... 4.5x faster (code). AWQ ... (code)" has two "code" links); for a link whose text is only its
-    address (URLs are not in `text`), where those words end; -1 if it is not there."""
-    if not anchor.text:
-        return -1
+    address (URLs are not in `text`) or that has none (an address written out in plain text), where those
+    words end; -1 if it is not there."""
+    lead = strip_urls(anchor.before)[-30:].strip()
+    if not strip_urls(anchor.text).strip():
+        at = text.find(lead) if lead else -1
+        return at + len(lead) if at >= 0 else -1
     spots, at = [], text.find(anchor.text)
     while at >= 0:
         spots.append(at)
         at = text.find(anchor.text, at + 1)
-    lead = strip_urls(anchor.before)[-30:].strip()
-    if not spots and lead and not strip_urls(anchor.text).strip():
-        at = text.find(lead)
-        return at + len(lead) if at >= 0 else -1
     if len(spots) <= 1:
         return spots[0] if spots else -1
     return next((pos for pos in spots if lead and text[:pos].rstrip().endswith(lead)), spots[0])

@@ -139,12 +139,14 @@ def text_urls(text: str) -> list[tuple[int, int, str]]:
 
 
 # Page chrome that counts readers' reactions: "12 likes", "댓글 3개", "3개의 댓글", "공감 27", "조회수 1,204",
-# "❤️ 42 · 💬 7", "Like (12) · Comment · Restack", "1.2K claps", "5 min read". A block or an element that
-# says nothing else is never a paper's result.
+# "❤️ 42 · 💬 7", "Like (12) · Comment · Restack", "1.2K claps", "5 min read", and how often they took a link or a
+# file: "14 clicks", "19회 다운로드", "9회 연결" (a board's count of visits through a link). A block or an element
+# that says nothing else is never a paper's result.
 _COUNTER_WORD = (
     r"(?:likes?|comments?|replies|reply|shares?|shared|restacks?|reposts?|retweets?|views?|viewed|claps?|responses?"
     r"|reactions?|upvotes?|downvotes?|votes?|points?|hearts?|bookmarks?|saves?|followers?|subscribers?|readers?"
-    r"|reads?|min(?:ute)?s?\s+read|cited\s+by|citations?|댓글|공감|좋아요|조회수?|추천|구독자?|스크랩|공유|하트|읽음|답글|팔로워)"
+    r"|reads?|min(?:ute)?s?\s+read|cited\s+by|citations?|clicks?|downloads?"
+    r"|댓글|공감|좋아요|조회수?|추천|구독자?|스크랩|공유|하트|읽음|답글|팔로워|클릭|다운로드|연결)"
 )
 _COUNTER_ICON = (r"[\u2605\u2606\u2661\u2665\u2764\u21bb\u2191\u25b2\u2B50\uFE0F"
                  r"\U0001F44D\U0001F44F\U0001F4AC\U0001F501\U0001F5E8]")

@@ -43,7 +43,9 @@ _EMAIL_HEADER = re.compile(
     rb"|content-type|dkim-signature|arc-[\w-]+|authentication-results|x-[\w-]+|sender|list-id):)",
     re.I,
 )
-_WEB_URL = re.compile(r"https?://[^\s\"'<>)\]]+", re.I)
+#: An address in a part: a URL, or a paper host's address written without its scheme
+_WEB_ADDRESS = re.compile(r"(?:https?://|(?<![\w./])(?:www\.)?(?:arxiv\.org|alphaxiv\.org|huggingface\.co)/)"
+                          r"[^\s\"'<>)\]]+", re.I)
 _TAG = re.compile(r"<[^>]*>")
 _STYLE_BLOCK = re.compile(r"<(style|script|head)\b.*?</\1\s*>", re.I | re.S)
 _FEED_EXTENSIONS = (".xml", ".rss", ".atom", ".rdf")
@@ -349,8 +351,9 @@ def _iso(value: str | None) -> datetime | None:
 # --- email -------------------------------------------------------------------------------------------
 
 def parse_email(content: bytes, location: str | None, source: str = "") -> Document:
-    """An .eml message: the HTML alternative if there is one, unless it is only a teaser of the plain text
-    (`_richer_part`), else the plain text."""
+    """An .eml message: the HTML alternative if there is one, unless the plain text carries the issue
+    (`_richer_part`: the HTML is a teaser, or hides behind click trackers the links the plain text writes out),
+    else the plain text."""
     where = _where(location, source)
     try:
         return _parse_email(content, location, source, where)
@@ -458,18 +461,25 @@ _MESSAGE_POLICY = policy.default.clone(header_factory=_parse_header)
 
 
 def _richer_part(html: str, text: str) -> str:
-    """Which alternative of an email carries the issue: "html", unless the HTML part is a teaser ("read it
-    online", a logo) and the plain text is the issue: the text links more papers and the HTML's visible text
-    is less than half as long as it."""
+    """Which alternative of an email carries the issue: "html", unless the plain text links more papers and
+    either covers every paper the HTML part reaches (the HTML hides its links behind opaque click trackers
+    that the plain text writes out) or the HTML part is a teaser ("read it online", a logo: its visible text
+    is less than half as long as the plain text)."""
     text_papers = _papers_linked(text)
-    if not text_papers or len(text_papers) <= len(_papers_linked(html)):
+    html_papers = _papers_linked(html)
+    if len(text_papers) <= len(html_papers):
         return "html"
+    if html_papers <= text_papers:
+        return "plain"
     visible = len(" ".join(_TAG.sub(" ", _STYLE_BLOCK.sub(" ", html)).split()))
     return "plain" if visible < 0.5 * len(" ".join(text.split())) else "html"
 
 
 def _papers_linked(text: str) -> set[str]:
-    return {ref.arxiv_id for url in _WEB_URL.findall(text) if (ref := find_arxiv_in_url(url)) is not None}
+    """The arXiv papers a part's addresses reach, an address shown without its scheme (a link whose text is
+    "arxiv.org/abs/2401.15077") included."""
+    return {ref.arxiv_id for url in _WEB_ADDRESS.findall(text)
+            if (ref := find_arxiv_in_url(url if "://" in url else f"https://{url}")) is not None}
 
 
 def _header(msg: EmailMessage, name: str) -> str:

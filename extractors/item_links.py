@@ -249,6 +249,53 @@ def item_title(title: str, blocks: list[Block], links: list[Link], primary: Pape
     return text
 
 
+# A name opening a sentence: capitalised words and the short words a title keeps in lower case ("Score-Based
+# Generative Modeling through Stochastic Differential Equations", "P-Tuning v2: Prompt Tuning Can Be ...")
+_TITLE_WORD = r"(?:[A-Z0-9][A-Za-z0-9.'’-]*|[a-z]\d[A-Za-z0-9.]*)"
+_TITLE_RUN = re.compile(
+    rf"{_TITLE_WORD}:?(?:\s+(?:(?:of|for|to|on|in|with|through|and|via|from|by|at|the|a|an|as|without|beyond)\s+)*"
+    rf"{_TITLE_WORD}:?)*(?![A-Za-z0-9-])")
+_OPENERS = frozenset({"A", "An", "The", "This", "These", "That", "Our", "Its", "Their", "We", "It", "In", "On"})
+_NAME_WORDS = 3  # capitalised words for a name that is not a coined word ("GLM-130B", "WizardLM")
+_COINED_NAME = re.compile(r"[A-Z][\w-]*(?:[A-Z]|\d)[\w-]*|[A-Z][a-z]+-[A-Z][\w-]*")
+
+
+def opening_name(text: str, start: int = 0, end: int | None = None) -> str:
+    """The name the sentence at `start` opens with: a title ("Diffusion Models Beat GANs on Image Synthesis
+    then adds ...") or a coined word ("GLM-130B is ..."); "" where it opens with a word of prose ("Another
+    ...", "The model ...")."""
+    end = len(text) if end is None else end
+    start += len(text[start:end]) - len(text[start:end].lstrip(" ,;"))
+    m = _TITLE_RUN.match(text, start, end)
+    name = m.group().rstrip(":") if m else ""
+    capitalised = [w for w in name.split() if w[:1].isupper() and w not in _OPENERS]
+    return name if len(capitalised) >= _NAME_WORDS or (name and _COINED_NAME.fullmatch(name)) else ""
+
+
+def story_name(title: str, blocks: list[Block], links: list[Link], paper: PaperRef) -> str:
+    """The name a story under a heading gives its paper where no link's text names it: the one its first
+    paragraph opens with (a plain-text issue's "LET THE MODEL WRITE THE DATA" over "WizardLM evolves ...")."""
+    if not title or _paper_names(links, paper):
+        return ""
+    first = next((b for b in blocks if b.text), None)
+    if first is None or first.kind != "para" or first.lead is not None or first.card:
+        return ""
+    name = opening_name(first.text)
+    label, colon, _ = name.partition(":")
+    if colon and " " not in label and not _COINED_NAME.fullmatch(label):
+        return ""  # a field's line ("Authors: Ada Park", "Presenter: ..."), not a title
+    return name
+
+
+def with_name(title: str, name: str | None) -> str:
+    """`title` with a paper's `name` (the one its stretch of a paragraph opens with, extractors/attribution.py
+    rule 7) after it where the title does not name the paper ("diffusion, twice — Diffusion Models Beat GANs on
+    Image Synthesis"); the name alone where there is no title."""
+    if not name or (title and _names_paper(title, name)):
+        return title
+    return f"{title} — {name}" if title else name
+
+
 def _without_badges(text: str) -> str:
     return _BADGE.sub("", text) if any(c in text for c in _BADGE_OPENERS) else text
 

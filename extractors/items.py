@@ -40,18 +40,21 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
 6. *Stories inside a story.* Within a story, list items, bold-led paragraphs and link cards that carry two or more
    different papers are each a story of their own (a digest list, a card per paper); a titled paragraph runs on
    to the next such title, a list item is whole. In a story without a title (a comment, a post), so is a
-   paragraph that opens by naming and linking its paper, after another paper's paragraphs. Where two or more
-   titled paragraphs (bold leads, cards) start such stories, a titled paragraph without a paper starts one too
-   (a price tracker or an event between two papers, paperless); the paper that the text right under it names (a
-   card of a project page over "the paper is arXiv …") is its story's, and one that links only a repository is
-   the code of the story before it (`_code_entries_to_paper`). A paragraph or list
+   paragraph that opens by naming and linking its paper, after another paper's paragraphs, and one closed by its
+   one paper's links ("… 85.2%. Paper https://… | Code https://…", "… (paper, code)"; extractors/link_lists.py),
+   titled by what it says before its first colon where that coins a name ("Part 2, RAFT: …"), and whole. Where
+   two or more titled paragraphs (bold leads, cards) start such stories, a titled paragraph without a paper starts
+   one too (a price tracker or an event between two papers, paperless); the paper that the text right under it
+   names (a card of a project page over "the paper is arXiv …") is its story's, and one that links only a
+   repository is the code of the story before it (`_code_entries_to_paper`). A paragraph or list
    item titled by a repository's own link (a list of trending repositories) is an entry about that repository,
    with no paper: not the story's code and not its numbers, unless the story's title names the repository.
 7. *One item per paper.* Items whose subject is the same paper (an issue discussing one paper in two sections, a
    table of contents, a recap) are one item: the fullest one, with the others' code and numbers.
 8. *A post's one story.* Where the document holds one story and the body gives it no title (no heading, card,
    lead that names the paper, or link named like the paper: a forum post, a feed entry; a run-in lead or a
-   sub-heading that does not name the paper labels a part), the item takes the document's title; where
+   sub-heading that does not name the paper, or a list item's lead after the story's text, labels a part), the
+   item takes the document's title; where
    only its paper's link text titles it and the document's title names the paper as the story does (by its
    repository's name or a name coined in the text), the document's title goes first ("GN⁺: Whisper, … — Robust
    Speech Recognition via Large-Scale Weak Supervision").
@@ -81,13 +84,18 @@ note's links (extractors/footnotes.py): a paper cited by a footnote is linked wh
 
 A paper or a repository is named by a link, a link card (extractors/cards.py), an arXiv id written out, or an
 address written out in the text (with or without a scheme on the hosts of papers and code, blocks.text_urls).
+Where a post's numbered sections name no paper and its only papers are a closing list of bare links, one per
+section, the n-th link is the n-th section's, closing it (extractors/link_lists.py), before any of the above.
 
 Inside a story, each number and each code link belongs to the paper its own clause is about, by the association
-rules of extractors/attribution.py (its module docstring, rules 1-5: the paper its clause or sentence is about,
+rules of extractors/attribution.py (its module docstring, rules 1-7: the paper its clause or sentence is about,
 never one named as a baseline or in passing; for a code link, the paper its repository is named after; else the
 story's own paper). What belongs to a paper the story only mentions becomes that paper's own item (titled by the
 story's title where the paper's links give it no name: a heading over two papers); what cannot be decided (two
-papers as joint subject) belongs to none.
+papers as joint subject) belongs to none. Where a paragraph is cut at its papers' closing links (rule 7 there),
+the name each stretch opens with follows the heading in its paper's item title ("diffusion, twice — Diffusion
+Models Beat GANs on Image Synthesis"); so does, in a plain-text document, the name a story's first paragraph opens
+with where no link's text names its paper (extractors/item_links.py `story_name`).
 """
 
 from __future__ import annotations
@@ -120,9 +128,12 @@ from extractors.item_links import (
     links_of,
     mention_names,
     papers_of,
+    story_name,
     title_names,
+    with_name,
     words,
 )
+from extractors.link_lists import closes_with_links, closing_lead, lend_closing_links
 from extractors.links import find_arxiv_in_url, find_code_link, first_arxiv_mention, repo_name
 from extractors.metric_tables import table_metrics
 from extractors.metrics import locate_metrics
@@ -186,6 +197,7 @@ def extract_items(doc: Document) -> list[Item]:
     """The paper-bearing items of `doc`, in document order."""
     blocks = text_blocks(doc.body) if doc.body_type == "text" else html_blocks(doc.body, doc.url)
     _mark_labels(blocks)
+    blocks = lend_closing_links(blocks)
     units = [unit for story in _lend_closing_card(_stories(_segments(blocks))) for unit in _units(story)]
     found = [_items(unit, doc) for unit in units]
     if any(not made and unit.heading is not None for unit, made in zip(units, found, strict=True)):
@@ -259,9 +271,10 @@ def _untitled(unit: _Unit, item: Item, alone: bool = True) -> bool:
     A lead shared by papers split off from the story (`alone` false: "Pruning, twice.") is still a title."""
     if unit.title or any(b.card for b in unit.blocks):
         return False
-    # the lead that titles the item; a sub-heading inside the story that does not name its paper labels a part
-    lead = next((b.lead for b in unit.blocks if b.lead and (b.kind != "heading" or _names_story(b.text, item))),
-                None)
+    # the lead that titles the item; a sub-heading inside the story that does not name its paper labels a part,
+    # and so does a list item's run-in lead after the story's text ("CIFAR-10, unconditional: FID 1.97")
+    lead = next((b.lead for n, b in enumerate(unit.blocks) if b.lead and (b.kind != "heading" or _names_story(
+        b.text, item)) and not (b.kind == "li" and n > 0)), None)
     if lead is not None and (not alone or not item.title.startswith(f"{TITLE_END.sub('', lead)} — ")):
         return False  # (item_title appends the paper's name to a lead that does not name it)
     return not any(_is_link_title(a.text, item.title) for b in unit.blocks for a in b.anchors)
@@ -662,7 +675,7 @@ def _is_sub_start(block: Block, aside: set[int], untitled: bool = False) -> bool
     if not block.paper_ids or id(block) in aside:
         return False
     if block.kind == "para" and block.lead is None and untitled:
-        return _opens_with_paper(block)
+        return _opens_with_paper(block) or closes_with_links(block)
     return block.kind == "li" or _is_titled_para(block)
 
 
@@ -737,10 +750,11 @@ def _units(story: _Story) -> list[_Unit]:
                 not _has_paper(current.blocks)):
             current.blocks.append(block)  # the paper of the title above, named in the text under it
         elif block in starts or (titled and _is_titled_para(block)):
-            unit = _Unit(block.lead or (_opening_name(block) if heading is None else None) or "", [block], None,
-                         aside)
+            unit = _Unit(block.lead or (_opening_name(block) or closing_lead(block) if heading is None else None)
+                         or "", [block], None, aside)
             units.append(unit)
-            current = unit if block.kind == "para" else None  # a titled paragraph runs on; a list item is whole
+            # a titled paragraph runs on; a list item is whole, and so is a paragraph closed by its paper's links
+            current = unit if block.kind == "para" and not (heading is None and closes_with_links(block)) else None
             if block not in starts:
                 paperless.add(id(unit))
         else:
@@ -772,6 +786,8 @@ def _blurb(block: Block) -> str:
         return block.body  # a paper's row of a table of papers: the summary written in its cells
     if block.rows is not None or is_label(block):
         return ""  # a results table read as prose gives numbers without their row or column
+    if block.kind == "li" and block.lead is not None and not block.body and any(c.isdigit() for c in block.text):
+        return block.text  # a one-line bullet that is all lead and holds a number states a fact ("- 35 steps")
     return block.body if block.lead is not None else block.text
 
 
@@ -810,12 +826,13 @@ def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[
     item = Item(
         document_key=doc.key,
         position=0,
-        title=item_title(unit.title, unit.blocks, links, papers[0], shared=len(owners.split_off) > 0),
+        title=with_name(item_title(unit.title, unit.blocks, links, papers[0], shared=len(owners.split_off) > 0),
+                        owners.names.get(primary) or (doc.body_type == "text"
+                                                      and story_name(unit.title, unit.blocks, links, papers[0]))),
         text=text.replace("\n", " "),  # (the line breaks tell the metric reader where sentences end; no more)
         links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept)),
         papers=tuple(p for p in papers if p.arxiv_id == primary or p.arxiv_id not in owners.split_off),
-        code=tuple(flagged([c for c in code if owners.code.get(c[0].url, primary) == primary
-                            or primary in owners.shared_code.get(c[0].url, ())])),
+        code=tuple(flagged([c for c in code if owners.owns_code(c[0].url, primary, primary)])),
         metrics=tuple(m for (_, _, m), who in zip(located, owners.metrics, strict=True) if who == primary)
         + tuple(tables),
     )
@@ -836,12 +853,11 @@ def _split_off(owners: Owners, papers: list[PaperRef], located: list[tuple[int, 
         items.append(Item(
             document_key=doc.key,
             position=0,
-            title=item_title("", [], links, ref) or TITLE_END.sub("", title),
+            title=with_name(item_title("", [], links, ref) or TITLE_END.sub("", title), owners.names.get(pid)),
             text=" ".join(owners.sentences.get(pid, [])),
             links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept and lk.paper == pid)),
             papers=(ref,),  # still a mention: the story is not about it, only these numbers and links are
-            code=tuple(flagged([c for c in code if owners.code.get(c[0].url) == pid
-                                or pid in owners.shared_code.get(c[0].url, ())])),
+            code=tuple(flagged([c for c in code if owners.owns_code(c[0].url, pid, papers[0].arxiv_id)])),
             metrics=metrics,
         ))
     return items
@@ -849,7 +865,8 @@ def _split_off(owners: Owners, papers: list[PaperRef], located: list[tuple[int, 
 
 def _one_per_paper(items: list[Item]) -> list[Item]:
     """Items with the same paper as their subject made one: the fullest keeps its place and title and takes the
-    others' code, numbers and links; their mentions that are other items' subjects are dropped."""
+    others' code, numbers and links (and the text of each whose numbers it takes, so that every number still
+    quotes its item's text); their mentions that are other items' subjects are dropped."""
     subjects = {i.papers[0].arxiv_id for i in items}
     groups: dict[str, list[Item]] = {}
     for item in items:
@@ -867,8 +884,10 @@ def _one_per_paper(items: list[Item]) -> list[Item]:
         mentions = [p for i in group for p in i.papers[1:] if i is fullest or p.arxiv_id not in subjects]
         subject = next((i.papers[0] for i in group if i.papers[0].url and i.papers[0].role == "primary"),
                        fullest.papers[0])
+        taken = [i for i in others if any(m not in fullest.metrics for m in i.metrics)]
         out.append(replace(
             fullest,
+            text=" ".join([fullest.text, *(i.text for i in taken if i.text not in fullest.text)]),
             papers=(subject, *{p.arxiv_id: p for p in mentions if p.arxiv_id != fullest.papers[0].arxiv_id}
                     .values()),
             code=tuple({c.url: c for i in (fullest, *others) for c in i.code}.values()),

@@ -62,9 +62,9 @@ def text_blocks(text: str) -> list[Block]:
     for i, (block, n_lines) in enumerate(made[:-1]):  # a one-line bullet over a paragraph is that paragraph's title
         if block.kind != "li" or block.anchors or n_lines != 1 or blocks[i + 1].kind != "para":
             continue
-        # (a run-in one, "1. Name: what it is", only where no bullet is right before it: a list's last item
-        # over the paragraph after the list is not that paragraph's title)
-        if not block.body or (block.lead and (i == 0 or blocks[i - 1].kind != "li")):
+        # (only where no bullet is right before it: a list's last item over the paragraph after the list is not
+        # that paragraph's title, run in, "1. Name: what it is", or not, "- it trains in 3 hours")
+        if (not block.body or block.lead) and (i == 0 or blocks[i - 1].kind != "li"):
             block.kind = "heading"
     return blocks
 

@@ -84,6 +84,10 @@ def save_batch(conn: duckdb.DuckDBPyConnection, parts: Sequence[Part], *,
         if len(parts) > 1:  # find the part at fault: each on its own
             return [r for p in parts for r in save_batch(conn, [p], replace_unchanged=replace_unchanged)]
         return [_failed(conn, parts[0], str(e))]
+    finally:
+        # The batch's Arrow tables are gone; Arrow's allocator (mimalloc) would keep their pages for the
+        # next batch, and a run of bounded batches would hold the largest batch's pages throughout.
+        pa.default_memory_pool().release_unused()
 
 
 def _failed(conn: duckdb.DuckDBPyConnection, part: Part, error: str) -> SaveResult:

@@ -231,7 +231,8 @@ def reextract(settings: Settings, runtime: Runtime, sources: list[str] | None = 
               keep: Callable[[Document], bool] | None = None) -> dict:
     """Re-run extraction on stored documents (of `sources`, else all; those `keep` accepts) and replace
     their rows: after an extractor fix. A batch at a time: each is read, extracted with the database
-    closed, then written (with the next batch read on the same connection).
+    closed, then written. The write and the next read are separate connections, so the checkpoint that
+    closes a write runs with no page of documents held beside it.
 
     Returns how many documents, the row counts per table before and after, and the documents kept
     without items because extraction failed on them.
@@ -243,10 +244,11 @@ def reextract(settings: Settings, runtime: Runtime, sources: list[str] | None = 
     for name in sources if sources is not None else [None]:
         after: tuple[str, str] | None = None
         while True:
-            with open_writer(settings, runtime) as conn:
-                if pending:
+            if pending:
+                with open_writer(settings, runtime) as conn:
                     save_extractions(conn, pending, fetched_at=datetime.now(UTC), replace_unchanged=True)
-                    pending = []
+                pending = []
+            with open_writer(settings, runtime) as conn:
                 page = load_documents(conn, name, after=after, limit=BATCH_DOCUMENTS)
             if not page:
                 break

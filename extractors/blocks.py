@@ -150,7 +150,9 @@ _COUNTER_WORD = (
 )
 _COUNTER_ICON = (r"[\u2605\u2606\u2661\u2665\u2764\u21bb\u2191\u25b2\u2B50\uFE0F"
                  r"\U0001F44D\U0001F44F\U0001F4AC\U0001F501\U0001F5E8]")
-_COUNT = r"\d[\d,.]*\s*(?:[kKmM]|만|천)?\+?(?:\s*(?:개의|개|회|명|번))?"
+# (the digits possessive: a count is the whole run, so a long number is not tried as every split of it into
+# several counts, which made a line of two 19-digit numbers take minutes)
+_COUNT = r"\d[\d,.]*+\s*(?:[kKmM]|만|천)?\+?(?:\s*(?:개의|개|회|명|번))?"
 _COUNTER_PART = (rf"(?:{_COUNTER_ICON}+\s*)?"
                  rf"(?:{_COUNTER_WORD}\s*[(:]?\s*{_COUNT}\)?|{_COUNT}\s*{_COUNTER_WORD}|{_COUNT}|{_COUNTER_WORD})")
 COUNTER_LINE = re.compile(rf"\s*{_COUNTER_PART}(?:\s*[·•|/,]?\s*{_COUNTER_PART})*\s*", re.I)

@@ -41,3 +41,18 @@ def test_an_activity_line_gives_its_paper_no_metric(line: str, markup: str) -> N
             "on HumanEval.</p></body></html>")
     doc = Document(source="t", key="k", url="https://forum.example/w/7", title="Digest", body=page)
     assert [[m.value for m in i.metrics] for i in extract_items(doc)] == [[34.0], [91.0]]
+
+
+# Long runs of digits and separators, which a counter pattern could try as every split into several counts
+# (two 19-digit numbers took minutes): each is answered at once, and none of them is a counter line.
+_LONG_NUMBERS = [
+    "1,000,000,000,000,000 1,000,000,000,000,000 ≥ x faster",
+    "3.141.592.653.589.793.238.462.643 / 2.718.281.828.459.045.235 tokens?",
+    "12,345,678,901,234,567,890 · 98,765,432,109,876,543,210 · 5 comments, sorted by date",
+]
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize("line", _LONG_NUMBERS)
+def test_a_line_of_long_numbers_is_answered_at_once(line: str) -> None:
+    assert not is_counter(line) and not is_counter(line * 2)

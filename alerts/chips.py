@@ -95,11 +95,19 @@ def _chip_number(value: float, unit: str) -> str:
     return format_number(value)
 
 
+#: Capitalised words that, with a number after them, point at a part of the text rather than name a task.
+_REFERENCE_WORDS = frozenset(["figure", "fig", "table", "section", "sec", "chapter", "appendix", "eq", "equation",
+                              "step", "stage", "phase", "part", "round", "version", "issue", "page", "line"])
+
+
 def _bench_shaped(name: str) -> bool:
-    """"MMLU", "GSM8K", "SWE-bench Verified", "HumanEval", "Game of 24", "Codeforces (rating)"."""
+    """"MMLU", "GSM8K", "SWE-bench Verified", "HumanEval", "Game of 24", "Codeforces (rating)"; a capitalised task
+    named with its number ("Game of 24", "Tower of Hanoi 8"), but not a pointer into the text ("Table 3")."""
     words = name.split()
     return (sum(c.isupper() for c in name) >= 2 or any(re.search(r"[A-Za-z]\d|\d[A-Za-z]", w) for w in words)
-            or bool(re.search(r"bench|eval", name, re.I)) or words[0].casefold() == "codeforces")
+            or bool(re.search(r"bench|eval", name, re.I)) or words[0].casefold() == "codeforces"
+            or (len(words) >= 2 and words[0][:1].isupper() and words[-1].isdigit()
+                and words[0].casefold().rstrip(".") not in _REFERENCE_WORDS))
 
 
 def _tails(name: str) -> set[str]:

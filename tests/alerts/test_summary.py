@@ -204,6 +204,16 @@ def test_metrics_without_a_name_or_with_a_junk_name_are_not_chips(m):
     assert chip_name(m) is None and make_chips([m]) == []
 
 
+@pytest.mark.parametrize("name", ["Game of 24", "Tower of Hanoi 8", "Blocksworld 6"])
+def test_a_task_named_with_its_number_is_a_chip(name):
+    assert chip_name(metric(name, 74.0)) == name
+
+
+@pytest.mark.parametrize("name", ["Table 3", "Figure 2", "Step 4", "step 3"])
+def test_a_pointer_into_the_text_is_not_a_chip(name):
+    assert chip_name(metric(name, 74.0)) is None
+
+
 @pytest.mark.parametrize("m, text", [
     (metric("inference latency", 28.0, "%", "relative", direction="reduction"), "-28% inference latency"),
     (metric("KV cache", 75.0, "%", "relative", direction="reduction", qualifier="up to"), "up to -75% KV cache"),

@@ -17,7 +17,7 @@ from alerts.paper_summary import TLDR_CHARS, states_metric
 from alerts.sentences import is_sentence, language, split_sentences
 from records.facts import MetricFact, PaperFacts
 
-_ENDS = re.compile(r"""(?:[.!?]|[\uac00-\ud7a3](?:다|요|함|됨|음|줌|냄)[.!?]?)["'”’)\]]*$""")
+_ENDS = re.compile(r"""(?:[.!?]|[\uac00-\ud7a3](?:다|요|함|임|됨|음|줌|냄)[.!?]?)["'”’)\]]*$""")
 _NUMBER_FREE = re.compile(r"^[\s\d.,%x×+\-–↓↑/]*$")
 _LONE_NUMBER = re.compile(r"(?<![\w-])\d+(?:[.,]\d+)*")
 _NOT_A_NAME = {"about", "at", "least", "up", "to", "total", "active"}

@@ -1,7 +1,7 @@
 """Issue 15's bar, measured: every alert the demo produces (Slack bot token, webhook, email, with the
 demo's arXiv abstracts enriched from the fake arXiv) and every paper of the team's layouts corpus
-(tests/extractors/layouts: the open part and the unsealed round1/ … round11/, read in place and never tuned on here; a
-sealed set, sealed10/ now, is not read at all, so that its papers' ids show in no failure here) gets
+(tests/extractors/layouts: the open part and the unsealed round1/ … round12/, read in place and never tuned on here; a
+sealed set, sealed11/ now, is not read at all, so that its papers' ids show in no failure here) gets
 whole-sentence TL;DRs of at most 400 characters that state a named result when a blurb or abstract has
 one, and chips that each name what they measure, at least one for every paper with a named score (tests/alerts/
 summary_checks.py). The numbers each run measured are printed (`pytest -s`)."""

@@ -146,19 +146,46 @@ def keep_thread(dropped: Tags, root: etree._Element, is_paper: Callable[[str], b
     """`dropped` without the comments of a page whose comments are its content (a forum or Hacker News
     thread): where no paper is linked outside the dropped chrome, tags named chrome only as comments
     ("comment-tree", "comment") stay, each comment marked (`THREAD_MARK`) to be read as a story of its own.
-    On a post with a comment section beside its text they go."""
+    On a post with a comment section beside its text they go, unless the page is a discussion whose short
+    opening post the replies outweigh (`_thread_is_content`: they link papers of their own and say more);
+    there the replies that link a paper are stories, the others (thanks, asides, a port's link) stay chrome."""
     thread = [t for t in dropped if t.tag not in _CHROME_NAMES and _only_words(t, _THREAD_WORDS)]
     if not thread:
         return dropped
     gone = {id(t) for t in dropped}
     papers = [a for a in root.iter("a") if is_paper(a.get("href") or "")]
-    if any(not any(id(p) in gone for p in a.iterancestors()) and id(a) not in gone for a in papers):
+    own = {a.get("href") for a in papers if id(a) not in gone and not any(id(p) in gone for p in a.iterancestors())}
+    if own and not _thread_is_content(thread, own, root, gone, is_paper):
         return dropped  # the page's own text links papers: its comments are beside it
-    kept = {id(t) for t in thread}
-    for t in thread:  # each comment is a story of its own: the innermost tags named as comments
-        if not any(id(inner) in kept for inner in t.iterdescendants()):
-            t.set(THREAD_MARK, "1")
+    names = {id(t) for t in thread}
+    posts = [t for t in thread if not any(id(inner) in names for inner in t.iterdescendants())]
+    if own:  # beside an opening post, only the replies that link a paper are stories; the rest stays chrome
+        posts = [t for t in posts if any(is_paper(a.get("href") or "") for a in t.iter("a"))]
+    kept = {id(t) for t in posts}
+    for t in posts:  # each comment is a story of its own: the innermost tags named as comments
+        t.set(THREAD_MARK, "1")
+        kept.update(id(a) for a in t.iterancestors() if id(a) in names)
     return [t for t in dropped if id(t) not in kept]
+
+
+def _thread_is_content(thread: Tags, own: set[str | None], root: etree._Element, gone: set[int],
+                       is_paper: Callable[[str], bool]) -> bool:
+    """A discussion page whose comments are its content beside a short opening post (a link aggregator's
+    thread: "Author here ...", then replies that bring their own papers): the comments link a paper the
+    page's own text does not, and hold more prose (text outside links) than that text does."""
+    outer = [t for t in thread if not any(id(a) in gone for a in t.iterancestors())]
+    if not any(is_paper(a.get("href") or "") and a.get("href") not in own for t in outer for a in t.iter("a")):
+        return False
+    said = sum(_prose_len(t) for t in outer)
+    body = next(root.iter("body"), root)
+    chrome = [t for t in body.iter() if id(t) in gone and not any(id(a) in gone for a in t.iterancestors())]
+    return said > _prose_len(body) - sum(_prose_len(t) for t in chrome)
+
+
+def _prose_len(tag: etree._Element) -> int:
+    """The length of a tag's text outside its links and outside tags that never hold text."""
+    aside = [t for t in tag.iter() if t.tag == "a" or t.tag in _NO_TEXT_TAGS]
+    return len(norm(" ".join(tag.itertext()))) - sum(len(norm(" ".join(t.itertext()))) for t in aside)
 
 
 # Tags that never hold a document's text: what they hold is never the page's content.

@@ -117,6 +117,35 @@ def test_a_posts_comment_section_beside_its_text_stays_chrome() -> None:
     assert _papers(items) == [A] and [(m.value, m.unit) for m in items[0].metrics] == [(30, "%")]
 
 
+# A link aggregator's discussion: a short opening post links one paper, the replies bring papers of their own
+# and say more than the post does, so the replies that link a paper are the page's content too, each a story.
+_OPENERS = [
+    (f"<p>Submitter here: my notes on {_arxiv(A, 'this paper')}.</p>",
+     f"Worth reading next to it: the dense baseline they beat, trained on twice the data and scored on every "
+     f"public suite we have. {_arxiv(B)}",
+     f"Related and older, with a much larger study of where the gains come from: {_arxiv(C)}"),
+    (f"<p>Cross-posting {_arxiv(A, 'a preprint')} from the lab channel.</p>",
+     f"The follow-up from the same group fixes the memory problem that everyone complained about last spring. "
+     f"Paper: {_arxiv(B)}",
+     f"If you care about the kernels, this one explains the whole scheduling trick in detail: {_arxiv(C)}"),
+    (f"<p>Short one today, {_arxiv(A, 'link')}.</p>",
+     f"Counterpoint from people who tried to reproduce the headline claim on their own cluster and could not "
+     f"get close: {_arxiv(B)}",
+     f"And the survey that puts all of these approaches side by side, with a lot of ablations: {_arxiv(C)}"),
+]
+
+
+@pytest.mark.parametrize(("post", "first", "second"), _OPENERS)
+def test_replies_that_say_more_than_a_short_post_are_stories(post: str, first: str, second: str) -> None:
+    body = (f"<h2>Thread</h2><div class='story-text'>{post}</div>"
+            f"<ol class='comments'><li class='comment'><p>{first}</p></li>"
+            "<li class='comment'><p>Ran it on my laptop, about 7x slower than they say but it works.</p></li>"
+            f"<li class='comment'><p>{second}</p></li></ol>")
+    items = _items(body)
+    assert _papers(items) == [A, B, C]  # the paperless reply between them is chrome, its number no paper's
+    assert all(m.value != 7 for i in items for m in i.metrics)
+
+
 # --- a table of papers whose summary is written in a cell ---------------------------------------------------
 
 PROSE_CELLS = [

@@ -343,6 +343,26 @@ def _names_before_addresses(links: list[Link], paper: PaperRef) -> list[str]:
     return found + [name for text in _title_lines(links, paper) for name in title_names(text)]
 
 
+# A name written right before the bracket that opens with a paper's link, opening its sentence or clause or
+# said to be what the sentence is about ("WebShop (paper, code) ...", "Its successor, VisualWebArena (arXiv)",
+# "The classic is WebShop ("); not one word of a longer name ("Step-Back Prompting (") nor what a preposition
+# governs ("the paper from OpenAI (", "runs on Whisper (", "one 24GB GPU (")
+_NAME_BEFORE_BRACKET = re.compile(
+    r"(?:^|[.!?:;,]\s+|\b(?:is|are|was|it)\s+)([A-Z][\w.-]*[\w])\s*[(\[]\s*$")
+
+
+def bracket_name(links: list[Link], paper: PaperRef) -> str:
+    """The name a paper goes by where its text writes it right before a bracket that opens with the paper's
+    link whose text names nothing or is its address ("Its successor, VisualWebArena (arXiv · GitHub), adds ...",
+    "Deita (paper) picks ...", "LESS [arxiv.org/abs/...] scores ..."); "" where there is none or where its links
+    give two such names."""
+    found = {m.group(1) for lk in links if lk.paper == paper.arxiv_id
+             and (not lk.anchor.text or _GENERIC.fullmatch(lk.anchor.text) or _URL_TEXT.match(lk.anchor.text))
+             and (m := _NAME_BEFORE_BRACKET.search(lk.anchor.before))
+             and m.group(1) not in _OPENERS}
+    return found.pop() if len(found) == 1 else ""
+
+
 def _title_lines(links: list[Link], paper: PaperRef) -> list[str]:
     """The titles written on the line before `paper`'s links that stand alone on their line as their address."""
     return [_title_line_before(lk.block.text, lk.anchor.text or lk.anchor.href) for lk in links

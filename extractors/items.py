@@ -95,8 +95,9 @@ story's title where the paper's links give it no name: a heading over two papers
 papers as joint subject) belongs to none. Where a paragraph is cut at its papers' closing links (rule 7 there),
 the name each stretch opens with follows the heading in its paper's item title ("diffusion, twice — Diffusion
 Models Beat GANs on Image Synthesis"); so does, in a plain-text document, the name a story's first paragraph opens
-with where no link's text names its paper (extractors/item_links.py `story_name`).
-"""
+with where no link's text names its paper (extractors/item_links.py `story_name`), and, in a story titled by its
+heading, the name written right before the bracket that opens with its paper's link where that link names nothing
+("Agents in the browser — WebShop" of "The classic is WebShop (paper, code)", `bracket_name`)."""
 
 from __future__ import annotations
 
@@ -120,6 +121,7 @@ from extractors.html_blocks import html_blocks
 from extractors.item_links import (
     TITLE_END,
     Link,
+    bracket_name,
     code_links,
     coins_a_name,
     flagged,
@@ -823,12 +825,13 @@ def _items(unit: _Unit, doc: Document, subject: PaperRef | None = None) -> list[
     owners = assign(pieces, located, code, papers, lambda: mention_names(unit.title, links, papers))
     tables = [m for b in unit.blocks if b.rows for m in table_metrics(b.rows, b.caption)
               if b.kind != "li" or m.subject == b.lead]  # a paper's row of a table of papers: its own cells
+    title = item_title(unit.title, unit.blocks, links, papers[0], shared=len(owners.split_off) > 0)
     item = Item(
         document_key=doc.key,
         position=0,
-        title=with_name(item_title(unit.title, unit.blocks, links, papers[0], shared=len(owners.split_off) > 0),
-                        owners.names.get(primary) or (doc.body_type == "text"
-                                                      and story_name(unit.title, unit.blocks, links, papers[0]))),
+        title=with_name(title, owners.names.get(primary) or (doc.body_type == "text"
+                                                             and story_name(unit.title, unit.blocks, links, papers[0]))
+                        or (title == TITLE_END.sub("", unit.title) and bracket_name(links, papers[0]))),
         text=text.replace("\n", " "),  # (the line breaks tell the metric reader where sentences end; no more)
         links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept)),
         papers=tuple(p for p in papers if p.arxiv_id == primary or p.arxiv_id not in owners.split_off),
@@ -853,7 +856,8 @@ def _split_off(owners: Owners, papers: list[PaperRef], located: list[tuple[int, 
         items.append(Item(
             document_key=doc.key,
             position=0,
-            title=with_name(item_title("", [], links, ref) or TITLE_END.sub("", title), owners.names.get(pid)),
+            title=with_name(item_title("", [], links, ref) or TITLE_END.sub("", title),
+                            owners.names.get(pid) or bracket_name(links, ref)),
             text=" ".join(owners.sentences.get(pid, [])),
             links=tuple(dict.fromkeys(lk.url for lk in links if lk.kept and lk.paper == pid)),
             papers=(ref,),  # still a mention: the story is not about it, only these numbers and links are

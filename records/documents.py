@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 #: Bumped whenever extraction output changes, so stored rows say which extractor made them.
-EXTRACTOR_VERSION = "14"
+EXTRACTOR_VERSION = "15"
 
 
 @dataclass(frozen=True)

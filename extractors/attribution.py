@@ -45,7 +45,7 @@ from functools import lru_cache
 from extractors.blocks import Anchor, Block, find_word, strip_urls
 from extractors.item_links import BASELINE_BEFORE, Link, opening_name
 from extractors.links import find_arxiv_in_url, repo_name
-from extractors.sentences import SENTENCE_END
+from extractors.sentences import NEXT_SENTENCE, SENTENCE_END
 from records.documents import CodeLink, Metric, PaperRef
 
 _CLAUSE_END = re.compile(
@@ -201,16 +201,13 @@ def _stretch(cuts: list[tuple[int, str]], mentions: list[_Mention], pos: int,
     return mentions, primary
 
 
-_STOP = re.compile(r"[.!?。]\s+")
-
-
 def _stretch_names(text: str, cuts: list[tuple[int, str]]) -> dict[str, str]:
     """The name each stretch of a cut block gives its paper: the one the last of its sentences that opens with
     a title ("Diffusion Models Beat GANs on Image Synthesis then adds ...") or a coined word ("GLM-130B is ...")
     opens with; a sentence that opens with a word of prose ("Another ...", "The model ...") gives none."""
     names, begin = {}, 0
     for end, pid in cuts:
-        starts = [begin, *(m.end() for m in _STOP.finditer(text, begin, end))]  # (a year ends one: "… 2022. X")
+        starts = [begin, *(m.end() for m in NEXT_SENTENCE.finditer(text, begin, end))]  # (a year ends one: "… 2022. X")
         found = [n for n in (opening_name(text, at, end) for at in starts) if n]
         if found:
             names[pid] = found[-1]

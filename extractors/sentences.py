@@ -10,6 +10,9 @@ end of the text. The readers differ, on purpose, in what else they take for an e
   shown as its evidence): only a stop before a character that is not a lower-case letter ends one (an
   abbreviation, "et al. show", goes on), quotes and a bracket closing after it; a line break ends one too.
   The second is the first for a text without line breaks (every blurb), faster.
+- `NEXT_SENTENCE` (extractors/attribution.py `_stretch_names`: where each sentence of a stretch starts, to
+  read the name it opens with): any stop before spaces, one after a digit included ("… in 2022. GLM-130B
+  is …"); the match ends where the next sentence starts.
 - `BREAK_AHEAD` (extractors/metric_drafts.py, extractors/items.py: does a span of text run into another
   sentence or clause): any stop, or ";", before a space.
 - `CLOSED` (extractors/items.py: a blurb that closes its sentence goes on after a space, else after a line
@@ -31,6 +34,7 @@ SNIPPET_END = re.compile(r"(?=[\s\"'”’)])(?:(?<=[.!?。])[\"'”’)]*\s+(?=
 # The same ends in a text with no line break (every blurb, whitespace made single spaces), with the full stop
 # taken along: a pattern that opens with a character class is scanned several times faster.
 SNIPPET_STOP_END = re.compile(r"[.!?。][\"'”’)]*\s+(?=[^a-z])")
+NEXT_SENTENCE = re.compile(r"[.!?。]\s+")
 BREAK_AHEAD = re.compile(r"[.!?;]\s")
 CLOSED = re.compile(r"[.!?。…:;][\"'”’)]*\s*$")
 TITLE_STOPS = (".", "!", "?", "。")  # (Korean prose ends with "다." or "요.": a full stop all the same)
